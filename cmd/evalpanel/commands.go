@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/demo"
+	"github.com/evalpanel/evalpanel/evaluation/password"
+	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+)
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", envOr("EVALPANEL_DB", "./evalpanel.db"), "SQLite database file (env EVALPANEL_DB)")
+	return fs, db
+}
+
+// parse parses flags and refuses stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return exitError(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitError(2)
+	}
+	return nil
+}
+
+// openService opens (and migrates) the database and builds the service.
+func openService(ctx context.Context, path string, p password.Params) (*sqlite.DB, *evaluation.Service, error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := evaluation.NewService(db, password.New(p))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, svc, nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("migrate", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", *dbPath, v)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("demo", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, svc, err := openService(ctx, *dbPath, password.Default)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return seedDemo(ctx, db, svc, stdout)
+}
+
+// seedDemo seeds an empty database and prints the demo logins; on a
+// database that already holds the demo it prints them again.
+func seedDemo(ctx context.Context, db *sqlite.DB, svc *evaluation.Service, stdout io.Writer) error {
+	logins, err := demo.Seed(ctx, db, svc)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprint(stdout, logins.String())
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("user add", stderr)
+	username := fs.String("username", "", "login name")
+	role := fs.String("role", "", "admin, commission, agency_staff or expert")
+	agency := fs.String("agency", "", "agency code (agency staff only)")
+	name := fs.String("name", "", "display name (defaults to the username)")
+	lang := fs.String("lang", "zh-CN", "interface language: zh-CN or en")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if !*fromStdin {
+		fmt.Fprintln(stderr, "user add: --password-stdin is required (passwords are never taken as arguments)")
+		return exitError(2)
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("read password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if *name == "" {
+		*name = *username
+	}
+	db, svc, err := openService(ctx, *dbPath, password.Default)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := svc.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: *username, Name: *name,
+		Role: evaluation.Role(*role), AgencyCode: *agency, Language: evaluation.Language(*lang), Password: pw})
+	if err != nil {
+		if e := evaluation.ErrorAs(err); e != nil && len(e.Fields) > 0 {
+			for f, msg := range e.Fields {
+				fmt.Fprintf(stderr, "user add: %s: %s\n", f, msg)
+			}
+			return exitError(1)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	return nil
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("audit verify", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, problem, err := evaluation.VerifyAudit(ctx, db)
+	if err != nil {
+		return err
+	}
+	if problem != nil {
+		fmt.Fprintf(stderr, "audit log BROKEN at entry %d: %s (%d entries read)\n", problem.EntryID, problem.Reason, n)
+		return exitError(1)
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
+	return nil
+}

@@ -1,0 +1,78 @@
+// Command evalpanel runs the evalpanel server and its maintenance tasks.
+//
+//	evalpanel [serve] [--addr A] [--db FILE] [--data DIR] [--demo]
+//	evalpanel migrate [--db FILE]
+//	evalpanel demo [--db FILE]
+//	evalpanel user add --username NAME --role ROLE [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
+//	evalpanel audit verify [--db FILE]
+//
+// Every flag also reads an environment variable: EVALPANEL_ADDR,
+// EVALPANEL_DB, EVALPANEL_DATA.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	var exit exitError
+	switch {
+	case errors.As(err, &exit):
+		os.Exit(int(exit))
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "evalpanel:", err)
+		os.Exit(1)
+	}
+}
+
+// exitError ends the program with a status after the command has already
+// said why.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+const usage = `usage:
+  evalpanel [serve] [--addr 127.0.0.1:8080] [--db ./evalpanel.db] [--data ./evalpanel-data] [--demo]
+  evalpanel migrate [--db FILE]
+  evalpanel demo [--db FILE]
+  evalpanel user add --username NAME --role admin|commission|agency_staff|expert [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
+  evalpanel audit verify [--db FILE]
+`
+
+// run dispatches a command line; tests call it directly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, args, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, args, stdout, stderr)
+	case "user":
+		if len(args) > 0 && args[0] == "add" {
+			return cmdUserAdd(ctx, args[1:], stdin, stdout, stderr)
+		}
+	case "audit":
+		if len(args) > 0 && args[0] == "verify" {
+			return cmdAuditVerify(ctx, args[1:], stdout, stderr)
+		}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return exitError(2)
+}

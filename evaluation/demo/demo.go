@@ -1,0 +1,151 @@
+// Package demo seeds a realistic demonstration of evalpanel: the accounts
+// of each role, two management agencies and an expert pool, all through the
+// services so that every record has its audit entry. Later stages of the
+// workflow add their own seeding steps to Seed.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+// Password is the password of every demo account.
+const Password = "evalpanel-demo"
+
+// seedAction marks a seeded database in the audit log.
+const seedAction = "demo.seed"
+
+// Login is one demo account to print.
+type Login struct {
+	Username string
+	Role     evaluation.Role
+	Name     string
+	Note     string
+}
+
+// Logins are the demo accounts.
+type Logins struct {
+	Accounts []Login
+	Experts  int // expert01 … expertNN
+	Seeded   bool
+}
+
+// String is the text printed when the server starts with --demo.
+func (l *Logins) String() string {
+	var b strings.Builder
+	if l.Seeded {
+		b.WriteString("Demo data seeded.\n")
+	} else {
+		b.WriteString("Demo data already present.\n")
+	}
+	fmt.Fprintf(&b, "Demo logins (password for all: %s):\n", Password)
+	for _, a := range l.Accounts {
+		fmt.Fprintf(&b, "  %-14s %-13s %s", a.Username, a.Role, a.Name)
+		if a.Note != "" {
+			fmt.Fprintf(&b, " (%s)", a.Note)
+		}
+		b.WriteByte('\n')
+	}
+	if l.Experts > 0 {
+		fmt.Fprintf(&b, "  %-14s %-13s the %d experts of the pool, for example expert01 %s\n",
+			fmt.Sprintf("expert01-%02d", l.Experts), evaluation.RoleExpert, l.Experts, experts[0].Name)
+	}
+	return b.String()
+}
+
+// Seed fills an empty database with the demo and returns its logins. On a
+// database that was already seeded it changes nothing and returns the
+// logins; on a database that holds other data it refuses.
+func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*Logins, error) {
+	logins := &Logins{Accounts: accounts(), Experts: len(experts)}
+	_, seeded, err := r.AuditEntries(ctx, evaluation.AuditFilter{Action: seedAction, Page: evaluation.Page{Number: 1, Size: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if seeded > 0 {
+		return logins, nil
+	}
+	_, users, err := r.Users(ctx, evaluation.UserFilter{Page: evaluation.Page{Number: 1, Size: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if users > 0 {
+		return nil, fmt.Errorf("the database already has %d users; the demo seeds only an empty database", users)
+	}
+	s := seeder{ctx: ctx, svc: svc, actor: evaluation.System}
+	s.agencies()
+	s.people()
+	s.pool()
+	if s.err != nil {
+		return nil, s.err
+	}
+	if err := svc.RecordSystemEvent(ctx, seedAction, map[string]any{"experts": len(experts)}); err != nil {
+		return nil, err
+	}
+	logins.Seeded = true
+	return logins, nil
+}
+
+// seeder runs the seeding steps and keeps the first error.
+type seeder struct {
+	ctx   context.Context
+	svc   *evaluation.Service
+	actor evaluation.Actor
+	err   error
+}
+
+func (s *seeder) agencies() {
+	for _, a := range agencies {
+		if s.err != nil {
+			return
+		}
+		_, s.err = s.svc.CreateAgency(s.ctx, s.actor, a)
+	}
+}
+
+func (s *seeder) people() {
+	for _, u := range staff {
+		if s.err != nil {
+			return
+		}
+		u.Password = Password
+		_, s.err = s.svc.CreateUser(s.ctx, s.actor, u)
+	}
+}
+
+func (s *seeder) pool() {
+	for i, e := range experts {
+		if s.err != nil {
+			return
+		}
+		e := e
+		if s.err = s.svc.CreateExpert(s.ctx, s.actor, &e); s.err != nil {
+			return
+		}
+		lang := evaluation.LangZH
+		if e.Region == evaluation.RegionInternational {
+			lang = evaluation.LangEN
+		}
+		_, s.err = s.svc.CreateUser(s.ctx, s.actor, evaluation.NewUser{Username: fmt.Sprintf("expert%02d", i+1),
+			Name: e.Name, Role: evaluation.RoleExpert, ExpertID: e.ID, Language: lang, Password: Password})
+	}
+}
+
+func accounts() []Login {
+	var out []Login
+	for _, u := range staff {
+		note := ""
+		if u.AgencyCode != "" {
+			for _, a := range agencies {
+				if a.Code == u.AgencyCode {
+					note = a.NameZH
+				}
+			}
+		}
+		out = append(out, Login{Username: u.Username, Role: u.Role, Name: u.Name, Note: note})
+	}
+	return out
+}

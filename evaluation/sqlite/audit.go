@@ -1,0 +1,154 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+const auditColumns = `id, at, actor_id, actor, action, object_type, object_id, agency_id, details, prev_hash, hash`
+
+func scanAudit(row interface{ Scan(...any) error }) (*evaluation.AuditEntry, error) {
+	e := &evaluation.AuditEntry{}
+	err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.AgencyID,
+		&e.Details, &e.PrevHash, &e.Hash)
+	return e, err
+}
+
+// Audit appends an entry chained to the head. It runs inside the caller's
+// IMMEDIATE transaction, which holds the write lock, so no other writer can
+// move the head between the read and the insert.
+func (t *tx) Audit(ctx context.Context, ev evaluation.AuditEvent) error {
+	var head evaluation.AuditHead
+	if err := t.db.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).
+		Scan(&head.LastID, &head.LastHash); err != nil {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	e, err := ev.Entry(time.Now())
+	if err != nil {
+		return err
+	}
+	e.ID = head.LastID + 1
+	e.PrevHash = head.LastHash
+	e.Hash = e.ComputeHash(head.LastHash)
+	if _, err := t.db.ExecContext(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.At, e.ActorID, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.AgencyID, e.Details, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("append audit entry %d: %w", e.ID, err)
+	}
+	if _, err := t.db.ExecContext(ctx, `UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1`, e.ID, e.Hash); err != nil {
+		return fmt.Errorf("move audit head: %w", err)
+	}
+	return nil
+}
+
+func (q queries) AuditEntries(ctx context.Context, f evaluation.AuditFilter) ([]*evaluation.AuditEntry, int, error) {
+	var where []string
+	var args []any
+	if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
+	}
+	if f.ObjectType != "" {
+		where = append(where, "object_type = ?")
+		args = append(args, f.ObjectType)
+	}
+	if f.ActorID != 0 {
+		where = append(where, "actor_id = ?")
+		args = append(args, f.ActorID)
+	}
+	if f.AgencyID != 0 {
+		where = append(where, "agency_id = ?")
+		args = append(args, f.AgencyID)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count audit entries: %w", err)
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log`+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, f.Page.Size, f.Page.Offset())...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit entries: %w", err)
+	}
+	defer rows.Close()
+	var list []*evaluation.AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list audit entries: %w", err)
+		}
+		list = append(list, e)
+	}
+	return list, total, rows.Err()
+}
+
+// ScanAudit reads the head, then the log up to the head. The log is only
+// appended to, so entries written meanwhile are simply left for next time
+// and the scan needs no transaction that would hold up writers.
+func (q queries) ScanAudit(ctx context.Context, fn func(*evaluation.AuditEntry) error) (evaluation.AuditHead, error) {
+	var head evaluation.AuditHead
+	if err := q.db.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).
+		Scan(&head.LastID, &head.LastHash); err != nil {
+		return head, fmt.Errorf("read audit head: %w", err)
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE id <= ? ORDER BY id`, head.LastID)
+	if err != nil {
+		return head, fmt.Errorf("scan audit log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return head, fmt.Errorf("scan audit log: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return head, err
+		}
+	}
+	return head, rows.Err()
+}
+
+func (q queries) Counts(ctx context.Context) (evaluation.Counts, error) {
+	c := evaluation.Counts{UsersByRole: map[evaluation.Role]int{}, ExpertsByType: map[evaluation.ExpertType]int{}}
+	if err := groupCount(ctx, q.db, `SELECT role, count(*) FROM users GROUP BY role`, func(k string, n int) {
+		c.UsersByRole[evaluation.Role(k)] = n
+		c.Users += n
+	}); err != nil {
+		return c, err
+	}
+	if err := groupCount(ctx, q.db, `SELECT type, count(*) FROM experts GROUP BY type`, func(k string, n int) {
+		c.ExpertsByType[evaluation.ExpertType(k)] = n
+		c.Experts += n
+	}); err != nil {
+		return c, err
+	}
+	err := q.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM agencies), (SELECT count(*) FROM audit_log)`).
+		Scan(&c.Agencies, &c.AuditEntries)
+	if err != nil {
+		return c, fmt.Errorf("count: %w", err)
+	}
+	return c, nil
+}
+
+func groupCount(ctx context.Context, db dbtx, query string, fn func(string, int)) error {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("count: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return fmt.Errorf("count: %w", err)
+		}
+		fn(k, n)
+	}
+	return rows.Err()
+}

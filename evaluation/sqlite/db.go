@@ -1,0 +1,234 @@
+// Package sqlite is the SQLite store of evalpanel: database/sql over
+// mattn/go-sqlite3 with embedded goose migrations. The SQL is kept portable
+// (no SQLite-only functions in queries) so that a PostgreSQL store can follow.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/mattn/go-sqlite3"
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the SQLite store. It implements evaluation.Store.
+// The read methods come from the embedded queries and run on the pool.
+type DB struct {
+	queries
+	sqldb *sql.DB
+	path  string
+}
+
+var _ evaluation.Store = (*DB)(nil)
+
+// DSN returns the connection string for the database file at path. The
+// settings live in the DSN so that every pooled connection gets them: WAL,
+// foreign keys, a busy timeout, full sync (an acknowledged write survives a
+// crash or power loss) and IMMEDIATE transactions, which take the write lock
+// at BEGIN so that concurrent writers queue on the busy timeout instead of
+// failing to upgrade a read lock.
+func DSN(path string) string {
+	v := url.Values{}
+	v.Set("_foreign_keys", "on")
+	v.Set("_busy_timeout", "10000")
+	v.Set("_journal_mode", "WAL")
+	v.Set("_synchronous", "FULL")
+	v.Set("_txlock", "immediate")
+	return "file:" + path + "?" + v.Encode()
+}
+
+// Open opens (creating if needed) the database file at path and applies any
+// pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open database: bad path %q", path)
+	}
+	sqldb, err := sql.Open("sqlite3", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{queries: queries{sqldb}, sqldb: sqldb, path: path}
+	if err := db.Migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Migrate applies pending migrations.
+func (db *DB) Migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Version returns the current schema version.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return 0, err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys)
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// Close closes the database. In WAL mode the last connection to close
+// checkpoints the log into the main file.
+func (db *DB) Close() error { return db.sqldb.Close() }
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// SQL returns the underlying handle, for tests and tools.
+func (db *DB) SQL() *sql.DB { return db.sqldb }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.sqldb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// InTx runs fn in one IMMEDIATE transaction and commits when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err error) {
+	sqltx, err := db.sqldb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			sqltx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			sqltx.Rollback()
+		}
+	}()
+	if err = fn(&tx{queries{sqltx}}); err != nil {
+		return err
+	}
+	if err = sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// dbtx is what *sql.DB and *sql.Tx have in common.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries holds the read side; it runs on the pool or inside a transaction.
+type queries struct{ db dbtx }
+
+// tx adds the write side.
+type tx struct{ queries }
+
+var _ evaluation.Tx = (*tx)(nil)
+
+// timeFormat is the stored form of times: fixed width, so that string order
+// is time order.
+const timeFormat = evaluation.AuditTimeFormat
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+// timeScan scans a TEXT time column, NULL as the zero time.
+type timeScan struct{ t *time.Time }
+
+func (s timeScan) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+		return nil
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	}
+	return fmt.Errorf("scan time: unexpected %T", v)
+}
+
+func (s timeScan) parse(v string) error {
+	t, err := time.Parse(timeFormat, v)
+	if err != nil {
+		return fmt.Errorf("scan time: %w", err)
+	}
+	*s.t = t
+	return nil
+}
+
+// mapError turns driver errors into domain errors: a UNIQUE violation is a
+// conflict on the field named by the caller, a missing row is not found.
+func mapError(err error, uniqueField string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return evaluation.ErrNotFound
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			if uniqueField != "" {
+				return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists",
+					Fields: map[string]string{uniqueField: "error.already_exists"}, Err: err}
+			}
+			return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists", Err: err}
+		case sqlite3.ErrConstraintForeignKey:
+			return &evaluation.Error{Code: evaluation.Invalid, Message: "error.reference_missing", Err: err}
+		case sqlite3.ErrConstraintCheck, sqlite3.ErrConstraintNotNull:
+			return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input", Err: err}
+		}
+	}
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// like escapes a user's search text for a LIKE pattern with ESCAPE '\'.
+func like(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}

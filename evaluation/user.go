@@ -1,0 +1,249 @@
+package evaluation
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a user is in the evaluation: it decides, through rbac, which
+// actions they may take at all.
+type Role string
+
+// The four roles of DESIGN.md §1.
+const (
+	RoleAdmin       Role = "admin"        // 系统管理员
+	RoleCommission  Role = "commission"   // 市科委
+	RoleAgencyStaff Role = "agency_staff" // 项目委托管理机构
+	RoleExpert      Role = "expert"       // 评审专家
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleAdmin, RoleCommission, RoleAgencyStaff, RoleExpert}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool {
+	for _, v := range Roles {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Language is a user interface language.
+type Language string
+
+// The supported languages; zh-CN is the default.
+const (
+	LangZH Language = "zh-CN"
+	LangEN Language = "en"
+)
+
+// Languages lists the supported languages, default first.
+var Languages = []Language{LangZH, LangEN}
+
+// Valid reports whether l is one of Languages, spelled exactly.
+func (l Language) Valid() bool { return l == LangZH || l == LangEN }
+
+// ParseLanguage returns the supported language named by s, matching loosely
+// ("zh", "zh-cn", "en-US"), and false when there is none.
+func ParseLanguage(s string) (Language, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "zh" || strings.HasPrefix(s, "zh-") || strings.HasPrefix(s, "zh_"):
+		return LangZH, true
+	case s == "en" || strings.HasPrefix(s, "en-") || strings.HasPrefix(s, "en_"):
+		return LangEN, true
+	}
+	return "", false
+}
+
+// Password rules. The minimum follows NIST SP 800-63B for memorised secrets;
+// the maximum keeps hashing cost bounded.
+const (
+	MinPasswordLength = 10
+	MaxPasswordLength = 128
+)
+
+// User is an account. Staff belong to an agency (the tenant); experts are
+// linked to their profile in the expert pool.
+type User struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	Name        string    `json:"name"`
+	Role        Role      `json:"role"`
+	AgencyID    int64     `json:"agency_id,omitempty"`
+	AgencyCode  string    `json:"agency,omitempty"`
+	ExpertID    int64     `json:"expert_id,omitempty"`
+	Language    Language  `json:"language"`
+	Disabled    bool      `json:"disabled"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	LastLoginAt time.Time `json:"last_login_at,omitzero"`
+
+	PasswordHash string `json:"-"`
+	// AgencyDisabled is set when the user's agency is disabled: its staff
+	// cannot sign in.
+	AgencyDisabled bool `json:"-"`
+}
+
+// CanSignIn reports whether the account may be used.
+func (u *User) CanSignIn() bool { return !u.Disabled && !u.AgencyDisabled }
+
+// Actor returns the actor that acts as u.
+func (u *User) Actor() Actor {
+	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.AgencyID, ExpertID: u.ExpertID}
+}
+
+// Actor is who performs a service call. Services take it explicitly and
+// enforce object rules (tenant, panel, conflicts, states) against it.
+type Actor struct {
+	UserID   int64
+	Username string
+	Role     Role
+	AgencyID int64
+	ExpertID int64
+}
+
+// System is the actor for work done by the operator on the command line
+// (migrations, `user add`, demo seeding). It has admin rights.
+var System = Actor{Username: "system", Role: RoleAdmin}
+
+// IsAdmin reports whether the actor administers the system.
+func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
+
+// NormalizeUsername returns the canonical form of a username: trimmed and
+// lower case, so that "Zhang.Wei" and "zhang.wei" are one account.
+func NormalizeUsername(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// NewUser is the input for creating a user.
+type NewUser struct {
+	Username   string
+	Name       string
+	Role       Role
+	AgencyCode string // required for agency staff, refused for others
+	ExpertID   int64  // optional link to the expert pool, experts only
+	Language   Language
+	Password   string
+}
+
+// Validate checks the input on its own; the service checks references.
+func (n *NewUser) Validate() error {
+	f := FieldErrors{}
+	n.Username = NormalizeUsername(n.Username)
+	n.Name = strings.TrimSpace(n.Name)
+	n.AgencyCode = strings.TrimSpace(n.AgencyCode)
+	if !usernamePattern.MatchString(n.Username) {
+		f.Add("username", "error.username_format")
+	}
+	validateName(f, "name", n.Name)
+	switch {
+	case !n.Role.Valid():
+		f.Add("role", "error.role_invalid")
+	case n.Role == RoleAgencyStaff && n.AgencyCode == "":
+		f.Add("agency", "error.agency_required")
+	case n.Role != RoleAgencyStaff && n.AgencyCode != "":
+		f.Add("agency", "error.agency_not_allowed")
+	case n.Role != RoleExpert && n.ExpertID != 0:
+		f.Add("expert_id", "error.expert_not_allowed")
+	}
+	if n.Language == "" {
+		n.Language = LangZH
+	} else if !n.Language.Valid() {
+		f.Add("language", "error.language_invalid")
+	}
+	if msg := PasswordProblem(n.Password); msg != "" {
+		f.Add("password", msg)
+	}
+	return f.Err()
+}
+
+// UserUpdate changes some attributes of a user; nil fields stay as they are.
+type UserUpdate struct {
+	Name       *string
+	Role       *Role
+	AgencyCode *string
+	Language   *Language
+	Disabled   *bool
+}
+
+// Validate checks the update on its own.
+func (u *UserUpdate) Validate() error {
+	f := FieldErrors{}
+	if u.Name != nil {
+		*u.Name = strings.TrimSpace(*u.Name)
+		validateName(f, "name", *u.Name)
+	}
+	if u.Role != nil && !u.Role.Valid() {
+		f.Add("role", "error.role_invalid")
+	}
+	if u.Language != nil && !u.Language.Valid() {
+		f.Add("language", "error.language_invalid")
+	}
+	if u.AgencyCode != nil {
+		*u.AgencyCode = strings.TrimSpace(*u.AgencyCode)
+	}
+	return f.Err()
+}
+
+// PasswordProblem returns a message ID when the password breaks a rule, or "".
+func PasswordProblem(pw string) string {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLength:
+		return "error.password_too_short"
+	case n > MaxPasswordLength:
+		return "error.password_too_long"
+	case strings.TrimSpace(pw) == "":
+		return "error.password_blank"
+	}
+	return ""
+}
+
+func validateName(f FieldErrors, field, name string) {
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		f.Add(field, "error.required")
+	case n > 64:
+		f.Add(field, "error.too_long")
+	}
+}
+
+// UserFilter selects users in a list.
+type UserFilter struct {
+	Query    string // matches username or name
+	Role     Role
+	AgencyID int64
+	Disabled *bool
+	Sort     string // "username", "name", "role", "created"; a leading "-" sorts descending
+	Page     Page
+}
+
+// Page is a 1-based page of a list.
+type Page struct {
+	Number int
+	Size   int
+}
+
+// Normalize fills in defaults and clamps the size.
+func (p Page) Normalize() Page {
+	if p.Number < 1 {
+		p.Number = 1
+	}
+	if p.Size < 1 {
+		p.Size = 20
+	}
+	if p.Size > 200 {
+		p.Size = 200
+	}
+	return p
+}
+
+// Offset is the number of rows before the page.
+func (p Page) Offset() int { return (p.Number - 1) * p.Size }

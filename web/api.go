@@ -1,0 +1,312 @@
+package web
+
+import (
+	_ "embed"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+func (a *App) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(openAPIDoc)
+}
+
+// list is the JSON shape of a page of a list.
+type list[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+func newList[T any](items []T, total int, p evaluation.Page) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	p = p.Normalize()
+	return list[T]{Items: items, Total: total, Page: p.Number, PerPage: p.Size}
+}
+
+type tokenRequest struct {
+	Username string `json:"username" validate:"required,max=64"`
+	Password string `json:"password" validate:"required,max=128"`
+	Name     string `json:"name" validate:"max=64"`
+}
+
+type tokenResponse struct {
+	Token string               `json:"token"`
+	Info  *evaluation.APIToken `json:"info"`
+}
+
+func (a *App) apiIssueToken(c *fiber.Ctx) error {
+	var req tokenRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	key := limiterKey(req.Username, c.IP())
+	if err := a.limited(c, key); err != nil {
+		return err
+	}
+	secret, tok, err := a.svc.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
+	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
+		a.limiter.fail(key)
+		a.log.Warn("failed token request", "username", req.Username, "ip", c.IP())
+	} else if err == nil {
+		a.limiter.succeed(key)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: secret, Info: tok})
+}
+
+func (a *App) apiRevokeCurrentToken(c *fiber.Ctx) error {
+	t, ok := c.Locals(localToken).(*evaluation.APIToken)
+	if !ok {
+		return evaluation.ErrUnauthorized
+	}
+	if err := a.svc.RevokeToken(c.UserContext(), actor(c), t.ID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *App) apiMe(c *fiber.Ctx) error {
+	return c.JSON(currentUser(c))
+}
+
+type meUpdate struct {
+	Language *string `json:"language" validate:"omitnil,oneof=zh-CN en"`
+}
+
+func (a *App) apiUpdateMe(c *fiber.Ctx) error {
+	var req meUpdate
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Language != nil {
+		if err := a.svc.SetLanguage(c.UserContext(), actor(c), evaluation.Language(*req.Language)); err != nil {
+			return err
+		}
+	}
+	u, err := a.svc.User(c.UserContext(), actor(c), actor(c).UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+type passwordChange struct {
+	Current  string `json:"current_password" validate:"required,max=128"`
+	Password string `json:"password" validate:"required,min=10,max=128"`
+}
+
+func (a *App) apiChangePassword(c *fiber.Ctx) error {
+	var req passwordChange
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := a.svc.ChangePassword(c.UserContext(), actor(c), req.Current, req.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *App) apiTokens(c *fiber.Ctx) error {
+	tokens, err := a.svc.Tokens(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(tokens, len(tokens), evaluation.Page{Size: len(tokens)}))
+}
+
+func (a *App) apiRevokeToken(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.svc.RevokeToken(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *App) apiUsers(c *fiber.Ctx) error {
+	f := userFilter(c)
+	users, total, err := a.svc.Users(c.UserContext(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(users, total, f.Page))
+}
+
+func (a *App) apiCreateUser(c *fiber.Ctx) error {
+	var req userForm
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := a.svc.CreateUser(c.UserContext(), actor(c), req.newUser())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (a *App) apiUser(c *fiber.Ctx) error {
+	u, err := a.loadUser(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+type userPatch struct {
+	Name     *string `json:"name" validate:"omitnil,min=1,max=64"`
+	Role     *string `json:"role" validate:"omitnil,oneof=admin commission agency_staff expert"`
+	Agency   *string `json:"agency" validate:"omitnil,max=20"`
+	Language *string `json:"language" validate:"omitnil,oneof=zh-CN en"`
+	Disabled *bool   `json:"disabled"`
+}
+
+func (a *App) apiUpdateUser(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req userPatch
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	up := evaluation.UserUpdate{Name: req.Name, AgencyCode: req.Agency, Disabled: req.Disabled}
+	if req.Role != nil {
+		r := evaluation.Role(*req.Role)
+		up.Role = &r
+	}
+	if req.Language != nil {
+		l := evaluation.Language(*req.Language)
+		up.Language = &l
+	}
+	u, err := a.svc.UpdateUser(c.UserContext(), actor(c), id, up)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (a *App) apiResetPassword(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req resetForm
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := a.svc.ResetPassword(c.UserContext(), actor(c), id, req.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *App) apiUserTokens(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.svc.User(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	tokens, err := a.svc.UserTokens(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(tokens, len(tokens), evaluation.Page{Size: len(tokens)}))
+}
+
+func (a *App) apiAgencies(c *fiber.Ctx) error {
+	list, err := a.svc.Agencies(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+}
+
+func (a *App) apiCreateAgency(c *fiber.Ctx) error {
+	var req agencyForm
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ag, err := a.svc.CreateAgency(c.UserContext(), actor(c), evaluation.NewAgency{Code: req.Code, NameZH: req.NameZH, NameEN: req.NameEN})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(ag)
+}
+
+func (a *App) apiAgency(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ag, err := a.svc.Agency(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ag)
+}
+
+type agencyPatch struct {
+	NameZH   *string `json:"name_zh" validate:"omitnil,min=1,max=128"`
+	NameEN   *string `json:"name_en" validate:"omitnil,min=1,max=128"`
+	Disabled *bool   `json:"disabled"`
+}
+
+func (a *App) apiUpdateAgency(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req agencyPatch
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ag, err := a.svc.UpdateAgency(c.UserContext(), actor(c), id, evaluation.AgencyUpdate{NameZH: req.NameZH, NameEN: req.NameEN, Disabled: req.Disabled})
+	if err != nil {
+		return err
+	}
+	return c.JSON(ag)
+}
+
+func (a *App) apiExperts(c *fiber.Ctx) error {
+	f := expertFilter(c)
+	list, total, err := a.svc.Experts(c.UserContext(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(list, total, f.Page))
+}
+
+func (a *App) apiExpert(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	e, err := a.svc.Expert(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (a *App) apiAudit(c *fiber.Ctx) error {
+	f := auditFilter(c)
+	list, total, err := a.svc.AuditLog(c.UserContext(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(list, total, f.Page))
+}

@@ -1,0 +1,276 @@
+// Package web is evalpanel's HTTP face: server-rendered HTML pages and the
+// JSON API (/api/v1), two thin handler sets over the same service calls.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rbac"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gofiber/template/html/v2"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Services is what the web layer needs from the domain.
+type Services interface {
+	Ping(ctx context.Context) error
+	Counts(ctx context.Context, actor evaluation.Actor) (evaluation.Counts, error)
+
+	Login(ctx context.Context, username, password string, meta evaluation.LoginMeta) (*evaluation.User, error)
+	Logout(ctx context.Context, actor evaluation.Actor, meta evaluation.LoginMeta) error
+	SessionUser(ctx context.Context, id int64) (*evaluation.User, error)
+	User(ctx context.Context, actor evaluation.Actor, id int64) (*evaluation.User, error)
+	Users(ctx context.Context, actor evaluation.Actor, f evaluation.UserFilter) ([]*evaluation.User, int, error)
+	CreateUser(ctx context.Context, actor evaluation.Actor, in evaluation.NewUser) (*evaluation.User, error)
+	UpdateUser(ctx context.Context, actor evaluation.Actor, id int64, up evaluation.UserUpdate) (*evaluation.User, error)
+	SetLanguage(ctx context.Context, actor evaluation.Actor, lang evaluation.Language) error
+	ResetPassword(ctx context.Context, actor evaluation.Actor, id int64, password string) error
+	ChangePassword(ctx context.Context, actor evaluation.Actor, current, password string) error
+
+	IssueToken(ctx context.Context, username, password, name string, meta evaluation.LoginMeta) (string, *evaluation.APIToken, error)
+	CreateToken(ctx context.Context, actor evaluation.Actor, name string, meta evaluation.LoginMeta) (string, *evaluation.APIToken, error)
+	AuthenticateToken(ctx context.Context, secret string) (*evaluation.User, *evaluation.APIToken, error)
+	Tokens(ctx context.Context, actor evaluation.Actor) ([]*evaluation.APIToken, error)
+	UserTokens(ctx context.Context, actor evaluation.Actor, userID int64) ([]*evaluation.APIToken, error)
+	RevokeToken(ctx context.Context, actor evaluation.Actor, id int64) error
+
+	Agencies(ctx context.Context, actor evaluation.Actor) ([]*evaluation.Agency, error)
+	Agency(ctx context.Context, actor evaluation.Actor, id int64) (*evaluation.Agency, error)
+	CreateAgency(ctx context.Context, actor evaluation.Actor, in evaluation.NewAgency) (*evaluation.Agency, error)
+	UpdateAgency(ctx context.Context, actor evaluation.Actor, id int64, up evaluation.AgencyUpdate) (*evaluation.Agency, error)
+
+	Expert(ctx context.Context, actor evaluation.Actor, id int64) (*evaluation.Expert, error)
+	Experts(ctx context.Context, actor evaluation.Actor, f evaluation.ExpertFilter) ([]*evaluation.Expert, int, error)
+
+	AuditLog(ctx context.Context, actor evaluation.Actor, f evaluation.AuditFilter) ([]*evaluation.AuditEntry, int, error)
+}
+
+var _ Services = (*evaluation.Service)(nil)
+
+// Config configures the web app.
+type Config struct {
+	Services   Services
+	Authorizer *rbac.Authorizer
+	// Sessions stores sessions and CSRF tokens (cmd uses a table in the
+	// SQLite database, so signed-in users survive a restart).
+	Sessions fiber.Storage
+	Logger   *slog.Logger
+	// BodyLimit is the largest request body in bytes; 1 MiB when zero.
+	BodyLimit int
+	// SecureCookies marks cookies Secure; set it when served over TLS.
+	SecureCookies bool
+	// LoginFailures within LoginWindow per account and address lock further
+	// attempts until the window passes; 5 per minute when zero.
+	LoginFailures int
+	LoginWindow   time.Duration
+	// Now is the clock, for tests; time.Now when nil.
+	Now func() time.Time
+}
+
+// App is the web application.
+type App struct {
+	cfg      Config
+	svc      Services
+	authz    *rbac.Authorizer
+	fiber    *fiber.App
+	sessions *session.Store
+	tr       *translator
+	limiter  *loginLimiter
+	log      *slog.Logger
+	// routes records the permission of every route, keyed "METHOD /path",
+	// so that a test can check that no route is left without a decision.
+	routes map[string]rbac.Permission
+}
+
+// Context keys of values the middlewares store for handlers.
+const (
+	localUser  = "evalpanel.user"
+	localToken = "evalpanel.token"
+	localLang  = "evalpanel.lang"
+	localCSRF  = "evalpanel.csrf"
+)
+
+// New builds the app and registers every route.
+func New(cfg Config) (*App, error) {
+	if cfg.Services == nil || cfg.Authorizer == nil || cfg.Sessions == nil {
+		return nil, errors.New("web: Services, Authorizer and Sessions are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.LoginFailures == 0 {
+		cfg.LoginFailures = 5
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	tr, err := newTranslator()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, svc: cfg.Services, authz: cfg.Authorizer, tr: tr, log: cfg.Logger,
+		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
+
+	tmpl, err := fs.Sub(assets, "templates")
+	if err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(tmpl), ".html")
+	engine.AddFuncMap(templateFuncs)
+	if err := engine.Load(); err != nil {
+		return nil, err
+	}
+
+	a.fiber = fiber.New(fiber.Config{
+		AppName:               "evalpanel",
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          a.handleError,
+		Views:                 engine,
+		ViewsLayout:           "layouts/main",
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	a.sessions = session.New(session.Config{
+		Storage:        cfg.Sessions,
+		Expiration:     12 * time.Hour,
+		KeyLookup:      "cookie:evalpanel_session",
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookieSecure:   cfg.SecureCookies,
+	})
+
+	a.fiber.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		a.log.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e)
+	}}))
+	a.fiber.Use(a.logRequests)
+	a.fiber.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+			"font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+		XFrameOptions:             "DENY",
+		ReferrerPolicy:            "same-origin",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
+		HSTSMaxAge:                31536000,
+	}))
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, err
+	}
+	a.fiber.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	a.fiber.Use(a.identify)
+	a.fiber.Use(csrf.New(csrf.Config{
+		Next:           isAPI,
+		Storage:        cfg.Sessions,
+		CookieName:     "evalpanel_csrf",
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookieSecure:   cfg.SecureCookies,
+		Expiration:     12 * time.Hour,
+		ContextKey:     localCSRF,
+		Extractor:      csrfFromFormOrHeader,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return &evaluation.Error{Code: evaluation.Forbidden, Message: "error.csrf", Err: err}
+		},
+	}))
+	a.registerRoutes()
+	a.fiber.Use(func(c *fiber.Ctx) error { return evaluation.ErrNotFound })
+	return a, nil
+}
+
+// Handler returns the fiber app, for app.Test in tests.
+func (a *App) Handler() *fiber.App { return a.fiber }
+
+// Serve serves on the listener until Shutdown.
+func (a *App) Serve(ln net.Listener) error { return a.fiber.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (a *App) Shutdown(ctx context.Context) error { return a.fiber.ShutdownWithContext(ctx) }
+
+// Routes returns the permission of every registered route.
+func (a *App) Routes() map[string]rbac.Permission { return a.routes }
+
+// route registers a handler with the permission it requires. Every route
+// goes through here, so every route has an explicit decision.
+func (a *App) route(method, path string, perm rbac.Permission, h fiber.Handler) {
+	a.routes[method+" "+path] = perm
+	if method == fiber.MethodGet {
+		a.routes[fiber.MethodHead+" "+path] = perm
+	}
+	a.fiber.Add(method, path, a.authz.Middleware(perm, roleOf), h)
+}
+
+func roleOf(c *fiber.Ctx) string {
+	if u := currentUser(c); u != nil {
+		return string(u.Role)
+	}
+	return ""
+}
+
+// currentUser is the signed-in user, or nil.
+func currentUser(c *fiber.Ctx) *evaluation.User {
+	u, _ := c.Locals(localUser).(*evaluation.User)
+	return u
+}
+
+// actor is the signed-in user as a service actor. Routes that call it are
+// not public, so rbac has already refused anonymous requests.
+func actor(c *fiber.Ctx) evaluation.Actor {
+	if u := currentUser(c); u != nil {
+		return u.Actor()
+	}
+	return evaluation.Actor{}
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/")
+}
+
+func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {
+	if t := c.FormValue("_csrf"); t != "" {
+		return t, nil
+	}
+	if t := c.Get(csrf.HeaderName); t != "" {
+		return t, nil
+	}
+	return "", csrf.ErrTokenNotFound
+}
+
+func (a *App) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := a.handleError(c, err); herr != nil {
+			a.log.Error("error handler", "err", herr)
+		}
+		err = nil
+	}
+	if c.Path() != "/healthz" && c.Path() != "/readyz" {
+		a.log.Info("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
+			"duration", time.Since(start).Round(time.Microsecond), "ip", c.IP())
+	}
+	return err
+}

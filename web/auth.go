@@ -1,0 +1,164 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+// langCookie remembers the language chosen before signing in.
+const langCookie = "evalpanel_lang"
+
+// identify finds who is calling, from a bearer token on the API and from
+// the session cookie in the UI, and picks the response language. It never
+// refuses a request itself: the rbac middleware of each route does.
+func (a *App) identify(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if isAPI(c) {
+		if secret, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+			u, t, err := a.svc.AuthenticateToken(ctx, strings.TrimSpace(secret))
+			switch evaluation.ErrorCode(err) {
+			case "":
+				c.Locals(localUser, u)
+				c.Locals(localToken, t)
+			case evaluation.Unauthenticated:
+			default:
+				return err
+			}
+		}
+	} else {
+		sess, err := a.sessions.Get(c)
+		if err != nil {
+			return err
+		}
+		if uid, ok := sess.Get("uid").(int64); ok {
+			u, err := a.svc.SessionUser(ctx, uid)
+			switch evaluation.ErrorCode(err) {
+			case "":
+				c.Locals(localUser, u)
+			case evaluation.Unauthenticated, evaluation.NotFound:
+				// Disabled or removed since signing in: end the session.
+				if err := sess.Destroy(); err != nil {
+					return err
+				}
+			default:
+				return err
+			}
+		}
+	}
+	c.Locals(localLang, a.pickLanguage(c))
+	return c.Next()
+}
+
+// pickLanguage: a signed-in user's preference; else, on the API, the
+// Accept-Language header; else the language chosen in this browser; else
+// zh-CN.
+func (a *App) pickLanguage(c *fiber.Ctx) evaluation.Language {
+	if u := currentUser(c); u != nil && u.Language.Valid() {
+		return u.Language
+	}
+	if isAPI(c) {
+		if l, ok := evaluation.ParseLanguage(strings.Split(c.Get(fiber.HeaderAcceptLanguage), ",")[0]); ok {
+			return l
+		}
+		return evaluation.LangZH
+	}
+	if l, ok := evaluation.ParseLanguage(c.Cookies(langCookie)); ok {
+		return l
+	}
+	return evaluation.LangZH
+}
+
+func langOf(c *fiber.Ctx) evaluation.Language {
+	if l, ok := c.Locals(localLang).(evaluation.Language); ok {
+		return l
+	}
+	return evaluation.LangZH
+}
+
+func loginMeta(c *fiber.Ctx, channel string) evaluation.LoginMeta {
+	return evaluation.LoginMeta{IP: c.IP(), Channel: channel}
+}
+
+// loginLimiter counts failed sign-ins per account and address in a sliding
+// window. fiber's limiter middleware counts requests, not failures, and
+// cannot see failures that handlers report as errors, so this is our own.
+type loginLimiter struct {
+	max    int
+	window time.Duration
+	now    func() time.Time
+
+	mu       sync.Mutex
+	failures map[string][]time.Time
+}
+
+func newLoginLimiter(max int, window time.Duration, now func() time.Time) *loginLimiter {
+	return &loginLimiter{max: max, window: window, now: now, failures: map[string][]time.Time{}}
+}
+
+func limiterKey(username, ip string) string {
+	return evaluation.NormalizeUsername(username) + "\x00" + ip
+}
+
+// retryAfter returns how long the key must wait, or 0 when it may try.
+func (l *loginLimiter) retryAfter(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	recent := l.prune(key)
+	if len(recent) < l.max {
+		return 0
+	}
+	return recent[0].Add(l.window).Sub(l.now())
+}
+
+func (l *loginLimiter) fail(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.failures[key] = append(l.prune(key), l.now())
+	if len(l.failures) > 10000 {
+		for k := range l.failures {
+			l.prune(k)
+		}
+	}
+}
+
+func (l *loginLimiter) succeed(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.failures, key)
+}
+
+// prune drops failures older than the window and returns the rest.
+func (l *loginLimiter) prune(key string) []time.Time {
+	cutoff := l.now().Add(-l.window)
+	list := l.failures[key]
+	i := 0
+	for i < len(list) && !list[i].After(cutoff) {
+		i++
+	}
+	list = list[i:]
+	if len(list) == 0 {
+		delete(l.failures, key)
+		return nil
+	}
+	l.failures[key] = list
+	return list
+}
+
+// limited answers 429 with Retry-After when the key is locked out.
+func (a *App) limited(c *fiber.Ctx, key string) error {
+	wait := a.limiter.retryAfter(key)
+	if wait <= 0 {
+		return nil
+	}
+	secs := int(wait.Seconds() + 0.999)
+	if secs < 1 {
+		secs = 1
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	return evaluation.Errorf(evaluation.TooManyRequests, "error.too_many_logins")
+}

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+// statusOf maps the error vocabulary to HTTP, in one place.
+var statusOf = map[evaluation.Code]int{
+	evaluation.Invalid:         fiber.StatusBadRequest,
+	evaluation.NotFound:        fiber.StatusNotFound,
+	evaluation.Conflict:        fiber.StatusConflict,
+	evaluation.Forbidden:       fiber.StatusForbidden,
+	evaluation.Unauthenticated: fiber.StatusUnauthorized,
+	evaluation.TooManyRequests: fiber.StatusTooManyRequests,
+	evaluation.Internal:        fiber.StatusInternalServerError,
+}
+
+// codeOf maps the statuses fiber and its middlewares answer with to codes.
+func codeOf(status int) evaluation.Code {
+	switch status {
+	case fiber.StatusUnauthorized:
+		return evaluation.Unauthenticated
+	case fiber.StatusForbidden:
+		return evaluation.Forbidden
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		return evaluation.NotFound
+	case fiber.StatusConflict:
+		return evaluation.Conflict
+	case fiber.StatusTooManyRequests:
+		return evaluation.TooManyRequests
+	}
+	if status >= 400 && status < 500 {
+		return evaluation.Invalid
+	}
+	return evaluation.Internal
+}
+
+// apiError is the JSON error body.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    evaluation.Code   `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// handleError is the one place where errors become responses: it picks the
+// status, logs internal errors once, and answers in JSON on the API and
+// with a page (or a redirect to sign in) in the UI. Users never see a raw
+// internal message.
+func (a *App) handleError(c *fiber.Ctx, err error) error {
+	lang := langOf(c)
+	var (
+		status int
+		code   evaluation.Code
+		msgID  string
+		fields map[string]string
+	)
+	var ferr *fiber.Error
+	switch e := evaluation.ErrorAs(err); {
+	case e != nil:
+		code, msgID, fields = e.Code, e.Message, e.Fields
+		status = statusOf[code]
+	case errors.As(err, &ferr):
+		status, code = ferr.Code, codeOf(ferr.Code)
+		msgID = "error." + string(code)
+		if ferr.Code == fiber.StatusRequestEntityTooLarge {
+			msgID = "error.too_large"
+		} else if ferr.Code == fiber.StatusMethodNotAllowed {
+			status = fiber.StatusNotFound
+		}
+	default:
+		status, code, msgID = fiber.StatusInternalServerError, evaluation.Internal, "error.internal"
+	}
+	if status == 0 {
+		status = fiber.StatusInternalServerError
+	}
+	if code == evaluation.Internal {
+		a.log.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
+		msgID, fields = "error.internal", nil
+	}
+	message := a.tr.T(lang, msgID)
+	var translated map[string]string
+	if len(fields) > 0 {
+		translated = make(map[string]string, len(fields))
+		for k, v := range fields {
+			if a.tr.Has(v) {
+				v = a.tr.T(lang, v, "Min", evaluation.MinPasswordLength, "Max", evaluation.MaxPasswordLength)
+			}
+			translated[k] = v
+		}
+	}
+
+	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" {
+		return c.Status(status).JSON(apiError{apiErrorBody{Code: code, Message: message, Fields: translated}})
+	}
+	if status == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {
+		return c.Redirect("/login?next=" + url.QueryEscape(c.OriginalURL()))
+	}
+	if status == fiber.StatusUnauthorized {
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	c.Status(status)
+	return a.render(c, "error", a.T(c, "error.title"), fiber.Map{
+		"Status": status, "Message": message, "Fields": translated,
+	})
+}

@@ -1,0 +1,249 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+// page is what every template receives: the chrome (user, language,
+// navigation, CSRF token, flash) and the page's own Data.
+type page struct {
+	tr *translator
+
+	Title     string
+	Lang      evaluation.Language
+	OtherLang evaluation.Language
+	User      *evaluation.User
+	CSRF      string
+	Path      string
+	URL       string
+	Nav       []navItem
+	Flash     string
+	Data      any
+}
+
+type navItem struct {
+	Label  string
+	Href   string
+	Active bool
+}
+
+// T translates a message ID; templates call {{.T "id"}} or {{$.T "id"}}.
+// Extra arguments are key, value pairs for the message's template.
+func (p *page) T(id string, data ...any) string { return p.tr.T(p.Lang, id, data...) }
+
+// Role returns the translated name of a role.
+func (p *page) Role(r evaluation.Role) string { return p.T("role." + string(r)) }
+
+// ExpertType returns the translated name of an expert type.
+func (p *page) ExpertType(t evaluation.ExpertType) string { return p.T("expert_type." + string(t)) }
+
+// Time formats a time in China Standard Time, the commission's zone.
+func (p *page) Time(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(cst).Format("2006-01-02 15:04")
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// T translates for the request's language.
+func (a *App) T(c *fiber.Ctx, id string, data ...any) string { return a.tr.T(langOf(c), id, data...) }
+
+// navFor lists the navigation of a role. The links shown are the pages the
+// role may open; rbac still checks every request.
+func (a *App) navFor(c *fiber.Ctx, u *evaluation.User) []navItem {
+	if u == nil {
+		return nil
+	}
+	type entry struct{ id, href string }
+	items := []entry{{"nav.dashboard", "/"}}
+	switch u.Role {
+	case evaluation.RoleAdmin:
+		items = append(items, entry{"nav.users", "/users"}, entry{"nav.agencies", "/agencies"},
+			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+	case evaluation.RoleCommission:
+		items = append(items, entry{"nav.agencies", "/agencies"}, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+	case evaluation.RoleAgencyStaff:
+		items = append(items, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+	}
+	items = append(items, entry{"nav.profile", "/profile"})
+	path := c.Path()
+	nav := make([]navItem, len(items))
+	for i, e := range items {
+		active := path == e.href || (e.href != "/" && strings.HasPrefix(path, e.href+"/"))
+		nav[i] = navItem{Label: a.T(c, e.id), Href: e.href, Active: active}
+	}
+	return nav
+}
+
+// render renders a page template inside the main layout.
+func (a *App) render(c *fiber.Ctx, name, title string, data any) error {
+	p := a.newPage(c, title, data)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Render(name, p)
+}
+
+func (a *App) newPage(c *fiber.Ctx, title string, data any) *page {
+	lang := langOf(c)
+	other := evaluation.LangEN
+	if lang == evaluation.LangEN {
+		other = evaluation.LangZH
+	}
+	token, _ := c.Locals(localCSRF).(string)
+	u := currentUser(c)
+	return &page{tr: a.tr, Title: title, Lang: lang, OtherLang: other, User: u, CSRF: token,
+		Path: c.Path(), URL: c.OriginalURL(), Nav: a.navFor(c, u), Flash: a.takeFlash(c), Data: data}
+}
+
+// flash stores a one-time message shown on the next page (post/redirect/get).
+func (a *App) flash(c *fiber.Ctx, id string) {
+	sess, err := a.sessions.Get(c)
+	if err != nil {
+		a.log.Warn("flash", "err", err)
+		return
+	}
+	sess.Set("flash", id)
+	if err := sess.Save(); err != nil {
+		a.log.Warn("flash", "err", err)
+	}
+}
+
+func (a *App) takeFlash(c *fiber.Ctx) string {
+	if c.Method() != fiber.MethodGet || currentUser(c) == nil {
+		return ""
+	}
+	sess, err := a.sessions.Get(c)
+	if err != nil {
+		return ""
+	}
+	id, _ := sess.Get("flash").(string)
+	if id == "" {
+		return ""
+	}
+	sess.Delete("flash")
+	if err := sess.Save(); err != nil {
+		a.log.Warn("flash", "err", err)
+	}
+	return a.T(c, id)
+}
+
+// templateFuncs are available in every template.
+var templateFuncs = template.FuncMap{
+	"join": strings.Join,
+	"list": func(v ...string) []string { return v },
+	"add":  func(a, b int) int { return a + b },
+	"seq": func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i + 1
+		}
+		return s
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+}
+
+// pager describes a page of a list for the pagination and sorting links.
+type pager struct {
+	Page, Size, Total, Pages int
+	First, Last              int // 1-based rows shown
+	Sort                     string
+	query                    url.Values
+}
+
+func newPager(c *fiber.Ctx, p evaluation.Page, total int, sort string) *pager {
+	p = p.Normalize()
+	pages := int(math.Ceil(float64(total) / float64(p.Size)))
+	if pages < 1 {
+		pages = 1
+	}
+	q := url.Values{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { q.Add(string(k), string(v)) })
+	first := p.Offset() + 1
+	last := p.Offset() + p.Size
+	if last > total {
+		last = total
+	}
+	if total == 0 {
+		first = 0
+	}
+	return &pager{Page: p.Number, Size: p.Size, Total: total, Pages: pages, First: first, Last: last, Sort: sort, query: q}
+}
+
+// PageURL is the list's URL on page n, keeping the filters and sort.
+func (pg *pager) PageURL(n int) string {
+	q := cloneValues(pg.query)
+	q.Set("page", strconv.Itoa(n))
+	return "?" + q.Encode()
+}
+
+// SortURL sorts by key, toggling the direction when already sorted by it,
+// and goes back to page 1.
+func (pg *pager) SortURL(key string) string {
+	q := cloneValues(pg.query)
+	q.Del("page")
+	if pg.Sort == key {
+		q.Set("sort", "-"+key)
+	} else {
+		q.Set("sort", key)
+	}
+	return "?" + q.Encode()
+}
+
+// SortMark is ▲ or ▼ next to the sorted column.
+func (pg *pager) SortMark(key string) string {
+	switch pg.Sort {
+	case key:
+		return "▲"
+	case "-" + key:
+		return "▼"
+	}
+	return ""
+}
+
+// Near lists the page numbers around the current one for the links.
+func (pg *pager) Near() []int {
+	var out []int
+	for n := pg.Page - 2; n <= pg.Page+2; n++ {
+		if n >= 1 && n <= pg.Pages {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// pageParams reads ?page= and ?per_page= from the query.
+func pageParams(c *fiber.Ctx) evaluation.Page {
+	return evaluation.Page{Number: c.QueryInt("page", 1), Size: c.QueryInt("per_page", 20)}.Normalize()
+}
+
+// localPath keeps a redirect target on this site: a path, not "//host" or a URL.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,34 @@
+// evalpanel: small progressive enhancements; every page works without them.
+(function () {
+  'use strict';
+  // Ask before irreversible actions: <form data-confirm="…">.
+  document.addEventListener('submit', function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute('data-confirm');
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+    }
+  });
+  // The navigation menu on phones.
+  var toggle = document.querySelector('.nav-toggle');
+  var nav = document.getElementById('nav');
+  if (toggle && nav) {
+    toggle.addEventListener('click', function () {
+      var open = nav.classList.toggle('open');
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
+  // Filters that submit when a select changes.
+  document.querySelectorAll('form.filters select').forEach(function (s) {
+    s.addEventListener('change', function () { s.form.submit(); });
+  });
+  // Copy buttons: <button data-copy="#id">.
+  document.querySelectorAll('[data-copy]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var el = document.querySelector(b.getAttribute('data-copy'));
+      if (el && navigator.clipboard) {
+        navigator.clipboard.writeText(el.textContent.trim());
+        b.textContent = b.getAttribute('data-copied') || b.textContent;
+      }
+    });
+  });
+})();
