@@ -216,11 +216,13 @@ func (a *App) Routes() map[string]rbac.Permission { return a.routes }
 // route registers a handler with the permission it requires. Every route
 // goes through here, so every route has an explicit decision.
 func (a *App) route(method, path string, perm rbac.Permission, h fiber.Handler) {
+	authz := a.authz.Middleware(perm, roleOf)
 	a.routes[method+" "+path] = perm
+	a.fiber.Add(method, path, authz, h)
 	if method == fiber.MethodGet {
 		a.routes[fiber.MethodHead+" "+path] = perm
+		a.fiber.Add(fiber.MethodHead, path, authz, h)
 	}
-	a.fiber.Add(method, path, a.authz.Middleware(perm, roleOf), h)
 }
 
 func roleOf(c *fiber.Ctx) string {

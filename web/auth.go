@@ -54,21 +54,23 @@ func (a *App) identify(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// pickLanguage: a signed-in user's preference; else, on the API, the
-// Accept-Language header; else the language chosen in this browser; else
-// zh-CN.
+// pickLanguage: on the API, an Accept-Language header the client sent;
+// then a signed-in user's preference; then, in the UI, the language chosen
+// in this browser before signing in; else zh-CN.
 func (a *App) pickLanguage(c *fiber.Ctx) evaluation.Language {
+	if isAPI(c) {
+		first, _, _ := strings.Cut(c.Get(fiber.HeaderAcceptLanguage), ",")
+		if l, ok := evaluation.ParseLanguage(strings.Split(first, ";")[0]); ok {
+			return l
+		}
+	}
 	if u := currentUser(c); u != nil && u.Language.Valid() {
 		return u.Language
 	}
-	if isAPI(c) {
-		if l, ok := evaluation.ParseLanguage(strings.Split(c.Get(fiber.HeaderAcceptLanguage), ",")[0]); ok {
+	if !isAPI(c) {
+		if l, ok := evaluation.ParseLanguage(c.Cookies(langCookie)); ok {
 			return l
 		}
-		return evaluation.LangZH
-	}
-	if l, ok := evaluation.ParseLanguage(c.Cookies(langCookie)); ok {
-		return l
 	}
 	return evaluation.LangZH
 }

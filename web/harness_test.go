@@ -1,0 +1,245 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/password"
+	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/rbac"
+	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
+)
+
+// harness is a web app over a real SQLite file with two agencies and one
+// user of each role (two staff, one per agency), each with an API token.
+type harness struct {
+	t        *testing.T
+	app      *App
+	db       *sqlite.DB
+	svc      *evaluation.Service
+	now      time.Time
+	users    map[string]*evaluation.User
+	tokens   map[string]string
+	agencyA  *evaluation.Agency
+	agencyB  *evaluation.Agency
+	expertID int64
+}
+
+const testPassword = "correct horse battery"
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "web.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc, err := evaluation.NewService(db, password.New(password.Fast))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(path), Table: "sessions"})
+	t.Cleanup(func() { sessions.Close() })
+	authz, err := rbac.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, db: db, svc: svc, now: time.Now(), users: map[string]*evaluation.User{}, tokens: map[string]string{}}
+	app, err := New(Config{Services: svc, Authorizer: authz, Sessions: sessions,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app = app
+
+	sys := evaluation.System
+	if h.agencyA, err = svc.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGA", NameZH: "甲机构", NameEN: "Agency A"}); err != nil {
+		t.Fatal(err)
+	}
+	if h.agencyB, err = svc.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGB", NameZH: "乙机构", NameEN: "Agency B"}); err != nil {
+		t.Fatal(err)
+	}
+	e := &evaluation.Expert{Name: "张专家", Type: evaluation.DomainExpert, Institution: "某大学", TitleLevel: evaluation.TitleSenior,
+		Region: evaluation.RegionLocal, CanBeDrawn: true}
+	if err := svc.CreateExpert(ctx, sys, e); err != nil {
+		t.Fatal(err)
+	}
+	h.expertID = e.ID
+	for _, u := range []evaluation.NewUser{
+		{Username: "admin", Name: "Admin", Role: evaluation.RoleAdmin},
+		{Username: "commission", Name: "Commission", Role: evaluation.RoleCommission},
+		{Username: "staffa", Name: "Staff A", Role: evaluation.RoleAgencyStaff, AgencyCode: "AGA"},
+		{Username: "staffb", Name: "Staff B", Role: evaluation.RoleAgencyStaff, AgencyCode: "AGB"},
+		{Username: "expert", Name: "Expert", Role: evaluation.RoleExpert, ExpertID: e.ID},
+	} {
+		u.Password = testPassword
+		created, err := svc.CreateUser(ctx, sys, u)
+		if err != nil {
+			t.Fatalf("create %s: %v", u.Username, err)
+		}
+		secret, _, err := svc.CreateToken(ctx, created.Actor(), "test", evaluation.LoginMeta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.users[u.Username], h.tokens[u.Username] = created, secret
+	}
+	return h
+}
+
+// do sends a request through the app and returns the response and its body.
+func (h *harness) do(req *http.Request) (*http.Response, string) {
+	h.t.Helper()
+	resp, err := h.app.Handler().Test(req, -1)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// api sends a JSON API request as the user (no user when as is "").
+func (h *harness) api(as, method, target, body string, header ...string) (*http.Response, string) {
+	h.t.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if as != "" {
+		req.Header.Set("Authorization", "Bearer "+h.tokens[as])
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return h.do(req)
+}
+
+// apiErr decodes an error body.
+func apiErr(t *testing.T, body string) apiErrorBody {
+	t.Helper()
+	var e apiError
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("error body %q is not the error format: %v", body, err)
+	}
+	if e.Error.Code == "" || e.Error.Message == "" {
+		t.Fatalf("error body %q lacks code or message", body)
+	}
+	return e.Error
+}
+
+// browser is a cookie-keeping client of the HTML pages.
+type browser struct {
+	h       *harness
+	cookies map[string]string
+	csrf    string
+	lang    string
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
+
+func (h *harness) browser() *browser { return &browser{h: h, cookies: map[string]string{}} }
+
+func (b *browser) send(req *http.Request) (*http.Response, string) {
+	b.h.t.Helper()
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, body := b.h.do(req)
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) || c.Value == "" {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	if m := csrfField.FindStringSubmatch(body); m != nil {
+		b.csrf = m[1]
+	}
+	return resp, body
+}
+
+func (b *browser) get(target string) (*http.Response, string) {
+	b.h.t.Helper()
+	return b.send(httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// post submits a form, adding the CSRF token from the last page unless the
+// form sets _csrf itself.
+func (b *browser) post(target string, form url.Values) (*http.Response, string) {
+	b.h.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["_csrf"]; !ok {
+		form.Set("_csrf", b.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.send(req)
+}
+
+// login signs the browser in as the user and fails the test otherwise.
+func (b *browser) login(username string) {
+	b.h.t.Helper()
+	b.get("/login")
+	resp, body := b.post("/login", url.Values{"username": {username}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		b.h.t.Fatalf("login %s: status %d, body %.300s", username, resp.StatusCode, body)
+	}
+	b.get("/")
+}
+
+// dump returns every row of every table except the session store, to show
+// that a refused request changed nothing.
+func (h *harness) dump() string {
+	h.t.Helper()
+	ctx := context.Background()
+	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions') ORDER BY name`)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var b strings.Builder
+	for _, table := range tables {
+		r, err := h.db.SQL().QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		cols, _ := r.Columns()
+		for r.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			r.Scan(ptrs...)
+			fmt.Fprintf(&b, "%s %v\n", table, vals)
+		}
+		r.Close()
+	}
+	return b.String()
+}
+
+func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }

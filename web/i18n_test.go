@@ -1,0 +1,145 @@
+package web
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+// TestMessagesInBothLanguages fails when a message is missing or empty in
+// either language, or when a message ID used in the templates or the Go
+// code is in neither.
+func TestMessagesInBothLanguages(t *testing.T) {
+	files := map[evaluation.Language]map[string]string{}
+	for lang, path := range messageFile {
+		data, err := messageFiles.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		files[lang] = m
+	}
+	zh, en := files[evaluation.LangZH], files[evaluation.LangEN]
+	for id, s := range zh {
+		if _, ok := en[id]; !ok {
+			t.Errorf("%q is in zh-CN but not in en", id)
+		}
+		if strings.TrimSpace(s) == "" {
+			t.Errorf("%q is empty in zh-CN", id)
+		}
+	}
+	for id, s := range en {
+		if _, ok := zh[id]; !ok {
+			t.Errorf("%q is in en but not in zh-CN", id)
+		}
+		if strings.TrimSpace(s) == "" {
+			t.Errorf("%q is empty in en", id)
+		}
+	}
+
+	used := usedMessageIDs(t)
+	if len(used) < 100 {
+		t.Fatalf("found only %d message IDs in use; the scan is broken", len(used))
+	}
+	for _, id := range used {
+		if _, ok := zh[id]; !ok {
+			t.Errorf("message %q is used but missing", id)
+		}
+	}
+}
+
+var (
+	// {{.T "id"}}, {{$p.T "id" …}}, {{.P.T "id"}}
+	templateCall = regexp.MustCompile(`\.T "([^"]+)"`)
+	// dict arguments that name messages: "Label" "id", "Title" "id", …
+	templateArg = regexp.MustCompile(`"(?:Label|Hint|Title|Text|Action)" "([^"]+)"`)
+	// a.T(c, "id"), a.flash(c, "id"), a.tr.T(lang, "id")
+	goCall = regexp.MustCompile(`(?:\.T|\.flash)\((?:c|lang), "([^"]+)"`)
+	// message IDs of domain errors
+	goError = regexp.MustCompile(`"(error\.[a-z_]+)"`)
+)
+
+// usedMessageIDs scans the templates and the Go code of web and evaluation
+// for message IDs, and adds the IDs built at run time from domain values.
+func usedMessageIDs(t *testing.T) []string {
+	t.Helper()
+	ids := map[string]bool{}
+	err := fs.WalkDir(assets, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := assets.ReadFile(path)
+		for _, m := range templateCall.FindAllStringSubmatch(string(b), -1) {
+			ids[m[1]] = true
+		}
+		for _, m := range templateArg.FindAllStringSubmatch(string(b), -1) {
+			ids[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{".", "../evaluation"} {
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, p := range paths {
+			if strings.HasSuffix(p, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range goCall.FindAllStringSubmatch(string(b), -1) {
+				ids[m[1]] = true
+			}
+			for _, m := range goError.FindAllStringSubmatch(string(b), -1) {
+				ids[m[1]] = true
+			}
+		}
+	}
+	// IDs composed at run time.
+	for _, r := range evaluation.Roles {
+		ids["role."+string(r)] = true
+		ids["dashboard.intro."+string(r)] = true
+	}
+	for _, x := range evaluation.ExpertTypes {
+		ids["expert_type."+string(x)] = true
+	}
+	for _, x := range []string{"local", "non_local", "international"} {
+		ids["region."+x] = true
+	}
+	for _, x := range []string{"senior", "associate", "other"} {
+		ids["title_level."+x] = true
+	}
+	for _, l := range evaluation.Languages {
+		ids["lang."+string(l)] = true
+	}
+	for _, k := range []string{"string", "number", "bool", "array", "object"} {
+		ids["error.wrong_type_"+k] = true
+	}
+	for code := range statusOf {
+		ids["error."+string(code)] = true
+	}
+	for id := range ids {
+		if strings.HasSuffix(id, ".") || strings.HasSuffix(id, "_") {
+			delete(ids, id) // a prefix completed at run time, covered above
+		}
+	}
+	var out []string
+	for id := range ids {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
