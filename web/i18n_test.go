@@ -67,6 +67,8 @@ var (
 	goCall = regexp.MustCompile(`(?:\.T|\.flash)\((?:c|lang), "([^"]+)"`)
 	// message IDs of domain errors
 	goError = regexp.MustCompile(`"(error\.[a-z_]+)"`)
+	// audit actions, each of which has a translated name
+	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo)\.[a-z_]+)"`)
 )
 
 // usedMessageIDs scans the templates and the Go code of web and evaluation
@@ -90,7 +92,7 @@ func usedMessageIDs(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{".", "../evaluation"} {
+	for _, dir := range []string{".", "../evaluation", "../evaluation/demo"} {
 		paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, p := range paths {
 			if strings.HasSuffix(p, "_test.go") {
@@ -105,6 +107,11 @@ func usedMessageIDs(t *testing.T) []string {
 			}
 			for _, m := range goError.FindAllStringSubmatch(string(b), -1) {
 				ids[m[1]] = true
+			}
+			if dir != "." {
+				for _, m := range goAction.FindAllStringSubmatch(string(b), -1) {
+					ids["audit_action."+m[1]] = true
+				}
 			}
 		}
 	}
@@ -121,6 +128,9 @@ func usedMessageIDs(t *testing.T) []string {
 	}
 	for _, x := range []string{"senior", "associate", "other"} {
 		ids["title_level."+x] = true
+	}
+	for _, x := range []string{"user", "agency", "expert", "token", "system"} {
+		ids["object."+x] = true
 	}
 	for _, l := range evaluation.Languages {
 		ids["lang."+string(l)] = true

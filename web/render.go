@@ -46,6 +46,25 @@ func (p *page) Role(r evaluation.Role) string { return p.T("role." + string(r)) 
 // ExpertType returns the translated name of an expert type.
 func (p *page) ExpertType(t evaluation.ExpertType) string { return p.T("expert_type." + string(t)) }
 
+// Action returns the translated name of an audit action, or the action
+// itself when it has none.
+func (p *page) Action(action string) string {
+	id := "audit_action." + action
+	if s := p.T(id); s != id {
+		return s
+	}
+	return action
+}
+
+// Object names an audited object: its translated type and its id.
+func (p *page) Object(objectType, id string) string {
+	name := p.T("object." + objectType)
+	if id == "" {
+		return name
+	}
+	return name + " #" + id
+}
+
 // Time formats a time in China Standard Time, the commission's zone.
 func (p *page) Time(t time.Time) string {
 	if t.IsZero() {
