@@ -46,7 +46,7 @@ func (s *Service) CreateAgency(ctx context.Context, actor Actor, in NewAgency) (
 		if err := tx.CreateAgency(ctx, a); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "agency.create", ObjectType: "agency", ObjectID: idString(a.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "agency.create", ObjectType: "agency", ObjectID: idString(a.ID),
 			AgencyID: a.ID, Details: map[string]any{"code": a.Code, "name_zh": a.NameZH, "name_en": a.NameEN}})
 	})
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Service) UpdateAgency(ctx context.Context, actor Actor, id int64, up Ag
 		if err := tx.UpdateAgency(ctx, a); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "agency.update", ObjectType: "agency", ObjectID: idString(a.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "agency.update", ObjectType: "agency", ObjectID: idString(a.ID),
 			AgencyID: a.ID, Details: changed})
 	})
 	if err != nil {

@@ -59,6 +59,7 @@ func (e *AuditEntry) ComputeHash(prev string) string {
 // AuditEvent is what a service records about a state change; the store adds
 // the id, time and hashes.
 type AuditEvent struct {
+	At         time.Time // when; the store's clock when zero
 	Actor      Actor
 	Action     string
 	ObjectType string

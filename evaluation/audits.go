@@ -34,6 +34,6 @@ func VerifyAudit(ctx context.Context, r Reader) (int64, *AuditProblem, error) {
 // the command line, such as seeding the demo.
 func (s *Service) RecordSystemEvent(ctx context.Context, action string, details map[string]any) error {
 	return s.store.InTx(ctx, func(tx Tx) error {
-		return tx.Audit(ctx, AuditEvent{Actor: System, Action: action, ObjectType: "system", Details: details})
+		return s.audit(ctx, tx, AuditEvent{Actor: System, Action: action, ObjectType: "system", Details: details})
 	})
 }

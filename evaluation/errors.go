@@ -29,7 +29,10 @@ type Error struct {
 	// Fields maps an input field (its JSON name, dotted for nested values)
 	// to a message ID that says what is wrong with it.
 	Fields map[string]string
-	Err    error
+	// Args holds, per field, the values its message shows (for example the
+	// total that should have been 100).
+	Args map[string]map[string]any
+	Err  error
 }
 
 func (e *Error) Error() string {

@@ -23,7 +23,7 @@ func (s *Service) CreateExpert(ctx context.Context, actor Actor, e *Expert) erro
 		if err := tx.CreateExpert(ctx, e); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "expert.create", ObjectType: "expert", ObjectID: idString(e.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.create", ObjectType: "expert", ObjectID: idString(e.ID),
 			Details: map[string]any{"name": e.Name, "type": e.Type, "institution": e.Institution}})
 	})
 }

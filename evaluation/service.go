@@ -56,3 +56,11 @@ func (s *Service) Counts(ctx context.Context, actor Actor) (Counts, error) {
 	}
 	return s.store.Counts(ctx)
 }
+
+// audit records ev in the transaction, stamped with the service's clock.
+func (s *Service) audit(ctx context.Context, tx Tx, ev AuditEvent) error {
+	if ev.At.IsZero() {
+		ev.At = s.now()
+	}
+	return tx.Audit(ctx, ev)
+}

@@ -24,6 +24,9 @@ type Reader interface {
 	TokenByHash(ctx context.Context, hash string) (*APIToken, error)
 	Tokens(ctx context.Context, userID int64) ([]*APIToken, error)
 
+	Rubric(ctx context.Context, code string, version int) (*Rubric, error)
+	Rubrics(ctx context.Context, f RubricFilter) ([]*Rubric, error)
+
 	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
 	// ScanAudit calls fn for every entry in id order and returns the head.
 	ScanAudit(ctx context.Context, fn func(*AuditEntry) error) (AuditHead, error)
@@ -44,6 +47,10 @@ type Tx interface {
 	UpdateAgency(ctx context.Context, a *Agency) error
 
 	CreateExpert(ctx context.Context, e *Expert) error
+
+	CreateRubric(ctx context.Context, r *Rubric) error
+	UpdateRubric(ctx context.Context, r *Rubric) error
+	DeleteRubric(ctx context.Context, id int64) error
 
 	CreateToken(ctx context.Context, t *APIToken, hash string) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error

@@ -53,7 +53,7 @@ func (s *Service) createToken(ctx context.Context, actor Actor, name string, met
 		if err := tx.CreateToken(ctx, t, hash); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "token.create", ObjectType: "token", ObjectID: idString(t.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "token.create", ObjectType: "token", ObjectID: idString(t.ID),
 			AgencyID: actor.AgencyID, Details: map[string]any{"name": name, "prefix": prefix, "ip": meta.IP, "channel": meta.Channel}})
 	})
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor Actor, id int64) error 
 		if err := tx.RevokeToken(ctx, id, s.now()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "token.revoke", ObjectType: "token", ObjectID: idString(id),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "token.revoke", ObjectType: "token", ObjectID: idString(id),
 			AgencyID: actor.AgencyID, Details: map[string]any{"user_id": t.UserID, "prefix": t.Prefix}})
 	})
 }

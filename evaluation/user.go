@@ -138,7 +138,7 @@ func (n *NewUser) Validate() error {
 	f := FieldErrors{}
 	n.Username = NormalizeUsername(n.Username)
 	n.Name = strings.TrimSpace(n.Name)
-	n.AgencyCode = strings.TrimSpace(n.AgencyCode)
+	n.AgencyCode = strings.ToUpper(strings.TrimSpace(n.AgencyCode))
 	if !usernamePattern.MatchString(n.Username) {
 		f.Add("username", "error.username_format")
 	}
@@ -187,7 +187,7 @@ func (u *UserUpdate) Validate() error {
 		f.Add("language", "error.language_invalid")
 	}
 	if u.AgencyCode != nil {
-		*u.AgencyCode = strings.TrimSpace(*u.AgencyCode)
+		*u.AgencyCode = strings.ToUpper(strings.TrimSpace(*u.AgencyCode))
 	}
 	return f.Err()
 }

@@ -45,7 +45,7 @@ func (s *Service) Login(ctx context.Context, username, password string, meta Log
 		if err := tx.SetLastLogin(ctx, u.ID, now); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: u.Actor(), Action: "user.login", ObjectType: "user",
+		return s.audit(ctx, tx, AuditEvent{Actor: u.Actor(), Action: "user.login", ObjectType: "user",
 			ObjectID: idString(u.ID), AgencyID: u.AgencyID, Details: map[string]any{"ip": meta.IP, "channel": meta.Channel}})
 	})
 	if err != nil {
@@ -58,7 +58,7 @@ func (s *Service) Login(ctx context.Context, username, password string, meta Log
 // Logout records the end of a session.
 func (s *Service) Logout(ctx context.Context, actor Actor, meta LoginMeta) error {
 	return s.store.InTx(ctx, func(tx Tx) error {
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "user.logout", ObjectType: "user",
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "user.logout", ObjectType: "user",
 			ObjectID: idString(actor.UserID), AgencyID: actor.AgencyID, Details: map[string]any{"ip": meta.IP, "channel": meta.Channel}})
 	})
 }
@@ -114,7 +114,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, in NewUser) (*Use
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "user.create", ObjectType: "user", ObjectID: idString(u.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "user.create", ObjectType: "user", ObjectID: idString(u.ID),
 			AgencyID: u.AgencyID, Details: map[string]any{"username": u.Username, "role": u.Role, "agency": u.AgencyCode}})
 	})
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id int64, up User
 				action = "user.disable"
 			}
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(u.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(u.ID),
 			AgencyID: u.AgencyID, Details: changed})
 	})
 	if err != nil {
@@ -237,7 +237,7 @@ func (s *Service) SetLanguage(ctx context.Context, actor Actor, lang Language) e
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: "user.language", ObjectType: "user", ObjectID: idString(u.ID),
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "user.language", ObjectType: "user", ObjectID: idString(u.ID),
 			AgencyID: u.AgencyID, Details: map[string]any{"language": lang}})
 	})
 }
@@ -283,7 +283,7 @@ func (s *Service) setPassword(ctx context.Context, actor Actor, id int64, passwo
 		if err := tx.SetPasswordHash(ctx, id, hash, s.now()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(id), AgencyID: u.AgencyID})
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(id), AgencyID: u.AgencyID})
 	})
 }
 

@@ -25,6 +25,8 @@ func TestAllowed(t *testing.T) {
 		{Read("expert"), []string{"admin", "commission", "agency_staff"}},
 		{Write("expert"), []string{"admin", "commission"}},
 		{Read("audit"), []string{"admin", "commission", "agency_staff"}},
+		{Read("rubric"), roles},
+		{Write("rubric"), []string{"admin"}},
 		{Permission{"user", "delete"}, nil},
 		{Permission{"nonexistent", "read"}, nil},
 		{Permission{"authenticated", "read"}, nil},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rbac"
+	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -59,6 +60,15 @@ type Services interface {
 	Experts(ctx context.Context, actor evaluation.Actor, f evaluation.ExpertFilter) ([]*evaluation.Expert, int, error)
 
 	AuditLog(ctx context.Context, actor evaluation.Actor, f evaluation.AuditFilter) ([]*evaluation.AuditEntry, int, error)
+
+	Rubrics(ctx context.Context, actor evaluation.Actor, f evaluation.RubricFilter) ([]*evaluation.Rubric, error)
+	Rubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
+	NewRubricVersion(ctx context.Context, actor evaluation.Actor, code string, from int) (*evaluation.Rubric, error)
+	UpdateRubricDraft(ctx context.Context, actor evaluation.Actor, code string, version int, content *rubrics.Rubric) (*evaluation.Rubric, error)
+	PublishRubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
+	RetireRubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
+	DeleteRubricDraft(ctx context.Context, actor evaluation.Actor, code string, version int) error
+	CheckSheet(ctx context.Context, actor evaluation.Actor, code string, version int, sheet *rubrics.Sheet) (rubrics.Result, error)
 }
 
 var _ Services = (*evaluation.Service)(nil)

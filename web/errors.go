@@ -50,6 +50,27 @@ type apiErrorBody struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
+// fieldMessages translates an error's field messages. Domain messages are
+// message IDs filled from the error's Args; messages from the validator
+// arrive translated already and pass through.
+func (a *App) fieldMessages(lang evaluation.Language, e *evaluation.Error) map[string]string {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields))
+	for field, msg := range e.Fields {
+		if a.tr.Has(msg) {
+			data := []any{"Min", evaluation.MinPasswordLength, "Max", evaluation.MaxPasswordLength}
+			for k, v := range e.Args[field] {
+				data = append(data, k, v)
+			}
+			msg = a.tr.T(lang, msg, data...)
+		}
+		out[field] = msg
+	}
+	return out
+}
+
 // handleError is the one place where errors become responses: it picks the
 // status, logs internal errors once, and answers in JSON on the API and
 // with a page (or a redirect to sign in) in the UI. Users never see a raw
@@ -65,7 +86,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	var ferr *fiber.Error
 	switch e := evaluation.ErrorAs(err); {
 	case e != nil:
-		code, msgID, fields = e.Code, e.Message, e.Fields
+		code, msgID, fields = e.Code, e.Message, a.fieldMessages(lang, e)
 		status = statusOf[code]
 	case errors.As(err, &ferr):
 		status, code = ferr.Code, codeOf(ferr.Code)
@@ -86,16 +107,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		msgID, fields = "error.internal", nil
 	}
 	message := a.tr.T(lang, msgID)
-	var translated map[string]string
-	if len(fields) > 0 {
-		translated = make(map[string]string, len(fields))
-		for k, v := range fields {
-			if a.tr.Has(v) {
-				v = a.tr.T(lang, v, "Min", evaluation.MinPasswordLength, "Max", evaluation.MaxPasswordLength)
-			}
-			translated[k] = v
-		}
-	}
+	translated := fields
 
 	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" {
 		return c.Status(status).JSON(apiError{apiErrorBody{Code: code, Message: message, Fields: translated}})

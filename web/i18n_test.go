@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
 )
 
 // TestMessagesInBothLanguages fails when a message is missing or empty in
@@ -68,7 +69,9 @@ var (
 	// message IDs of domain errors
 	goError = regexp.MustCompile(`"(error\.[a-z_]+)"`)
 	// audit actions, each of which has a translated name
-	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo)\.[a-z_]+)"`)
+	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo|rubric)\.[a-z_]+)"`)
+	// message IDs of rubric and sheet problems
+	rubricMessage = regexp.MustCompile(`"(rubric\.[a-z_0-9]+)"`)
 )
 
 // usedMessageIDs scans the templates and the Go code of web and evaluation
@@ -92,7 +95,7 @@ func usedMessageIDs(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{".", "../evaluation", "../evaluation/demo"} {
+	for _, dir := range []string{".", "../evaluation", "../evaluation/demo", "../rubrics"} {
 		paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, p := range paths {
 			if strings.HasSuffix(p, "_test.go") {
@@ -108,7 +111,13 @@ func usedMessageIDs(t *testing.T) []string {
 			for _, m := range goError.FindAllStringSubmatch(string(b), -1) {
 				ids[m[1]] = true
 			}
-			if dir != "." {
+			switch dir {
+			case ".":
+			case "../rubrics":
+				for _, m := range rubricMessage.FindAllStringSubmatch(string(b), -1) {
+					ids[m[1]] = true
+				}
+			default:
 				for _, m := range goAction.FindAllStringSubmatch(string(b), -1) {
 					ids["audit_action."+m[1]] = true
 				}
@@ -129,7 +138,19 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, x := range []string{"senior", "associate", "other"} {
 		ids["title_level."+x] = true
 	}
-	for _, x := range []string{"user", "agency", "expert", "token", "system"} {
+	for _, t := range rubrics.Targets {
+		ids["target."+string(t)] = true
+	}
+	for _, k := range rubrics.Kinds {
+		ids["kind."+string(k)] = true
+	}
+	for _, g := range []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail} {
+		ids["grade."+string(g)] = true
+	}
+	for _, s := range []evaluation.RubricStatus{evaluation.RubricDraft, evaluation.RubricPublished, evaluation.RubricRetired} {
+		ids["rubric_status."+string(s)] = true
+	}
+	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric"} {
 		ids["object."+x] = true
 	}
 	for _, l := range evaluation.Languages {

@@ -15,14 +15,10 @@ import (
 // right types with no unknown fields and nothing after it, then checks v's
 // validate tags. Problems come back as Invalid errors naming the field.
 func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return evaluation.Errorf(evaluation.Invalid, "error.json_required")
+	if err := a.requireJSON(c); err != nil {
+		return err
 	}
 	body := bytes.TrimSpace(c.Body())
-	if len(body) == 0 {
-		return evaluation.Errorf(evaluation.Invalid, "error.body_required")
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -35,6 +31,18 @@ func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
 		return evaluation.Errorf(evaluation.Invalid, "error.malformed_json")
 	}
 	return a.tr.check(langOf(c), v)
+}
+
+// requireJSON refuses a request whose body is empty or not declared JSON.
+func (a *App) requireJSON(c *fiber.Ctx) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return evaluation.Errorf(evaluation.Invalid, "error.json_required")
+	}
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return evaluation.Errorf(evaluation.Invalid, "error.body_required")
+	}
+	return nil
 }
 
 func jsonProblem(err error) error {
@@ -88,14 +96,7 @@ func (a *App) formProblems(c *fiber.Ctx, err error) (map[string]string, string, 
 		return nil, "", false
 	}
 	lang := langOf(c)
-	out := make(map[string]string, len(e.Fields))
-	for k, v := range e.Fields {
-		if a.tr.Has(v) {
-			v = a.tr.T(lang, v, "Min", evaluation.MinPasswordLength, "Max", evaluation.MaxPasswordLength)
-		}
-		out[k] = v
-	}
-	return out, a.tr.T(lang, e.Message), true
+	return a.fieldMessages(lang, e), a.tr.T(lang, e.Message), true
 }
 
 // paramID reads a positive integer path parameter; anything else is not found.

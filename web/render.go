@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -65,6 +66,9 @@ func (p *page) Object(objectType, id string) string {
 	return name + " #" + id
 }
 
+// L returns a bilingual text in the page's language.
+func (p *page) L(t rubrics.Text) string { return t.In(string(p.Lang)) }
+
 // Time formats a time in China Standard Time, the commission's zone.
 func (p *page) Time(t time.Time) string {
 	if t.IsZero() {
@@ -95,7 +99,7 @@ func (a *App) navFor(c *fiber.Ctx, u *evaluation.User) []navItem {
 	case evaluation.RoleAgencyStaff:
 		items = append(items, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
 	}
-	items = append(items, entry{"nav.profile", "/profile"})
+	items = append(items, entry{"nav.rubrics", "/rubrics"}, entry{"nav.profile", "/profile"})
 	path := c.Path()
 	nav := make([]navItem, len(items))
 	for i, e := range items {
@@ -160,7 +164,15 @@ func (a *App) takeFlash(c *fiber.Ctx) string {
 var templateFuncs = template.FuncMap{
 	"join": strings.Join,
 	"list": func(v ...string) []string { return v },
-	"add":  func(a, b int) int { return a + b },
+	// opt prints optional points, blank when unset.
+	"opt": func(p *rubrics.Points) string {
+		if p == nil {
+			return ""
+		}
+		return p.String()
+	},
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
 	"seq": func(n int) []int {
 		s := make([]int, n)
 		for i := range s {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -27,7 +28,11 @@ func (t *tx) Audit(ctx context.Context, ev evaluation.AuditEvent) error {
 		Scan(&head.LastID, &head.LastHash); err != nil {
 		return fmt.Errorf("read audit head: %w", err)
 	}
-	e, err := ev.Entry(time.Now())
+	at := ev.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	e, err := ev.Entry(at)
 	if err != nil {
 		return err
 	}
@@ -88,30 +93,46 @@ func (q queries) AuditEntries(ctx context.Context, f evaluation.AuditFilter) ([]
 	return list, total, rows.Err()
 }
 
-// ScanAudit reads the head, then the log up to the head. The log is only
-// appended to, so entries written meanwhile are simply left for next time
-// and the scan needs no transaction that would hold up writers.
+// ScanAudit reads the head and the whole log in one statement, so that both
+// come from one snapshot without a transaction that would hold up writers:
+// an entry appended meanwhile is in neither, while an entry beyond the head
+// (appended outside evalpanel, or the head moved back) reaches fn and fails
+// the check against the head. The LEFT JOIN keeps the head when the log is
+// empty.
 func (q queries) ScanAudit(ctx context.Context, fn func(*evaluation.AuditEntry) error) (evaluation.AuditHead, error) {
 	var head evaluation.AuditHead
-	if err := q.db.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).
-		Scan(&head.LastID, &head.LastHash); err != nil {
-		return head, fmt.Errorf("read audit head: %w", err)
-	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE id <= ? ORDER BY id`, head.LastID)
+	rows, err := q.db.QueryContext(ctx, `SELECT h.last_id, h.last_hash, l.id IS NULL,
+		COALESCE(l.id, 0), COALESCE(l.at, ''), COALESCE(l.actor_id, 0), COALESCE(l.actor, ''), COALESCE(l.action, ''),
+		COALESCE(l.object_type, ''), COALESCE(l.object_id, ''), COALESCE(l.agency_id, 0), COALESCE(l.details, ''),
+		COALESCE(l.prev_hash, ''), COALESCE(l.hash, '')
+		FROM audit_head h LEFT JOIN audit_log l ON 1 = 1 WHERE h.singleton = 1 ORDER BY l.id`)
 	if err != nil {
 		return head, fmt.Errorf("scan audit log: %w", err)
 	}
 	defer rows.Close()
+	found := false
 	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
+		found = true
+		var empty bool
+		e := &evaluation.AuditEntry{}
+		if err := rows.Scan(&head.LastID, &head.LastHash, &empty, &e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action,
+			&e.ObjectType, &e.ObjectID, &e.AgencyID, &e.Details, &e.PrevHash, &e.Hash); err != nil {
 			return head, fmt.Errorf("scan audit log: %w", err)
+		}
+		if empty {
+			continue
 		}
 		if err := fn(e); err != nil {
 			return head, err
 		}
 	}
-	return head, rows.Err()
+	if err := rows.Err(); err != nil {
+		return head, fmt.Errorf("scan audit log: %w", err)
+	}
+	if !found {
+		return head, fmt.Errorf("read audit head: %w", sql.ErrNoRows)
+	}
+	return head, nil
 }
 
 func (q queries) Counts(ctx context.Context) (evaluation.Counts, error) {

@@ -213,6 +213,10 @@ func mapError(err error, uniqueField string) error {
 			return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists", Err: err}
 		case sqlite3.ErrConstraintForeignKey:
 			return &evaluation.Error{Code: evaluation.Invalid, Message: "error.reference_missing", Err: err}
+		case sqlite3.ErrConstraintTrigger:
+			// The schema's triggers guard immutable rows (audit log,
+			// published rubrics).
+			return &evaluation.Error{Code: evaluation.Conflict, Message: "error.immutable", Err: err}
 		case sqlite3.ErrConstraintCheck, sqlite3.ErrConstraintNotNull:
 			return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input", Err: err}
 		}

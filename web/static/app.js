@@ -21,6 +21,10 @@
   document.querySelectorAll('form.filters select').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });
   });
+  // Print buttons: <button data-print>.
+  document.querySelectorAll('[data-print]').forEach(function (b) {
+    b.addEventListener('click', function () { window.print(); });
+  });
   // Copy buttons: <button data-copy="#id">.
   document.querySelectorAll('[data-copy]').forEach(function (b) {
     b.addEventListener('click', function () {

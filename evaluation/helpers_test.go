@@ -1,0 +1,168 @@
+package evaluation_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/password"
+	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+)
+
+// pw is a password that passes the rules.
+const pw = "correct-horse-battery"
+
+// clock is a settable clock for evaluation.WithClock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a service over a fresh SQLite file, with an administrator and an
+// agency (SSTPC) already in place.
+type env struct {
+	db     *sqlite.DB
+	svc    *evaluation.Service
+	clock  *clock
+	admin  evaluation.Actor
+	agency *evaluation.Agency
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "evalpanel.db"))
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close database: %v", err)
+		}
+	})
+	c := &clock{t: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)}
+	svc, err := evaluation.NewService(db, password.New(password.Fast), evaluation.WithClock(c.now))
+	if err != nil {
+		t.Fatalf("NewService: %v", err)
+	}
+	e := &env{db: db, svc: svc, clock: c}
+	e.admin = e.user(t, evaluation.NewUser{Username: "root.admin", Name: "管理员", Role: evaluation.RoleAdmin}).Actor()
+	e.agency = e.newAgency(t, "SSTPC")
+	return e
+}
+
+// user creates an account as the system, with pw unless in sets a password.
+func (e *env) user(t *testing.T, in evaluation.NewUser) *evaluation.User {
+	t.Helper()
+	if in.Password == "" {
+		in.Password = pw
+	}
+	if in.Name == "" {
+		in.Name = in.Username
+	}
+	u, err := e.svc.CreateUser(t.Context(), evaluation.System, in)
+	if err != nil {
+		t.Fatalf("create user %s: %v", in.Username, err)
+	}
+	return u
+}
+
+func (e *env) staff(t *testing.T, username, agencyCode string) *evaluation.User {
+	t.Helper()
+	return e.user(t, evaluation.NewUser{Username: username, Role: evaluation.RoleAgencyStaff, AgencyCode: agencyCode})
+}
+
+func (e *env) newAgency(t *testing.T, code string) *evaluation.Agency {
+	t.Helper()
+	a, err := e.svc.CreateAgency(t.Context(), evaluation.System, evaluation.NewAgency{Code: code, NameZH: code + " 中心", NameEN: code + " Center"})
+	if err != nil {
+		t.Fatalf("create agency %s: %v", code, err)
+	}
+	return a
+}
+
+func (e *env) disableAgency(t *testing.T, a *evaluation.Agency) {
+	t.Helper()
+	yes := true
+	if _, err := e.svc.UpdateAgency(t.Context(), e.admin, a.ID, evaluation.AgencyUpdate{Disabled: &yes}); err != nil {
+		t.Fatalf("disable agency %s: %v", a.Code, err)
+	}
+}
+
+func (e *env) expert(t *testing.T, name string) *evaluation.Expert {
+	t.Helper()
+	ex := &evaluation.Expert{Name: name, Type: evaluation.DomainExpert, Institution: "复旦大学",
+		TitleLevel: evaluation.TitleSenior, Region: evaluation.RegionLocal, CanBeDrawn: true}
+	if err := e.svc.CreateExpert(t.Context(), e.admin, ex); err != nil {
+		t.Fatalf("create expert %s: %v", name, err)
+	}
+	return ex
+}
+
+// auditCount is the number of entries in the audit log.
+func (e *env) auditCount(t *testing.T) int {
+	t.Helper()
+	_, n, err := e.db.AuditEntries(t.Context(), evaluation.AuditFilter{Page: evaluation.Page{Number: 1, Size: 1}})
+	if err != nil {
+		t.Fatalf("count audit entries: %v", err)
+	}
+	return n
+}
+
+// lastAudit is the newest audit entry.
+func (e *env) lastAudit(t *testing.T) *evaluation.AuditEntry {
+	t.Helper()
+	list, _, err := e.db.AuditEntries(t.Context(), evaluation.AuditFilter{Page: evaluation.Page{Number: 1, Size: 1}})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("newest audit entry: %v (%d entries)", err, len(list))
+	}
+	return list[0]
+}
+
+// userCount is the number of accounts.
+func (e *env) userCount(t *testing.T) int {
+	t.Helper()
+	_, n, err := e.db.Users(t.Context(), evaluation.UserFilter{Page: evaluation.Page{Number: 1, Size: 1}})
+	if err != nil {
+		t.Fatalf("count users: %v", err)
+	}
+	return n
+}
+
+// details decodes an audit entry's details.
+func details(t *testing.T, e *evaluation.AuditEntry) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(e.Details), &m); err != nil {
+		t.Fatalf("details of entry %d: %v", e.ID, err)
+	}
+	return m
+}
+
+// wantCode checks the code of err.
+func wantCode(t *testing.T, err error, code evaluation.Code) *evaluation.Error {
+	t.Helper()
+	if got := evaluation.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+	return evaluation.ErrorAs(err)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }

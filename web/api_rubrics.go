@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"strings"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (a *App) apiRubrics(c *fiber.Ctx) error {
+	f := evaluation.RubricFilter{Code: c.Query("code"), Target: rubrics.Target(c.Query("target")),
+		Status: evaluation.RubricStatus(c.Query("status"))}
+	list, err := a.svc.Rubrics(c.UserContext(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+}
+
+func (a *App) apiRubric(c *fiber.Ctx) error {
+	code, version, err := rubricParams(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.svc.Rubric(c.UserContext(), actor(c), code, version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+type newVersionRequest struct {
+	From int `json:"from" validate:"required,gte=1"`
+}
+
+func (a *App) apiNewRubricVersion(c *fiber.Ctx) error {
+	var req newVersionRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := a.svc.NewRubricVersion(c.UserContext(), actor(c), strings.Clone(c.Params("code")), req.From)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+// rubricBody reads a rubric from the request body, strictly.
+func (a *App) rubricBody(c *fiber.Ctx) (*rubrics.Rubric, rubrics.Problems, error) {
+	if err := a.requireJSON(c); err != nil {
+		return nil, nil, err
+	}
+	r, ps := rubrics.ParseRubric(c.Body())
+	if r == nil {
+		return nil, nil, evaluation.RubricProblems(ps)
+	}
+	return r, ps, nil
+}
+
+func (a *App) apiUpdateRubric(c *fiber.Ctx) error {
+	code, version, err := rubricParams(c)
+	if err != nil {
+		return err
+	}
+	content, _, err := a.rubricBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.svc.UpdateRubricDraft(c.UserContext(), actor(c), code, version, content)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// validationResult is the answer of the validate endpoint: problems are
+// part of a successful answer there.
+type validationResult struct {
+	Valid    bool              `json:"valid"`
+	Total    rubrics.Points    `json:"total"`
+	Problems map[string]string `json:"problems"`
+}
+
+func (a *App) apiValidateRubric(c *fiber.Ctx) error {
+	r, ps, err := a.rubricBody(c)
+	if err != nil {
+		return err
+	}
+	res := validationResult{Valid: len(ps) == 0, Total: r.Total(), Problems: map[string]string{}}
+	if e := evaluation.ErrorAs(evaluation.RubricProblems(ps)); e != nil {
+		res.Problems = a.fieldMessages(langOf(c), e)
+	}
+	return c.JSON(res)
+}
+
+func (a *App) apiPublishRubric(c *fiber.Ctx) error { return a.apiMoveRubric(c, a.svc.PublishRubric) }
+func (a *App) apiRetireRubric(c *fiber.Ctx) error  { return a.apiMoveRubric(c, a.svc.RetireRubric) }
+
+func (a *App) apiMoveRubric(c *fiber.Ctx, move func(context.Context, evaluation.Actor, string, int) (*evaluation.Rubric, error)) error {
+	code, version, err := rubricParams(c)
+	if err != nil {
+		return err
+	}
+	r, err := move(c.UserContext(), actor(c), code, version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (a *App) apiDeleteRubric(c *fiber.Ctx) error {
+	code, version, err := rubricParams(c)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.DeleteRubricDraft(c.UserContext(), actor(c), code, version); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (a *App) apiCheckSheet(c *fiber.Ctx) error {
+	code, version, err := rubricParams(c)
+	if err != nil {
+		return err
+	}
+	if err := a.requireJSON(c); err != nil {
+		return err
+	}
+	sheet, ps := rubrics.ParseSheet(c.Body())
+	if err := evaluation.RubricProblems(ps); err != nil {
+		return err
+	}
+	res, err := a.svc.CheckSheet(c.UserContext(), actor(c), code, version, sheet)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
