@@ -109,10 +109,25 @@ func (p *AuditProblem) Error() string {
 // AuditVerifier checks a chain entry by entry, in id order; Check returns the
 // first problem it finds and Finish checks the end against the head.
 type AuditVerifier struct {
+	// Anchors maps entry ids to the hashes recorded for them outside the
+	// database (see AuditAnchor); a chain rewritten or truncated since no
+	// longer matches them, even if it is consistent in itself.
+	Anchors map[int64]string
+
 	prevID   int64
 	prevHash string
 	problem  *AuditProblem
 	count    int64
+}
+
+// AuditAnchor is an entry's id and hash as `evalpanel audit verify` prints
+// them for the newest entry. Recorded elsewhere (a ticket, a printout, an
+// e-mail to the commission), it lets a later verify detect a log that was
+// rewritten from that entry on, which the chain alone cannot: whoever can
+// write the database can recompute every hash.
+type AuditAnchor struct {
+	ID   int64
+	Hash string
 }
 
 // Check verifies the next entry.
@@ -127,6 +142,8 @@ func (v *AuditVerifier) Check(e *AuditEntry) *AuditProblem {
 		v.problem = &AuditProblem{e.ID, "previous hash does not match the entry before it"}
 	case e.ComputeHash(v.prevHash) != e.Hash:
 		v.problem = &AuditProblem{e.ID, "content does not match its hash (altered)"}
+	case v.Anchors[e.ID] != "" && v.Anchors[e.ID] != e.Hash:
+		v.problem = &AuditProblem{e.ID, "hash differs from the recorded anchor (the log was rewritten)"}
 	}
 	v.prevID, v.prevHash = e.ID, e.Hash
 	v.count++
@@ -146,6 +163,11 @@ func (v *AuditVerifier) Finish(head AuditHead) *AuditProblem {
 		v.problem = &AuditProblem{head.LastID + 1, "not recorded in the head (appended outside evalpanel)"}
 	case head.LastHash != v.prevHash:
 		v.problem = &AuditProblem{v.prevID, "hash does not match the head"}
+	}
+	for id := range v.Anchors {
+		if v.problem == nil && id > v.prevID {
+			v.problem = &AuditProblem{id, "missing: the recorded anchor is no longer in the log"}
+		}
 	}
 	return v.problem
 }

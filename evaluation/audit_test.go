@@ -162,7 +162,7 @@ func TestAuditEveryChange(t *testing.T) {
 		})
 	}
 
-	count, problem, err := evaluation.VerifyAudit(ctx, e.db)
+	count, _, problem, err := evaluation.VerifyAudit(ctx, e.db)
 	if err != nil || problem != nil {
 		t.Errorf("VerifyAudit = %v, %v, want an intact log", problem, err)
 	}

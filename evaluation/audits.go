@@ -16,18 +16,22 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, f AuditFilter) ([]*
 	return s.store.AuditEntries(ctx, f)
 }
 
-// VerifyAudit walks the whole audit chain. It returns the number of entries
-// checked and the first problem, or nil when the chain is intact.
-func VerifyAudit(ctx context.Context, r Reader) (int64, *AuditProblem, error) {
-	var v AuditVerifier
+// VerifyAudit walks the whole audit chain, checking it against any anchors
+// recorded earlier. It returns the number of entries checked, the head, and
+// the first problem, or nil when the chain is intact.
+func VerifyAudit(ctx context.Context, r Reader, anchors ...AuditAnchor) (int64, AuditHead, *AuditProblem, error) {
+	v := AuditVerifier{Anchors: map[int64]string{}}
+	for _, a := range anchors {
+		v.Anchors[a.ID] = a.Hash
+	}
 	head, err := r.ScanAudit(ctx, func(e *AuditEntry) error {
 		v.Check(e)
 		return nil
 	})
 	if err != nil {
-		return v.Count(), nil, err
+		return v.Count(), head, nil, err
 	}
-	return v.Count(), v.Finish(head), nil
+	return v.Count(), head, v.Finish(head), nil
 }
 
 // RecordSystemEvent writes an audit entry for work done by the operator on

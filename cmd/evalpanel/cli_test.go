@@ -468,7 +468,7 @@ func TestCLIAuditVerify(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("audit verify on the demo: %v (stderr %q)", r.err, r.stderr)
 	}
-	m := regexp.MustCompile(`^audit log intact: (\d+) entries\n$`).FindStringSubmatch(r.stdout)
+	m := regexp.MustCompile(`^audit log intact: (\d+) entries\n`).FindStringSubmatch(r.stdout)
 	if m == nil {
 		t.Fatalf("stdout = %q, want the number of intact entries", r.stdout)
 	}

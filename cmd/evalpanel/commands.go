@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -142,6 +143,16 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("audit verify", stderr)
+	var anchors []evaluation.AuditAnchor
+	fs.Func("anchor", "ID:HASH of an entry recorded earlier (repeatable); the log must still contain it", func(s string) error {
+		id, hash, ok := strings.Cut(s, ":")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil || n <= 0 || len(hash) != 64 {
+			return fmt.Errorf("want ID:HASH, as printed by audit verify")
+		}
+		anchors = append(anchors, evaluation.AuditAnchor{ID: n, Hash: strings.ToLower(hash)})
+		return nil
+	})
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -150,7 +161,7 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer db.Close()
-	n, problem, err := evaluation.VerifyAudit(ctx, db)
+	n, head, problem, err := evaluation.VerifyAudit(ctx, db, anchors...)
 	if err != nil {
 		return err
 	}
@@ -159,5 +170,9 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return exitError(1)
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
+	if head.LastID > 0 {
+		fmt.Fprintf(stdout, "anchor: %d:%s\n(record it elsewhere; a later `audit verify --anchor %d:…` detects a log rewritten since)\n",
+			head.LastID, head.LastHash, head.LastID)
+	}
 	return nil
 }

@@ -167,7 +167,7 @@ func TestAuditRollback(t *testing.T) {
 	// The next entry takes the place the rolled back one would have had.
 	appendAudit(t, db, 1)
 	checkChain(t, db, 3)
-	if _, problem, err := evaluation.VerifyAudit(ctx, db); err != nil || problem != nil {
+	if _, _, problem, err := evaluation.VerifyAudit(ctx, db); err != nil || problem != nil {
 		t.Errorf("VerifyAudit = %v, %v, want an intact log", problem, err)
 	}
 }
@@ -274,7 +274,7 @@ func TestVerifyAudit(t *testing.T) {
 			dropTriggers(t, db)
 			tt.tamper(t, db)
 
-			count, problem, err := evaluation.VerifyAudit(t.Context(), db)
+			count, _, problem, err := evaluation.VerifyAudit(t.Context(), db)
 			if err != nil {
 				t.Fatalf("VerifyAudit: %v", err)
 			}
@@ -339,7 +339,7 @@ func TestConcurrentWrites(t *testing.T) {
 				return
 			default:
 			}
-			_, problem, err := evaluation.VerifyAudit(t.Context(), db)
+			_, _, problem, err := evaluation.VerifyAudit(t.Context(), db)
 			if err != nil || problem != nil {
 				errs <- fmt.Errorf("VerifyAudit during the writes: %v, %v", problem, err)
 				return
@@ -357,7 +357,7 @@ func TestConcurrentWrites(t *testing.T) {
 		t.Error(err)
 	}
 	checkChain(t, db, writers*writes)
-	count, problem, err := evaluation.VerifyAudit(t.Context(), db)
+	count, _, problem, err := evaluation.VerifyAudit(t.Context(), db)
 	if err != nil || problem != nil || count != writers*writes {
 		t.Errorf("VerifyAudit = %d, %v, %v, want %d entries intact", count, problem, err, writers*writes)
 	}
