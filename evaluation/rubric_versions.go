@@ -121,9 +121,10 @@ func (s *Service) NewRubricVersion(ctx context.Context, actor Actor, code string
 	return r, nil
 }
 
-// RubricProblems turns rubric or sheet problems into an Invalid error whose
-// fields are the problems' JSON paths.
-func RubricProblems(ps rubrics.Problems) error {
+// ProblemsError turns problems found in input (a rubric, a sheet, a JSON
+// body) into an Invalid error whose fields are the problems' JSON paths; a
+// problem with no field sets the error's message.
+func ProblemsError(ps rubrics.Problems) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -172,7 +173,7 @@ func (s *Service) UpdateRubricDraft(ctx context.Context, actor Actor, code strin
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := RubricProblems(c.Validate()); err != nil {
+		if err := ProblemsError(c.Validate()); err != nil {
 			return err
 		}
 		r.Content, r.Hash, r.UpdatedAt = c, c.Hash(), s.now()
@@ -213,7 +214,7 @@ func (s *Service) moveRubric(ctx context.Context, actor Actor, code string, vers
 			return Errorf(Conflict, "error.rubric_state")
 		}
 		if to == RubricPublished {
-			if err := RubricProblems(r.Content.Validate()); err != nil {
+			if err := ProblemsError(r.Content.Validate()); err != nil {
 				return err
 			}
 			r.PublishedAt = s.now()
@@ -259,7 +260,7 @@ func (s *Service) CheckSheet(ctx context.Context, actor Actor, code string, vers
 		return rubrics.Result{}, err
 	}
 	res, ps := r.Content.Check(sheet)
-	if err := RubricProblems(ps); err != nil {
+	if err := ProblemsError(ps); err != nil {
 		return rubrics.Result{}, err
 	}
 	return res, nil

@@ -2,9 +2,10 @@ package rubrics
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
+	"regexp"
 	"strconv"
 )
 
@@ -17,10 +18,14 @@ type Points int64
 // Half is the smallest step of a score.
 const Half Points = 1
 
+// MaxAbs bounds any amount of points evalpanel reads: far above any score
+// or total, far below where arithmetic could overflow.
+const MaxAbs = 1_000_000
+
 // FromFloat converts a number of points; ok is false when f is not finite,
-// not a multiple of 0.5, or out of range.
+// not a multiple of 0.5, or beyond MaxAbs.
 func FromFloat(f float64) (p Points, ok bool) {
-	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > MaxAbs {
 		return 0, false
 	}
 	h := f * 2
@@ -53,25 +58,37 @@ func (p Points) MarshalJSON() ([]byte, error) { return []byte(p.String()), nil }
 
 // Errors of UnmarshalJSON; callers turn them into field messages.
 var (
-	ErrNotNumber = errors.New("not a number")
-	ErrNotStep   = errors.New("not a multiple of 0.5")
+	ErrNotNumber  = errors.New("not a number")
+	ErrNotStep    = errors.New("not a multiple of 0.5")
+	ErrOutOfRange = errors.New("out of range")
 )
 
-// UnmarshalJSON accepts only a JSON number that is a finite multiple of
-// 0.5: strings, null, booleans and other steps are refused.
+var (
+	jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+	maxAbs     = big.NewRat(MaxAbs, 1)
+	two        = big.NewRat(2, 1)
+)
+
+// UnmarshalJSON accepts only a JSON number that is exactly a multiple of
+// 0.5 within ±MaxAbs. It decides on the decimal text, not on a float, so
+// that 17.50000000000000001 is refused rather than rounded to 17.5; strings,
+// null and booleans are refused too.
 func (p *Points) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 || !(b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
+	if !jsonNumber.Match(b) {
 		return ErrNotNumber
 	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return ErrNotNumber
-	}
-	v, ok := FromFloat(f)
+	r, ok := new(big.Rat).SetString(string(b))
 	if !ok {
+		return ErrNotNumber
+	}
+	if new(big.Rat).Abs(r).Cmp(maxAbs) > 0 {
+		return ErrOutOfRange
+	}
+	h := r.Mul(r, two)
+	if !h.IsInt() {
 		return ErrNotStep
 	}
-	*p = v
+	*p = Points(h.Num().Int64())
 	return nil
 }

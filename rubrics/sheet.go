@@ -1,12 +1,12 @@
 package rubrics
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Sheet is one expert's score sheet (评分表) against a rubric.
@@ -31,24 +31,20 @@ const (
 
 // rawSheet is a sheet as it arrives, before each score is checked on its own.
 type rawSheet struct {
-	Scores   map[string]json.RawMessage `json:"scores"`
-	Comments map[string]string          `json:"comments"`
-	Opinion  string                     `json:"opinion"`
-	Vetoes   []VetoFlag                 `json:"vetoes"`
+	Scores   map[string]jsontext.Value `json:"scores"`
+	Comments map[string]string         `json:"comments"`
+	Opinion  string                    `json:"opinion"`
+	Vetoes   []VetoFlag                `json:"vetoes"`
 }
 
-// ParseSheet decodes a sheet from JSON strictly. Each score must be a JSON
-// number that is a multiple of 0.5: strings, null, booleans, NaN and
-// infinities are refused with a problem naming the score ("scores.A1").
+// ParseSheet decodes a sheet from JSON strictly (see DecodeJSON). Each score
+// must be a JSON number that is exactly a multiple of 0.5: strings, null
+// and booleans are refused with a problem naming the score ("scores.A1").
+// NaN and infinities are not JSON at all, so the whole body is refused.
 func ParseSheet(data []byte) (*Sheet, Problems) {
 	var raw rawSheet
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, Problems{jsonProblem(err)}
-	}
-	if dec.More() {
-		return nil, Problems{{Message: "error.malformed_json"}}
+	if ps := DecodeJSON(data, &raw); ps != nil {
+		return nil, ps
 	}
 	s := &Sheet{Scores: make(map[string]Points, len(raw.Scores)), Comments: raw.Comments, Opinion: raw.Opinion, Vetoes: raw.Vetoes}
 	var ps Problems
@@ -59,6 +55,8 @@ func ParseSheet(data []byte) (*Sheet, Problems) {
 			s.Scores[code] = p
 		case ErrNotStep:
 			ps.add("scores."+code, "rubric.score_step")
+		case ErrOutOfRange:
+			ps.add("scores."+code, "rubric.points_range")
 		default:
 			ps.add("scores."+code, "rubric.score_not_number")
 		}

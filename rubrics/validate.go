@@ -1,9 +1,6 @@
 package rubrics
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -68,54 +65,18 @@ const (
 
 var (
 	rubricCodePattern    = regexp.MustCompile(`^[A-Z][A-Z0-9_-]{1,31}$`)
-	indicatorCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_.-]{0,15}$`)
+	indicatorCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,15}$`)
 )
 
-// ParseRubric decodes a rubric from JSON strictly (unknown fields refused)
-// and validates it.
+// ParseRubric decodes a rubric from JSON strictly (see DecodeJSON) and
+// validates it. It returns nil and the decoding problem when the JSON does
+// not decode, else the rubric and its validation problems, if any.
 func ParseRubric(data []byte) (*Rubric, Problems) {
 	var r Rubric
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
-		return nil, Problems{jsonProblem(err)}
+	if ps := DecodeJSON(data, &r); ps != nil {
+		return nil, ps
 	}
-	if dec.More() {
-		return nil, Problems{{Field: "", Message: "error.malformed_json"}}
-	}
-	if ps := r.Validate(); len(ps) > 0 {
-		return &r, ps
-	}
-	return &r, nil
-}
-
-// jsonProblem names the field of a JSON decoding error where it can.
-func jsonProblem(err error) Problem {
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &te) && te.Field != "":
-		return Problem{Field: te.Field, Message: "error.wrong_type_" + jsonKind(te.Type.Kind().String())}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return Problem{Field: name, Message: "error.unknown_field"}
-	case strings.Contains(err.Error(), ErrNotStep.Error()):
-		return Problem{Field: "", Message: "rubric.points_step"}
-	case strings.Contains(err.Error(), ErrNotNumber.Error()):
-		return Problem{Field: "", Message: "error.wrong_type_number"}
-	}
-	return Problem{Field: "", Message: "error.malformed_json"}
-}
-
-func jsonKind(kind string) string {
-	switch kind {
-	case "string", "bool":
-		return kind
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
-		return "number"
-	case "slice", "array":
-		return "array"
-	}
-	return "object"
+	return &r, r.Validate()
 }
 
 // Validate checks every rule of DESIGN.md §3 and issue #3 and returns all
@@ -162,7 +123,7 @@ func (r *Rubric) Validate() Problems {
 		checkText(&ps, f+".text", v.Text, MaxTextLen, true)
 	}
 
-	checkBands(&ps, r.Bands)
+	checkBands(&ps, r.Bands, r.PassLine)
 	if r.PassLine <= 0 || r.PassLine > Pts(100) {
 		ps.add("pass_line", "rubric.pass_line_range")
 	}
@@ -228,28 +189,43 @@ func checkLevels(ps *Problems, f string, in *Indicator) {
 	}
 }
 
-func checkBands(ps *Problems, bands []Band) {
+// gradeRank orders the grades from best to worst; bands list them in that
+// order, from the highest threshold down.
+var gradeRank = map[Grade]int{Excellent: 0, Good: 1, Pass: 2, Fail: 3}
+
+func checkBands(ps *Problems, bands []Band, passLine Points) {
 	if len(bands) < 2 {
 		ps.add("bands", "rubric.bands_count")
 		return
 	}
 	seen := map[Grade]bool{}
+	prevRank := -1
 	for i, b := range bands {
 		f := fmt.Sprintf("bands.%d", i)
-		switch b.Grade {
-		case Excellent, Good, Pass, Fail:
-			if seen[b.Grade] {
-				ps.add(f+".grade", "rubric.band_duplicate")
-			}
-			seen[b.Grade] = true
-		default:
+		rank, known := gradeRank[b.Grade]
+		switch {
+		case !known:
 			ps.add(f+".grade", "rubric.band_grade_invalid")
+		case seen[b.Grade]:
+			ps.add(f+".grade", "rubric.band_duplicate")
+		case rank < prevRank:
+			ps.add(f+".grade", "rubric.bands_grade_order")
 		}
-		if b.Min < 0 || b.Min > Pts(100) {
+		if known {
+			seen[b.Grade] = true
+			prevRank = max(prevRank, rank)
+		}
+		switch {
+		case b.Min < 0 || b.Min > Pts(100):
 			ps.add(f+".min", "rubric.band_range")
-		} else if i > 0 && b.Min >= bands[i-1].Min {
+		case i > 0 && b.Min >= bands[i-1].Min:
 			ps.add(f+".min", "rubric.bands_order")
+		case b.Grade == Pass && b.Min != passLine && passLine > 0 && passLine <= Pts(100):
+			// Otherwise a total could pass with the grade "fail", or fail
+			// with the grade "pass".
+			ps.add(f+".min", "rubric.pass_band", "PassLine", passLine.String())
 		}
+		checkText(ps, f+".name", b.Name, MaxNameLen, false)
 	}
 	if bands[len(bands)-1].Min != 0 {
 		ps.add(fmt.Sprintf("bands.%d.min", len(bands)-1), "rubric.bands_floor")

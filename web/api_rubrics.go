@@ -54,7 +54,7 @@ func (a *App) rubricBody(c *fiber.Ctx) (*rubrics.Rubric, rubrics.Problems, error
 	}
 	r, ps := rubrics.ParseRubric(c.Body())
 	if r == nil {
-		return nil, nil, evaluation.RubricProblems(ps)
+		return nil, nil, evaluation.ProblemsError(ps)
 	}
 	return r, ps, nil
 }
@@ -89,7 +89,7 @@ func (a *App) apiValidateRubric(c *fiber.Ctx) error {
 		return err
 	}
 	res := validationResult{Valid: len(ps) == 0, Total: r.Total(), Problems: map[string]string{}}
-	if e := evaluation.ErrorAs(evaluation.RubricProblems(ps)); e != nil {
+	if e := evaluation.ErrorAs(evaluation.ProblemsError(ps)); e != nil {
 		res.Problems = a.fieldMessages(langOf(c), e)
 	}
 	return c.JSON(res)
@@ -130,7 +130,7 @@ func (a *App) apiCheckSheet(c *fiber.Ctx) error {
 		return err
 	}
 	sheet, ps := rubrics.ParseSheet(c.Body())
-	if err := evaluation.RubricProblems(ps); err != nil {
+	if err := evaluation.ProblemsError(ps); err != nil {
 		return err
 	}
 	res, err := a.svc.CheckSheet(c.UserContext(), actor(c), code, version, sheet)

@@ -2,33 +2,24 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 )
 
-// decodeJSON reads the request body strictly into v: a JSON object of the
-// right types with no unknown fields and nothing after it, then checks v's
-// validate tags. Problems come back as Invalid errors naming the field.
+// decodeJSON reads the request body strictly into v: one JSON object of
+// the right types with no unknown or repeated fields and nothing after it
+// (rubrics.DecodeJSON), then checks v's validate tags. Problems come back
+// as Invalid errors naming the field.
 func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
 	if err := a.requireJSON(c); err != nil {
 		return err
 	}
-	body := bytes.TrimSpace(c.Body())
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err)
-	}
-	if dec.More() {
-		return evaluation.Errorf(evaluation.Invalid, "error.malformed_json")
-	}
-	if _, err := dec.Token(); err == nil {
-		return evaluation.Errorf(evaluation.Invalid, "error.malformed_json")
+	if err := evaluation.ProblemsError(rubrics.DecodeJSON(c.Body(), v)); err != nil {
+		return err
 	}
 	return a.tr.check(langOf(c), v)
 }
@@ -43,40 +34,6 @@ func (a *App) requireJSON(c *fiber.Ctx) error {
 		return evaluation.Errorf(evaluation.Invalid, "error.body_required")
 	}
 	return nil
-}
-
-func jsonProblem(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		if typeErr.Field == "" {
-			return evaluation.Errorf(evaluation.Invalid, "error.json_object_required")
-		}
-		return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input",
-			Fields: map[string]string{typeErr.Field: "error.wrong_type_" + jsonKind(typeErr.Type.Kind().String())}}
-	}
-	// encoding/json reports unknown fields only in its message text.
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		if name, err := strconv.Unquote(name); err == nil {
-			return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input",
-				Fields: map[string]string{name: "error.unknown_field"}}
-		}
-	}
-	return &evaluation.Error{Code: evaluation.Invalid, Message: "error.malformed_json", Err: err}
-}
-
-// jsonKind names the JSON type a Go kind is decoded from.
-func jsonKind(kind string) string {
-	switch kind {
-	case "string":
-		return "string"
-	case "bool":
-		return "bool"
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
-		return "number"
-	case "slice", "array":
-		return "array"
-	}
-	return "object"
 }
 
 // parseForm reads an HTML form into v (its form tags) and checks v's

@@ -144,7 +144,7 @@ func (a *App) rubricEditSubmit(c *fiber.Ctx) error {
 		return a.renderRubricEditor(c, r, content, nil, "")
 	}
 	if len(form.ps) > 0 {
-		err = evaluation.RubricProblems(form.ps)
+		err = evaluation.ProblemsError(form.ps)
 	} else {
 		_, err = a.svc.UpdateRubricDraft(ctx, act, code, version, content)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/demo"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/rubrics"
 )
 
 func envOr(name, fallback string) string {
@@ -49,11 +50,24 @@ func openService(ctx context.Context, path string, p password.Params) (*sqlite.D
 		return nil, nil, err
 	}
 	svc, err := evaluation.NewService(db, password.New(p))
+	if err == nil {
+		err = installDefaults(ctx, svc)
+	}
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return db, svc, nil
+}
+
+// installDefaults loads the default rubrics as published version 1 the
+// first time; afterwards it changes nothing.
+func installDefaults(ctx context.Context, svc *evaluation.Service) error {
+	defaults, err := rubrics.Defaults()
+	if err != nil {
+		return err
+	}
+	return svc.InstallDefaultRubrics(ctx, defaults)
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -79,6 +79,7 @@ func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*L
 	s.agencies()
 	s.people()
 	s.pool()
+	s.rubricDraft()
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -132,6 +133,23 @@ func (s *seeder) pool() {
 		_, s.err = s.svc.CreateUser(s.ctx, s.actor, evaluation.NewUser{Username: fmt.Sprintf("expert%02d", i+1),
 			Name: e.Name, Role: evaluation.RoleExpert, ExpertID: e.ID, Language: lang, Password: Password})
 	}
+}
+
+// rubricDraft starts the next version of the applied-technology rubric, as
+// an administrator revising it for next year would.
+func (s *seeder) rubricDraft() {
+	if s.err != nil {
+		return
+	}
+	r, err := s.svc.NewRubricVersion(s.ctx, s.actor, "APPLIED_TECH", 1)
+	if err != nil {
+		s.err = err
+		return
+	}
+	c := r.Content
+	c.Name.ZH += "（2027 年修订稿）"
+	c.Name.EN += " (2027 revision draft)"
+	_, s.err = s.svc.UpdateRubricDraft(s.ctx, s.actor, r.Code, r.Version, c)
 }
 
 func accounts() []Login {
