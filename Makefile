@@ -2,15 +2,22 @@
 
 GO ?= go
 
-.PHONY: run test vet build fmt
+.PHONY: run test vet fuzz build fmt
 
 ## run: start the server on 127.0.0.1:8080 with an embedded SQLite database and demo data
 run:
 	$(GO) run ./cmd/evalpanel serve --demo
 
-## test: vet and run every test with the race detector, browser tests included
+## test: vet, run every test with the race detector (browser tests included), then fuzz briefly
 test: vet
 	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz
+
+## fuzz: run each fuzz target for a short, bounded time (FUZZTIME, default 15s)
+FUZZTIME ?= 15s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSheet$$' -fuzztime $(FUZZTIME) ./rubrics/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRubric$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./rubrics/
 
 vet:
 	$(GO) vet ./...
