@@ -20,11 +20,7 @@ func (a *App) apiRubrics(c *fiber.Ctx) error {
 }
 
 func (a *App) apiRubric(c *fiber.Ctx) error {
-	code, version, err := rubricParams(c)
-	if err != nil {
-		return err
-	}
-	r, err := a.svc.Rubric(c.UserContext(), actor(c), code, version)
+	r, err := a.loadRubric(c)
 	if err != nil {
 		return err
 	}

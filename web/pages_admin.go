@@ -3,6 +3,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
@@ -78,6 +79,7 @@ type userFormData struct {
 	Fields   map[string]string
 	Error    string
 	Section  string // which form on the page the error belongs to
+	Now      time.Time
 }
 
 func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
@@ -85,7 +87,7 @@ func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
 	if err != nil {
 		return err
 	}
-	d.Agencies, d.Roles = agencies, evaluation.Roles
+	d.Agencies, d.Roles, d.Now = agencies, evaluation.Roles, a.cfg.Now()
 	title := a.T(c, "users.new")
 	if d.User != nil {
 		title = d.User.Name

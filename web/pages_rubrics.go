@@ -26,6 +26,15 @@ func rubricParams(c *fiber.Ctx) (string, int, error) {
 	return code, n, nil
 }
 
+// loadRubric loads the rubric version the path names.
+func (a *App) loadRubric(c *fiber.Ctx) (*evaluation.Rubric, error) {
+	code, version, err := rubricParams(c)
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.Rubric(c.UserContext(), actor(c), code, version)
+}
+
 func rubricURL(r *evaluation.Rubric) string { return fmt.Sprintf("/rubrics/%s/%d", r.Code, r.Version) }
 
 // rubricGroup is one rubric code with its versions, newest first.
@@ -70,16 +79,11 @@ type rubricData struct {
 }
 
 func (a *App) rubricPage(c *fiber.Ctx) error {
-	code, version, err := rubricParams(c)
+	r, err := a.loadRubric(c)
 	if err != nil {
 		return err
 	}
-	ctx, act := c.UserContext(), actor(c)
-	r, err := a.svc.Rubric(ctx, act, code, version)
-	if err != nil {
-		return err
-	}
-	versions, err := a.svc.Rubrics(ctx, act, evaluation.RubricFilter{Code: code})
+	versions, err := a.svc.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{Code: r.Code})
 	if err != nil {
 		return err
 	}
@@ -100,11 +104,7 @@ func (a *App) rubricNewVersion(c *fiber.Ctx) error {
 }
 
 func (a *App) rubricEditPage(c *fiber.Ctx) error {
-	code, version, err := rubricParams(c)
-	if err != nil {
-		return err
-	}
-	r, err := a.svc.Rubric(c.UserContext(), actor(c), code, version)
+	r, err := a.loadRubric(c)
 	if err != nil {
 		return err
 	}
@@ -124,12 +124,7 @@ func (a *App) renderRubricEditor(c *fiber.Ctx, r *evaluation.Rubric, content *ru
 // re-renders the form without saving; "save" validates and saves, or shows
 // every problem beside its field and saves nothing.
 func (a *App) rubricEditSubmit(c *fiber.Ctx) error {
-	code, version, err := rubricParams(c)
-	if err != nil {
-		return err
-	}
-	ctx, act := c.UserContext(), actor(c)
-	r, err := a.svc.Rubric(ctx, act, code, version)
+	r, err := a.loadRubric(c)
 	if err != nil {
 		return err
 	}
@@ -146,7 +141,7 @@ func (a *App) rubricEditSubmit(c *fiber.Ctx) error {
 	if len(form.ps) > 0 {
 		err = evaluation.ProblemsError(form.ps)
 	} else {
-		_, err = a.svc.UpdateRubricDraft(ctx, act, code, version, content)
+		_, err = a.svc.UpdateRubricDraft(c.UserContext(), actor(c), r.Code, r.Version, content)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -175,7 +170,7 @@ func (a *App) rubricMove(c *fiber.Ctx, move func(context.Context, evaluation.Act
 	r, err := move(c.UserContext(), actor(c), code, version)
 	if e := evaluation.ErrorAs(err); e != nil && e.Code == evaluation.Invalid {
 		// A draft that no longer validates opens in the editor with its problems.
-		cur, lerr := a.svc.Rubric(c.UserContext(), actor(c), code, version)
+		cur, lerr := a.loadRubric(c)
 		if lerr != nil {
 			return lerr
 		}

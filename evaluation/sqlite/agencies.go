@@ -9,7 +9,7 @@ import (
 
 const agencyColumns = `id, code, name_zh, name_en, disabled, created_at, updated_at`
 
-func scanAgency(row interface{ Scan(...any) error }) (*evaluation.Agency, error) {
+func scanAgency(row scanner) (*evaluation.Agency, error) {
 	a := &evaluation.Agency{}
 	err := row.Scan(&a.ID, &a.Code, &a.NameZH, &a.NameEN, &a.Disabled, timeScan{&a.CreatedAt}, timeScan{&a.UpdatedAt})
 	return a, err
@@ -32,20 +32,7 @@ func (q queries) AgencyByCode(ctx context.Context, code string) (*evaluation.Age
 }
 
 func (q queries) Agencies(ctx context.Context) ([]*evaluation.Agency, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+agencyColumns+` FROM agencies ORDER BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("list agencies: %w", err)
-	}
-	defer rows.Close()
-	var list []*evaluation.Agency
-	for rows.Next() {
-		a, err := scanAgency(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list agencies: %w", err)
-		}
-		list = append(list, a)
-	}
-	return list, rows.Err()
+	return queryList(ctx, q.db, "list agencies", scanAgency, `SELECT `+agencyColumns+` FROM agencies ORDER BY code`)
 }
 
 func (t *tx) CreateAgency(ctx context.Context, a *evaluation.Agency) error {

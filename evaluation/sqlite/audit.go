@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -12,7 +11,7 @@ import (
 
 const auditColumns = `id, at, actor_id, actor, action, object_type, object_id, agency_id, details, prev_hash, hash`
 
-func scanAudit(row interface{ Scan(...any) error }) (*evaluation.AuditEntry, error) {
+func scanAudit(row scanner) (*evaluation.AuditEntry, error) {
 	e := &evaluation.AuditEntry{}
 	err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.AgencyID,
 		&e.Details, &e.PrevHash, &e.Hash)
@@ -50,47 +49,26 @@ func (t *tx) Audit(ctx context.Context, ev evaluation.AuditEvent) error {
 }
 
 func (q queries) AuditEntries(ctx context.Context, f evaluation.AuditFilter) ([]*evaluation.AuditEntry, int, error) {
-	var where []string
-	var args []any
+	var w where
 	if f.Action != "" {
-		where = append(where, "action = ?")
-		args = append(args, f.Action)
+		w.add("action = ?", f.Action)
 	}
 	if f.ObjectType != "" {
-		where = append(where, "object_type = ?")
-		args = append(args, f.ObjectType)
+		w.add("object_type = ?", f.ObjectType)
 	}
 	if f.ActorID != 0 {
-		where = append(where, "actor_id = ?")
-		args = append(args, f.ActorID)
+		w.add("actor_id = ?", f.ActorID)
 	}
 	if f.AgencyID != 0 {
-		where = append(where, "agency_id = ?")
-		args = append(args, f.AgencyID)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		w.add("agency_id = ?", f.AgencyID)
 	}
 	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+cond, args...).Scan(&total); err != nil {
+	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count audit entries: %w", err)
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log`+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		append(args, f.Page.Size, f.Page.Offset())...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list audit entries: %w", err)
-	}
-	defer rows.Close()
-	var list []*evaluation.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list audit entries: %w", err)
-		}
-		list = append(list, e)
-	}
-	return list, total, rows.Err()
+	list, err := queryList(ctx, q.db, "list audit entries", scanAudit,
+		`SELECT `+auditColumns+` FROM audit_log`+w.String()+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
+	return list, total, err
 }
 
 // ScanAudit reads the head and the whole log in one statement, so that both

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 )
@@ -39,7 +38,7 @@ func listJSON(v []string) string {
 	return string(b)
 }
 
-func scanExpert(row interface{ Scan(...any) error }) (*evaluation.Expert, error) {
+func scanExpert(row scanner) (*evaluation.Expert, error) {
 	e := &evaluation.Expert{}
 	err := row.Scan(&e.ID, &e.Name, &e.Type, &e.Institution, &e.Title, &e.TitleLevel, jsonList{&e.SubjectCodes},
 		jsonList{&e.Keywords}, &e.Region, jsonList{&e.Languages}, &e.Email, &e.CanBeDrawn, &e.NoDrawReason,
@@ -56,39 +55,21 @@ func (q queries) Expert(ctx context.Context, id int64) (*evaluation.Expert, erro
 }
 
 func (q queries) Experts(ctx context.Context, f evaluation.ExpertFilter) ([]*evaluation.Expert, int, error) {
-	var where []string
-	var args []any
+	var w where
 	if f.Query != "" {
-		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR lower(institution) LIKE ? ESCAPE '\' OR lower(keywords) LIKE ? ESCAPE '\')`)
-		args = append(args, like(f.Query), like(f.Query), like(f.Query))
+		w.add(`(lower(name) LIKE ? ESCAPE '\' OR lower(institution) LIKE ? ESCAPE '\' OR lower(keywords) LIKE ? ESCAPE '\')`,
+			like(f.Query), like(f.Query), like(f.Query))
 	}
 	if f.Type != "" {
-		where = append(where, "type = ?")
-		args = append(args, f.Type)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		w.add("type = ?", f.Type)
 	}
 	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM experts`+cond, args...).Scan(&total); err != nil {
+	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM experts`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count experts: %w", err)
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+expertColumns+` FROM experts`+cond+` ORDER BY id LIMIT ? OFFSET ?`,
-		append(args, f.Page.Size, f.Page.Offset())...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list experts: %w", err)
-	}
-	defer rows.Close()
-	var list []*evaluation.Expert
-	for rows.Next() {
-		e, err := scanExpert(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list experts: %w", err)
-		}
-		list = append(list, e)
-	}
-	return list, total, rows.Err()
+	list, err := queryList(ctx, q.db, "list experts", scanExpert,
+		`SELECT `+expertColumns+` FROM experts`+w.String()+` ORDER BY id LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
+	return list, total, err
 }
 
 func (t *tx) CreateExpert(ctx context.Context, e *evaluation.Expert) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -12,7 +11,7 @@ import (
 
 const rubricColumns = `id, code, version, target, status, content, hash, created_by, created_at, updated_at, published_at`
 
-func scanRubric(row interface{ Scan(...any) error }) (*evaluation.Rubric, error) {
+func scanRubric(row scanner) (*evaluation.Rubric, error) {
 	r := &evaluation.Rubric{}
 	var content string
 	err := row.Scan(&r.ID, &r.Code, &r.Version, &r.Target, &r.Status, &content, &r.Hash, &r.CreatedBy,
@@ -36,38 +35,18 @@ func (q queries) Rubric(ctx context.Context, code string, version int) (*evaluat
 }
 
 func (q queries) Rubrics(ctx context.Context, f evaluation.RubricFilter) ([]*evaluation.Rubric, error) {
-	var where []string
-	var args []any
+	var w where
 	if f.Code != "" {
-		where = append(where, "code = ?")
-		args = append(args, f.Code)
+		w.add("code = ?", f.Code)
 	}
 	if f.Target != "" {
-		where = append(where, "target = ?")
-		args = append(args, f.Target)
+		w.add("target = ?", f.Target)
 	}
 	if f.Status != "" {
-		where = append(where, "status = ?")
-		args = append(args, f.Status)
+		w.add("status = ?", f.Status)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+rubricColumns+` FROM rubrics`+cond+` ORDER BY target, code, version DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list rubrics: %w", err)
-	}
-	defer rows.Close()
-	var list []*evaluation.Rubric
-	for rows.Next() {
-		r, err := scanRubric(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list rubrics: %w", err)
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
+	return queryList(ctx, q.db, "list rubrics", scanRubric,
+		`SELECT `+rubricColumns+` FROM rubrics`+w.String()+` ORDER BY target, code, version DESC`, w.args...)
 }
 
 func rubricJSON(r *evaluation.Rubric) (string, error) {

@@ -10,7 +10,7 @@ import (
 
 const tokenColumns = `id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at`
 
-func scanToken(row interface{ Scan(...any) error }) (*evaluation.APIToken, error) {
+func scanToken(row scanner) (*evaluation.APIToken, error) {
 	t := &evaluation.APIToken{}
 	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt},
 		timeScan{&t.LastUsedAt}, timeScan{&t.RevokedAt})
@@ -34,20 +34,8 @@ func (q queries) TokenByHash(ctx context.Context, hash string) (*evaluation.APIT
 }
 
 func (q queries) Tokens(ctx context.Context, userID int64) ([]*evaluation.APIToken, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list tokens of user %d: %w", userID, err)
-	}
-	defer rows.Close()
-	var list []*evaluation.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens of user %d: %w", userID, err)
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return queryList(ctx, q.db, fmt.Sprintf("list tokens of user %d", userID), scanToken,
+		`SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
 }
 
 func (t *tx) CreateToken(ctx context.Context, tok *evaluation.APIToken, hash string) error {

@@ -16,7 +16,7 @@ const userColumns = `u.id, u.username, u.name, u.role, COALESCE(u.agency_id, 0),
 
 const userFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`
 
-func scanUser(row interface{ Scan(...any) error }) (*evaluation.User, error) {
+func scanUser(row scanner) (*evaluation.User, error) {
 	u := &evaluation.User{}
 	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.AgencyID, &u.AgencyCode,
 		&u.AgencyDisabled, &u.ExpertID, &u.Language, &u.PasswordHash, &u.Disabled,
@@ -58,48 +58,26 @@ var userSorts = map[string]string{
 }
 
 func (q queries) Users(ctx context.Context, f evaluation.UserFilter) ([]*evaluation.User, int, error) {
-	var where []string
-	var args []any
+	var w where
 	if f.Query != "" {
-		where = append(where, `(lower(u.username) LIKE ? ESCAPE '\' OR lower(u.name) LIKE ? ESCAPE '\')`)
-		args = append(args, like(f.Query), like(f.Query))
+		w.add(`(lower(u.username) LIKE ? ESCAPE '\' OR lower(u.name) LIKE ? ESCAPE '\')`, like(f.Query), like(f.Query))
 	}
 	if f.Role != "" {
-		where = append(where, "u.role = ?")
-		args = append(args, f.Role)
+		w.add("u.role = ?", f.Role)
 	}
 	if f.AgencyID != 0 {
-		where = append(where, "u.agency_id = ?")
-		args = append(args, f.AgencyID)
+		w.add("u.agency_id = ?", f.AgencyID)
 	}
 	if f.Disabled != nil {
-		where = append(where, "u.disabled = ?")
-		args = append(args, boolInt(*f.Disabled))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		w.add("u.disabled = ?", boolInt(*f.Disabled))
 	}
 	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT count(*)`+userFrom+cond, args...).Scan(&total); err != nil {
+	if err := q.db.QueryRowContext(ctx, `SELECT count(*)`+userFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
-	order := orderBy(f.Sort, userSorts, "u.username")
-	rows, err := q.db.QueryContext(ctx, `SELECT `+userColumns+userFrom+cond+order+` LIMIT ? OFFSET ?`,
-		append(args, f.Page.Size, f.Page.Offset())...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var users []*evaluation.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list users: %w", err)
-		}
-		users = append(users, u)
-	}
-	return users, total, rows.Err()
+	list, err := queryList(ctx, q.db, "list users", scanUser, `SELECT `+userColumns+userFrom+w.String()+
+		orderBy(f.Sort, userSorts, "u.username")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
+	return list, total, err
 }
 
 // orderBy returns an ORDER BY clause for a sort key from the allow-list,
