@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"strings"
 
@@ -18,13 +19,19 @@ import (
 	"golang.org/x/text/language"
 )
 
+// Messages live in i18n/<area>.<language>.json, one file per area of the
+// product and language, so that work on one area touches its own files.
+//
 //go:embed i18n/*.json
 var messageFiles embed.FS
 
-// messageFile maps each language to its message file in i18n/.
-var messageFile = map[evaluation.Language]string{
-	evaluation.LangZH: "i18n/zh-CN.json",
-	evaluation.LangEN: "i18n/en.json",
+// messagePaths lists the message files of a language.
+func messagePaths(lang evaluation.Language) ([]string, error) {
+	paths, err := fs.Glob(messageFiles, "i18n/*."+string(lang)+".json")
+	if err == nil && len(paths) == 0 {
+		err = fmt.Errorf("no message files for %s", lang)
+	}
+	return paths, err
 }
 
 // translator holds the message bundle and the validator with its
@@ -41,17 +48,25 @@ func newTranslator() (*translator, error) {
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	t := &translator{localizers: map[evaluation.Language]*i18n.Localizer{}, ids: map[string]bool{},
 		vtrans: map[evaluation.Language]ut.Translator{}}
-	for lang, path := range messageFile {
-		data, err := messageFiles.ReadFile(path)
+	for _, lang := range evaluation.Languages {
+		paths, err := messagePaths(lang)
 		if err != nil {
 			return nil, err
 		}
-		mf, err := bundle.ParseMessageFileBytes(data, path)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", path, err)
-		}
-		for _, m := range mf.Messages {
-			t.ids[m.ID] = true
+		for _, path := range paths {
+			data, err := messageFiles.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			// go-i18n takes the language from the file name's last
+			// dotted part before the extension.
+			mf, err := bundle.ParseMessageFileBytes(data, path)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: %w", path, err)
+			}
+			for _, m := range mf.Messages {
+				t.ids[m.ID] = true
+			}
 		}
 		t.localizers[lang] = i18n.NewLocalizer(bundle, string(lang))
 	}

@@ -19,14 +19,27 @@ import (
 // code is in neither.
 func TestMessagesInBothLanguages(t *testing.T) {
 	files := map[evaluation.Language]map[string]string{}
-	for lang, path := range messageFile {
-		data, err := messageFiles.ReadFile(path)
+	for _, lang := range evaluation.Languages {
+		paths, err := messagePaths(lang)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatalf("%s: %v", path, err)
+		for _, path := range paths {
+			data, err := messageFiles.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(data, &part); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			for id, s := range part {
+				if _, dup := m[id]; dup {
+					t.Errorf("%s: %q is also in another %s file", path, id, lang)
+				}
+				m[id] = s
+			}
 		}
 		files[lang] = m
 	}
