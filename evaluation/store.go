@@ -8,6 +8,8 @@ import (
 // Reader is the read side of the store. Lists return the page and the total
 // number of matching rows. A missing object is ErrNotFound, never nil, nil.
 type Reader interface {
+	campaignReader
+
 	User(ctx context.Context, id int64) (*User, error)
 	UserByUsername(ctx context.Context, username string) (*User, error)
 	UserByExpert(ctx context.Context, expertID int64) (*User, error)
@@ -37,6 +39,7 @@ type Reader interface {
 // Tx is a write transaction. Create methods set the new object's ID.
 type Tx interface {
 	Reader
+	campaignWriter
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

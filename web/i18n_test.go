@@ -82,7 +82,7 @@ var (
 	// message IDs of domain errors
 	goError = regexp.MustCompile(`"(error\.[a-z_]+)"`)
 	// audit actions, each of which has a translated name
-	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo|rubric)\.[a-z_]+)"`)
+	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo|rubric|campaign|project|panel|draw|material|invitation)\.[a-z_]+)"`)
 	// message IDs of rubric and sheet problems
 	rubricMessage = regexp.MustCompile(`"(rubric\.[a-z_0-9]+)"`)
 )
@@ -163,7 +163,7 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, s := range []evaluation.RubricStatus{evaluation.RubricDraft, evaluation.RubricPublished, evaluation.RubricRetired} {
 		ids["rubric_status."+string(s)] = true
 	}
-	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric"} {
+	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project"} {
 		ids["object."+x] = true
 	}
 	for _, l := range evaluation.Languages {

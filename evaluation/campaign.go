@@ -1,0 +1,297 @@
+package evaluation
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CampaignState is where an evaluation campaign (评价批次) is in its life.
+type CampaignState string
+
+// The states of DESIGN.md §2 step 1.
+const (
+	CampaignDraft      CampaignState = "draft"
+	CampaignForming    CampaignState = "forming"    // panels being formed
+	CampaignScoring    CampaignState = "scoring"    // experts scoring
+	CampaignConcluding CampaignState = "concluding" // conclusions being recorded
+	CampaignSubmitted  CampaignState = "submitted"  // with the commission
+	CampaignReturned   CampaignState = "returned"   // sent back by the commission
+	CampaignApproved   CampaignState = "approved"
+	CampaignPublished  CampaignState = "published" // publicity period (公示)
+	CampaignClosed     CampaignState = "closed"
+)
+
+// CampaignStates lists the states in workflow order.
+var CampaignStates = []CampaignState{CampaignDraft, CampaignForming, CampaignScoring, CampaignConcluding,
+	CampaignSubmitted, CampaignReturned, CampaignApproved, CampaignPublished, CampaignClosed}
+
+// Transition is one allowed move of the campaign state machine: who may
+// make it and whether they must give a reason.
+type Transition struct {
+	From, To    CampaignState
+	Role        Role
+	NeedsReason bool
+}
+
+// Transitions is the campaign state machine. Every other move is refused.
+var Transitions = []Transition{
+	{CampaignDraft, CampaignForming, RoleAgencyStaff, false},
+	{CampaignForming, CampaignDraft, RoleAgencyStaff, true},
+	{CampaignForming, CampaignScoring, RoleAgencyStaff, false},
+	{CampaignScoring, CampaignConcluding, RoleAgencyStaff, false},
+	{CampaignConcluding, CampaignSubmitted, RoleAgencyStaff, false},
+	{CampaignSubmitted, CampaignApproved, RoleCommission, false},
+	{CampaignSubmitted, CampaignReturned, RoleCommission, true},
+	{CampaignReturned, CampaignConcluding, RoleAgencyStaff, false},
+	{CampaignApproved, CampaignPublished, RoleCommission, false},
+	{CampaignPublished, CampaignClosed, RoleCommission, false},
+}
+
+// FindTransition returns the transition from one state to another.
+func FindTransition(from, to CampaignState) (Transition, bool) {
+	for _, t := range Transitions {
+		if t.From == from && t.To == to {
+			return t, true
+		}
+	}
+	return Transition{}, false
+}
+
+// NextStates lists the states a role may move a campaign to from a state.
+func NextStates(from CampaignState, role Role) []Transition {
+	var out []Transition
+	for _, t := range Transitions {
+		if t.From == from && t.Role == role {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Aggregation is how a panel's sheet totals become the panel score.
+type Aggregation string
+
+// The aggregation methods of DESIGN.md §3.
+const (
+	TrimmedMean Aggregation = "trimmed_mean"
+	Mean        Aggregation = "mean"
+	Median      Aggregation = "median"
+)
+
+// ProjectClass is the class of a project (项目类别), which decides its rubric.
+type ProjectClass string
+
+// The project classes.
+const (
+	BasicResearch     ProjectClass = "basic_research"     // 基础研究类
+	AppliedTechnology ProjectClass = "applied_technology" // 应用技术类
+)
+
+// ProjectClasses lists the classes.
+var ProjectClasses = []ProjectClass{BasicResearch, AppliedTechnology}
+
+// Valid reports whether c is one of ProjectClasses.
+func (c ProjectClass) Valid() bool { return c == BasicResearch || c == AppliedTechnology }
+
+// Quota asks that at least Min of a technical group's seats go to experts of
+// the Types. A soft quota's shortfall is reported, not refused (DESIGN.md:
+// an international peer "when an eligible one exists").
+type Quota struct {
+	Name  string       `json:"name"`
+	Types []ExpertType `json:"types"`
+	Min   int          `json:"min"`
+	Soft  bool         `json:"soft,omitempty"`
+}
+
+// PanelRules are the composition rules of the panels of one class.
+type PanelRules struct {
+	Technical      int     `json:"technical"`  // 5, 7 or 9
+	Finance        int     `json:"finance"`    // finance experts
+	Alternates     int     `json:"alternates"` // technical alternates (候补)
+	Quotas         []Quota `json:"quotas"`
+	RequireSubject bool    `json:"require_subject"`
+}
+
+// RubricPin is the rubric version a campaign uses for a class or the
+// finance track.
+type RubricPin struct {
+	Code    string `json:"code"`
+	Version int    `json:"version"`
+}
+
+// CampaignSettings are a campaign's configurable rules.
+type CampaignSettings struct {
+	// Deadlines, as dates (YYYY-MM-DD) in China Standard Time.
+	ScoringOpens string `json:"scoring_opens,omitempty"`
+	ScoringDue   string `json:"scoring_due,omitempty"`
+	ConcludeDue  string `json:"conclude_due,omitempty"`
+	// Panels per project class.
+	Panels map[ProjectClass]PanelRules `json:"panels"`
+	// Load caps per expert: projects in this campaign, projects this year.
+	LoadCampaign int `json:"load_campaign"`
+	LoadYear     int `json:"load_year"`
+	// CollaborationWindow is how many years back a collaboration conflicts.
+	CollaborationWindow int `json:"collaboration_window"`
+	// Rubrics pins a version per class and for "finance".
+	Rubrics map[string]RubricPin `json:"rubrics"`
+}
+
+// DefaultCampaignSettings returns DESIGN.md's defaults.
+func DefaultCampaignSettings() CampaignSettings {
+	return CampaignSettings{
+		Panels: map[ProjectClass]PanelRules{
+			BasicResearch: {Technical: 5, Finance: 1, Alternates: 2, RequireSubject: true, Quotas: []Quota{
+				{Name: "domain", Types: []ExpertType{DomainExpert, StrategicScientist}, Min: 3},
+				{Name: "international", Types: []ExpertType{InternationalPeer}, Min: 1, Soft: true},
+			}},
+			AppliedTechnology: {Technical: 5, Finance: 1, Alternates: 2, RequireSubject: true, Quotas: []Quota{
+				{Name: "industry", Types: []ExpertType{Investor, Entrepreneur}, Min: 1},
+				{Name: "domain", Types: []ExpertType{DomainExpert}, Min: 2},
+			}},
+		},
+		LoadCampaign:        8,
+		LoadYear:            10,
+		CollaborationWindow: 3,
+		Rubrics: map[string]RubricPin{
+			string(BasicResearch):     {Code: "BASIC_RESEARCH", Version: 1},
+			string(AppliedTechnology): {Code: "APPLIED_TECH", Version: 1},
+			"finance":                 {Code: "FINANCE", Version: 1},
+		},
+	}
+}
+
+// Campaign is an evaluation campaign (评价批次) of one agency.
+type Campaign struct {
+	ID          int64            `json:"id"`
+	AgencyID    int64            `json:"agency_id"`
+	AgencyCode  string           `json:"agency"`
+	Name        string           `json:"name"`
+	Year        int              `json:"year"`
+	Programme   string           `json:"programme"`
+	State       CampaignState    `json:"state"`
+	Aggregation Aggregation      `json:"aggregation"`
+	Settings    CampaignSettings `json:"settings"`
+	CreatedBy   int64            `json:"created_by"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+	// Projects is the number of projects, filled in lists.
+	Projects int `json:"projects"`
+}
+
+// Validate checks a campaign's own fields; references (rubric versions)
+// are checked by the service.
+func (c *Campaign) Validate() error {
+	f := FieldErrors{}
+	c.Name = strings.TrimSpace(c.Name)
+	c.Programme = strings.TrimSpace(c.Programme)
+	validateLongName(f, "name", c.Name)
+	if utf8.RuneCountInString(c.Programme) > 128 {
+		f.Add("programme", "error.too_long")
+	}
+	if c.Year < 2000 || c.Year > 2100 {
+		f.Add("year", "error.year_range")
+	}
+	switch c.Aggregation {
+	case TrimmedMean, Mean, Median:
+	default:
+		f.Add("aggregation", "error.aggregation_invalid")
+	}
+	c.Settings.validate(f)
+	return f.Err()
+}
+
+func (s *CampaignSettings) validate(f FieldErrors) {
+	var dates []time.Time
+	for _, d := range []struct{ field, value string }{
+		{"settings.scoring_opens", s.ScoringOpens}, {"settings.scoring_due", s.ScoringDue}, {"settings.conclude_due", s.ConcludeDue},
+	} {
+		if d.value == "" {
+			dates = append(dates, time.Time{})
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.value)
+		if err != nil {
+			f.Add(d.field, "error.date_format")
+		}
+		dates = append(dates, t)
+	}
+	for i := 1; i < len(dates); i++ {
+		if !dates[i].IsZero() && !dates[i-1].IsZero() && dates[i].Before(dates[i-1]) {
+			f.Add([]string{"", "settings.scoring_due", "settings.conclude_due"}[i], "error.date_order")
+		}
+	}
+	if s.LoadCampaign < 1 || s.LoadCampaign > 50 {
+		f.Add("settings.load_campaign", "error.load_range")
+	}
+	if s.LoadYear < s.LoadCampaign || s.LoadYear > 100 {
+		f.Add("settings.load_year", "error.load_year_range")
+	}
+	if s.CollaborationWindow < 0 || s.CollaborationWindow > 10 {
+		f.Add("settings.collaboration_window", "error.window_range")
+	}
+	for _, class := range ProjectClasses {
+		p, ok := s.Panels[class]
+		field := "settings.panels." + string(class)
+		if !ok {
+			f.Add(field, "error.required")
+			continue
+		}
+		switch p.Technical {
+		case 5, 7, 9:
+		default:
+			f.Add(field+".technical", "error.panel_size")
+		}
+		if p.Finance < 0 || p.Finance > 3 {
+			f.Add(field+".finance", "error.finance_size")
+		}
+		if p.Alternates < 0 || p.Alternates > 5 {
+			f.Add(field+".alternates", "error.alternates_range")
+		}
+		total := 0
+		for i, q := range p.Quotas {
+			qf := fmt.Sprintf("%s.quotas.%d", field, i)
+			if q.Min < 1 || q.Min > p.Technical {
+				f.Add(qf+".min", "error.quota_min")
+			}
+			if len(q.Types) == 0 {
+				f.Add(qf+".types", "error.required")
+			}
+			for _, t := range q.Types {
+				if !t.Valid() || t == FinanceExpert {
+					f.Add(qf+".types", "error.quota_types")
+				}
+			}
+			if !q.Soft {
+				total += q.Min
+			}
+		}
+		if total > p.Technical {
+			f.Add(field+".quotas", "error.quotas_exceed_size")
+		}
+	}
+	for _, key := range []string{string(BasicResearch), string(AppliedTechnology), "finance"} {
+		if pin, ok := s.Rubrics[key]; !ok || pin.Code == "" || pin.Version < 1 {
+			f.Add("settings.rubrics."+key, "error.required")
+		}
+	}
+}
+
+// CampaignFilter selects campaigns in a list.
+type CampaignFilter struct {
+	AgencyID int64
+	Year     int
+	State    CampaignState
+}
+
+// CampaignTransition is one recorded move of a campaign's state.
+type CampaignTransition struct {
+	ID      int64         `json:"id"`
+	From    CampaignState `json:"from"`
+	To      CampaignState `json:"to"`
+	ActorID int64         `json:"actor_id"`
+	Actor   string        `json:"actor"`
+	Reason  string        `json:"reason,omitempty"`
+	At      time.Time     `json:"at"`
+}

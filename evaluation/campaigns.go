@@ -1,0 +1,220 @@
+package evaluation
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/evalpanel/evalpanel/rubrics"
+)
+
+// canSeeCampaign: staff see their agency's campaigns; the commission and
+// admins see all; experts see none here (they reach their panels through
+// their invitations).
+func canSeeCampaign(actor Actor, c *Campaign) bool {
+	switch actor.Role {
+	case RoleAdmin, RoleCommission:
+		return true
+	case RoleAgencyStaff:
+		return actor.AgencyID == c.AgencyID
+	}
+	return false
+}
+
+// loadCampaign loads a campaign the actor may see; any other answers not
+// found, so that another agency's ids reveal nothing.
+func (s *Service) loadCampaign(ctx context.Context, r Reader, actor Actor, id int64) (*Campaign, error) {
+	c, err := r.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeCampaign(actor, c) {
+		return nil, ErrNotFound
+	}
+	return c, nil
+}
+
+// Campaign returns one campaign.
+func (s *Service) Campaign(ctx context.Context, actor Actor, id int64) (*Campaign, error) {
+	return s.loadCampaign(ctx, s.store, actor, id)
+}
+
+// Campaigns lists the campaigns the actor may see.
+func (s *Service) Campaigns(ctx context.Context, actor Actor, f CampaignFilter) ([]*Campaign, error) {
+	switch actor.Role {
+	case RoleAdmin, RoleCommission:
+	case RoleAgencyStaff:
+		f.AgencyID = actor.AgencyID
+	default:
+		return nil, ErrForbidden
+	}
+	return s.store.Campaigns(ctx, f)
+}
+
+// CampaignTransitions lists a campaign's state history.
+func (s *Service) CampaignTransitions(ctx context.Context, actor Actor, id int64) ([]*CampaignTransition, error) {
+	if _, err := s.loadCampaign(ctx, s.store, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.CampaignTransitions(ctx, id)
+}
+
+// checkRubricPins checks that every pinned rubric version exists, is
+// published and scores the right target.
+func checkRubricPins(ctx context.Context, r Reader, st CampaignSettings) error {
+	f := FieldErrors{}
+	for key, pin := range st.Rubrics {
+		field := "settings.rubrics." + key
+		rb, err := r.Rubric(ctx, pin.Code, pin.Version)
+		switch {
+		case ErrorCode(err) == NotFound:
+			f.Add(field, "error.rubric_unknown")
+		case err != nil:
+			return err
+		case rb.Status != RubricPublished:
+			f.Add(field, "error.rubric_not_published")
+		case string(rb.Target) != key && !(key == "finance" && rb.Target == rubrics.Finance):
+			f.Add(field, "error.rubric_wrong_target")
+		}
+	}
+	return f.Err()
+}
+
+// NewCampaign is the input for creating a campaign. A zero Settings takes
+// the defaults.
+type NewCampaign struct {
+	Name        string
+	Year        int
+	Programme   string
+	Aggregation Aggregation
+	Settings    *CampaignSettings
+}
+
+// CreateCampaign starts a campaign, in draft, in the actor's agency.
+func (s *Service) CreateCampaign(ctx context.Context, actor Actor, in NewCampaign) (*Campaign, error) {
+	if actor.Role != RoleAgencyStaff {
+		return nil, ErrForbidden
+	}
+	now := s.now()
+	c := &Campaign{AgencyID: actor.AgencyID, Name: in.Name, Year: in.Year, Programme: in.Programme, State: CampaignDraft,
+		Aggregation: in.Aggregation, CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+	if c.Aggregation == "" {
+		c.Aggregation = TrimmedMean
+	}
+	if in.Settings != nil {
+		c.Settings = *in.Settings
+	} else {
+		c.Settings = DefaultCampaignSettings()
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		if err := checkRubricPins(ctx, tx, c.Settings); err != nil {
+			return err
+		}
+		if err := tx.CreateCampaign(ctx, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "campaign.create", ObjectType: "campaign", ObjectID: idString(c.ID),
+			AgencyID: c.AgencyID, Details: map[string]any{"name": c.Name, "year": c.Year}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Campaign(ctx, actor, c.ID)
+}
+
+// UpdateCampaign changes a campaign's name, year, programme, aggregation
+// and settings; only in draft, only its agency's staff.
+func (s *Service) UpdateCampaign(ctx context.Context, actor Actor, id int64, in NewCampaign) (*Campaign, error) {
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		c, err := s.loadCampaign(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if actor.Role != RoleAgencyStaff {
+			return ErrForbidden
+		}
+		if c.State != CampaignDraft {
+			return Errorf(Conflict, "error.campaign_not_draft")
+		}
+		c.Name, c.Year, c.Programme = in.Name, in.Year, in.Programme
+		if in.Aggregation != "" {
+			c.Aggregation = in.Aggregation
+		}
+		if in.Settings != nil {
+			c.Settings = *in.Settings
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := checkRubricPins(ctx, tx, c.Settings); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.now()
+		if err := tx.UpdateCampaign(ctx, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "campaign.update", ObjectType: "campaign", ObjectID: idString(c.ID),
+			AgencyID: c.AgencyID, Details: map[string]any{"name": c.Name, "year": c.Year, "aggregation": c.Aggregation}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Campaign(ctx, actor, id)
+}
+
+// TransitionCampaign moves a campaign to another state, if the state
+// machine allows the move from its current state for the actor's role.
+// Moves that need a reason (back to draft, returned by the commission)
+// refuse an empty one.
+func (s *Service) TransitionCampaign(ctx context.Context, actor Actor, id int64, to CampaignState, reason string) (*Campaign, error) {
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > 2000 {
+		return nil, FieldErrors{"reason": "error.too_long"}.Err()
+	}
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		c, err := s.loadCampaign(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		t, ok := FindTransition(c.State, to)
+		switch {
+		case !ok:
+			return &Error{Code: Conflict, Message: "error.transition_invalid", Fields: map[string]string{"to": "error.transition_invalid"}}
+		case t.Role != actor.Role:
+			return ErrForbidden
+		case t.NeedsReason && reason == "":
+			return FieldErrors{"reason": "error.reason_required"}.Err()
+		}
+		if err := s.checkTransition(ctx, tx, c, to); err != nil {
+			return err
+		}
+		from := c.State
+		c.State, c.UpdatedAt = to, s.now()
+		if err := tx.UpdateCampaign(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.AddCampaignTransition(ctx, c.ID, &CampaignTransition{From: from, To: to, ActorID: actor.UserID,
+			Reason: reason, At: c.UpdatedAt}); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "campaign.transition", ObjectType: "campaign",
+			ObjectID: idString(c.ID), AgencyID: c.AgencyID, Details: map[string]any{"from": from, "to": to, "reason": reason}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Campaign(ctx, actor, id)
+}
+
+// checkTransition holds the preconditions of some moves: a campaign goes to
+// panel forming only with projects, and to scoring only when every project
+// has a confirmed panel (checked by panels, once they exist).
+func (s *Service) checkTransition(ctx context.Context, r Reader, c *Campaign, to CampaignState) error {
+	if to == CampaignForming && c.Projects == 0 {
+		return Errorf(Conflict, "error.campaign_no_projects")
+	}
+	return nil
+}

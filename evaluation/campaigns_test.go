@@ -1,0 +1,165 @@
+package evaluation_test
+
+import (
+	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
+)
+
+// withRubrics installs the default rubrics, which campaigns pin.
+func (e *env) withRubrics(t *testing.T) {
+	t.Helper()
+	defaults, err := rubrics.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.InstallDefaultRubrics(t.Context(), defaults); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func float(v float64) *float64 { return &v }
+
+func sampleProject(code string) *evaluation.Project {
+	return &evaluation.Project{Code: code, Title: "高性能储能电池管理系统研发", Class: evaluation.AppliedTechnology,
+		Lead: "上海理工大学", PI: evaluation.Member{Name: "吴建平"}, SubjectCodes: []string{"480.20"},
+		Indicators: []evaluation.Indicator{
+			{Name: "电池管理系统 SOC 估算误差", Target: evaluation.Target{Value: float(3), Unit: "%", Direction: evaluation.AtMost},
+				Actual: evaluation.Actual{Value: float(2.5)}},
+			{Name: "申请发明专利", Kind: evaluation.IndicatorIP, Target: evaluation.Target{Value: float(5), Unit: "项"},
+				Actual: evaluation.Actual{Value: float(4.2)}},
+			{Name: "形成示范应用", Target: evaluation.Target{Text: "在 2 个储能电站示范运行"}},
+		}}
+}
+
+func TestCampaignLifecycle(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	other := e.newAgency(t, "OTHER")
+	staff := e.user(t, evaluation.NewUser{Username: "staff.a", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"}).Actor()
+	outsider := e.user(t, evaluation.NewUser{Username: "staff.b", Role: evaluation.RoleAgencyStaff, AgencyCode: other.Code}).Actor()
+	commission := e.user(t, evaluation.NewUser{Username: "kw.wang", Role: evaluation.RoleCommission}).Actor()
+	ctx := t.Context()
+
+	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "2026 年度市级科技项目综合绩效评价（第一批）", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != evaluation.CampaignDraft || c.AgencyID != e.agency.ID || c.Aggregation != evaluation.TrimmedMean {
+		t.Fatalf("new campaign = %+v", c)
+	}
+	if _, err := e.svc.Campaign(ctx, outsider, c.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("another agency's staff: %v, want not found", err)
+	}
+	if _, err := e.svc.CreateCampaign(ctx, commission, evaluation.NewCampaign{Name: "x", Year: 2026}); evaluation.ErrorCode(err) != evaluation.Forbidden {
+		t.Errorf("commission creates a campaign: %v, want forbidden", err)
+	}
+	bad := evaluation.DefaultCampaignSettings()
+	bad.Rubrics["finance"] = evaluation.RubricPin{Code: "APPLIED_TECH", Version: 1}
+	if _, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "x", Year: 2026, Settings: &bad}); evaluation.ErrorAs(err) == nil ||
+		evaluation.ErrorAs(err).Fields["settings.rubrics.finance"] != "error.rubric_wrong_target" {
+		t.Errorf("finance pinned to a technical rubric: %v", err)
+	}
+
+	// Forming needs projects.
+	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("forming without projects: %v, want conflict", err)
+	}
+	if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("2023-ZD-01")); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		actor  evaluation.Actor
+		to     evaluation.CampaignState
+		reason string
+		want   evaluation.Code
+	}{
+		{staff, evaluation.CampaignScoring, "", evaluation.Conflict}, // not from draft
+		{commission, evaluation.CampaignForming, "", evaluation.Forbidden}, // staff form panels
+		{staff, evaluation.CampaignForming, "", ""},
+		{staff, evaluation.CampaignDraft, "", evaluation.Invalid}, // needs a reason
+		{staff, evaluation.CampaignScoring, "", ""},
+		{staff, evaluation.CampaignConcluding, "", ""},
+		{staff, evaluation.CampaignSubmitted, "", ""},
+		{staff, evaluation.CampaignApproved, "", evaluation.Forbidden}, // the commission approves
+		{commission, evaluation.CampaignReturned, "", evaluation.Invalid},
+		{commission, evaluation.CampaignReturned, "项目 2023-ZD-01 的专家意见需补充依据", ""},
+		{staff, evaluation.CampaignConcluding, "", ""},
+		{staff, evaluation.CampaignSubmitted, "", ""},
+		{commission, evaluation.CampaignApproved, "", ""},
+		{commission, evaluation.CampaignPublished, "", ""},
+		{commission, evaluation.CampaignClosed, "", ""},
+		{commission, evaluation.CampaignDraft, "x", evaluation.Conflict},
+	}
+	for i, st := range steps {
+		_, err := e.svc.TransitionCampaign(ctx, st.actor, c.ID, st.to, st.reason)
+		if got := evaluation.ErrorCode(err); got != st.want {
+			t.Fatalf("step %d (%s → %s): %v, want %q", i, st.actor.Username, st.to, err, st.want)
+		}
+	}
+	history, err := e.svc.CampaignTransitions(ctx, commission, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(history) != 10 || history[4].To != evaluation.CampaignReturned || history[4].Reason == "" {
+		t.Errorf("history = %d entries, returned reason %q", len(history), history[4].Reason)
+	}
+	entries, _, _ := e.svc.AuditLog(ctx, e.admin, evaluation.AuditFilter{Action: "campaign.transition", Page: evaluation.Page{Size: 50}})
+	if len(entries) != 10 {
+		t.Errorf("%d transition audit entries, want 10", len(entries))
+	}
+}
+
+func TestProjectsAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	staff := e.user(t, evaluation.NewUser{Username: "staff.a", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"}).Actor()
+	ctx := t.Context()
+	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := sampleProject("P-1")
+	badClass := sampleProject("P-2")
+	badClass.Class = "medicine"
+	dup := sampleProject("P-1")
+	err = e.svc.CreateProjects(ctx, staff, c.ID, []*evaluation.Project{good, badClass, dup})
+	fields := evaluation.ErrorAs(err).Fields
+	if fields["projects.1.class"] != "error.class_invalid" || fields["projects.2.code"] != "error.duplicate_in_file" {
+		t.Fatalf("problems = %v", fields)
+	}
+	if _, n, _ := e.svc.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); n != 0 {
+		t.Fatalf("%d projects stored after a refused batch", n)
+	}
+	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]evaluation.IndicatorStatus{}
+	for _, in := range p.Indicators {
+		got[in.Name] = in.Status
+	}
+	if got["电池管理系统 SOC 估算误差"] != evaluation.StatusMet || got["申请发明专利"] != evaluation.StatusPartly || got["形成示范应用"] != evaluation.StatusUnknown {
+		t.Errorf("statuses = %v", got)
+	}
+	if p.Methods[0] != evaluation.PeerReview {
+		t.Errorf("methods = %v, want peer review always", p.Methods)
+	}
+	if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1")); evaluation.ErrorAs(err) == nil || evaluation.ErrorAs(err).Fields["code"] != "error.already_exists" {
+		t.Errorf("second P-1: %v", err)
+	}
+	// Update keeps indicator ids, renumbers, and drops removed ones.
+	p.Indicators = []evaluation.Indicator{p.Indicators[2], p.Indicators[0]}
+	p.Promotion = true
+	up, err := e.svc.UpdateProject(ctx, staff, p.ID, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(up.Indicators) != 2 || up.Indicators[0].Name != "形成示范应用" || up.Indicators[0].Seq != 1 || up.Indicators[1].ID != p.Indicators[1].ID {
+		t.Errorf("indicators after update = %+v", up.Indicators)
+	}
+	if len(up.Methods) != 2 || up.Methods[1] != evaluation.Inspection {
+		t.Errorf("promotion project methods = %v, want peer review and inspection", up.Methods)
+	}
+}

@@ -1,0 +1,187 @@
+package evaluation
+
+import "context"
+
+// projectsEditable: projects are added and changed while the campaign is
+// being set up and its panels formed; after that they are the record.
+func projectsEditable(c *Campaign) bool {
+	return c.State == CampaignDraft || c.State == CampaignForming
+}
+
+// Project returns a project with its indicators, if the actor may see its
+// campaign.
+func (s *Service) Project(ctx context.Context, actor Actor, id int64) (*Project, error) {
+	p, err := s.store.Project(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.loadCampaign(ctx, s.store, actor, p.CampaignID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Projects lists a campaign's projects.
+func (s *Service) Projects(ctx context.Context, actor Actor, f ProjectFilter) ([]*Project, int, error) {
+	c, err := s.loadCampaign(ctx, s.store, actor, f.CampaignID)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.AgencyID = c.AgencyID
+	f.Page = f.Page.Normalize()
+	return s.store.Projects(ctx, f)
+}
+
+// editableCampaign loads a campaign for a change to its projects.
+func (s *Service) editableCampaign(ctx context.Context, tx Tx, actor Actor, id int64) (*Campaign, error) {
+	c, err := s.loadCampaign(ctx, tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role != RoleAgencyStaff {
+		return nil, ErrForbidden
+	}
+	if !projectsEditable(c) {
+		return nil, Errorf(Conflict, "error.projects_locked")
+	}
+	return c, nil
+}
+
+// CreateProjects adds projects to a campaign, all or none: if any project
+// is invalid or its code is taken, nothing is stored and the error names
+// every problem (fields prefixed "projects.N.").
+func (s *Service) CreateProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
+	problems := FieldErrors{}
+	codes := map[string]int{}
+	for i, p := range list {
+		p.Normalize()
+		if e := ErrorAs(p.Validate()); e != nil {
+			for field, msg := range e.Fields {
+				problems.Add(prefixField(i, field), msg)
+			}
+		}
+		if _, dup := codes[p.Code]; dup && p.Code != "" {
+			problems.Add(prefixField(i, "code"), "error.duplicate_in_file")
+		}
+		codes[p.Code] = i
+	}
+	if err := problems.Err(); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx Tx) error {
+		c, err := s.editableCampaign(ctx, tx, actor, campaignID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for i, p := range list {
+			if _, err := tx.ProjectByCode(ctx, c.ID, p.Code); err == nil {
+				problems.Add(prefixField(i, "code"), "error.already_exists")
+				continue
+			} else if ErrorCode(err) != NotFound {
+				return err
+			}
+			p.ID, p.CampaignID, p.AgencyID, p.CreatedAt, p.UpdatedAt = 0, c.ID, c.AgencyID, now, now
+			if err := tx.CreateProject(ctx, p); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.create", ObjectType: "project",
+				ObjectID: idString(p.ID), AgencyID: c.AgencyID, Details: map[string]any{"campaign": c.ID, "code": p.Code}}); err != nil {
+				return err
+			}
+		}
+		return problems.Err()
+	})
+}
+
+func prefixField(i int, field string) string {
+	return "projects." + idString(int64(i)) + "." + field
+}
+
+// CreateProject adds one project.
+func (s *Service) CreateProject(ctx context.Context, actor Actor, campaignID int64, p *Project) (*Project, error) {
+	if err := s.CreateProjects(ctx, actor, campaignID, []*Project{p}); err != nil {
+		return nil, unprefix(err)
+	}
+	return s.Project(ctx, actor, p.ID)
+}
+
+// unprefix drops the "projects.0." of a one-project batch's field errors.
+func unprefix(err error) error {
+	e := ErrorAs(err)
+	if e == nil || len(e.Fields) == 0 {
+		return err
+	}
+	fields := FieldErrors{}
+	for k, v := range e.Fields {
+		if len(k) > len("projects.0.") && k[:len("projects.0.")] == "projects.0." {
+			k = k[len("projects.0."):]
+		}
+		fields[k] = v
+	}
+	return &Error{Code: e.Code, Message: e.Message, Fields: fields, Err: e.Err}
+}
+
+// UpdateProject replaces a project's fields and indicators.
+func (s *Service) UpdateProject(ctx context.Context, actor Actor, id int64, p *Project) (*Project, error) {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		old, err := tx.Project(ctx, id)
+		if err != nil {
+			return err
+		}
+		c, err := s.editableCampaign(ctx, tx, actor, old.CampaignID)
+		if err != nil {
+			return err
+		}
+		if other, err := tx.ProjectByCode(ctx, c.ID, p.Code); err == nil && other.ID != id {
+			return FieldErrors{"code": "error.already_exists"}.Err()
+		}
+		// Indicators keep their ids (method records refer to them) only
+		// if they belong to this project.
+		ids := map[int64]bool{}
+		for _, in := range old.Indicators {
+			ids[in.ID] = true
+		}
+		for i := range p.Indicators {
+			if !ids[p.Indicators[i].ID] {
+				p.Indicators[i].ID = 0
+			}
+		}
+		p.ID, p.CampaignID, p.AgencyID, p.CreatedAt, p.UpdatedAt = id, old.CampaignID, old.AgencyID, old.CreatedAt, s.now()
+		if err := tx.UpdateProject(ctx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.update", ObjectType: "project", ObjectID: idString(id),
+			AgencyID: c.AgencyID, Details: map[string]any{"code": p.Code}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Project(ctx, actor, id)
+}
+
+// DeleteProject removes a project that is not on a panel yet.
+func (s *Service) DeleteProject(ctx context.Context, actor Actor, id int64) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		p, err := tx.Project(ctx, id)
+		if err != nil {
+			return err
+		}
+		c, err := s.editableCampaign(ctx, tx, actor, p.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteProject(ctx, id); err != nil {
+			if ErrorCode(err) == Invalid {
+				return Errorf(Conflict, "error.project_in_use")
+			}
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.delete", ObjectType: "project", ObjectID: idString(id),
+			AgencyID: c.AgencyID, Details: map[string]any{"code": p.Code}})
+	})
+}

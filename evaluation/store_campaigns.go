@@ -1,0 +1,30 @@
+package evaluation
+
+import "context"
+
+// campaignReader reads campaigns and projects.
+type campaignReader interface {
+	Campaign(ctx context.Context, id int64) (*Campaign, error)
+	Campaigns(ctx context.Context, f CampaignFilter) ([]*Campaign, error)
+	CampaignTransitions(ctx context.Context, campaignID int64) ([]*CampaignTransition, error)
+	// Project returns a project with its indicators.
+	Project(ctx context.Context, id int64) (*Project, error)
+	ProjectByCode(ctx context.Context, campaignID int64, code string) (*Project, error)
+	// Projects lists projects without their indicators.
+	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+}
+
+// campaignWriter writes campaigns and projects.
+type campaignWriter interface {
+	CreateCampaign(ctx context.Context, c *Campaign) error
+	UpdateCampaign(ctx context.Context, c *Campaign) error
+	AddCampaignTransition(ctx context.Context, campaignID int64, t *CampaignTransition) error
+	// CreateProject stores a project and its indicators.
+	CreateProject(ctx context.Context, p *Project) error
+	// UpdateProject stores a project and brings its indicators in line:
+	// indicators with an id are updated, without one inserted, and stored
+	// ones missing from p.Indicators deleted.
+	UpdateProject(ctx context.Context, p *Project) error
+	DeleteProject(ctx context.Context, id int64) error
+	UpdateIndicator(ctx context.Context, projectID int64, in *Indicator) error
+}
