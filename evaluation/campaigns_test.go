@@ -75,7 +75,7 @@ func TestCampaignLifecycle(t *testing.T) {
 		reason string
 		want   evaluation.Code
 	}{
-		{staff, evaluation.CampaignScoring, "", evaluation.Conflict}, // not from draft
+		{staff, evaluation.CampaignScoring, "", evaluation.Conflict},       // not from draft
 		{commission, evaluation.CampaignForming, "", evaluation.Forbidden}, // staff form panels
 		{staff, evaluation.CampaignForming, "", ""},
 		{staff, evaluation.CampaignDraft, "", evaluation.Invalid}, // needs a reason
