@@ -1,18 +1,75 @@
 package web
 
 import (
-	_ "embed"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
 )
 
-//go:embed openapi.json
-var openAPIDoc []byte
+// The OpenAPI document is kept in parts, one per area of the API
+// (openapi/*.json: paths and component schemas), merged once at start-up.
+//
+//go:embed openapi/*.json
+var openAPIParts embed.FS
+
+// buildOpenAPI merges openapi/base.json with every other part: their paths
+// and schemas are added; a path or schema defined twice is an error.
+func buildOpenAPI() ([]byte, error) {
+	var doc map[string]any
+	base, err := openAPIParts.ReadFile("openapi/base.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(base, &doc); err != nil {
+		return nil, fmt.Errorf("openapi/base.json: %w", err)
+	}
+	paths := map[string]any{}
+	doc["paths"] = paths
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	parts, err := fs.Glob(openAPIParts, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range parts {
+		if name == "openapi/base.json" {
+			continue
+		}
+		var part struct {
+			Paths      map[string]any `json:"paths"`
+			Components struct {
+				Schemas map[string]any `json:"schemas"`
+			} `json:"components"`
+		}
+		data, err := openAPIParts.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(data, &part); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k, v := range part.Paths {
+			if _, dup := paths[k]; dup {
+				return nil, fmt.Errorf("%s: path %s is defined twice", name, k)
+			}
+			paths[k] = v
+		}
+		for k, v := range part.Components.Schemas {
+			if _, dup := schemas[k]; dup {
+				return nil, fmt.Errorf("%s: schema %s is defined twice", name, k)
+			}
+			schemas[k] = v
+		}
+	}
+	return json.MarshalIndent(doc, "", " ")
+}
 
 func (a *App) openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(openAPIDoc)
+	return c.Send(a.openAPIDoc)
 }
 
 // list is the JSON shape of a page of a list.

@@ -9,6 +9,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// rubricServices are the calls behind the rubric pages and API.
+type rubricServices interface {
+	Rubrics(ctx context.Context, actor evaluation.Actor, f evaluation.RubricFilter) ([]*evaluation.Rubric, error)
+	Rubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
+	NewRubricVersion(ctx context.Context, actor evaluation.Actor, code string, from int) (*evaluation.Rubric, error)
+	UpdateRubricDraft(ctx context.Context, actor evaluation.Actor, code string, version int, content *rubrics.Rubric) (*evaluation.Rubric, error)
+	PublishRubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
+	RetireRubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
+	DeleteRubricDraft(ctx context.Context, actor evaluation.Actor, code string, version int) error
+	CheckSheet(ctx context.Context, actor evaluation.Actor, code string, version int, sheet *rubrics.Sheet) (rubrics.Result, error)
+}
+
 func (a *App) apiRubrics(c *fiber.Ctx) error {
 	f := evaluation.RubricFilter{Code: c.Query("code"), Target: rubrics.Target(c.Query("target")),
 		Status: evaluation.RubricStatus(c.Query("status"))}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rbac"
-	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -28,8 +27,9 @@ import (
 //go:embed templates static
 var assets embed.FS
 
-// Services is what the web layer needs from the domain.
-type Services interface {
+// accountServices are the calls behind accounts, agencies, the expert pool
+// and the audit log.
+type accountServices interface {
 	Ping(ctx context.Context) error
 	Counts(ctx context.Context, actor evaluation.Actor) (evaluation.Counts, error)
 
@@ -60,18 +60,7 @@ type Services interface {
 	Experts(ctx context.Context, actor evaluation.Actor, f evaluation.ExpertFilter) ([]*evaluation.Expert, int, error)
 
 	AuditLog(ctx context.Context, actor evaluation.Actor, f evaluation.AuditFilter) ([]*evaluation.AuditEntry, int, error)
-
-	Rubrics(ctx context.Context, actor evaluation.Actor, f evaluation.RubricFilter) ([]*evaluation.Rubric, error)
-	Rubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
-	NewRubricVersion(ctx context.Context, actor evaluation.Actor, code string, from int) (*evaluation.Rubric, error)
-	UpdateRubricDraft(ctx context.Context, actor evaluation.Actor, code string, version int, content *rubrics.Rubric) (*evaluation.Rubric, error)
-	PublishRubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
-	RetireRubric(ctx context.Context, actor evaluation.Actor, code string, version int) (*evaluation.Rubric, error)
-	DeleteRubricDraft(ctx context.Context, actor evaluation.Actor, code string, version int) error
-	CheckSheet(ctx context.Context, actor evaluation.Actor, code string, version int, sheet *rubrics.Sheet) (rubrics.Result, error)
 }
-
-var _ Services = (*evaluation.Service)(nil)
 
 // Config configures the web app.
 type Config struct {
@@ -105,7 +94,8 @@ type App struct {
 	log      *slog.Logger
 	// routes records the permission of every route, keyed "METHOD /path",
 	// so that a test can check that no route is left without a decision.
-	routes map[string]rbac.Permission
+	routes     map[string]rbac.Permission
+	openAPIDoc []byte
 }
 
 // Context keys of values the middlewares store for handlers.
@@ -143,6 +133,9 @@ func New(cfg Config) (*App, error) {
 	a := &App{cfg: cfg, svc: cfg.Services, authz: cfg.Authorizer, tr: tr, log: cfg.Logger,
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
 
+	if a.openAPIDoc, err = buildOpenAPI(); err != nil {
+		return nil, err
+	}
 	tmpl, err := fs.Sub(assets, "templates")
 	if err != nil {
 		return nil, err

@@ -7,9 +7,32 @@ import (
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 )
+
+// rubricRoutes: the rubric pages, editor and API.
+func (a *App) rubricRoutes() {
+	rubRead, rubWrite := rbac.Read("rubric"), rbac.Write("rubric")
+	a.route(get, "/rubrics", rubRead, a.rubricsPage)
+	a.route(get, "/rubrics/:code/:version", rubRead, a.rubricPage)
+	a.route(post, "/rubrics/:code/:version/new-version", rubWrite, a.rubricNewVersion)
+	a.route(get, "/rubrics/:code/:version/edit", rubWrite, a.rubricEditPage)
+	a.route(post, "/rubrics/:code/:version/edit", rubWrite, a.rubricEditSubmit)
+	a.route(post, "/rubrics/:code/:version/publish", rubWrite, a.rubricPublish)
+	a.route(post, "/rubrics/:code/:version/retire", rubWrite, a.rubricRetire)
+	a.route(post, "/rubrics/:code/:version/delete", rubWrite, a.rubricDelete)
+	a.route(get, "/api/v1/rubrics", rubRead, a.apiRubrics)
+	a.route(post, "/api/v1/rubrics/validate", rubRead, a.apiValidateRubric)
+	a.route(get, "/api/v1/rubrics/:code/:version", rubRead, a.apiRubric)
+	a.route(post, "/api/v1/rubrics/:code/versions", rubWrite, a.apiNewRubricVersion)
+	a.route(put, "/api/v1/rubrics/:code/:version", rubWrite, a.apiUpdateRubric)
+	a.route(del, "/api/v1/rubrics/:code/:version", rubWrite, a.apiDeleteRubric)
+	a.route(post, "/api/v1/rubrics/:code/:version/publish", rubWrite, a.apiPublishRubric)
+	a.route(post, "/api/v1/rubrics/:code/:version/retire", rubWrite, a.apiRetireRubric)
+	a.route(post, "/api/v1/rubrics/:code/:version/check", rubRead, a.apiCheckSheet)
+}
 
 // rubricParams reads :code and :version; a version of "latest" (API) or
 // anything else that is not a positive number is not found.

@@ -5,14 +5,26 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// registerRoutes lists every route with the permission it needs. Public
-// routes are named rbac.Public explicitly.
+// registerRoutes lists every route with the permission it needs, area by
+// area; each area's routes are listed beside its handlers. Public routes
+// are named rbac.Public explicitly.
 func (a *App) registerRoutes() {
-	const get, post, patch, del = fiber.MethodGet, fiber.MethodPost, fiber.MethodPatch, fiber.MethodDelete
-	const put = fiber.MethodPut
+	a.accountRoutes()
+	a.rubricRoutes()
+}
+
+// Method names, for the route lists.
+const (
+	get   = fiber.MethodGet
+	post  = fiber.MethodPost
+	put   = fiber.MethodPut
+	patch = fiber.MethodPatch
+	del   = fiber.MethodDelete
+)
+
+// accountRoutes: sign-in, profile, users, agencies, the pool, the audit log.
+func (a *App) accountRoutes() {
 	var (
-		rubRead   = rbac.Read("rubric")
-		rubWrite  = rbac.Write("rubric")
 		public    = rbac.Public
 		dashboard = rbac.Read("dashboard")
 		selfRead  = rbac.Read("self")
@@ -61,15 +73,6 @@ func (a *App) registerRoutes() {
 
 	a.route(get, "/audit", auditRead, a.auditPage)
 
-	a.route(get, "/rubrics", rubRead, a.rubricsPage)
-	a.route(get, "/rubrics/:code/:version", rubRead, a.rubricPage)
-	a.route(post, "/rubrics/:code/:version/new-version", rubWrite, a.rubricNewVersion)
-	a.route(get, "/rubrics/:code/:version/edit", rubWrite, a.rubricEditPage)
-	a.route(post, "/rubrics/:code/:version/edit", rubWrite, a.rubricEditSubmit)
-	a.route(post, "/rubrics/:code/:version/publish", rubWrite, a.rubricPublish)
-	a.route(post, "/rubrics/:code/:version/retire", rubWrite, a.rubricRetire)
-	a.route(post, "/rubrics/:code/:version/delete", rubWrite, a.rubricDelete)
-
 	// JSON API.
 	a.route(get, "/api/v1/openapi.json", public, a.openAPI)
 	a.route(post, "/api/v1/auth/token", public, a.apiIssueToken)
@@ -96,14 +99,4 @@ func (a *App) registerRoutes() {
 	a.route(get, "/api/v1/experts/:id", exRead, a.apiExpert)
 
 	a.route(get, "/api/v1/audit", auditRead, a.apiAudit)
-
-	a.route(get, "/api/v1/rubrics", rubRead, a.apiRubrics)
-	a.route(post, "/api/v1/rubrics/validate", rubRead, a.apiValidateRubric)
-	a.route(get, "/api/v1/rubrics/:code/:version", rubRead, a.apiRubric)
-	a.route(post, "/api/v1/rubrics/:code/versions", rubWrite, a.apiNewRubricVersion)
-	a.route(put, "/api/v1/rubrics/:code/:version", rubWrite, a.apiUpdateRubric)
-	a.route(del, "/api/v1/rubrics/:code/:version", rubWrite, a.apiDeleteRubric)
-	a.route(post, "/api/v1/rubrics/:code/:version/publish", rubWrite, a.apiPublishRubric)
-	a.route(post, "/api/v1/rubrics/:code/:version/retire", rubWrite, a.apiRetireRubric)
-	a.route(post, "/api/v1/rubrics/:code/:version/check", rubRead, a.apiCheckSheet)
 }
