@@ -21,6 +21,24 @@
   document.querySelectorAll('form.filters select').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });
   });
+  // The rubric editor's running total of the indicators' maximum points;
+  // the server checks it again on save.
+  var total = document.querySelector('#total strong');
+  var form = document.getElementById('rubric-form');
+  if (total && form) {
+    var recount = function () {
+      var sum = 0;
+      form.querySelectorAll('input[name$=".max"]').forEach(function (i) {
+        if (/^indicators\.\d+\.max$/.test(i.name)) {
+          var v = parseFloat(i.value);
+          if (!isNaN(v)) { sum += v; }
+        }
+      });
+      total.textContent = String(Math.round(sum * 2) / 2);
+      total.parentNode.classList.toggle('off-total', Math.abs(sum - 100) > 1e-9);
+    };
+    form.addEventListener('input', recount);
+  }
   // Print buttons: <button data-print>.
   document.querySelectorAll('[data-print]').forEach(function (b) {
     b.addEventListener('click', function () { window.print(); });
