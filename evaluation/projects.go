@@ -54,6 +54,7 @@ func (s *Service) CreateProjects(ctx context.Context, actor Actor, campaignID in
 	problems := FieldErrors{}
 	codes := map[string]int{}
 	for i, p := range list {
+		clearTestResults(p)
 		p.Normalize()
 		if e := ErrorAs(p.Validate()); e != nil {
 			for field, msg := range e.Fields {
@@ -90,7 +91,12 @@ func (s *Service) CreateProjects(ctx context.Context, actor Actor, campaignID in
 				return err
 			}
 		}
-		return problems.Err()
+		// Codes already in the campaign are a conflict with stored data.
+		if e := ErrorAs(problems.Err()); e != nil {
+			e.Code, e.Message = Conflict, "error.already_exists"
+			return e
+		}
+		return nil
 	})
 }
 
@@ -122,12 +128,20 @@ func unprefix(err error) error {
 	return &Error{Code: e.Code, Message: e.Message, Fields: fields, Err: e.Err}
 }
 
-// UpdateProject replaces a project's fields and indicators.
-func (s *Service) UpdateProject(ctx context.Context, actor Actor, id int64, p *Project) (*Project, error) {
-	p.Normalize()
-	if err := p.Validate(); err != nil {
-		return nil, err
+// clearTestResults drops statuses a client claims come from an on-site
+// test: only test records set those.
+func clearTestResults(p *Project) {
+	for i := range p.Indicators {
+		if p.Indicators[i].StatusFrom == "test" {
+			p.Indicators[i].StatusFrom, p.Indicators[i].Status = "", ""
+		}
 	}
+}
+
+// UpdateProject replaces a project's fields and indicators. An indicator
+// whose status came from an on-site test keeps it.
+func (s *Service) UpdateProject(ctx context.Context, actor Actor, id int64, p *Project) (*Project, error) {
+	clearTestResults(p)
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		old, err := tx.Project(ctx, id)
 		if err != nil {
@@ -141,15 +155,24 @@ func (s *Service) UpdateProject(ctx context.Context, actor Actor, id int64, p *P
 			return FieldErrors{"code": "error.already_exists"}.Err()
 		}
 		// Indicators keep their ids (method records refer to them) only
-		// if they belong to this project.
-		ids := map[int64]bool{}
+		// if they belong to this project, and their tested status.
+		stored := map[int64]Indicator{}
 		for _, in := range old.Indicators {
-			ids[in.ID] = true
+			stored[in.ID] = in
 		}
 		for i := range p.Indicators {
-			if !ids[p.Indicators[i].ID] {
-				p.Indicators[i].ID = 0
+			in := &p.Indicators[i]
+			o, ok := stored[in.ID]
+			switch {
+			case !ok:
+				in.ID = 0
+			case o.StatusFrom == "test":
+				in.Status, in.StatusFrom = o.Status, o.StatusFrom
 			}
+		}
+		p.Normalize()
+		if err := p.Validate(); err != nil {
+			return err
 		}
 		p.ID, p.CampaignID, p.AgencyID, p.CreatedAt, p.UpdatedAt = id, old.CampaignID, old.AgencyID, old.CreatedAt, s.now()
 		if err := tx.UpdateProject(ctx, p); err != nil {

@@ -163,6 +163,26 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, s := range []evaluation.RubricStatus{evaluation.RubricDraft, evaluation.RubricPublished, evaluation.RubricRetired} {
 		ids["rubric_status."+string(s)] = true
 	}
+	for _, st := range evaluation.CampaignStates {
+		ids["campaign_state."+string(st)] = true
+	}
+	for _, t := range evaluation.Transitions {
+		for _, suffix := range []string{"", ".confirm", ".help"} {
+			ids["campaign_move."+string(t.To)+suffix] = true
+		}
+	}
+	for _, x := range []evaluation.Aggregation{evaluation.TrimmedMean, evaluation.Mean, evaluation.Median} {
+		ids["aggregation."+string(x)] = true
+	}
+	for _, m := range evaluation.Methods {
+		ids["method."+string(m)] = true
+	}
+	for _, k := range evaluation.IndicatorKinds {
+		ids["indicator_kind."+string(k)] = true
+	}
+	for _, s := range []evaluation.IndicatorStatus{evaluation.StatusUnknown, evaluation.StatusMet, evaluation.StatusPartly, evaluation.StatusNotMet} {
+		ids["indicator_status."+string(s)] = true
+	}
 	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project"} {
 		ids["object."+x] = true
 	}

@@ -92,12 +92,13 @@ func (a *App) navFor(c *fiber.Ctx, u *evaluation.User) []navItem {
 	items := []entry{{"nav.dashboard", "/"}}
 	switch u.Role {
 	case evaluation.RoleAdmin:
-		items = append(items, entry{"nav.users", "/users"}, entry{"nav.agencies", "/agencies"},
+		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.users", "/users"}, entry{"nav.agencies", "/agencies"},
 			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
 	case evaluation.RoleCommission:
-		items = append(items, entry{"nav.agencies", "/agencies"}, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.agencies", "/agencies"},
+			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
 	case evaluation.RoleAgencyStaff:
-		items = append(items, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
 	}
 	items = append(items, entry{"nav.rubrics", "/rubrics"}, entry{"nav.profile", "/profile"})
 	path := c.Path()
@@ -164,6 +165,14 @@ func (a *App) takeFlash(c *fiber.Ctx) string {
 var templateFuncs = template.FuncMap{
 	"join": strings.Join,
 	"list": func(v ...string) []string { return v },
+	// wan prints fen as 万元; num prints an optional number.
+	"wan": wan,
+	"num": func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	},
 	// opt prints optional points, blank when unset.
 	"opt": func(p *rubrics.Points) string {
 		if p == nil {

@@ -11,6 +11,7 @@ import (
 func (a *App) registerRoutes() {
 	a.accountRoutes()
 	a.rubricRoutes()
+	a.campaignRoutes()
 }
 
 // Method names, for the route lists.

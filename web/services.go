@@ -7,6 +7,7 @@ import "github.com/evalpanel/evalpanel/evaluation"
 type Services interface {
 	accountServices
 	rubricServices
+	campaignServices
 }
 
 var _ Services = (*evaluation.Service)(nil)

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+const projectJSON = `{"code":"%s","title":"城市地下管网智能巡检机器人研发","class":"applied_technology",
+	"lead_institution":"同济大学","pi":{"name":"王建国"},"subject_codes":["560.20"],"keywords":["机器人","管网"],
+	"budget":3000000000,"members":[{"name":"李四","institution":"同济大学"}],
+	"indicators":[{"name":"连续巡检里程","target":{"value":5,"unit":"km","direction":"ge"},"actual":{"value":6}},
+	{"name":"申请发明专利","kind":"ip","target":{"value":4,"unit":"项"},"actual":{"value":3.5}}]}`
+
+// campaignWithProject makes a draft campaign of agency A with one project.
+func (h *harness) campaignWithProject() (campaignID, projectID int64) {
+	h.t.Helper()
+	resp, body := h.api("staffa", "POST", "/api/v1/campaigns", `{"name":"2026 年度第一批综合绩效评价","year":2026}`)
+	if resp.StatusCode != http.StatusCreated {
+		h.t.Fatalf("create campaign: %d %s", resp.StatusCode, body)
+	}
+	var c evaluation.Campaign
+	json.Unmarshal([]byte(body), &c)
+	resp, body = h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/projects", c.ID), fmt.Sprintf(projectJSON, "2024-ZD-001"))
+	if resp.StatusCode != http.StatusCreated {
+		h.t.Fatalf("create project: %d %s", resp.StatusCode, body)
+	}
+	var p evaluation.Project
+	json.Unmarshal([]byte(body), &p)
+	return c.ID, p.ID
+}
+
+func TestCampaignScenarios(t *testing.T) {
+	h := newHarness(t)
+	h.withRubrics()
+	cid, pid := h.campaignWithProject()
+	c := func(f string) string { return fmt.Sprintf(f, cid) }
+	p := func(f string) string { return fmt.Sprintf(f, pid) }
+	cases := []struct {
+		name, as, method, url, body string
+		status                      int
+		contains                    []string
+	}{
+		{"staff A lists own campaigns", "staffa", "GET", "/api/v1/campaigns", "", 200, []string{`"total":1`, `"projects":1`}},
+		{"staff B sees none", "staffb", "GET", "/api/v1/campaigns", "", 200, []string{`"total":0`}},
+		{"staff B: campaign not found", "staffb", "GET", c("/api/v1/campaigns/%d"), "", 404, nil},
+		{"staff B: projects not found", "staffb", "GET", c("/api/v1/campaigns/%d/projects"), "", 404, nil},
+		{"staff B: project not found", "staffb", "GET", p("/api/v1/projects/%d"), "", 404, nil},
+		{"staff B cannot change the project", "staffb", "PUT", p("/api/v1/projects/%d"), fmt.Sprintf(projectJSON, "X"), 404, nil},
+		{"staff B cannot move the campaign", "staffb", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 404, nil},
+		{"commission reads it", "commission", "GET", c("/api/v1/campaigns/%d"), "", 200, []string{`"state":"draft"`, `"agency":"AGA"`}},
+		{"commission cannot create", "commission", "POST", "/api/v1/campaigns", `{"name":"x","year":2026}`, 403, nil},
+		{"expert cannot list", "expert", "GET", "/api/v1/campaigns", "", 403, nil},
+		{"project has computed statuses", "staffa", "GET", p("/api/v1/projects/%d"), "", 200, []string{`"status":"met"`, `"status":"partly"`, `"status_from":"computed"`}},
+		{"duplicate project code", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), fmt.Sprintf(projectJSON, "2024-ZD-001"), 409, []string{`"code":`}},
+		{"bad project", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), `{"code":"A","title":"","class":"x","lead_institution":"","pi":{"name":""},"subject_codes":["abc"]}`, 400,
+			[]string{`"title":`, `"class":`, `"pi.name":`, `"subject_codes.0":`}},
+		{"bad settings", "staffa", "PATCH", c("/api/v1/campaigns/%d"), `{"name":"x","year":2026,"settings":{"panels":{"basic_research":{"technical":6}}}}`, 400,
+			[]string{`"settings.panels.basic_research.technical":`}},
+		{"move to forming", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 200, []string{`"state":"forming"`}},
+		{"settings locked after draft", "staffa", "PATCH", c("/api/v1/campaigns/%d"), `{"name":"x","year":2026}`, 409, nil},
+		{"commission cannot skip to scoring", "commission", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"scoring"}`, 403, nil},
+		{"invalid move", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"closed"}`, 409, []string{`"to":`}},
+		{"back to draft needs a reason", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"draft"}`, 400, []string{`"reason":`}},
+		{"history", "staffa", "GET", c("/api/v1/campaigns/%d/transitions"), "", 200, []string{`"to":"forming"`}},
+	}
+	for as := range h.tokens {
+		h.api(as, "GET", "/api/v1/me", "") // records each token's first use
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := h.dump()
+			resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tc.status, body)
+			}
+			for _, s := range tc.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("body lacks %q: %s", s, body)
+				}
+			}
+			if resp.StatusCode >= 400 {
+				apiErr(t, body)
+				if h.dump() != before {
+					t.Errorf("a refused request changed the database")
+				}
+			}
+		})
+	}
+}
+
+// TestCampaignUI: staff create a campaign and a project through the forms,
+// see a field error beside its field, and move the campaign on; another
+// agency's staff get 404 for both pages.
+func TestCampaignUI(t *testing.T) {
+	h := newHarness(t)
+	h.withRubrics()
+	staff := h.browser()
+	staff.login("staffa")
+	_, page := staff.get("/campaigns/new")
+	form := formValues(page)
+	form.Set("name", "")
+	resp, page := staff.post("/campaigns", form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-name"`) {
+		t.Fatalf("empty name: %d", resp.StatusCode)
+	}
+	form = formValues(page)
+	form.Set("name", "2026 年度第二批综合绩效评价")
+	form.Set("br_technical", "7")
+	resp, _ = staff.post("/campaigns", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	campaignURL := resp.Header.Get("Location")
+	_, page = staff.get(campaignURL)
+	if !strings.Contains(page, "技术专家 7 人") || !strings.Contains(page, `id="new-project"`) {
+		t.Errorf("campaign page lacks the settings or the add-project button")
+	}
+
+	_, page = staff.get(campaignURL + "/projects/new")
+	form = formValues(page)
+	form.Set("code", "2024-JC-007")
+	form.Set("title", "二维材料中激子输运的调控机理")
+	form.Set("class", "basic_research")
+	form.Set("lead_institution", "复旦大学")
+	form.Set("pi_name", "沈慧敏")
+	form.Set("subject_codes", "140.30，140.70")
+	form.Set("budget", "300")
+	form.Set("members", "张三, 复旦大学, 实验\n李四, 中国科学院上海技术物理研究所")
+	form.Set("indicators.0.name", "发表高水平论文")
+	form.Set("indicators.0.target_value", "abc")
+	form.Set("op", "save")
+	resp, page = staff.post(campaignURL+"/projects", form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-indicators.0.target_value"`) {
+		t.Fatalf("bad target value: %d", resp.StatusCode)
+	}
+	form.Set("indicators.0.name", "揭示激子扩散长度的温度依赖规律")
+	form.Set("indicators.0.target_value", "")
+	form.Set("indicators.0.target_text", "给出 10–300 K 范围内的定量关系")
+	form.Set("indicators.0.status", "met")
+	resp, _ = staff.post(campaignURL+"/projects", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create project: %d", resp.StatusCode)
+	}
+	projectURL := resp.Header.Get("Location")
+	_, page = staff.get(projectURL)
+	for _, want := range []string{"2024-JC-007", "300 万元", "中国科学院上海技术物理研究所", "达到", "同行评议"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("project page lacks %q", want)
+		}
+	}
+
+	other := h.browser()
+	other.login("staffb")
+	for _, u := range []string{campaignURL, projectURL, projectURL + "/edit"} {
+		if resp, _ := other.get(u); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("staff B GET %s: %d, want 404", u, resp.StatusCode)
+		}
+	}
+
+	staff.get(campaignURL)
+	resp, _ = staff.post(campaignURL+"/transition", formOf("to", "forming"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move: %d", resp.StatusCode)
+	}
+	_, page = staff.get(campaignURL)
+	if !strings.Contains(page, `id="campaign-state">组建专家组`) || !strings.Contains(page, `id="move-scoring"`) {
+		t.Errorf("the campaign did not move to forming")
+	}
+	staff.get(campaignURL)
+	resp, page = staff.post(campaignURL+"/transition", formOf("to", "draft"))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-reason"`) {
+		t.Errorf("back to draft without a reason: %d", resp.StatusCode)
+	}
+	entries, _, _ := h.svc.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
+	if len(entries) != 1 {
+		t.Errorf("%d transition audit entries, want 1", len(entries))
+	}
+}

@@ -1,0 +1,436 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+type campaignsData struct {
+	Campaigns []*evaluation.Campaign
+	Filter    evaluation.CampaignFilter
+	States    []evaluation.CampaignState
+	CanCreate bool
+}
+
+func (a *App) campaignsPage(c *fiber.Ctx) error {
+	f := campaignFilter(c)
+	list, err := a.svc.Campaigns(c.UserContext(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "campaigns", a.T(c, "nav.campaigns"), campaignsData{Campaigns: list, Filter: f,
+		States: evaluation.CampaignStates, CanCreate: actor(c).Role == evaluation.RoleAgencyStaff})
+}
+
+// campaignForm is the campaign form's flat fields.
+type campaignForm struct {
+	Name          string `form:"name"`
+	Year          string `form:"year"`
+	Programme     string `form:"programme"`
+	Aggregation   string `form:"aggregation"`
+	ScoringOpens  string `form:"scoring_opens"`
+	ScoringDue    string `form:"scoring_due"`
+	ConcludeDue   string `form:"conclude_due"`
+	LoadCampaign  string `form:"load_campaign"`
+	LoadYear      string `form:"load_year"`
+	Window        string `form:"collaboration_window"`
+	BRTechnical   string `form:"br_technical"`
+	BRFinance     string `form:"br_finance"`
+	BRAlternates  string `form:"br_alternates"`
+	ATTechnical   string `form:"at_technical"`
+	ATFinance     string `form:"at_finance"`
+	ATAlternates  string `form:"at_alternates"`
+	RubricBR      string `form:"rubric_basic_research"`
+	RubricAT      string `form:"rubric_applied_technology"`
+	RubricFinance string `form:"rubric_finance"`
+}
+
+// fill shows a campaign in the form.
+func (f *campaignForm) fill(c *evaluation.Campaign) {
+	s := c.Settings
+	pin := func(k string) string { p := s.Rubrics[k]; return fmt.Sprintf("%s:%d", p.Code, p.Version) }
+	br, at := s.Panels[evaluation.BasicResearch], s.Panels[evaluation.AppliedTechnology]
+	*f = campaignForm{Name: c.Name, Year: strconv.Itoa(c.Year), Programme: c.Programme, Aggregation: string(c.Aggregation),
+		ScoringOpens: s.ScoringOpens, ScoringDue: s.ScoringDue, ConcludeDue: s.ConcludeDue,
+		LoadCampaign: strconv.Itoa(s.LoadCampaign), LoadYear: strconv.Itoa(s.LoadYear), Window: strconv.Itoa(s.CollaborationWindow),
+		BRTechnical: strconv.Itoa(br.Technical), BRFinance: strconv.Itoa(br.Finance), BRAlternates: strconv.Itoa(br.Alternates),
+		ATTechnical: strconv.Itoa(at.Technical), ATFinance: strconv.Itoa(at.Finance), ATAlternates: strconv.Itoa(at.Alternates),
+		RubricBR: pin(string(evaluation.BasicResearch)), RubricAT: pin(string(evaluation.AppliedTechnology)), RubricFinance: pin("finance")}
+}
+
+// input reads the form onto base settings (the defaults, or the stored
+// ones), collecting number and choice problems.
+func (f *campaignForm) input(base evaluation.CampaignSettings) (evaluation.NewCampaign, evaluation.FieldErrors) {
+	bad := evaluation.FieldErrors{}
+	num := func(field, s string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			bad.Add(field, "error.wrong_type_number")
+		}
+		return n
+	}
+	pin := func(field, s string) evaluation.RubricPin {
+		code, v, ok := strings.Cut(s, ":")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			bad.Add(field, "error.required")
+		}
+		return evaluation.RubricPin{Code: code, Version: n}
+	}
+	s := base
+	s.ScoringOpens, s.ScoringDue, s.ConcludeDue = strings.TrimSpace(f.ScoringOpens), strings.TrimSpace(f.ScoringDue), strings.TrimSpace(f.ConcludeDue)
+	s.LoadCampaign = num("load_campaign", f.LoadCampaign)
+	s.LoadYear = num("load_year", f.LoadYear)
+	s.CollaborationWindow = num("collaboration_window", f.Window)
+	panels := map[evaluation.ProjectClass]evaluation.PanelRules{}
+	for class, p := range s.Panels {
+		panels[class] = p
+	}
+	br, at := panels[evaluation.BasicResearch], panels[evaluation.AppliedTechnology]
+	br.Technical, br.Finance, br.Alternates = num("br_technical", f.BRTechnical), num("br_finance", f.BRFinance), num("br_alternates", f.BRAlternates)
+	at.Technical, at.Finance, at.Alternates = num("at_technical", f.ATTechnical), num("at_finance", f.ATFinance), num("at_alternates", f.ATAlternates)
+	panels[evaluation.BasicResearch], panels[evaluation.AppliedTechnology] = br, at
+	s.Panels = panels
+	s.Rubrics = map[string]evaluation.RubricPin{
+		string(evaluation.BasicResearch):     pin("rubric_basic_research", f.RubricBR),
+		string(evaluation.AppliedTechnology): pin("rubric_applied_technology", f.RubricAT),
+		"finance":                            pin("rubric_finance", f.RubricFinance),
+	}
+	year := num("year", f.Year)
+	return evaluation.NewCampaign{Name: f.Name, Year: year, Programme: f.Programme,
+		Aggregation: evaluation.Aggregation(f.Aggregation), Settings: &s}, bad
+}
+
+// formFieldOf maps the domain's field paths to the form's field names.
+var campaignFormFields = map[string]string{
+	"settings.scoring_opens": "scoring_opens", "settings.scoring_due": "scoring_due", "settings.conclude_due": "conclude_due",
+	"settings.load_campaign": "load_campaign", "settings.load_year": "load_year", "settings.collaboration_window": "collaboration_window",
+	"settings.panels.basic_research.technical": "br_technical", "settings.panels.basic_research.finance": "br_finance",
+	"settings.panels.basic_research.alternates": "br_alternates", "settings.panels.applied_technology.technical": "at_technical",
+	"settings.panels.applied_technology.finance": "at_finance", "settings.panels.applied_technology.alternates": "at_alternates",
+	"settings.rubrics.basic_research": "rubric_basic_research", "settings.rubrics.applied_technology": "rubric_applied_technology",
+	"settings.rubrics.finance": "rubric_finance",
+}
+
+type campaignFormData struct {
+	Campaign *evaluation.Campaign
+	Form     campaignForm
+	Fields   map[string]string
+	Error    string
+	Pins     map[string][]*evaluation.Rubric // published versions per target
+}
+
+func (a *App) renderCampaignForm(c *fiber.Ctx, d campaignFormData) error {
+	published, err := a.svc.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{Status: evaluation.RubricPublished})
+	if err != nil {
+		return err
+	}
+	d.Pins = map[string][]*evaluation.Rubric{}
+	for _, r := range published {
+		d.Pins[string(r.Target)] = append(d.Pins[string(r.Target)], r)
+	}
+	for k, v := range d.Fields {
+		if name, ok := campaignFormFields[k]; ok {
+			delete(d.Fields, k)
+			d.Fields[name] = v
+		}
+	}
+	title := a.T(c, "campaigns.new")
+	if d.Campaign != nil {
+		title = d.Campaign.Name
+	}
+	return a.render(c, "campaign_form", title, d)
+}
+
+func (a *App) campaignNewPage(c *fiber.Ctx) error {
+	var f campaignForm
+	f.fill(&evaluation.Campaign{Year: a.cfg.Now().In(cst).Year(), Aggregation: evaluation.TrimmedMean,
+		Settings: evaluation.DefaultCampaignSettings()})
+	f.Year = strconv.Itoa(a.cfg.Now().In(cst).Year())
+	return a.renderCampaignForm(c, campaignFormData{Form: f})
+}
+
+func (a *App) campaignCreate(c *fiber.Ctx) error {
+	var f campaignForm
+	if err := c.BodyParser(&f); err != nil {
+		return evaluation.Errorf(evaluation.Invalid, "error.invalid_input")
+	}
+	in, bad := f.input(evaluation.DefaultCampaignSettings())
+	var err error = bad.Err()
+	var camp *evaluation.Campaign
+	if err == nil {
+		camp, err = a.svc.CreateCampaign(c.UserContext(), actor(c), in)
+	}
+	if fields, msg, ok := a.formProblems(c, err); ok {
+		c.Status(fiber.StatusBadRequest)
+		return a.renderCampaignForm(c, campaignFormData{Form: f, Fields: fields, Error: msg})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "campaigns.created")
+	return c.Redirect(fmt.Sprintf("/campaigns/%d", camp.ID), fiber.StatusSeeOther)
+}
+
+func (a *App) loadCampaign(c *fiber.Ctx) (*evaluation.Campaign, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.Campaign(c.UserContext(), actor(c), id)
+}
+
+func (a *App) campaignEditPage(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	var f campaignForm
+	f.fill(camp)
+	return a.renderCampaignForm(c, campaignFormData{Campaign: camp, Form: f})
+}
+
+func (a *App) campaignUpdate(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	var f campaignForm
+	if err := c.BodyParser(&f); err != nil {
+		return evaluation.Errorf(evaluation.Invalid, "error.invalid_input")
+	}
+	in, bad := f.input(camp.Settings)
+	err = bad.Err()
+	if err == nil {
+		_, err = a.svc.UpdateCampaign(c.UserContext(), actor(c), camp.ID, in)
+	}
+	if fields, msg, ok := a.formProblems(c, err); ok {
+		c.Status(fiber.StatusBadRequest)
+		return a.renderCampaignForm(c, campaignFormData{Campaign: camp, Form: f, Fields: fields, Error: msg})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "campaigns.updated")
+	return c.Redirect(fmt.Sprintf("/campaigns/%d", camp.ID), fiber.StatusSeeOther)
+}
+
+type campaignData struct {
+	Campaign   *evaluation.Campaign
+	Projects   []*evaluation.Project
+	Pager      *pager
+	Filter     evaluation.ProjectFilter
+	Moves      []evaluation.Transition
+	History    []*evaluation.CampaignTransition
+	Editable   bool // projects can be added and changed
+	CanEdit    bool // the campaign's settings can change
+	Classes    []evaluation.ProjectClass
+	Rubrics    map[string]*evaluation.Rubric
+	MoveError  string
+	MoveFields map[string]string
+}
+
+func (a *App) campaignPage(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	return a.showCampaign(c, camp, campaignData{})
+}
+
+func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignData) error {
+	ctx, act := c.UserContext(), actor(c)
+	d.Campaign = camp
+	d.Filter = projectFilter(c, camp.ID)
+	list, total, err := a.svc.Projects(ctx, act, d.Filter)
+	if err != nil {
+		return err
+	}
+	d.Projects, d.Pager = list, newPager(c, d.Filter.Page, total, d.Filter.Sort)
+	if d.History, err = a.svc.CampaignTransitions(ctx, act, camp.ID); err != nil {
+		return err
+	}
+	d.Moves = evaluation.NextStates(camp.State, act.Role)
+	staff := act.Role == evaluation.RoleAgencyStaff
+	d.Editable = staff && (camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
+	d.CanEdit = staff && camp.State == evaluation.CampaignDraft
+	d.Classes = evaluation.ProjectClasses
+	d.Rubrics = map[string]*evaluation.Rubric{}
+	for key, pin := range camp.Settings.Rubrics {
+		if r, err := a.svc.Rubric(ctx, act, pin.Code, pin.Version); err == nil {
+			d.Rubrics[key] = r
+		}
+	}
+	return a.render(c, "campaign", camp.Name, d)
+}
+
+func (a *App) campaignTransition(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	var f transitionRequest
+	err = a.parseForm(c, &f)
+	if err == nil {
+		_, err = a.svc.TransitionCampaign(c.UserContext(), actor(c), camp.ID, evaluation.CampaignState(f.To), f.Reason)
+	}
+	if fields, msg, ok := a.formProblems(c, err); ok {
+		c.Status(fiber.StatusBadRequest)
+		return a.showCampaign(c, camp, campaignData{MoveError: msg, MoveFields: fields})
+	}
+	if e := evaluation.ErrorAs(err); e != nil && e.Code == evaluation.Conflict {
+		c.Status(fiber.StatusConflict)
+		return a.showCampaign(c, camp, campaignData{MoveError: a.T(c, e.Message)})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "campaigns.moved")
+	return c.Redirect(fmt.Sprintf("/campaigns/%d", camp.ID), fiber.StatusSeeOther)
+}
+
+type projectData struct {
+	Campaign *evaluation.Campaign
+	Project  *evaluation.Project
+	Editable bool
+	Form     projectForm
+	Fields   map[string]string
+	Error    string
+	Classes  []evaluation.ProjectClass
+	Methods  []evaluation.Method
+	Kinds    []evaluation.IndicatorKind
+}
+
+func (a *App) projectPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := a.svc.Project(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	camp, err := a.svc.Campaign(c.UserContext(), actor(c), p.CampaignID)
+	if err != nil {
+		return err
+	}
+	editable := actor(c).Role == evaluation.RoleAgencyStaff && (camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
+	return a.render(c, "project", p.Code+" "+p.Title, projectData{Campaign: camp, Project: p, Editable: editable})
+}
+
+func (a *App) renderProjectForm(c *fiber.Ctx, d projectData) error {
+	d.Classes, d.Methods, d.Kinds = evaluation.ProjectClasses, evaluation.Methods, evaluation.IndicatorKinds
+	if len(d.Fields) > 0 {
+		fields := make(map[string]string, len(d.Fields))
+		for k, v := range d.Fields {
+			fields[projectFormField(k)] = v
+		}
+		d.Fields = fields
+	}
+	title := a.T(c, "projects.new")
+	if d.Project != nil {
+		title = d.Project.Code
+	}
+	return a.render(c, "project_form", title, d)
+}
+
+func (a *App) projectNewPage(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	var f projectForm
+	f.fill(&evaluation.Project{Class: evaluation.AppliedTechnology, Indicators: make([]evaluation.Indicator, 1)})
+	return a.renderProjectForm(c, projectData{Campaign: camp, Form: f})
+}
+
+func (a *App) projectCreate(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	f := readProjectForm(c)
+	if op := c.FormValue("op"); op != "save" {
+		f.edit(op)
+		return a.renderProjectForm(c, projectData{Campaign: camp, Form: f})
+	}
+	p, bad := f.project()
+	err = bad.Err()
+	if err == nil {
+		p, err = a.svc.CreateProject(c.UserContext(), actor(c), camp.ID, p)
+	}
+	if fields, msg, ok := a.formProblems(c, err); ok {
+		c.Status(fiber.StatusBadRequest)
+		return a.renderProjectForm(c, projectData{Campaign: camp, Form: f, Fields: fields, Error: msg})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "projects.created")
+	return c.Redirect(fmt.Sprintf("/projects/%d", p.ID), fiber.StatusSeeOther)
+}
+
+func (a *App) loadProjectAndCampaign(c *fiber.Ctx) (*evaluation.Project, *evaluation.Campaign, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := a.svc.Project(c.UserContext(), actor(c), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	camp, err := a.svc.Campaign(c.UserContext(), actor(c), p.CampaignID)
+	return p, camp, err
+}
+
+func (a *App) projectEditPage(c *fiber.Ctx) error {
+	p, camp, err := a.loadProjectAndCampaign(c)
+	if err != nil {
+		return err
+	}
+	var f projectForm
+	f.fill(p)
+	return a.renderProjectForm(c, projectData{Campaign: camp, Project: p, Form: f})
+}
+
+func (a *App) projectUpdate(c *fiber.Ctx) error {
+	p, camp, err := a.loadProjectAndCampaign(c)
+	if err != nil {
+		return err
+	}
+	f := readProjectForm(c)
+	if op := c.FormValue("op"); op != "save" {
+		f.edit(op)
+		return a.renderProjectForm(c, projectData{Campaign: camp, Project: p, Form: f})
+	}
+	in, bad := f.project()
+	err = bad.Err()
+	if err == nil {
+		_, err = a.svc.UpdateProject(c.UserContext(), actor(c), p.ID, in)
+	}
+	if fields, msg, ok := a.formProblems(c, err); ok {
+		c.Status(fiber.StatusBadRequest)
+		return a.renderProjectForm(c, projectData{Campaign: camp, Project: p, Form: f, Fields: fields, Error: msg})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "projects.updated")
+	return c.Redirect(fmt.Sprintf("/projects/%d", p.ID), fiber.StatusSeeOther)
+}
+
+func (a *App) projectDelete(c *fiber.Ctx) error {
+	p, _, err := a.loadProjectAndCampaign(c)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.DeleteProject(c.UserContext(), actor(c), p.ID); err != nil {
+		return err
+	}
+	a.flash(c, "projects.deleted")
+	return c.Redirect(fmt.Sprintf("/campaigns/%d", p.CampaignID), fiber.StatusSeeOther)
+}
