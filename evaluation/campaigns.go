@@ -213,8 +213,30 @@ func (s *Service) TransitionCampaign(ctx context.Context, actor Actor, id int64,
 // panel forming only with projects, and to scoring only when every project
 // has a confirmed panel (checked by panels, once they exist).
 func (s *Service) checkTransition(ctx context.Context, r Reader, c *Campaign, to CampaignState) error {
-	if to == CampaignForming && c.Projects == 0 {
+	switch {
+	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")
+	case c.State == CampaignForming && to == CampaignScoring:
+		projects, _, err := r.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Page: Page{Number: 1, Size: 1 << 30}})
+		if err != nil {
+			return err
+		}
+		unready := 0
+		for _, p := range projects {
+			panel, err := r.PanelOfProject(ctx, p.ID)
+			switch {
+			case ErrorCode(err) == NotFound:
+				unready++
+			case err != nil:
+				return err
+			case panel.State != PanelConfirmed:
+				unready++
+			}
+		}
+		if unready > 0 {
+			return &Error{Code: Conflict, Message: "error.panels_unconfirmed", Fields: map[string]string{"to": "error.panels_unconfirmed"},
+				Args: map[string]map[string]any{"to": {"Count": unready}}}
+		}
 	}
 	return nil
 }

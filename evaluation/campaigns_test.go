@@ -33,9 +33,34 @@ func sampleProject(code string) *evaluation.Project {
 		}}
 }
 
+// confirmPanels draws a panel for every project without one and has every
+// invited expert accept.
+func (e *env) confirmPanels(t *testing.T, staff evaluation.Actor, campaignID int64) {
+	t.Helper()
+	ctx := t.Context()
+	panels, err := e.svc.MatchCampaign(ctx, staff, campaignID, "")
+	if err != nil {
+		t.Fatalf("match: %v", err)
+	}
+	for _, p := range panels {
+		if err := e.svc.InvitePanel(ctx, staff, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		p, _ = e.svc.Panel(ctx, staff, p.ID)
+		for _, m := range p.Members {
+			if m.Status == evaluation.MemberInvited {
+				if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
 func TestCampaignLifecycle(t *testing.T) {
 	e := newEnv(t)
 	e.withRubrics(t)
+	e.pool(t)
 	other := e.newAgency(t, "OTHER")
 	staff := e.user(t, evaluation.NewUser{Username: "staff.a", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"}).Actor()
 	outsider := e.user(t, evaluation.NewUser{Username: "staff.b", Role: evaluation.RoleAgencyStaff, AgencyCode: other.Code}).Actor()
@@ -78,7 +103,9 @@ func TestCampaignLifecycle(t *testing.T) {
 		{staff, evaluation.CampaignScoring, "", evaluation.Conflict},       // not from draft
 		{commission, evaluation.CampaignForming, "", evaluation.Forbidden}, // staff form panels
 		{staff, evaluation.CampaignForming, "", ""},
-		{staff, evaluation.CampaignDraft, "", evaluation.Invalid}, // needs a reason
+		{staff, evaluation.CampaignDraft, "", evaluation.Invalid},    // needs a reason
+		{staff, evaluation.CampaignScoring, "", evaluation.Conflict}, // no confirmed panel yet
+		{staff, "confirm panels", "", ""},
 		{staff, evaluation.CampaignScoring, "", ""},
 		{staff, evaluation.CampaignConcluding, "", ""},
 		{staff, evaluation.CampaignSubmitted, "", ""},
@@ -93,6 +120,10 @@ func TestCampaignLifecycle(t *testing.T) {
 		{commission, evaluation.CampaignDraft, "x", evaluation.Conflict},
 	}
 	for i, st := range steps {
+		if st.to == "confirm panels" {
+			e.confirmPanels(t, staff, c.ID)
+			continue
+		}
 		_, err := e.svc.TransitionCampaign(ctx, st.actor, c.ID, st.to, st.reason)
 		if got := evaluation.ErrorCode(err); got != st.want {
 			t.Fatalf("step %d (%s → %s): %v, want %q", i, st.actor.Username, st.to, err, st.want)

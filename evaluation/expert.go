@@ -1,6 +1,13 @@
 package evaluation
 
-import "time"
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // ExpertType is the kind of expert in the pool (专家类型); panel composition
 // rules count seats by type.
@@ -40,6 +47,14 @@ const (
 	RegionInternational Region = "international" // 境外
 )
 
+// Regions lists every region in display order.
+var Regions = []Region{RegionLocal, RegionNonLocal, RegionInternational}
+
+// Valid reports whether r is one of Regions.
+func (r Region) Valid() bool {
+	return r == RegionLocal || r == RegionNonLocal || r == RegionInternational
+}
+
 // TitleLevel is the level of an expert's professional title (职称级别).
 type TitleLevel string
 
@@ -49,6 +64,14 @@ const (
 	TitleAssociate TitleLevel = "associate" // 副高级
 	TitleOther     TitleLevel = "other"     // 其他
 )
+
+// TitleLevels lists every title level in display order.
+var TitleLevels = []TitleLevel{TitleSenior, TitleAssociate, TitleOther}
+
+// Valid reports whether l is one of TitleLevels.
+func (l TitleLevel) Valid() bool {
+	return l == TitleSenior || l == TitleAssociate || l == TitleOther
+}
 
 // Expert is an expert's profile in the expert pool (专家库).
 type Expert struct {
@@ -69,7 +92,54 @@ type Expert struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
-// Validate checks a profile before it is stored.
+// Limits of a profile. They keep a profile readable on one screen and the
+// pool snapshot of a draw small; subject codes and keywords beyond them add
+// nothing to the matching.
+const (
+	MaxSubjectCodes  = 10
+	MaxKeywords      = 20
+	MaxKeywordLength = 32
+	MaxLanguages     = 10
+	MaxReasonLength  = 500
+)
+
+// languageCodePattern accepts a language tag such as "zh", "en" or
+// "zh-Hant": an ISO 639 code and an optional subtag.
+var languageCodePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+
+// Normalize trims the texts, drops empty and repeated list entries, and
+// clears the no-draw reason of an expert who can be drawn.
+func (e *Expert) Normalize() {
+	e.Name = strings.TrimSpace(e.Name)
+	e.Institution = strings.TrimSpace(e.Institution)
+	e.Title = strings.TrimSpace(e.Title)
+	e.Email = strings.TrimSpace(e.Email)
+	e.NoDrawReason = strings.TrimSpace(e.NoDrawReason)
+	e.SubjectCodes = cleanList(e.SubjectCodes)
+	e.Keywords = cleanList(e.Keywords)
+	e.Languages = cleanList(e.Languages)
+	if e.CanBeDrawn {
+		e.NoDrawReason = ""
+	}
+}
+
+// cleanList trims the entries of a list and drops empty and repeated ones,
+// keeping the order; it never returns nil, so that a stored list is [].
+func cleanList(list []string) []string {
+	out := make([]string, 0, len(list))
+	seen := map[string]bool{}
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Validate checks a normalised profile before it is stored. Field names are
+// the JSON names, with the index for list entries ("subject_codes.1").
 func (e *Expert) Validate() error {
 	f := FieldErrors{}
 	validateName(f, "name", e.Name)
@@ -77,18 +147,127 @@ func (e *Expert) Validate() error {
 		f.Add("type", "error.type_invalid")
 	}
 	validateLongName(f, "institution", e.Institution)
-	switch e.TitleLevel {
-	case TitleSenior, TitleAssociate, TitleOther:
-	default:
+	if utf8.RuneCountInString(e.Title) > 64 {
+		f.Add("title", "error.too_long")
+	}
+	if !e.TitleLevel.Valid() {
 		f.Add("title_level", "error.title_level_invalid")
 	}
-	switch e.Region {
-	case RegionLocal, RegionNonLocal, RegionInternational:
-	default:
+	if !e.Region.Valid() {
 		f.Add("region", "error.region_invalid")
 	}
-	if !e.CanBeDrawn && e.NoDrawReason == "" {
+	if len(e.SubjectCodes) > MaxSubjectCodes {
+		f.Add("subject_codes", "error.too_many")
+	}
+	for i, s := range e.SubjectCodes {
+		if !subjectCodePattern.MatchString(s) {
+			f.Add(fmt.Sprintf("subject_codes.%d", i), "error.subject_code_format")
+		}
+	}
+	if len(e.Keywords) > MaxKeywords {
+		f.Add("keywords", "error.too_many")
+	}
+	for i, s := range e.Keywords {
+		if utf8.RuneCountInString(s) > MaxKeywordLength {
+			f.Add(fmt.Sprintf("keywords.%d", i), "error.too_long")
+		}
+	}
+	if len(e.Languages) > MaxLanguages {
+		f.Add("languages", "error.too_many")
+	}
+	for i, s := range e.Languages {
+		if !languageCodePattern.MatchString(s) {
+			f.Add(fmt.Sprintf("languages.%d", i), "error.language_code")
+		}
+	}
+	if e.Email != "" && !validEmail(e.Email) {
+		f.Add("email", "error.email_format")
+	}
+	switch {
+	case !e.CanBeDrawn && e.NoDrawReason == "":
 		f.Add("no_draw_reason", "error.no_draw_reason_required")
+	case utf8.RuneCountInString(e.NoDrawReason) > MaxReasonLength:
+		f.Add("no_draw_reason", "error.too_long")
 	}
 	return f.Err()
+}
+
+// validEmail accepts a bare address (no display name) of sensible length.
+func validEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}
+
+// ExpertUpdate changes some attributes of a profile; nil fields stay as
+// they are. The can-be-drawn flag is not among them: it changes through
+// Service.SetExpertDrawable, an action of its own in the audit log.
+type ExpertUpdate struct {
+	Name         *string
+	Type         *ExpertType
+	Institution  *string
+	Title        *string
+	TitleLevel   *TitleLevel
+	SubjectCodes *[]string
+	Keywords     *[]string
+	Region       *Region
+	Languages    *[]string
+	Email        *string
+}
+
+// apply sets the update's fields on e and returns the changed ones by JSON
+// name, with their new values, for the audit log. e is normalised after.
+func (u *ExpertUpdate) apply(e *Expert) map[string]any {
+	before := *e
+	before.SubjectCodes = cleanList(e.SubjectCodes)
+	before.Keywords = cleanList(e.Keywords)
+	before.Languages = cleanList(e.Languages)
+	setIf(&e.Name, u.Name)
+	setIf(&e.Type, u.Type)
+	setIf(&e.Institution, u.Institution)
+	setIf(&e.Title, u.Title)
+	setIf(&e.TitleLevel, u.TitleLevel)
+	setIf(&e.SubjectCodes, u.SubjectCodes)
+	setIf(&e.Keywords, u.Keywords)
+	setIf(&e.Region, u.Region)
+	setIf(&e.Languages, u.Languages)
+	setIf(&e.Email, u.Email)
+	e.Normalize()
+	changed := map[string]any{}
+	diff := func(field string, differs bool, v any) {
+		if differs {
+			changed[field] = v
+		}
+	}
+	diff("name", e.Name != before.Name, e.Name)
+	diff("type", e.Type != before.Type, e.Type)
+	diff("institution", e.Institution != before.Institution, e.Institution)
+	diff("title", e.Title != before.Title, e.Title)
+	diff("title_level", e.TitleLevel != before.TitleLevel, e.TitleLevel)
+	diff("subject_codes", !equalLists(e.SubjectCodes, before.SubjectCodes), e.SubjectCodes)
+	diff("keywords", !equalLists(e.Keywords, before.Keywords), e.Keywords)
+	diff("region", e.Region != before.Region, e.Region)
+	diff("languages", !equalLists(e.Languages, before.Languages), e.Languages)
+	diff("email", e.Email != before.Email, e.Email)
+	return changed
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func equalLists(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

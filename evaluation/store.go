@@ -9,6 +9,8 @@ import (
 // number of matching rows. A missing object is ErrNotFound, never nil, nil.
 type Reader interface {
 	campaignReader
+	panelReader
+	poolReader
 
 	User(ctx context.Context, id int64) (*User, error)
 	UserByUsername(ctx context.Context, username string) (*User, error)
@@ -20,7 +22,7 @@ type Reader interface {
 	Agencies(ctx context.Context) ([]*Agency, error)
 
 	Expert(ctx context.Context, id int64) (*Expert, error)
-	Experts(ctx context.Context, f ExpertFilter) ([]*Expert, int, error)
+	Experts(ctx context.Context, f ExpertFilter) ([]*ExpertSummary, int, error)
 
 	Token(ctx context.Context, id int64) (*APIToken, error)
 	TokenByHash(ctx context.Context, hash string) (*APIToken, error)
@@ -40,6 +42,8 @@ type Reader interface {
 type Tx interface {
 	Reader
 	campaignWriter
+	panelWriter
+	poolWriter
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error
@@ -79,11 +83,4 @@ type Counts struct {
 	Experts       int                `json:"experts"`
 	ExpertsByType map[ExpertType]int `json:"experts_by_type"`
 	AuditEntries  int                `json:"audit_entries"`
-}
-
-// ExpertFilter selects experts in a list.
-type ExpertFilter struct {
-	Query string // matches name, institution or keywords
-	Type  ExpertType
-	Page  Page
 }

@@ -338,27 +338,6 @@ func (a *App) apiUpdateAgency(c *fiber.Ctx) error {
 	return c.JSON(ag)
 }
 
-func (a *App) apiExperts(c *fiber.Ctx) error {
-	f := expertFilter(c)
-	list, total, err := a.svc.Experts(c.UserContext(), actor(c), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(newList(list, total, f.Page))
-}
-
-func (a *App) apiExpert(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := a.svc.Expert(c.UserContext(), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(e)
-}
-
 func (a *App) apiAudit(c *fiber.Ctx) error {
 	f := auditFilter(c)
 	list, total, err := a.svc.AuditLog(c.UserContext(), actor(c), f)

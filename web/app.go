@@ -27,8 +27,8 @@ import (
 //go:embed templates static
 var assets embed.FS
 
-// accountServices are the calls behind accounts, agencies, the expert pool
-// and the audit log.
+// accountServices are the calls behind accounts, agencies and the audit
+// log.
 type accountServices interface {
 	Ping(ctx context.Context) error
 	Counts(ctx context.Context, actor evaluation.Actor) (evaluation.Counts, error)
@@ -55,9 +55,6 @@ type accountServices interface {
 	Agency(ctx context.Context, actor evaluation.Actor, id int64) (*evaluation.Agency, error)
 	CreateAgency(ctx context.Context, actor evaluation.Actor, in evaluation.NewAgency) (*evaluation.Agency, error)
 	UpdateAgency(ctx context.Context, actor evaluation.Actor, id int64, up evaluation.AgencyUpdate) (*evaluation.Agency, error)
-
-	Expert(ctx context.Context, actor evaluation.Actor, id int64) (*evaluation.Expert, error)
-	Experts(ctx context.Context, actor evaluation.Actor, f evaluation.ExpertFilter) ([]*evaluation.Expert, int, error)
 
 	AuditLog(ctx context.Context, actor evaluation.Actor, f evaluation.AuditFilter) ([]*evaluation.AuditEntry, int, error)
 }

@@ -243,3 +243,5 @@ func (h *harness) dump() string {
 }
 
 func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
@@ -82,7 +83,7 @@ var (
 	// message IDs of domain errors
 	goError = regexp.MustCompile(`"(error\.[a-z_]+)"`)
 	// audit actions, each of which has a translated name
-	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo|rubric|campaign|project|panel|draw|material|invitation)\.[a-z_]+)"`)
+	goAction = regexp.MustCompile(`"((?:user|agency|expert|token|demo|rubric|campaign|project|panel|draw|material|invitation|institution_alias)\.[a-z_]+)"`)
 	// message IDs of rubric and sheet problems
 	rubricMessage = regexp.MustCompile(`"(rubric\.[a-z_0-9]+)"`)
 )
@@ -183,7 +184,29 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, s := range []evaluation.IndicatorStatus{evaluation.StatusUnknown, evaluation.StatusMet, evaluation.StatusPartly, evaluation.StatusNotMet} {
 		ids["indicator_status."+string(s)] = true
 	}
-	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project"} {
+	for _, x := range []evaluation.PanelState{evaluation.PanelForming, evaluation.PanelInviting, evaluation.PanelConfirmed} {
+		ids["panel_state."+string(x)] = true
+	}
+	for _, x := range []evaluation.MemberStatus{evaluation.MemberProposed, evaluation.MemberAlternate, evaluation.MemberInvited,
+		evaluation.MemberAccepted, evaluation.MemberDeclined, evaluation.MemberRemoved} {
+		ids["member_status."+string(x)] = true
+	}
+	for _, x := range []evaluation.Seat{evaluation.SeatTechnical, evaluation.SeatFinance} {
+		ids["seat."+string(x)] = true
+	}
+	for _, x := range []string{assign.ReasonInstitution, assign.ReasonMember, assign.ReasonAvoided, assign.ReasonDeclared,
+		assign.ReasonCollaboration, assign.ReasonNotDrawable, assign.ReasonLoadCampaign, assign.ReasonLoadYear, assign.ReasonSubject, "seat"} {
+		ids["reason."+x] = true
+	}
+	for _, class := range evaluation.ProjectClasses {
+		for _, q := range evaluation.DefaultCampaignSettings().Panels[class].Quotas {
+			ids["quota."+q.Name] = true
+		}
+	}
+	for _, x := range []string{"draw", "match"} {
+		ids["draw_kind."+x] = true
+	}
+	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project", "panel"} {
 		ids["object."+x] = true
 	}
 	for _, l := range evaluation.Languages {

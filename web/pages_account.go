@@ -120,12 +120,15 @@ func (a *App) switchLanguage(c *fiber.Ctx) error {
 }
 
 type dashboardData struct {
-	Counts     *evaluation.Counts
-	Agency     *evaluation.Agency
-	Expert     *evaluation.Expert
-	Recent     []*evaluation.AuditEntry
-	RoleCounts []roleCount
-	TypeCounts []typeCount
+	Invitations   []evaluation.Invitation
+	DeclineMember int64
+	DeclineFields map[string]string
+	Counts        *evaluation.Counts
+	Agency        *evaluation.Agency
+	Expert        *evaluation.Expert
+	Recent        []*evaluation.AuditEntry
+	RoleCounts    []roleCount
+	TypeCounts    []typeCount
 }
 
 // roleCount and typeCount are rows of the dashboard's bar charts; Pct is
@@ -149,9 +152,10 @@ func pct(n, max int) int {
 	return n * 100 / max
 }
 
-func (a *App) dashboard(c *fiber.Ctx) error {
+func (a *App) dashboard(c *fiber.Ctx) error { return a.dashboardWith(c, dashboardData{}) }
+
+func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 	ctx, u := c.UserContext(), currentUser(c)
-	var d dashboardData
 	switch u.Role {
 	case evaluation.RoleAdmin, evaluation.RoleCommission:
 		counts, err := a.svc.Counts(ctx, u.Actor())
@@ -193,6 +197,10 @@ func (a *App) dashboard(c *fiber.Ctx) error {
 				return err
 			}
 			d.Expert = e
+		}
+		var err error
+		if d.Invitations, err = a.svc.Invitations(ctx, u.Actor()); err != nil {
+			return err
 		}
 	}
 	return a.render(c, "dashboard", a.T(c, "nav.dashboard"), d)

@@ -318,44 +318,6 @@ func (a *App) agencyUpdate(c *fiber.Ctx) error {
 	return c.Redirect("/agencies/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
 
-type expertsData struct {
-	Experts []*evaluation.Expert
-	Expert  *evaluation.Expert
-	Pager   *pager
-	Filter  evaluation.ExpertFilter
-	Types   []evaluation.ExpertType
-}
-
-func expertFilter(c *fiber.Ctx) evaluation.ExpertFilter {
-	f := evaluation.ExpertFilter{Query: strings.TrimSpace(c.Query("q")), Type: evaluation.ExpertType(c.Query("type")), Page: pageParams(c)}
-	if !f.Type.Valid() {
-		f.Type = ""
-	}
-	return f
-}
-
-func (a *App) expertsPage(c *fiber.Ctx) error {
-	f := expertFilter(c)
-	list, total, err := a.svc.Experts(c.UserContext(), actor(c), f)
-	if err != nil {
-		return err
-	}
-	return a.render(c, "experts", a.T(c, "nav.experts"), expertsData{Experts: list, Pager: newPager(c, f.Page, total, ""),
-		Filter: f, Types: evaluation.ExpertTypes})
-}
-
-func (a *App) expertPage(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := a.svc.Expert(c.UserContext(), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return a.render(c, "expert", e.Name, expertsData{Expert: e})
-}
-
 type auditData struct {
 	Entries []*evaluation.AuditEntry
 	Pager   *pager

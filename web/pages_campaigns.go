@@ -232,6 +232,13 @@ type campaignData struct {
 	Rubrics    map[string]*evaluation.Rubric
 	MoveError  string
 	MoveFields map[string]string
+	// Panels: the campaign's panels, its projects without one, problems
+	// of the last draw or match.
+	Panels        []*evaluation.Panel
+	Unpaneled     []*evaluation.Project
+	CanForm       bool
+	PanelError    string
+	PanelProblems []string
 }
 
 func (a *App) campaignPage(c *fiber.Ctx) error {
@@ -259,6 +266,27 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	d.Editable = staff && (camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
 	d.CanEdit = staff && camp.State == evaluation.CampaignDraft
 	d.Classes = evaluation.ProjectClasses
+	if camp.State != evaluation.CampaignDraft {
+		if d.Panels, err = a.svc.Panels(ctx, act, camp.ID); err != nil {
+			return err
+		}
+		onPanel := map[int64]bool{}
+		for _, p := range d.Panels {
+			for _, id := range p.ProjectIDs {
+				onPanel[id] = true
+			}
+		}
+		all, _, err := a.svc.Projects(ctx, act, evaluation.ProjectFilter{CampaignID: camp.ID, Page: evaluation.Page{Size: 200}})
+		if err != nil {
+			return err
+		}
+		for _, p := range all {
+			if !onPanel[p.ID] {
+				d.Unpaneled = append(d.Unpaneled, p)
+			}
+		}
+		d.CanForm = staff && camp.State == evaluation.CampaignForming
+	}
 	d.Rubrics = map[string]*evaluation.Rubric{}
 	for key, pin := range camp.Settings.Rubrics {
 		if r, err := a.svc.Rubric(ctx, act, pin.Code, pin.Version); err == nil {

@@ -66,6 +66,25 @@ func (p *page) Object(objectType, id string) string {
 	return name + " #" + id
 }
 
+// Quota names a panel quota: the default quotas have translated names,
+// others show as named in the campaign's settings.
+func (p *page) Quota(name string) string {
+	id := "quota." + name
+	if s := p.T(id); s != id {
+		return s
+	}
+	return name
+}
+
+// SoftRule says which soft rule a manual change breaks: no subject match,
+// or a soft quota.
+func (p *page) SoftRule(name string) string {
+	if name == "subject" {
+		return p.T("soft.subject")
+	}
+	return p.T("soft.quota", "Quota", p.Quota(name))
+}
+
 // L returns a bilingual text in the page's language.
 func (p *page) L(t rubrics.Text) string { return t.In(string(p.Lang)) }
 
@@ -99,6 +118,10 @@ func (a *App) navFor(c *fiber.Ctx, u *evaluation.User) []navItem {
 			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
 	case evaluation.RoleAgencyStaff:
 		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+	case evaluation.RoleExpert:
+		if u.ExpertID != 0 {
+			items = append(items, entry{"nav.my_expert_profile", "/experts/" + strconv.FormatInt(u.ExpertID, 10)})
+		}
 	}
 	items = append(items, entry{"nav.rubrics", "/rubrics"}, entry{"nav.profile", "/profile"})
 	path := c.Path()

@@ -12,6 +12,8 @@ func (a *App) registerRoutes() {
 	a.accountRoutes()
 	a.rubricRoutes()
 	a.campaignRoutes()
+	a.panelRoutes()
+	a.poolRoutes()
 }
 
 // Method names, for the route lists.
@@ -23,7 +25,7 @@ const (
 	del   = fiber.MethodDelete
 )
 
-// accountRoutes: sign-in, profile, users, agencies, the pool, the audit log.
+// accountRoutes: sign-in, profile, users, agencies, the audit log.
 func (a *App) accountRoutes() {
 	var (
 		public    = rbac.Public
@@ -34,7 +36,6 @@ func (a *App) accountRoutes() {
 		userWrite = rbac.Write("user")
 		agRead    = rbac.Read("agency")
 		agWrite   = rbac.Write("agency")
-		exRead    = rbac.Read("expert")
 		auditRead = rbac.Read("audit")
 	)
 
@@ -69,9 +70,6 @@ func (a *App) accountRoutes() {
 	a.route(get, "/agencies/:id", agRead, a.agencyPage)
 	a.route(post, "/agencies/:id", agWrite, a.agencyUpdate)
 
-	a.route(get, "/experts", exRead, a.expertsPage)
-	a.route(get, "/experts/:id", exRead, a.expertPage)
-
 	a.route(get, "/audit", auditRead, a.auditPage)
 
 	// JSON API.
@@ -95,9 +93,6 @@ func (a *App) accountRoutes() {
 	a.route(post, "/api/v1/agencies", agWrite, a.apiCreateAgency)
 	a.route(get, "/api/v1/agencies/:id", agRead, a.apiAgency)
 	a.route(patch, "/api/v1/agencies/:id", agWrite, a.apiUpdateAgency)
-
-	a.route(get, "/api/v1/experts", exRead, a.apiExperts)
-	a.route(get, "/api/v1/experts/:id", exRead, a.apiExpert)
 
 	a.route(get, "/api/v1/audit", auditRead, a.apiAudit)
 }

@@ -8,6 +8,8 @@ type Services interface {
 	accountServices
 	rubricServices
 	campaignServices
+	panelServices
+	poolServices
 }
 
 var _ Services = (*evaluation.Service)(nil)

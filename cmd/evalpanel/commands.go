@@ -190,3 +190,43 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	return nil
 }
+
+// cmdDrawVerify re-runs every draw and match of a campaign from its
+// records and exits non-zero on any difference.
+func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("draw verify", stderr)
+	if err := fs.Parse(args); err != nil {
+		return exitError(2)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "draw verify: give the campaign id")
+		return exitError(2)
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || id <= 0 {
+		fmt.Fprintf(stderr, "draw verify: %q is not a campaign id\n", fs.Arg(0))
+		return exitError(2)
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Campaign(ctx, id); err != nil {
+		fmt.Fprintf(stderr, "draw verify: campaign %d: %v\n", id, err)
+		return exitError(1)
+	}
+	n, problems, err := evaluation.VerifyDraws(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "draw record %d: %s\n", p.DrawID, p.Reason)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "draws of campaign %d: %d of %d records do NOT re-run to their result\n", id, len(problems), n)
+		return exitError(1)
+	}
+	fmt.Fprintf(stdout, "draws of campaign %d: %d records re-run to the same panels\n", id, n)
+	return nil
+}

@@ -4,7 +4,8 @@
 //	evalpanel migrate [--db FILE]
 //	evalpanel demo [--db FILE]
 //	evalpanel user add --username NAME --role ROLE [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
-//	evalpanel audit verify [--db FILE]
+//	evalpanel audit verify [--db FILE] [--anchor ID:HASH]
+//	evalpanel draw verify [--db FILE] CAMPAIGN_ID
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
 // EVALPANEL_DB, EVALPANEL_DATA.
@@ -45,7 +46,8 @@ const usage = `usage:
   evalpanel migrate [--db FILE]
   evalpanel demo [--db FILE]
   evalpanel user add --username NAME --role admin|commission|agency_staff|expert [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
-  evalpanel audit verify [--db FILE]
+  evalpanel audit verify [--db FILE] [--anchor ID:HASH]
+  evalpanel draw verify [--db FILE] CAMPAIGN_ID
 `
 
 // run dispatches a command line; tests call it directly.
@@ -68,6 +70,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "audit":
 		if len(args) > 0 && args[0] == "verify" {
 			return cmdAuditVerify(ctx, args[1:], stdout, stderr)
+		}
+	case "draw":
+		if len(args) > 0 && args[0] == "verify" {
+			return cmdDrawVerify(ctx, args[1:], stdout, stderr)
 		}
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -80,6 +80,7 @@ func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*L
 	s.people()
 	s.pool()
 	s.rubricDraft()
+	s.campaigns()
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -96,6 +97,8 @@ type seeder struct {
 	svc   *evaluation.Service
 	actor evaluation.Actor
 	err   error
+	// experts maps expert ids to their accounts, for answering invitations.
+	experts map[int64]evaluation.Actor
 }
 
 func (s *seeder) agencies() {
@@ -130,8 +133,15 @@ func (s *seeder) pool() {
 		if e.Region == evaluation.RegionInternational {
 			lang = evaluation.LangEN
 		}
-		_, s.err = s.svc.CreateUser(s.ctx, s.actor, evaluation.NewUser{Username: fmt.Sprintf("expert%02d", i+1),
+		u, err := s.svc.CreateUser(s.ctx, s.actor, evaluation.NewUser{Username: fmt.Sprintf("expert%02d", i+1),
 			Name: e.Name, Role: evaluation.RoleExpert, ExpertID: e.ID, Language: lang, Password: Password})
+		if s.err = err; err != nil {
+			return
+		}
+		if s.experts == nil {
+			s.experts = map[int64]evaluation.Actor{}
+		}
+		s.experts[e.ID] = u.Actor()
 	}
 }
 

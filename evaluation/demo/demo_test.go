@@ -1,0 +1,411 @@
+package demo
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/password"
+	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/rubrics"
+)
+
+// seedDB seeds the demo into a fresh database with the default rubrics
+// installed, as `evalpanel serve --demo` does.
+func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Service, *Logins) {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc, err := evaluation.NewService(db, password.New(password.Fast))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults, err := rubrics.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.InstallDefaultRubrics(ctx, defaults); err != nil {
+		t.Fatal(err)
+	}
+	logins, err := Seed(ctx, db, svc)
+	if err != nil {
+		t.Fatalf("Seed: %v", err)
+	}
+	return db, svc, logins
+}
+
+// seededCampaign is a campaign with its projects, indicators included.
+type seededCampaign struct {
+	*evaluation.Campaign
+	projects []*evaluation.Project
+}
+
+func loadCampaigns(t *testing.T, svc *evaluation.Service) map[string]seededCampaign {
+	t.Helper()
+	ctx := t.Context()
+	list, err := svc.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]seededCampaign{}
+	for _, c := range list {
+		ps, _, err := svc.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID,
+			Page: evaluation.Page{Number: 1, Size: 200}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := seededCampaign{Campaign: c}
+		for _, p := range ps {
+			full, err := svc.Project(ctx, evaluation.System, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.projects = append(sc.projects, full)
+		}
+		out[c.Name] = sc
+	}
+	return out
+}
+
+func allProjects(cs map[string]seededCampaign) []*evaluation.Project {
+	var out []*evaluation.Project
+	for _, c := range cs {
+		out = append(out, c.projects...)
+	}
+	return out
+}
+
+func TestSeedCampaigns(t *testing.T) {
+	_, svc, logins := seedDB(t)
+	if !logins.Seeded {
+		t.Fatal("Seeded = false on an empty database")
+	}
+	cs := loadCampaigns(t, svc)
+	tests := []struct {
+		name     string
+		agency   string
+		state    evaluation.CampaignState
+		projects int
+		opens    string
+	}{
+		{"2026 年度市级科技计划项目综合绩效评价（第一批）", "SSTPC", evaluation.CampaignForming, 12, "2026-12-01"},
+		// Its panels are matched, invited and confirmed (formPanels).
+		{"2026 年度科技创新行动计划项目综合绩效评价", "SHTIS", evaluation.CampaignScoring, 8, "2026-11-16"},
+	}
+	if len(cs) != len(tests) {
+		t.Errorf("got %d campaigns, want %d", len(cs), len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.agency, func(t *testing.T) {
+			c, ok := cs[tt.name]
+			if !ok {
+				t.Fatalf("campaign %q not seeded", tt.name)
+			}
+			if c.AgencyCode != tt.agency || c.State != tt.state || c.Year != 2026 {
+				t.Errorf("got agency %s, state %s, year %d; want %s, %s, 2026", c.AgencyCode, c.State, c.Year, tt.agency, tt.state)
+			}
+			if c.Settings.ScoringOpens != tt.opens {
+				t.Errorf("scoring opens %q, want %q", c.Settings.ScoringOpens, tt.opens)
+			}
+			if len(c.projects) != tt.projects {
+				t.Errorf("got %d projects, want %d", len(c.projects), tt.projects)
+			}
+			classes := map[evaluation.ProjectClass]int{}
+			for _, p := range c.projects {
+				classes[p.Class]++
+			}
+			for _, class := range evaluation.ProjectClasses {
+				if classes[class] < 3 {
+					t.Errorf("%d projects of class %s, want at least 3", classes[class], class)
+				}
+			}
+		})
+	}
+}
+
+// TestSeedProjectsRealistic checks the shape of every project: team,
+// funds, dates, indicators, and that basic research is not judged on paper
+// counts (破四唯).
+func TestSeedProjectsRealistic(t *testing.T) {
+	_, svc, _ := seedDB(t)
+	for _, p := range allProjects(loadCampaigns(t, svc)) {
+		t.Run(p.Code, func(t *testing.T) {
+			if n := len(p.Members); n < 3 || n > 8 {
+				t.Errorf("%d members, want 3 to 8", n)
+			}
+			if len(p.Participants) == 0 && p.Class == evaluation.AppliedTechnology {
+				t.Error("applied project without participating institutions")
+			}
+			lo, hi := wan(100), wan(300)
+			if p.Class == evaluation.AppliedTechnology {
+				lo, hi = wan(300), wan(2000)
+			}
+			if p.Budget < lo || p.Budget > hi {
+				t.Errorf("budget %d fen, want %d..%d", p.Budget, lo, hi)
+			}
+			if p.Spent < p.Budget*85/100 || p.Spent > p.Budget {
+				t.Errorf("spent %d of budget %d, want 85%%..100%%", p.Spent, p.Budget)
+			}
+			if p.Start == "" || p.End < "2025-01-01" || p.End > "2026-12-31" {
+				t.Errorf("runs %s to %s, want an end in 2025 or 2026", p.Start, p.End)
+			}
+			if len(p.Keywords) < 3 {
+				t.Errorf("%d keywords, want at least 3", len(p.Keywords))
+			}
+			if n := len(p.Indicators); n < 3 || n > 6 {
+				t.Errorf("%d indicators, want 3 to 6", n)
+			}
+			mains := 0
+			for _, in := range p.Indicators {
+				if !in.Main {
+					continue
+				}
+				mains++
+				if p.Class == evaluation.BasicResearch && strings.Contains(in.Name, "论文") {
+					t.Errorf("main indicator %q counts papers", in.Name)
+				}
+			}
+			if mains == 0 {
+				t.Error("no main indicator")
+			}
+			if p.Promotion && !slices.Contains(p.Methods, evaluation.Inspection) {
+				t.Errorf("promotion project without inspection: methods %v", p.Methods)
+			}
+		})
+	}
+}
+
+func TestSeedIndicatorStatuses(t *testing.T) {
+	_, svc, _ := seedDB(t)
+	got := map[evaluation.IndicatorStatus]int{}
+	numeric, text, le := 0, 0, 0
+	for _, p := range allProjects(loadCampaigns(t, svc)) {
+		for _, in := range p.Indicators {
+			got[in.Status]++
+			switch {
+			case in.Target.Numeric():
+				numeric++
+				if in.Target.Direction == evaluation.AtMost {
+					le++
+				}
+				if s, ok := in.ComputeStatus(); ok && s != in.Status {
+					t.Errorf("%s %q: status %s, computed %s", p.Code, in.Name, in.Status, s)
+				}
+			default:
+				text++
+			}
+		}
+	}
+	for _, s := range []evaluation.IndicatorStatus{evaluation.StatusMet, evaluation.StatusPartly, evaluation.StatusNotMet,
+		evaluation.StatusUnknown} {
+		if got[s] < 3 {
+			t.Errorf("%d indicators %s, want at least 3 (all: %v)", got[s], s, got)
+		}
+	}
+	if got[evaluation.StatusMet] <= got[evaluation.StatusNotMet]+got[evaluation.StatusPartly] {
+		t.Errorf("statuses %v: most indicators should be met", got)
+	}
+	if text < 10 || le < 10 || numeric < 2*text {
+		t.Errorf("%d numeric (%d at most), %d text indicators: want mostly numeric, some ≤ and some text", numeric, le, text)
+	}
+}
+
+// sameInstitution is a stricter stand-in for the conflict engine's rule:
+// one name is a prefix of the other.
+func sameInstitution(a, b string) bool {
+	return a != "" && b != "" && (strings.HasPrefix(a, b) || strings.HasPrefix(b, a))
+}
+
+// conflicted reports whether the expert is kept off the project by its
+// institutions, its team or its avoid list.
+func conflicted(p *evaluation.Project, e evaluation.Expert) bool {
+	for _, inst := range append([]string{p.Lead}, p.Participants...) {
+		if sameInstitution(inst, e.Institution) {
+			return true
+		}
+	}
+	for _, m := range append([]evaluation.Member{p.PI}, p.Members...) {
+		if m.Name == e.Name {
+			return true
+		}
+	}
+	for _, a := range p.Avoid {
+		if a.Name == e.Name {
+			return true
+		}
+	}
+	return false
+}
+
+func sharesDiscipline(p *evaluation.Project, e evaluation.Expert) bool {
+	for _, a := range p.SubjectCodes {
+		for _, b := range e.SubjectCodes {
+			if a[:3] == b[:3] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestSeedSubjectsMatchPool checks that draws can find panels: every
+// project shares a first-level discipline with at least 6 technical
+// experts, and with enough drawable, conflict-free ones to fill the hard
+// quotas of its class.
+func TestSeedSubjectsMatchPool(t *testing.T) {
+	_, svc, _ := seedDB(t)
+	for _, c := range loadCampaigns(t, svc) {
+		for _, p := range c.projects {
+			t.Run(p.Code, func(t *testing.T) {
+				matching, eligible := 0, map[evaluation.ExpertType]int{}
+				total := 0
+				for _, e := range experts {
+					if e.Type == evaluation.FinanceExpert || !sharesDiscipline(p, e) {
+						continue
+					}
+					matching++
+					if e.CanBeDrawn && !conflicted(p, e) {
+						eligible[e.Type]++
+						total++
+					}
+				}
+				if matching < 6 {
+					t.Errorf("subjects %v match %d technical experts, want at least 6", p.SubjectCodes, matching)
+				}
+				if total < 6 {
+					t.Errorf("subjects %v: %d drawable conflict-free technical experts, want at least 6", p.SubjectCodes, total)
+				}
+				for _, q := range c.Settings.Panels[p.Class].Quotas {
+					n := 0
+					for _, typ := range q.Types {
+						n += eligible[typ]
+					}
+					if !q.Soft && n < q.Min {
+						t.Errorf("quota %s: %d eligible experts, want at least %d", q.Name, n, q.Min)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestSeedConflictCases checks the deliberate conflicts of interest the
+// conflict engine has to show, and that no other project person shares a
+// pool expert's name.
+func TestSeedConflictCases(t *testing.T) {
+	_, svc, _ := seedDB(t)
+	var members, leads, avoids []string
+	for _, p := range allProjects(loadCampaigns(t, svc)) {
+		for _, e := range experts {
+			for _, m := range append([]evaluation.Member{p.PI}, p.Members...) {
+				if m.Name == e.Name {
+					members = append(members, p.Code+" "+e.Name)
+					if m.Institution != e.Institution {
+						t.Errorf("%s: member %s of %s, the expert is at %s", p.Code, m.Name, m.Institution, e.Institution)
+					}
+				}
+			}
+			if p.Lead == e.Institution {
+				leads = append(leads, p.Code+" "+e.Name)
+			}
+			for _, a := range p.Avoid {
+				if a.Name == e.Name && a.Institution == e.Institution {
+					avoids = append(avoids, p.Code+" "+e.Name)
+				}
+			}
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		got  []string
+		want []string
+	}{
+		{"member is a pool expert", members, []string{"23DZ2200500 陈志强"}},
+		{"lead institution of pool experts", leads, []string{"23DZ2200100 林国栋", "23DZ2200100 张卫东"}},
+		{"avoid list names a pool expert", avoids, []string{"23DZ2200300 唐建军"}},
+	} {
+		slices.Sort(tt.got)
+		slices.Sort(tt.want)
+		if !slices.Equal(tt.got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// TestSeedTwice checks that a second Seed changes nothing and still
+// returns the logins, and that the audit chain of the seeding verifies.
+func TestSeedTwice(t *testing.T) {
+	db, svc, first := seedDB(t)
+	ctx := t.Context()
+	before := allProjects(loadCampaigns(t, svc))
+	again, err := Seed(ctx, db, svc)
+	if err != nil {
+		t.Fatalf("second Seed: %v", err)
+	}
+	if again.Seeded || len(again.Accounts) != len(first.Accounts) || again.Experts != first.Experts {
+		t.Errorf("second Seed: seeded %v, %d accounts, %d experts; want false, %d, %d",
+			again.Seeded, len(again.Accounts), again.Experts, len(first.Accounts), first.Experts)
+	}
+	if after := allProjects(loadCampaigns(t, svc)); len(after) != len(before) {
+		t.Errorf("%d projects after the second Seed, want %d", len(after), len(before))
+	}
+	n, _, problem, err := evaluation.VerifyAudit(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problem != nil {
+		t.Errorf("audit chain: %+v", problem)
+	}
+	if want := int64(len(experts) + len(before)); n < want {
+		t.Errorf("%d audit entries, want at least %d", n, want)
+	}
+}
+
+// TestSeedPanels: the scoring campaign has a confirmed panel per project,
+// one with a declined member replaced by an alternate; the forming one has
+// four drawn panels, two invited; every draw and match re-runs from its
+// record.
+func TestSeedPanels(t *testing.T) {
+	db, svc, _ := seedDB(t)
+	ctx := t.Context()
+	campaigns, err := svc.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range campaigns {
+		panels, err := svc.Panels(ctx, evaluation.System, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[evaluation.PanelState]int{}
+		declined := 0
+		for _, p := range panels {
+			states[p.State]++
+			for _, m := range p.Members {
+				if m.Status == evaluation.MemberDeclined {
+					declined++
+				}
+			}
+		}
+		switch c.State {
+		case evaluation.CampaignScoring:
+			if len(panels) != c.Projects || states[evaluation.PanelConfirmed] != len(panels) || declined != 1 {
+				t.Errorf("%s: %d panels for %d projects, states %v, %d declined", c.Name, len(panels), c.Projects, states, declined)
+			}
+		case evaluation.CampaignForming:
+			if len(panels) != 4 || states[evaluation.PanelInviting]+states[evaluation.PanelConfirmed] != 2 {
+				t.Errorf("%s: %d panels, states %v", c.Name, len(panels), states)
+			}
+		}
+		n, problems, err := evaluation.VerifyDraws(ctx, db, c.ID)
+		if err != nil || n == 0 || len(problems) != 0 {
+			t.Errorf("%s: verify %d records: %v %v", c.Name, n, problems, err)
+		}
+	}
+}

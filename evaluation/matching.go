@@ -1,0 +1,252 @@
+package evaluation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/evalpanel/evalpanel/evaluation/assign"
+)
+
+// matchRecordInput is what a match record stores as its input, so that the
+// match can be re-run: the seed, the projects, the pool snapshot (the
+// canonical bytes its hash covers), the rules, and the panel rules per
+// class. Eligibility and capacity are derived from these again.
+type matchRecordInput struct {
+	Seed     string                       `json:"seed"`
+	Projects []assign.Project             `json:"projects"`
+	Pool     json.RawMessage              `json:"pool"`
+	Rules    assign.Rules                 `json:"rules"`
+	Panels   map[string]assign.PanelRules `json:"panels"`
+}
+
+// matchInput derives the matcher's input from a record's input: for each
+// project the experts with no conflict and eligible for one more project,
+// and for each expert the load left under both caps.
+func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
+	checker := assign.NewChecker(in.Rules)
+	index := assign.NewIndex(checker, pool)
+	mi := assign.MatchInput{Projects: in.Projects, Experts: pool, Seed: in.Seed,
+		Eligible: map[int64][]int64{}, Capacity: map[int64]int{}, Seats: map[int64]assign.Seats{}}
+	for i := range in.Projects {
+		p := &in.Projects[i]
+		rules := in.Panels[p.Class]
+		mi.Seats[p.ID] = assign.Seats{Technical: rules.Technical, Finance: rules.Finance, Quotas: rules.Quotas}
+		conflicted := index.Conflicts(p)
+		for j := range pool {
+			e := &pool[j]
+			if _, bad := conflicted[e.ID]; bad {
+				continue
+			}
+			if len(checker.Eligibility(p, e, rules.Caps, 1)) == 0 {
+				mi.Eligible[p.ID] = append(mi.Eligible[p.ID], e.ID)
+			}
+		}
+	}
+	// Capacity: what is left under the tighter of the two caps (the caps
+	// are the campaign's, the same for every class).
+	var caps assign.Caps
+	for _, r := range in.Panels {
+		caps = r.Caps
+	}
+	for _, e := range pool {
+		left := 1 << 30
+		if caps.Campaign > 0 {
+			left = min(left, caps.Campaign-e.LoadCampaign)
+		}
+		if caps.Year > 0 {
+			left = min(left, caps.Year-e.LoadYear)
+		}
+		if left > 0 {
+			mi.Capacity[e.ID] = left
+		}
+	}
+	return mi
+}
+
+// MatchCampaign forms a panel for every project of the campaign that has
+// none yet, with the optimal assignment of DESIGN.md §2 step 5: the most
+// expertise affinity under the conflict rules, quotas and load caps, with a
+// seeded perturbation among equally good answers. Alternates are the next
+// eligible experts by affinity. When the rules cannot be met it says which
+// project, which quota, and how many eligible experts there were.
+func (s *Service) MatchCampaign(ctx context.Context, actor Actor, campaignID int64, seed string) ([]*Panel, error) {
+	if seed == "" {
+		var err error
+		if seed, err = newSeed(); err != nil {
+			return nil, err
+		}
+	}
+	var created []int64
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		c, err := s.panelCampaign(ctx, tx, actor, campaignID, true)
+		if err != nil {
+			return err
+		}
+		pc, err := s.loadPanelContext(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		projects, _, err := tx.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Page: Page{Number: 1, Size: 1 << 30}})
+		if err != nil {
+			return err
+		}
+		var todo []*Project
+		for _, p := range projects {
+			if _, err := tx.PanelOfProject(ctx, p.ID); ErrorCode(err) == NotFound {
+				full, err := tx.Project(ctx, p.ID)
+				if err != nil {
+					return err
+				}
+				todo = append(todo, full)
+			} else if err != nil {
+				return err
+			}
+		}
+		if len(todo) == 0 {
+			return Errorf(Conflict, "error.nothing_to_match")
+		}
+		in := matchRecordInput{Seed: seed, Pool: assign.PoolJSON(pc.pool), Rules: pc.rules, Panels: map[string]assign.PanelRules{}}
+		for _, class := range ProjectClasses {
+			in.Panels[string(class)] = assignPanelRules(c, class)
+		}
+		for _, p := range todo {
+			in.Projects = append(in.Projects, assignProject(p, pc.pool, pc.checker))
+		}
+		mi := matchInput(in, pc.pool)
+		res, err := assign.Match(ctx, mi)
+		if err != nil {
+			return matchProblem(err)
+		}
+		byID := map[int64]*Project{}
+		for _, p := range todo {
+			byID[p.ID] = p
+		}
+		for i, a := range res.Assignments {
+			alternates, financeAlternates := matchAlternates(&in.Projects[i], pc.pool, mi.Eligible[a.ProjectID], a, in.Panels[in.Projects[i].Class], seed)
+			p, err := s.createPanel(ctx, tx, actor, c, []*Project{byID[a.ProjectID]}, "match", a.Technical, a.Finance, alternates, financeAlternates)
+			if err != nil {
+				return err
+			}
+			created = append(created, p.ID)
+		}
+		result, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		input, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		rec := &DrawRecord{CampaignID: c.ID, AgencyID: c.AgencyID, Kind: "match", Seed: seed, Input: string(input),
+			PoolHash: assign.PoolHash(pc.pool), Result: string(result), CreatedBy: actor.UserID, CreatedAt: s.now()}
+		if err := tx.CreateDrawRecord(ctx, rec); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.match", ObjectType: "campaign", ObjectID: idString(c.ID),
+			AgencyID: c.AgencyID, Details: map[string]any{"draw": rec.ID, "seed": seed, "panels": len(created),
+				"affinity": res.Affinity, "soft_met": res.SoftMet}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*Panel
+	for _, id := range created {
+		p, err := s.store.Panel(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// matchAlternates ranks the project's other eligible experts by affinity,
+// ties broken by the draw key of the seed, and takes as many as the rules
+// ask for, per group.
+func matchAlternates(p *assign.Project, pool []assign.Expert, eligible []int64, a assign.Assignment, rules assign.PanelRules, seed string) (tech, fin []int64) {
+	taken := map[int64]bool{}
+	for _, id := range append(append([]int64{}, a.Technical...), a.Finance...) {
+		taken[id] = true
+	}
+	byID := map[int64]*assign.Expert{}
+	for i := range pool {
+		byID[pool[i].ID] = &pool[i]
+	}
+	type cand struct {
+		id       int64
+		affinity int
+		key      string
+	}
+	var techC, finC []cand
+	for _, id := range eligible {
+		e := byID[id]
+		if e == nil || taken[id] {
+			continue
+		}
+		c := cand{id, assign.Affinity(p, e), assign.DrawKey(seed, []string{p.Code}, id)}
+		if e.Type == assign.FinanceExpert {
+			finC = append(finC, c)
+		} else {
+			techC = append(techC, c)
+		}
+	}
+	rank := func(list []cand, n int) []int64 {
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].affinity != list[j].affinity {
+				return list[i].affinity > list[j].affinity
+			}
+			return list[i].key < list[j].key
+		})
+		var out []int64
+		for i := 0; i < len(list) && i < n; i++ {
+			out = append(out, list[i].id)
+		}
+		return out
+	}
+	return rank(techC, rules.Alternates), rank(finC, rules.FinanceAlternates)
+}
+
+// matchProblem explains an infeasible match: the unmet requirements, each
+// with its project, quota, need and the eligible experts.
+func matchProblem(err error) error {
+	var ie *assign.InfeasibleError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	e := &Error{Code: Conflict, Message: "error.match_infeasible", Fields: map[string]string{}, Args: map[string]map[string]any{}, Err: err}
+	for i, u := range ie.Unmet {
+		field := fmt.Sprintf("unmet.%d", i)
+		msg := "error.unmet_eligible"
+		switch u.Cause {
+		case assign.CauseRules:
+			msg = "error.unmet_rules"
+		case assign.CauseCapacity:
+			msg = "error.unmet_capacity"
+		}
+		e.Fields[field] = msg
+		e.Args[field] = map[string]any{"Project": u.Project, "Quota": u.Quota, "Types": strings.Join(u.Types, "/"),
+			"Needed": u.Needed, "Seated": u.Seated, "Eligible": u.Eligible}
+	}
+	return e
+}
+
+// verifyMatch re-runs a match from its record.
+func verifyMatch(rec *DrawRecord, pool []assign.Expert) string {
+	var in matchRecordInput
+	if err := json.Unmarshal([]byte(rec.Input), &in); err != nil {
+		return "input is not readable: " + err.Error()
+	}
+	res, err := assign.Match(context.Background(), matchInput(in, pool))
+	if err != nil {
+		return "re-run fails: " + err.Error()
+	}
+	got, _ := json.Marshal(res)
+	if string(canonical(got)) != string(canonical([]byte(rec.Result))) {
+		return "re-run gives a different result"
+	}
+	return ""
+}

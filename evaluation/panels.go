@@ -1,0 +1,937 @@
+package evaluation
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/evalpanel/evalpanel/evaluation/assign"
+)
+
+// The panel rules of a campaign, in assign's terms.
+func assignRules(c *Campaign, aliases map[string]string) assign.Rules {
+	return assign.Rules{Year: c.Year, Window: c.Settings.CollaborationWindow, Aliases: aliases}
+}
+
+func assignPanelRules(c *Campaign, class ProjectClass) assign.PanelRules {
+	pr := c.Settings.Panels[class]
+	out := assign.PanelRules{Technical: pr.Technical, Finance: pr.Finance, Alternates: pr.Alternates, FinanceAlternates: 1,
+		Caps: assign.Caps{Campaign: c.Settings.LoadCampaign, Year: c.Settings.LoadYear, RequireSubject: pr.RequireSubject}}
+	for _, q := range pr.Quotas {
+		types := make([]string, len(q.Types))
+		for i, t := range q.Types {
+			types[i] = string(t)
+		}
+		out.Quotas = append(out.Quotas, assign.Quota{Name: q.Name, Types: types, Min: q.Min, Soft: q.Soft})
+	}
+	return out
+}
+
+func assignExpert(pe *PoolExpert) assign.Expert {
+	e := assign.Expert{ID: pe.ID, Name: pe.Name, Type: string(pe.Type), Institution: pe.Institution, Region: string(pe.Region),
+		SubjectCodes: pe.SubjectCodes, Keywords: pe.Keywords, CanBeDrawn: pe.CanBeDrawn,
+		LoadCampaign: pe.LoadCampaign, LoadYear: pe.LoadYear}
+	for _, d := range pe.Declared {
+		e.Declared = append(e.Declared, assign.DeclaredConflict{ProjectID: d.ProjectID, Person: d.Person, Institution: d.Institution, Year: d.Year})
+	}
+	for _, c := range pe.Collaborations {
+		e.Collaborations = append(e.Collaborations, assign.Collaboration{Kind: c.Kind, Person: c.Person, Institution: c.Institution, Year: c.Year})
+	}
+	return e
+}
+
+// assignProject converts a project, resolving its avoid list against the
+// pool: an entry names an expert when the normalised names are equal and,
+// if the entry gives an institution, the institutions are the same.
+func assignProject(p *Project, pool []assign.Expert, checker *assign.Checker) assign.Project {
+	out := assign.Project{ID: p.ID, Code: p.Code, Class: string(p.Class), Lead: p.Lead, Participants: p.Participants,
+		PI: assign.Person{Name: p.PI.Name, Institution: p.PI.Institution}, SubjectCodes: p.SubjectCodes, Keywords: p.Keywords}
+	for _, m := range p.Members {
+		out.Members = append(out.Members, assign.Person{Name: m.Name, Institution: m.Institution})
+	}
+	for _, a := range p.Avoid {
+		name := assign.NormalizeName(a.Name)
+		for _, e := range pool {
+			if assign.NormalizeName(e.Name) == name && (a.Institution == "" || checker.SameInstitution(a.Institution, e.Institution)) {
+				out.AvoidExperts = append(out.AvoidExperts, e.ID)
+			}
+		}
+	}
+	return out
+}
+
+// newSeed returns 32 random bytes in lower-case hex, the form draws take.
+func newSeed() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// drawRecordInput is what a draw record stores as its input: the draw's
+// input with the pool kept as the exact canonical bytes its hash covers.
+type drawRecordInput struct {
+	Seed     string            `json:"seed"`
+	Projects []assign.Project  `json:"projects"`
+	Pool     json.RawMessage   `json:"pool"`
+	Rules    assign.Rules      `json:"rules"`
+	Panel    assign.PanelRules `json:"panel"`
+}
+
+// canSeePanels: panels belong to their campaign's agency; the commission
+// and admins read them.
+func (s *Service) panelCampaign(ctx context.Context, r Reader, actor Actor, campaignID int64, write bool) (*Campaign, error) {
+	c, err := s.loadCampaign(ctx, r, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	if write {
+		if actor.Role != RoleAgencyStaff {
+			return nil, ErrForbidden
+		}
+		if c.State != CampaignForming {
+			return nil, Errorf(Conflict, "error.panels_locked")
+		}
+	}
+	return c, nil
+}
+
+// panelContext is what forming a panel needs: the campaign, its pool (in
+// assign's terms), the conflict checker.
+type panelContext struct {
+	campaign *Campaign
+	pool     []assign.Expert
+	byID     map[int64]*PoolExpert
+	rules    assign.Rules
+	checker  *assign.Checker
+}
+
+func (s *Service) loadPanelContext(ctx context.Context, tx Reader, c *Campaign) (*panelContext, error) {
+	records, err := tx.PoolRecords(ctx, c.ID, c.Year)
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := tx.Aliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc := &panelContext{campaign: c, byID: map[int64]*PoolExpert{}, rules: assignRules(c, aliases)}
+	pc.checker = assign.NewChecker(pc.rules)
+	for _, r := range records {
+		pc.pool = append(pc.pool, assignExpert(r))
+		pc.byID[r.ID] = r
+	}
+	return pc, nil
+}
+
+// DrawPanel draws a panel for one project or a group of projects of the
+// same class, reproducibly (see evaluation/assign/README.md), and keeps
+// the draw record. An empty seed gets a fresh random one.
+func (s *Service) DrawPanel(ctx context.Context, actor Actor, campaignID int64, projectIDs []int64, seed string) (*Panel, error) {
+	if seed == "" {
+		var err error
+		if seed, err = newSeed(); err != nil {
+			return nil, err
+		}
+	}
+	if len(projectIDs) == 0 {
+		return nil, FieldErrors{"projects": "error.required"}.Err()
+	}
+	var panelID int64
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		c, err := s.panelCampaign(ctx, tx, actor, campaignID, true)
+		if err != nil {
+			return err
+		}
+		pc, err := s.loadPanelContext(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		var projects []*Project
+		for _, id := range projectIDs {
+			p, err := tx.Project(ctx, id)
+			if err != nil || p.CampaignID != c.ID {
+				return FieldErrors{"projects": "error.project_unknown"}.Err()
+			}
+			if _, err := tx.PanelOfProject(ctx, id); err == nil {
+				return &Error{Code: Conflict, Message: "error.project_has_panel", Fields: map[string]string{"projects": "error.project_has_panel"}}
+			} else if ErrorCode(err) != NotFound {
+				return err
+			}
+			if len(projects) > 0 && p.Class != projects[0].Class {
+				return FieldErrors{"projects": "error.group_mixed_classes"}.Err()
+			}
+			projects = append(projects, p)
+		}
+		in := assign.DrawInput{Seed: seed, Pool: pc.pool, Rules: pc.rules, Panel: assignPanelRules(c, projects[0].Class)}
+		for _, p := range projects {
+			in.Projects = append(in.Projects, assignProject(p, pc.pool, pc.checker))
+		}
+		res, err := assign.Draw(in)
+		if err != nil {
+			return drawProblem(err)
+		}
+		p, err := s.createPanel(ctx, tx, actor, c, projects, "draw", res.Technical, res.Finance, res.Alternates, res.FinanceAlternates)
+		if err != nil {
+			return err
+		}
+		panelID = p.ID
+		rec, err := drawRecordOf(in, res, c, p.ID, actor, s.now())
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateDrawRecord(ctx, rec); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.draw", ObjectType: "panel", ObjectID: idString(p.ID),
+			AgencyID: c.AgencyID, Details: map[string]any{"draw": rec.ID, "seed": seed, "pool_hash": res.PoolHash,
+				"projects": projectIDs, "technical": res.Technical, "finance": res.Finance}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Panel(ctx, actor, panelID)
+}
+
+// drawProblem explains a draw that cannot be made: which quota, how many
+// needed, how many eligible.
+func drawProblem(err error) error {
+	var de *assign.DrawError
+	if errors.As(err, &de) {
+		return &Error{Code: Conflict, Message: "error.draw_infeasible",
+			Fields: map[string]string{"projects": "error.draw_infeasible"},
+			Args: map[string]map[string]any{"projects": {"Quota": de.Quota, "Needed": de.Needed, "Eligible": de.Eligible,
+				"Projects": strings.Join(de.Projects, ", ")}}, Err: err}
+	}
+	return err
+}
+
+func drawRecordOf(in assign.DrawInput, res assign.DrawResult, c *Campaign, panelID int64, actor Actor, at time.Time) (*DrawRecord, error) {
+	input, err := json.Marshal(drawRecordInput{Seed: in.Seed, Projects: in.Projects, Pool: assign.PoolJSON(in.Pool),
+		Rules: in.Rules, Panel: in.Panel})
+	if err != nil {
+		return nil, fmt.Errorf("encode draw input: %w", err)
+	}
+	result, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("encode draw result: %w", err)
+	}
+	return &DrawRecord{CampaignID: c.ID, AgencyID: c.AgencyID, PanelID: panelID, Kind: "draw", Seed: in.Seed,
+		Input: string(input), PoolHash: res.PoolHash, Result: string(result), CreatedBy: actor.UserID, CreatedAt: at}, nil
+}
+
+// createPanel stores a panel with its seats and alternates. The chair is
+// the first technical member who is a strategic scientist or a domain
+// expert (else the first technical member); staff may change it.
+func (s *Service) createPanel(ctx context.Context, tx Tx, actor Actor, c *Campaign, projects []*Project, source string,
+	technical, finance, alternates, financeAlternates []int64) (*Panel, error) {
+	now := s.now()
+	codes := make([]string, len(projects))
+	ids := make([]int64, len(projects))
+	for i, p := range projects {
+		codes[i], ids[i] = p.Code, p.ID
+	}
+	p := &Panel{CampaignID: c.ID, AgencyID: c.AgencyID, Name: strings.Join(codes, " · "), State: PanelForming,
+		ProjectIDs: ids, CreatedAt: now, UpdatedAt: now}
+	if err := tx.CreatePanel(ctx, p); err != nil {
+		return nil, err
+	}
+	chair := int64(0)
+	for _, id := range technical {
+		if e, err := tx.Expert(ctx, id); err == nil && (e.Type == StrategicScientist || e.Type == DomainExpert) {
+			chair = id
+			break
+		}
+	}
+	if chair == 0 && len(technical) > 0 {
+		chair = technical[0]
+	}
+	add := func(ids []int64, seat Seat, status MemberStatus) error {
+		for i, id := range ids {
+			m := &PanelMember{PanelID: p.ID, ExpertID: id, Seat: seat, Status: status, Source: source, CreatedAt: now,
+				Chair: status == MemberProposed && id == chair}
+			if status == MemberAlternate {
+				m.AlternateRank = i + 1
+			}
+			if err := tx.AddPanelMember(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, step := range []struct {
+		ids    []int64
+		seat   Seat
+		status MemberStatus
+	}{{technical, SeatTechnical, MemberProposed}, {finance, SeatFinance, MemberProposed},
+		{alternates, SeatTechnical, MemberAlternate}, {financeAlternates, SeatFinance, MemberAlternate}} {
+		if err := add(step.ids, step.seat, step.status); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Panel returns a panel if the actor may see its campaign.
+func (s *Service) Panel(ctx context.Context, actor Actor, id int64) (*Panel, error) {
+	p, err := s.store.Panel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.loadCampaign(ctx, s.store, actor, p.CampaignID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Panels lists a campaign's panels.
+func (s *Service) Panels(ctx context.Context, actor Actor, campaignID int64) ([]*Panel, error) {
+	if _, err := s.loadCampaign(ctx, s.store, actor, campaignID); err != nil {
+		return nil, err
+	}
+	return s.store.Panels(ctx, campaignID)
+}
+
+// PanelDraws returns the draw records of a panel's campaign that formed
+// the panel.
+func (s *Service) PanelDraws(ctx context.Context, actor Actor, panelID int64) ([]*DrawRecord, error) {
+	p, err := s.Panel(ctx, actor, panelID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.DrawRecords(ctx, p.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*DrawRecord
+	for _, r := range all {
+		if r.PanelID == panelID {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Exclusion is an expert kept out of a panel, with the reasons.
+type Exclusion struct {
+	Expert  *Expert         `json:"expert"`
+	Reasons []assign.Reason `json:"reasons"`
+}
+
+// PanelExclusions lists the experts the panel's draw excluded, with every
+// reason (conflicts first), as recorded when it ran.
+func (s *Service) PanelExclusions(ctx context.Context, actor Actor, panelID int64) ([]Exclusion, error) {
+	draws, err := s.PanelDraws(ctx, actor, panelID)
+	if err != nil || len(draws) == 0 {
+		return nil, err
+	}
+	var res assign.DrawResult
+	if err := json.Unmarshal([]byte(draws[0].Result), &res); err != nil {
+		return nil, fmt.Errorf("decode draw %d: %w", draws[0].ID, err)
+	}
+	out := make([]Exclusion, 0, len(res.Excluded))
+	for _, x := range res.Excluded {
+		e, err := s.store.Expert(ctx, x.ExpertID)
+		if err != nil {
+			e = &Expert{ID: x.ExpertID}
+		}
+		out = append(out, Exclusion{Expert: e, Reasons: x.Reasons})
+	}
+	return out, nil
+}
+
+// seatedIDs lists the experts holding seats in a group.
+func seatedIDs(p *Panel, seat Seat) []int64 {
+	var ids []int64
+	for _, m := range p.Seated(seat) {
+		ids = append(ids, m.ExpertID)
+	}
+	return ids
+}
+
+// quotaProblems checks the technical group of a panel against its hard
+// and soft quotas and returns the broken hard quotas and soft shortfalls.
+func quotaProblems(rules assign.PanelRules, types map[int64]string, technical []int64) (hard, soft []string) {
+	for _, q := range rules.Quotas {
+		n := 0
+		for _, id := range technical {
+			for _, t := range q.Types {
+				if types[id] == t {
+					n++
+					break
+				}
+			}
+		}
+		if n < q.Min {
+			if q.Soft {
+				soft = append(soft, q.Name)
+			} else {
+				hard = append(hard, q.Name)
+			}
+		}
+	}
+	return hard, soft
+}
+
+// CheckResult is what the checks of a manual change found.
+type CheckResult struct {
+	Conflicts   []assign.Reason `json:"conflicts,omitempty"`   // never overridden
+	Ineligible  []assign.Reason `json:"ineligible,omitempty"`  // not drawable, over a load cap
+	Soft        []string        `json:"soft,omitempty"`        // soft rules broken: no subject match, soft quota shortfall
+	HardQuotas  []string        `json:"hard_quotas,omitempty"` // hard quotas the change would break
+	NeedsReason bool            `json:"needs_reason"`
+	Allowed     bool            `json:"allowed"`
+}
+
+// checkCandidate runs the same checks as a draw on one expert for a panel,
+// as if they took the seat of the member being replaced (0 for none).
+func checkCandidate(pc *panelContext, p *Panel, projects []*Project, rules assign.PanelRules, seat Seat, replacing, expertID int64) CheckResult {
+	var res CheckResult
+	e, ok := pc.byID[expertID]
+	if !ok {
+		return res
+	}
+	ae := assignExpert(e)
+	for _, pr := range projects {
+		ap := assignProject(pr, pc.pool, pc.checker)
+		res.Conflicts = append(res.Conflicts, pc.checker.Conflicts(&ap, &ae)...)
+		for _, r := range pc.checker.Eligibility(&ap, &ae, rules.Caps, len(projects)) {
+			if r.Code == assign.ReasonSubject {
+				res.Soft = append(res.Soft, "subject")
+			} else {
+				res.Ineligible = append(res.Ineligible, r)
+			}
+		}
+	}
+	if (seat == SeatFinance) != (e.Type == FinanceExpert) {
+		res.Ineligible = append(res.Ineligible, assign.Reason{Code: "seat", Detail: string(e.Type)})
+	}
+	if seat == SeatTechnical {
+		types := map[int64]string{}
+		var after []int64
+		for _, id := range seatedIDs(p, SeatTechnical) {
+			if id != replacing {
+				after = append(after, id)
+			}
+		}
+		after = append(after, expertID)
+		for _, id := range after {
+			if x, ok := pc.byID[id]; ok {
+				types[id] = string(x.Type)
+			}
+		}
+		hardBefore, softBefore := quotaProblems(rules, types, seatedIDs(p, SeatTechnical))
+		hard, soft := quotaProblems(rules, types, after)
+		res.HardQuotas = newlyBroken(hardBefore, hard)
+		res.Soft = append(res.Soft, newlyBroken(softBefore, soft)...)
+	}
+	res.Soft = dedupe(res.Soft)
+	res.Allowed = len(res.Conflicts) == 0 && len(res.Ineligible) == 0 && len(res.HardQuotas) == 0
+	res.NeedsReason = res.Allowed && len(res.Soft) > 0
+	return res
+}
+
+func newlyBroken(before, after []string) []string {
+	was := map[string]bool{}
+	for _, q := range before {
+		was[q] = true
+	}
+	var out []string
+	for _, q := range after {
+		if !was[q] {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func dedupe(list []string) []string {
+	sort.Strings(list)
+	out := list[:0]
+	for i, s := range list {
+		if i == 0 || s != list[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// panelWork loads what a change to a panel needs.
+func (s *Service) panelWork(ctx context.Context, tx Tx, actor Actor, panelID int64) (*Panel, *panelContext, []*Project, assign.PanelRules, error) {
+	p, err := tx.Panel(ctx, panelID)
+	if err != nil {
+		return nil, nil, nil, assign.PanelRules{}, err
+	}
+	c, err := s.panelCampaign(ctx, tx, actor, p.CampaignID, true)
+	if err != nil {
+		return nil, nil, nil, assign.PanelRules{}, err
+	}
+	pc, err := s.loadPanelContext(ctx, tx, c)
+	if err != nil {
+		return nil, nil, nil, assign.PanelRules{}, err
+	}
+	var projects []*Project
+	for _, id := range p.ProjectIDs {
+		pr, err := tx.Project(ctx, id)
+		if err != nil {
+			return nil, nil, nil, assign.PanelRules{}, err
+		}
+		projects = append(projects, pr)
+	}
+	if len(projects) == 0 {
+		return nil, nil, nil, assign.PanelRules{}, Errorf(Conflict, "error.panel_empty")
+	}
+	// A candidate's own seat on this panel does not count against its load.
+	return p, pc, projects, assignPanelRules(c, projects[0].Class), nil
+}
+
+// CheckReplacement runs the checks of a manual change without making it,
+// so the form can show them before the change is confirmed.
+func (s *Service) CheckReplacement(ctx context.Context, actor Actor, panelID, memberID, expertID int64) (CheckResult, error) {
+	var res CheckResult
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID)
+		if err != nil {
+			return err
+		}
+		m, ok := p.Member(memberID)
+		if !ok || !m.Status.Seated() {
+			return ErrNotFound
+		}
+		if _, err := tx.Expert(ctx, expertID); err != nil {
+			return fieldNotFound(err, "expert_id", "error.expert_unknown")
+		}
+		res = checkCandidate(pc, p, projects, rules, m.Seat, m.ExpertID, expertID)
+		return errCheckOnly
+	})
+	if errors.Is(err, errCheckOnly) {
+		err = nil
+	}
+	return res, err
+}
+
+// errCheckOnly rolls back a transaction used only to read consistently.
+var errCheckOnly = errors.New("check only")
+
+// ReplaceMember puts another expert in a member's seat by hand. The same
+// checks as a draw apply: a conflict, an ineligible expert or a broken
+// hard quota is refused; breaking a soft rule (no subject match, the
+// international-peer preference) needs a written reason.
+func (s *Service) ReplaceMember(ctx context.Context, actor Actor, panelID, memberID, expertID int64, reason string) (CheckResult, error) {
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > 2000 {
+		return CheckResult{}, FieldErrors{"reason": "error.too_long"}.Err()
+	}
+	var res CheckResult
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID)
+		if err != nil {
+			return err
+		}
+		if p.State == PanelConfirmed {
+			return Errorf(Conflict, "error.panel_confirmed")
+		}
+		m, ok := p.Member(memberID)
+		if !ok || !m.Status.Seated() {
+			return ErrNotFound
+		}
+		if _, err := tx.Expert(ctx, expertID); err != nil {
+			return fieldNotFound(err, "expert_id", "error.expert_unknown")
+		}
+		for _, other := range p.Members {
+			if other.ExpertID == expertID && other.Status != MemberRemoved && other.Status != MemberDeclined {
+				return FieldErrors{"expert_id": "error.expert_on_panel"}.Err()
+			}
+		}
+		res = checkCandidate(pc, p, projects, rules, m.Seat, m.ExpertID, expertID)
+		switch {
+		case !res.Allowed:
+			return &Error{Code: Conflict, Message: "error.replacement_refused", Fields: map[string]string{"expert_id": "error.replacement_refused"}}
+		case res.NeedsReason && reason == "":
+			return FieldErrors{"reason": "error.override_reason_required"}.Err()
+		}
+		now := s.now()
+		old := *m
+		m.Status = MemberRemoved
+		wasChair := m.Chair
+		m.Chair = false
+		if err := tx.UpdatePanelMember(ctx, m); err != nil {
+			return err
+		}
+		nm := &PanelMember{PanelID: p.ID, ExpertID: expertID, Seat: m.Seat, Chair: wasChair, Status: MemberProposed,
+			Source: "manual", Override: reason, CreatedAt: now}
+		if p.State == PanelInviting {
+			nm.Status, nm.InvitedAt = MemberInvited, now
+		}
+		if err := s.putMember(ctx, tx, nm); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.replace", ObjectType: "panel", ObjectID: idString(p.ID),
+			AgencyID: p.AgencyID, Details: map[string]any{"removed": old.ExpertID, "added": expertID, "seat": m.Seat,
+				"override": reason, "soft": res.Soft}})
+	})
+	return res, err
+}
+
+// putMember adds a member, or brings back a row of an expert who was on
+// the panel before (one row per expert and panel).
+func (s *Service) putMember(ctx context.Context, tx Tx, m *PanelMember) error {
+	p, err := tx.Panel(ctx, m.PanelID)
+	if err != nil {
+		return err
+	}
+	for _, old := range p.Members {
+		if old.ExpertID == m.ExpertID {
+			m.ID = old.ID
+			return tx.UpdatePanelMember(ctx, m)
+		}
+	}
+	return tx.AddPanelMember(ctx, m)
+}
+
+// SetChair makes a technical member the chair (组长).
+func (s *Service) SetChair(ctx context.Context, actor Actor, panelID, memberID int64) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		p, err := tx.Panel(ctx, panelID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.panelCampaign(ctx, tx, actor, p.CampaignID, true); err != nil {
+			return err
+		}
+		m, ok := p.Member(memberID)
+		if !ok || !m.Status.Seated() || m.Seat != SeatTechnical {
+			return ErrNotFound
+		}
+		for _, other := range p.Members {
+			if other.Chair && other.ID != m.ID {
+				other.Chair = false
+				if err := tx.UpdatePanelMember(ctx, other); err != nil {
+					return err
+				}
+			}
+		}
+		m.Chair = true
+		if err := tx.UpdatePanelMember(ctx, m); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.chair", ObjectType: "panel", ObjectID: idString(p.ID),
+			AgencyID: p.AgencyID, Details: map[string]any{"expert": m.ExpertID}})
+	})
+}
+
+// InvitePanel invites every proposed member of a panel.
+func (s *Service) InvitePanel(ctx context.Context, actor Actor, panelID int64) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		p, err := tx.Panel(ctx, panelID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.panelCampaign(ctx, tx, actor, p.CampaignID, true); err != nil {
+			return err
+		}
+		if p.State != PanelForming {
+			return Errorf(Conflict, "error.panel_state")
+		}
+		now := s.now()
+		var invited []int64
+		for _, m := range p.Members {
+			if m.Status == MemberProposed {
+				m.Status, m.InvitedAt = MemberInvited, now
+				if err := tx.UpdatePanelMember(ctx, m); err != nil {
+					return err
+				}
+				invited = append(invited, m.ExpertID)
+			}
+		}
+		if err := tx.UpdatePanelState(ctx, p.ID, PanelInviting, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.invite", ObjectType: "panel", ObjectID: idString(p.ID),
+			AgencyID: p.AgencyID, Details: map[string]any{"experts": invited}})
+	})
+}
+
+// Invitation is a panel seat offered to an expert, as the expert sees it.
+type Invitation struct {
+	Member   *PanelMember `json:"member"`
+	Panel    *Panel       `json:"panel"`
+	Campaign *Campaign    `json:"campaign"`
+	Projects []*Project   `json:"projects"`
+}
+
+// Invitations lists the actor's invitations and accepted seats.
+func (s *Service) Invitations(ctx context.Context, actor Actor) ([]Invitation, error) {
+	if actor.Role != RoleExpert || actor.ExpertID == 0 {
+		return nil, nil
+	}
+	panels, err := s.store.MemberPanels(ctx, actor.ExpertID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Invitation
+	for _, p := range panels {
+		c, err := s.store.Campaign(ctx, p.CampaignID)
+		if err != nil {
+			return nil, err
+		}
+		inv := Invitation{Panel: p, Campaign: c}
+		for _, m := range p.Members {
+			if m.ExpertID == actor.ExpertID {
+				inv.Member = m
+			}
+		}
+		for _, id := range p.ProjectIDs {
+			pr, err := s.store.Project(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			// An expert sees a project's summary, not its materials, until
+			// they have accepted and declared no conflict (expert workspace).
+			inv.Projects = append(inv.Projects, &Project{ID: pr.ID, Code: pr.Code, Title: pr.Title, Class: pr.Class, Lead: pr.Lead})
+		}
+		out = append(out, inv)
+	}
+	return out, nil
+}
+
+// RespondToInvitation records an expert's answer. Before an acceptance the
+// conflict rules run again: an expert found in conflict cannot accept, and
+// the seat is treated as declined. A decline (with its reason) calls up
+// the next alternate who passes the same checks and keeps every hard quota;
+// when none does, the seat stays vacant and the panel page says why.
+func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID int64, accept bool, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if !accept && reason == "" {
+		return FieldErrors{"reason": "error.reason_required"}.Err()
+	}
+	if utf8.RuneCountInString(reason) > 2000 {
+		return FieldErrors{"reason": "error.too_long"}.Err()
+	}
+	if actor.Role != RoleExpert {
+		return ErrForbidden
+	}
+	var conflicted []assign.Reason
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		panels, err := tx.MemberPanels(ctx, actor.ExpertID)
+		if err != nil {
+			return err
+		}
+		var p *Panel
+		var m *PanelMember
+		for _, x := range panels {
+			if mm, ok := x.Member(memberID); ok && mm.ExpertID == actor.ExpertID {
+				p, m = x, mm
+			}
+		}
+		if m == nil {
+			return ErrNotFound
+		}
+		if m.Status != MemberInvited {
+			return Errorf(Conflict, "error.invitation_answered")
+		}
+		c, err := tx.Campaign(ctx, p.CampaignID)
+		if err != nil {
+			return err
+		}
+		if c.State != CampaignForming {
+			return Errorf(Conflict, "error.panels_locked")
+		}
+		pc, err := s.loadPanelContext(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		var projects []*Project
+		for _, id := range p.ProjectIDs {
+			pr, err := tx.Project(ctx, id)
+			if err != nil {
+				return err
+			}
+			projects = append(projects, pr)
+		}
+		rules := assignPanelRules(c, projects[0].Class)
+		now := s.now()
+		if accept {
+			ae := assignExpert(pc.byID[actor.ExpertID])
+			for _, pr := range projects {
+				ap := assignProject(pr, pc.pool, pc.checker)
+				conflicted = append(conflicted, pc.checker.Conflicts(&ap, &ae)...)
+			}
+			if len(conflicted) == 0 {
+				m.Status, m.RespondedAt = MemberAccepted, now
+				if err := tx.UpdatePanelMember(ctx, m); err != nil {
+					return err
+				}
+				if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.accept", ObjectType: "panel",
+					ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID}}); err != nil {
+					return err
+				}
+				return s.maybeConfirm(ctx, tx, actor, p.ID, now)
+			}
+			reason = "conflict: " + conflicted[0].Detail
+		}
+		wasChair := m.Chair
+		m.Status, m.DeclineReason, m.RespondedAt, m.Chair = MemberDeclined, reason, now, false
+		if err := tx.UpdatePanelMember(ctx, m); err != nil {
+			return err
+		}
+		called := s.callAlternate(ctx, tx, pc, p, projects, rules, m, wasChair, now)
+		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.decline", ObjectType: "panel",
+			ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "reason": reason,
+				"alternate": called}}); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err == nil && len(conflicted) > 0 {
+		return &Error{Code: Conflict, Message: "error.conflict_on_accept"}
+	}
+	return err
+}
+
+// callAlternate invites the first waiting alternate of the seat's group who
+// passes the checks and keeps every hard quota; it returns their expert id,
+// or 0 when none can take the seat.
+func (s *Service) callAlternate(ctx context.Context, tx Tx, pc *panelContext, p *Panel, projects []*Project,
+	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) int64 {
+	for _, alt := range p.Alternates(declined.Seat) {
+		check := checkCandidate(pc, p, projects, rules, declined.Seat, declined.ExpertID, alt.ExpertID)
+		if !check.Allowed {
+			continue
+		}
+		alt.Status, alt.InvitedAt, alt.AlternateRank, alt.Chair = MemberInvited, now, 0, chair && declined.Seat == SeatTechnical
+		if err := tx.UpdatePanelMember(ctx, alt); err != nil {
+			return 0
+		}
+		return alt.ExpertID
+	}
+	return 0
+}
+
+// maybeConfirm confirms a panel whose seats are all filled by experts who
+// accepted.
+func (s *Service) maybeConfirm(ctx context.Context, tx Tx, actor Actor, panelID int64, now time.Time) error {
+	p, err := tx.Panel(ctx, panelID)
+	if err != nil {
+		return err
+	}
+	c, err := tx.Campaign(ctx, p.CampaignID)
+	if err != nil {
+		return err
+	}
+	pr, err := tx.Project(ctx, p.ProjectIDs[0])
+	if err != nil {
+		return err
+	}
+	rules := c.Settings.Panels[pr.Class]
+	accepted := map[Seat]int{}
+	for _, m := range p.Members {
+		if m.Status == MemberAccepted {
+			accepted[m.Seat]++
+		} else if m.Status.Seated() {
+			return nil
+		}
+	}
+	if accepted[SeatTechnical] < rules.Technical || accepted[SeatFinance] < rules.Finance {
+		return nil
+	}
+	if err := tx.UpdatePanelState(ctx, p.ID, PanelConfirmed, now); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.confirm", ObjectType: "panel", ObjectID: idString(p.ID),
+		AgencyID: p.AgencyID})
+}
+
+// Vacancies counts a panel's empty seats per group against its rules.
+func (s *Service) Vacancies(ctx context.Context, actor Actor, p *Panel) (map[Seat]int, error) {
+	c, err := s.loadCampaign(ctx, s.store, actor, p.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.ProjectIDs) == 0 {
+		return nil, nil
+	}
+	pr, err := s.store.Project(ctx, p.ProjectIDs[0])
+	if err != nil {
+		return nil, err
+	}
+	rules := c.Settings.Panels[pr.Class]
+	out := map[Seat]int{SeatTechnical: rules.Technical - len(p.Seated(SeatTechnical)), SeatFinance: rules.Finance - len(p.Seated(SeatFinance))}
+	return out, nil
+}
+
+// DrawProblem is a draw record that does not re-run to the same result.
+type DrawProblem struct {
+	DrawID int64
+	Reason string
+}
+
+// VerifyDraws re-runs every draw of a campaign from its record: the pool
+// snapshot must still hash to the recorded hash, and the draw must give the
+// recorded result. It returns the records checked and every problem.
+func VerifyDraws(ctx context.Context, r Reader, campaignID int64) (int, []DrawProblem, error) {
+	records, err := r.DrawRecords(ctx, campaignID)
+	if err != nil {
+		return 0, nil, err
+	}
+	var problems []DrawProblem
+	for _, rec := range records {
+		if reason := verifyDraw(rec); reason != "" {
+			problems = append(problems, DrawProblem{rec.ID, reason})
+		}
+	}
+	return len(records), problems, nil
+}
+
+func verifyDraw(rec *DrawRecord) string {
+	var in drawRecordInput
+	if err := json.Unmarshal([]byte(rec.Input), &in); err != nil {
+		return "input is not readable: " + err.Error()
+	}
+	var pool []assign.Expert
+	if err := json.Unmarshal(in.Pool, &pool); err != nil {
+		return "pool snapshot is not readable: " + err.Error()
+	}
+	if got := assign.PoolHash(pool); got != rec.PoolHash {
+		return fmt.Sprintf("pool snapshot hashes to %s, the record says %s", got, rec.PoolHash)
+	}
+	if !bytes.Equal(assign.PoolJSON(pool), in.Pool) {
+		return "pool snapshot is not in canonical form"
+	}
+	if in.Seed != rec.Seed {
+		return "seed differs from the record's"
+	}
+	switch rec.Kind {
+	case "match":
+		return verifyMatch(rec, pool)
+	case "draw":
+		res, err := assign.Draw(assign.DrawInput{Seed: in.Seed, Projects: in.Projects, Pool: pool, Rules: in.Rules, Panel: in.Panel})
+		if err != nil {
+			return "re-run fails: " + err.Error()
+		}
+		got, _ := json.Marshal(res)
+		if !bytes.Equal(canonical(got), canonical([]byte(rec.Result))) {
+			return "re-run gives a different result"
+		}
+	}
+	return ""
+}
+
+// canonical re-encodes JSON so that formatting differences do not count.
+func canonical(b []byte) []byte {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return b
+	}
+	out, _ := json.Marshal(v)
+	return out
+}

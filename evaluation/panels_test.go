@@ -1,0 +1,216 @@
+package evaluation_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+// pool adds a pool able to staff applied-technology panels on subject 480:
+// domain experts, investors, entrepreneurs, finance experts, each at their
+// own institution, with an expert account for each.
+func (e *env) pool(t *testing.T) map[string]*evaluation.Expert {
+	t.Helper()
+	out := map[string]*evaluation.Expert{}
+	add := func(name string, typ evaluation.ExpertType, inst string) {
+		ex := &evaluation.Expert{Name: name, Type: typ, Institution: inst, TitleLevel: evaluation.TitleSenior,
+			Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
+		if err := e.svc.CreateExpert(t.Context(), e.admin, ex); err != nil {
+			t.Fatalf("create expert %s: %v", name, err)
+		}
+		e.user(t, evaluation.NewUser{Username: fmt.Sprintf("ex%02d", ex.ID), Role: evaluation.RoleExpert, ExpertID: ex.ID})
+		out[name] = ex
+	}
+	for i := 1; i <= 6; i++ {
+		add(fmt.Sprintf("领域专家%d", i), evaluation.DomainExpert, fmt.Sprintf("第%d研究所", i))
+	}
+	add("投资人甲", evaluation.Investor, "甲资本")
+	add("投资人乙", evaluation.Investor, "乙资本")
+	add("企业家丙", evaluation.Entrepreneur, "丙科技有限公司")
+	add("财务甲", evaluation.FinanceExpert, "甲会计师事务所")
+	add("财务乙", evaluation.FinanceExpert, "乙会计师事务所")
+	// In conflict with the sample project: same institution as its lead.
+	add("上理工专家", evaluation.DomainExpert, "上海理工大学")
+	return out
+}
+
+// expertActor returns the actor of a pool expert's account.
+func (e *env) expertActor(t *testing.T, ex *evaluation.Expert) evaluation.Actor {
+	t.Helper()
+	u, err := e.db.UserByExpert(t.Context(), ex.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Actor()
+}
+
+const testSeed = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+func TestDrawInviteDeclineConfirm(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	pool := e.pool(t)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	ctx := t.Context()
+	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("23DZ1200100"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("draw in draft: %v, want conflict", err)
+	}
+	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	panel, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tech, fin := panel.Seated(evaluation.SeatTechnical), panel.Seated(evaluation.SeatFinance)
+	if len(tech) != 5 || len(fin) != 1 || !tech[0].Chair {
+		t.Fatalf("panel: %d technical, %d finance, chair %v", len(tech), len(fin), tech[0].Chair)
+	}
+	industry := 0
+	for _, m := range tech {
+		if m.Expert.Institution == "上海理工大学" {
+			t.Errorf("a conflicted expert was drawn")
+		}
+		if m.Expert.Type == evaluation.Investor || m.Expert.Type == evaluation.Entrepreneur {
+			industry++
+		}
+	}
+	if industry < 1 {
+		t.Errorf("no investor or entrepreneur on an applied-technology panel")
+	}
+	if _, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("second draw for the same project: %v, want conflict", err)
+	}
+	excluded, err := e.svc.PanelExclusions(ctx, staff, panel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, x := range excluded {
+		if x.Expert.ID == pool["上理工专家"].ID && len(x.Reasons) > 0 && x.Reasons[0].Code == "institution" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the conflicted expert is not listed as excluded with the institution reason: %+v", excluded)
+	}
+
+	// A manual replacement with the conflicted expert is refused with the
+	// reason; an eligible one passes.
+	victim := tech[len(tech)-1]
+	check, err := e.svc.CheckReplacement(ctx, staff, panel.ID, victim.ID, pool["上理工专家"].ID)
+	if err != nil || check.Allowed || len(check.Conflicts) == 0 {
+		t.Errorf("check of a conflicted replacement: %+v, %v", check, err)
+	}
+	if _, err := e.svc.ReplaceMember(ctx, staff, panel.ID, victim.ID, pool["上理工专家"].ID, "想要"); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("replace with a conflicted expert: %v, want conflict", err)
+	}
+	// Verify the record re-runs.
+	n, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID)
+	if err != nil || n != 1 || len(problems) != 0 {
+		t.Fatalf("verify: %d records, %v, %v", n, problems, err)
+	}
+
+	if err := e.svc.InvitePanel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	alternates := panel.Alternates(evaluation.SeatTechnical)
+	if len(alternates) == 0 {
+		t.Fatal("no alternates were drawn")
+	}
+	// Everyone accepts but one member, who declines: the first alternate
+	// that keeps the quotas is invited in their place.
+	var decliner *evaluation.PanelMember
+	for _, m := range panel.Seated(evaluation.SeatTechnical) {
+		if m.Expert.Type == evaluation.DomainExpert && !m.Chair {
+			decliner = m
+		}
+	}
+	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, ""); evaluation.ErrorCode(err) != evaluation.Invalid {
+		t.Errorf("decline without a reason: %v", err)
+	}
+	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, "出国访问，时间冲突"); err != nil {
+		t.Fatal(err)
+	}
+	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	called := false
+	for _, m := range panel.Members {
+		if m.ExpertID == alternates[0].ExpertID && m.Status == evaluation.MemberInvited {
+			called = true
+		}
+	}
+	if !called {
+		t.Errorf("the first alternate was not invited after the decline")
+	}
+	// Someone else cannot answer another expert's invitation.
+	other := panel.Seated(evaluation.SeatFinance)[0]
+	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), other.ID, true, ""); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("answering another's invitation: %v, want not found", err)
+	}
+	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("scoring before the panel is confirmed: %v, want conflict", err)
+	}
+	for _, m := range panel.Members {
+		if m.Status == evaluation.MemberInvited {
+			if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
+				t.Fatalf("accept by %s: %v", m.Expert.Name, err)
+			}
+		}
+	}
+	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	if panel.State != evaluation.PanelConfirmed {
+		t.Fatalf("panel state %s after every seat accepted", panel.State)
+	}
+	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
+		t.Errorf("scoring with a confirmed panel: %v", err)
+	}
+}
+
+func TestMatchCampaign(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	e.pool(t)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	ctx := t.Context()
+	c, _ := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	for _, code := range []string{"P-1", "P-2"} {
+		if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject(code)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
+	panels, err := e.svc.MatchCampaign(ctx, staff, c.ID, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(panels) != 2 || len(panels[0].Seated(evaluation.SeatTechnical)) != 5 {
+		t.Fatalf("match gave %d panels", len(panels))
+	}
+	if _, err := e.svc.MatchCampaign(ctx, staff, c.ID, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("second match: %v, want conflict (nothing left)", err)
+	}
+	n, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID)
+	if err != nil || n != 1 || len(problems) != 0 {
+		t.Errorf("verify: %d, %v, %v", n, problems, err)
+	}
+	// Tampering with the record is found.
+	if _, err := e.db.SQL().Exec(`DROP TRIGGER draws_no_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = replace(result, '"soft_met"', '"soft_met_x"')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, problems, _ := evaluation.VerifyDraws(ctx, e.db, c.ID); len(problems) != 1 {
+		t.Errorf("a changed match record verifies: %v", problems)
+	}
+}

@@ -1,0 +1,68 @@
+package evaluation
+
+import (
+	"context"
+	"time"
+)
+
+// panelReader reads panels, draw records and the pool's relationship
+// records.
+type panelReader interface {
+	// Panel returns a panel with its projects and members (each with its
+	// expert).
+	Panel(ctx context.Context, id int64) (*Panel, error)
+	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
+	// PanelOfProject returns the panel a project is on.
+	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
+	// MemberPanels lists the panels an expert sits on or is invited to.
+	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
+	DrawRecord(ctx context.Context, id int64) (*DrawRecord, error)
+	DrawRecords(ctx context.Context, campaignID int64) ([]*DrawRecord, error)
+	// PoolRecords returns every expert with their declared conflicts and
+	// collaborations, and their loads: projects in the campaign and in
+	// the year.
+	PoolRecords(ctx context.Context, campaignID int64, year int) ([]*PoolExpert, error)
+	// Aliases returns the institution alias table.
+	Aliases(ctx context.Context) (map[string]string, error)
+}
+
+// panelWriter writes panels and draw records.
+type panelWriter interface {
+	CreatePanel(ctx context.Context, p *Panel) error
+	UpdatePanelState(ctx context.Context, id int64, state PanelState, at time.Time) error
+	AddPanelMember(ctx context.Context, m *PanelMember) error
+	UpdatePanelMember(ctx context.Context, m *PanelMember) error
+	CreateDrawRecord(ctx context.Context, r *DrawRecord) error
+}
+
+// PoolExpert is an expert with what the conflict rules and the load caps
+// need.
+type PoolExpert struct {
+	Expert
+	Declared       []DeclaredConflict
+	Collaborations []Collaboration
+	LoadCampaign   int
+	LoadYear       int
+}
+
+// DeclaredConflict is a conflict an expert declared in advance.
+type DeclaredConflict struct {
+	ID          int64  `json:"id"`
+	ExpertID    int64  `json:"expert_id"`
+	ProjectID   int64  `json:"project_id,omitempty"`
+	Person      string `json:"person,omitempty"`
+	Institution string `json:"institution,omitempty"`
+	Year        int    `json:"year"`
+	Note        string `json:"note,omitempty"`
+}
+
+// Collaboration is a joint project, paper, patent or award of an expert.
+type Collaboration struct {
+	ID          int64  `json:"id"`
+	ExpertID    int64  `json:"expert_id"`
+	Kind        string `json:"kind"`
+	Person      string `json:"person,omitempty"`
+	Institution string `json:"institution,omitempty"`
+	Year        int    `json:"year"`
+	Note        string `json:"note,omitempty"`
+}

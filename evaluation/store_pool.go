@@ -1,0 +1,125 @@
+package evaluation
+
+import (
+	"context"
+	"regexp"
+)
+
+// poolReader reads the expert pool's records: loads, declared conflicts,
+// collaborations and institution aliases.
+type poolReader interface {
+	// ExpertLoads counts, per expert, the projects they review in
+	// campaigns of the year: the projects of every panel on which they
+	// hold a seat (proposed, invited or accepted). It counts the experts
+	// named, or the whole pool when none is named; an expert with no
+	// project is absent from the map.
+	ExpertLoads(ctx context.Context, year int, expertIDs ...int64) (map[int64]int, error)
+
+	// ExpertConflicts lists an expert's declared conflicts, newest year
+	// first.
+	ExpertConflicts(ctx context.Context, expertID int64) ([]*ExpertConflict, error)
+	// ExpertConflict returns one of an expert's declared conflicts; the id
+	// of another expert's record is not found.
+	ExpertConflict(ctx context.Context, expertID, id int64) (*ExpertConflict, error)
+	// ExpertCollaborations lists an expert's collaboration records,
+	// newest year first.
+	ExpertCollaborations(ctx context.Context, expertID int64) ([]*ExpertCollaboration, error)
+	// ExpertCollaboration returns one of an expert's collaboration
+	// records; the id of another expert's record is not found.
+	ExpertCollaboration(ctx context.Context, expertID, id int64) (*ExpertCollaboration, error)
+
+	// InstitutionAliases lists the alias table, by alias.
+	InstitutionAliases(ctx context.Context) ([]*InstitutionAlias, error)
+	// InstitutionAlias returns the entry of a normalised alias.
+	InstitutionAlias(ctx context.Context, alias string) (*InstitutionAlias, error)
+}
+
+// poolWriter writes the expert pool's profiles and records.
+type poolWriter interface {
+	// UpdateExpert stores every attribute of a profile but its creation
+	// time.
+	UpdateExpert(ctx context.Context, e *Expert) error
+
+	CreateExpertConflict(ctx context.Context, c *ExpertConflict) error
+	// DeleteExpertConflict removes one of an expert's declared conflicts;
+	// a record of another expert is not found.
+	DeleteExpertConflict(ctx context.Context, expertID, id int64) error
+	CreateExpertCollaboration(ctx context.Context, c *ExpertCollaboration) error
+	// DeleteExpertCollaboration removes one of an expert's collaboration
+	// records; a record of another expert is not found.
+	DeleteExpertCollaboration(ctx context.Context, expertID, id int64) error
+
+	// CreateInstitutionAlias adds an alias; an alias already in the table
+	// is a conflict on the field "alias".
+	CreateInstitutionAlias(ctx context.Context, a *InstitutionAlias) error
+	DeleteInstitutionAlias(ctx context.Context, alias string) error
+}
+
+// ExpertFilter selects experts in a list of the pool.
+type ExpertFilter struct {
+	Query  string // matches name, institution or keywords
+	Type   ExpertType
+	Region Region
+	// Drawable keeps only the experts who can (true) or cannot (false)
+	// be drawn; nil keeps both.
+	Drawable *bool
+	// Subject is the start of a subject code: "520" matches 520.20 and
+	// 520.20.10, "520.2" matches 520.20 but not 520.30.
+	Subject string
+	// Year is the year whose load the list shows and sorts on; the
+	// service sets the current year when it is 0.
+	Year int
+	// Sort is "name", "type", "institution", "region", "load", "created"
+	// or "updated"; a leading "-" sorts descending. Empty means by id, the
+	// order experts joined the pool.
+	Sort string
+	Page Page
+}
+
+// ExpertSorts are the sort keys of ExpertFilter.
+var ExpertSorts = []string{"name", "type", "institution", "region", "load", "created", "updated"}
+
+var subjectPrefixPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9.]{0,6})?$`)
+
+// Validate checks the filter's values; a list asked for with a value that
+// names nothing is refused rather than silently widened.
+func (f *ExpertFilter) Validate() error {
+	fe := FieldErrors{}
+	if f.Type != "" && !f.Type.Valid() {
+		fe.Add("type", "error.type_invalid")
+	}
+	if f.Region != "" && !f.Region.Valid() {
+		fe.Add("region", "error.region_invalid")
+	}
+	if f.Subject != "" && !subjectPrefixPattern.MatchString(f.Subject) {
+		fe.Add("subject", "error.subject_prefix_format")
+	}
+	if f.Year != 0 && (f.Year < 2000 || f.Year > 2100) {
+		fe.Add("year", "error.year_range")
+	}
+	if f.Sort != "" {
+		key := f.Sort
+		if key[0] == '-' {
+			key = key[1:]
+		}
+		ok := false
+		for _, s := range ExpertSorts {
+			ok = ok || s == key
+		}
+		if !ok {
+			fe.Add("sort", "error.sort_invalid")
+		}
+	}
+	if len([]rune(f.Query)) > 100 {
+		fe.Add("q", "error.too_long")
+	}
+	return fe.Err()
+}
+
+// ExpertSummary is an expert as a list of the pool shows them: the profile
+// and the number of projects they review in the list's year.
+type ExpertSummary struct {
+	Expert
+	Load     int `json:"load"`
+	LoadYear int `json:"load_year"`
+}

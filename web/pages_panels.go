@@ -1,0 +1,247 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+// panelDrawForm draws a panel for the projects ticked (or the one button's
+// project) on the campaign page.
+func (a *App) panelDrawForm(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) == "project" {
+			if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	})
+	p, err := a.svc.DrawPanel(c.UserContext(), actor(c), camp.ID, ids, "")
+	if _, msg, ok := a.panelProblem(c, err); ok {
+		return a.showCampaign(c, camp, campaignData{PanelError: msg, PanelProblems: a.problemList(c, err)})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "panels.drawn")
+	return c.Redirect(panelURL(p.ID), fiber.StatusSeeOther)
+}
+
+// panelProblem reports an input or conflict error as a message for the
+// page, with its status set.
+func (a *App) panelProblem(c *fiber.Ctx, err error) (map[string]string, string, bool) {
+	e := evaluation.ErrorAs(err)
+	if e == nil || (e.Code != evaluation.Invalid && e.Code != evaluation.Conflict) {
+		return nil, "", false
+	}
+	c.Status(statusOf[e.Code])
+	fields, msg, _ := a.formProblems(c, &evaluation.Error{Code: evaluation.Invalid, Message: e.Message, Fields: e.Fields, Args: e.Args})
+	return fields, msg, true
+}
+
+// problemList returns an error's field messages in field order, for a list.
+func (a *App) problemList(c *fiber.Ctx, err error) []string {
+	e := evaluation.ErrorAs(err)
+	if e == nil {
+		return nil
+	}
+	msgs := a.fieldMessages(langOf(c), e)
+	var out []string
+	for i := 0; ; i++ {
+		m, ok := msgs[fmt.Sprintf("unmet.%d", i)]
+		if !ok {
+			break
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		for _, m := range msgs {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (a *App) panelMatchForm(c *fiber.Ctx) error {
+	camp, err := a.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	_, err = a.svc.MatchCampaign(c.UserContext(), actor(c), camp.ID, "")
+	if _, msg, ok := a.panelProblem(c, err); ok {
+		return a.showCampaign(c, camp, campaignData{PanelError: msg, PanelProblems: a.problemList(c, err)})
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "panels.matched")
+	return c.Redirect(fmt.Sprintf("/campaigns/%d#panels", camp.ID), fiber.StatusSeeOther)
+}
+
+type panelData struct {
+	Panel      *evaluation.Panel
+	Campaign   *evaluation.Campaign
+	Projects   []*evaluation.Project
+	Draws      []*evaluation.DrawRecord
+	Excluded   []evaluation.Exclusion
+	Vacancies  map[evaluation.Seat]int
+	Candidates []*evaluation.ExpertSummary
+	Writable   bool
+	// The result of checking a replacement, for one member.
+	CheckMember int64
+	CheckExpert int64
+	Check       *evaluation.CheckResult
+	Reason      string
+	Error       string
+	Fields      map[string]string
+}
+
+func (a *App) panelPage(c *fiber.Ctx) error {
+	p, err := a.loadPanel(c)
+	if err != nil {
+		return err
+	}
+	return a.showPanel(c, p, panelData{})
+}
+
+func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
+	ctx, act := c.UserContext(), actor(c)
+	camp, err := a.svc.Campaign(ctx, act, p.CampaignID)
+	if err != nil {
+		return err
+	}
+	d.Panel, d.Campaign = p, camp
+	for _, id := range p.ProjectIDs {
+		pr, err := a.svc.Project(ctx, act, id)
+		if err != nil {
+			return err
+		}
+		d.Projects = append(d.Projects, pr)
+	}
+	if d.Draws, err = a.svc.PanelDraws(ctx, act, p.ID); err != nil {
+		return err
+	}
+	if d.Excluded, err = a.svc.PanelExclusions(ctx, act, p.ID); err != nil {
+		return err
+	}
+	if d.Vacancies, err = a.svc.Vacancies(ctx, act, p); err != nil {
+		return err
+	}
+	d.Writable = act.Role == evaluation.RoleAgencyStaff && camp.State == evaluation.CampaignForming && p.State != evaluation.PanelConfirmed
+	if d.Writable {
+		if d.Candidates, _, err = a.svc.Experts(ctx, act, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}}); err != nil {
+			return err
+		}
+	}
+	return a.render(c, "panel", p.Name, d)
+}
+
+// panelReplaceForm checks a replacement (op=check) or makes it.
+func (a *App) panelReplaceForm(c *fiber.Ctx) error {
+	panelID, memberID, err := memberParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.svc.Panel(c.UserContext(), actor(c), panelID)
+	if err != nil {
+		return err
+	}
+	var f replaceRequest
+	if err := a.parseForm(c, &f); err != nil {
+		fields, msg, _ := a.formProblems(c, err)
+		c.Status(fiber.StatusBadRequest)
+		return a.showPanel(c, p, panelData{CheckMember: memberID, Error: msg, Fields: fields})
+	}
+	d := panelData{CheckMember: memberID, CheckExpert: f.ExpertID, Reason: f.Reason}
+	if c.FormValue("op") == "check" {
+		res, err := a.svc.CheckReplacement(c.UserContext(), actor(c), panelID, memberID, f.ExpertID)
+		if fields, msg, ok := a.panelProblem(c, err); ok {
+			d.Error, d.Fields = msg, fields
+			return a.showPanel(c, p, d)
+		}
+		if err != nil {
+			return err
+		}
+		d.Check = &res
+		return a.showPanel(c, p, d)
+	}
+	res, err := a.svc.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, f.ExpertID, f.Reason)
+	if fields, msg, ok := a.panelProblem(c, err); ok {
+		d.Check, d.Error, d.Fields = &res, msg, fields
+		return a.showPanel(c, p, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "panels.replaced")
+	return c.Redirect(panelURL(panelID), fiber.StatusSeeOther)
+}
+
+func (a *App) panelChairForm(c *fiber.Ctx) error {
+	panelID, memberID, err := memberParams(c)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.SetChair(c.UserContext(), actor(c), panelID, memberID); err != nil {
+		return err
+	}
+	a.flash(c, "panels.chair_set")
+	return c.Redirect(panelURL(panelID), fiber.StatusSeeOther)
+}
+
+func (a *App) panelInviteForm(c *fiber.Ctx) error {
+	p, err := a.loadPanel(c)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.InvitePanel(c.UserContext(), actor(c), p.ID); err != nil {
+		if _, msg, ok := a.panelProblem(c, err); ok {
+			return a.showPanel(c, p, panelData{Error: msg})
+		}
+		return err
+	}
+	a.flash(c, "panels.invited")
+	return c.Redirect(panelURL(p.ID), fiber.StatusSeeOther)
+}
+
+func (a *App) invitationAcceptForm(c *fiber.Ctx) error {
+	id, err := paramID(c, "member")
+	if err != nil {
+		return err
+	}
+	err = a.svc.RespondToInvitation(c.UserContext(), actor(c), id, true, "")
+	if e := evaluation.ErrorAs(err); e != nil && e.Code == evaluation.Conflict {
+		a.flash(c, e.Message)
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "invitations.accepted")
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (a *App) invitationDeclineForm(c *fiber.Ctx) error {
+	id, err := paramID(c, "member")
+	if err != nil {
+		return err
+	}
+	var f declineRequest
+	if err := a.parseForm(c, &f); err != nil {
+		fields, _, _ := a.formProblems(c, err)
+		c.Status(fiber.StatusBadRequest)
+		return a.dashboardWith(c, dashboardData{DeclineMember: id, DeclineFields: fields})
+	}
+	if err := a.svc.RespondToInvitation(c.UserContext(), actor(c), id, false, f.Reason); err != nil {
+		return err
+	}
+	a.flash(c, "invitations.declined")
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
