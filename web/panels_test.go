@@ -164,3 +164,50 @@ func getJSON(t *testing.T, h *harness, as, url string, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestPanelTenancy: agency B's staff get 404 for agency A's panels, in the
+// UI and the API; the commission reads them; experts cannot.
+func TestPanelTenancy(t *testing.T) {
+	h := newHarness(t)
+	h.withRubrics()
+	h.withPool()
+	cid, pid := h.campaignWithProject()
+	h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`)
+	resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("draw: %d %s", resp.StatusCode, body)
+	}
+	var panel evaluation.Panel
+	jsonUnmarshal(body, &panel)
+	member := panel.Members[0].ID
+	h.warmTokens()
+	for _, tc := range []struct {
+		as, method, url, body string
+		status                int
+	}{
+		{"staffb", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 404},
+		{"staffb", "GET", fmt.Sprintf("/api/v1/campaigns/%d/panels", cid), "", 404},
+		{"staffb", "GET", fmt.Sprintf("/api/v1/panels/%d/exclusions", panel.ID), "", 404},
+		{"staffb", "GET", fmt.Sprintf("/api/v1/panels/%d/draws", panel.ID), "", 404},
+		{"staffb", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", 404},
+		{"staffb", "POST", fmt.Sprintf("/api/v1/panels/%d/members/%d/replace", panel.ID, member), `{"expert_id":1}`, 404},
+		{"staffb", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid), 404},
+		{"commission", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 200},
+		{"commission", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", 403},
+		{"expert", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 403},
+	} {
+		before := h.dump()
+		resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s %s %s: %d, want %d (%s)", tc.as, tc.method, tc.url, resp.StatusCode, tc.status, body)
+		}
+		if tc.status >= 400 && h.dump() != before {
+			t.Errorf("%s %s %s changed the database", tc.as, tc.method, tc.url)
+		}
+	}
+	other := h.browser()
+	other.login("staffb")
+	if resp, _ := other.get(fmt.Sprintf("/panels/%d", panel.ID)); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("staff B opens the panel page: %d, want 404", resp.StatusCode)
+	}
+}
