@@ -346,6 +346,10 @@ func (s *Service) PanelExclusions(ctx context.Context, actor Actor, panelID int6
 		}
 		out = append(out, Exclusion{Expert: e, Reasons: x.Reasons})
 	}
+	// Conflicts of interest first: they are what staff most need to see.
+	sort.SliceStable(out, func(i, j int) bool {
+		return len(out[i].Reasons) > 0 && out[i].Reasons[0].IsConflict() && !(len(out[j].Reasons) > 0 && out[j].Reasons[0].IsConflict())
+	})
 	return out, nil
 }
 
@@ -393,8 +397,10 @@ type CheckResult struct {
 }
 
 // checkCandidate runs the same checks as a draw on one expert for a panel,
-// as if they took the seat of the member being replaced (0 for none).
-func checkCandidate(pc *panelContext, p *Panel, projects []*Project, rules assign.PanelRules, seat Seat, replacing, expertID int64) CheckResult {
+// as if they took the seat of the member being replaced. seated is the
+// technical group before the change, the replaced member included: quotas
+// count as broken only if the change breaks them.
+func checkCandidate(pc *panelContext, seated []int64, projects []*Project, rules assign.PanelRules, seat Seat, replacing, expertID int64) CheckResult {
 	var res CheckResult
 	e, ok := pc.byID[expertID]
 	if !ok {
@@ -418,18 +424,18 @@ func checkCandidate(pc *panelContext, p *Panel, projects []*Project, rules assig
 	if seat == SeatTechnical {
 		types := map[int64]string{}
 		var after []int64
-		for _, id := range seatedIDs(p, SeatTechnical) {
+		for _, id := range seated {
 			if id != replacing {
 				after = append(after, id)
 			}
 		}
 		after = append(after, expertID)
-		for _, id := range after {
+		for _, id := range append(after, seated...) {
 			if x, ok := pc.byID[id]; ok {
 				types[id] = string(x.Type)
 			}
 		}
-		hardBefore, softBefore := quotaProblems(rules, types, seatedIDs(p, SeatTechnical))
+		hardBefore, softBefore := quotaProblems(rules, types, seated)
 		hard, soft := quotaProblems(rules, types, after)
 		res.HardQuotas = newlyBroken(hardBefore, hard)
 		res.Soft = append(res.Soft, newlyBroken(softBefore, soft)...)
@@ -510,7 +516,7 @@ func (s *Service) CheckReplacement(ctx context.Context, actor Actor, panelID, me
 		if _, err := tx.Expert(ctx, expertID); err != nil {
 			return fieldNotFound(err, "expert_id", "error.expert_unknown")
 		}
-		res = checkCandidate(pc, p, projects, rules, m.Seat, m.ExpertID, expertID)
+		res = checkCandidate(pc, seatedIDs(p, SeatTechnical), projects, rules, m.Seat, m.ExpertID, expertID)
 		return errCheckOnly
 	})
 	if errors.Is(err, errCheckOnly) {
@@ -552,7 +558,7 @@ func (s *Service) ReplaceMember(ctx context.Context, actor Actor, panelID, membe
 				return FieldErrors{"expert_id": "error.expert_on_panel"}.Err()
 			}
 		}
-		res = checkCandidate(pc, p, projects, rules, m.Seat, m.ExpertID, expertID)
+		res = checkCandidate(pc, seatedIDs(p, SeatTechnical), projects, rules, m.Seat, m.ExpertID, expertID)
 		switch {
 		case !res.Allowed:
 			return &Error{Code: Conflict, Message: "error.replacement_refused", Fields: map[string]string{"expert_id": "error.replacement_refused"}}
@@ -803,8 +809,13 @@ func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID
 // or 0 when none can take the seat.
 func (s *Service) callAlternate(ctx context.Context, tx Tx, pc *panelContext, p *Panel, projects []*Project,
 	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) int64 {
+	// The group as it was before the decline, the decliner included.
+	seated := seatedIDs(p, SeatTechnical)
+	if declined.Seat == SeatTechnical {
+		seated = append(seated, declined.ExpertID)
+	}
 	for _, alt := range p.Alternates(declined.Seat) {
-		check := checkCandidate(pc, p, projects, rules, declined.Seat, declined.ExpertID, alt.ExpertID)
+		check := checkCandidate(pc, seated, projects, rules, declined.Seat, declined.ExpertID, alt.ExpertID)
 		if !check.Allowed {
 			continue
 		}

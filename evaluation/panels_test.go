@@ -214,3 +214,70 @@ func TestMatchCampaign(t *testing.T) {
 		t.Errorf("a changed match record verifies: %v", problems)
 	}
 }
+
+// TestDeclineKeepsHardQuota: when a domain expert declines, an alternate of
+// another type who would leave the panel short of the hard domain quota is
+// skipped; with no alternate that keeps it, the seat stays vacant.
+func TestDeclineKeepsHardQuota(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	ctx := t.Context()
+	add := func(name string, typ evaluation.ExpertType) *evaluation.Expert {
+		ex := &evaluation.Expert{Name: name, Type: typ, Institution: name + "所", TitleLevel: evaluation.TitleSenior,
+			Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
+		if err := e.svc.CreateExpert(ctx, e.admin, ex); err != nil {
+			t.Fatal(err)
+		}
+		e.user(t, evaluation.NewUser{Username: fmt.Sprintf("ex%02d", ex.ID), Role: evaluation.RoleExpert, ExpertID: ex.ID})
+		return ex
+	}
+	// Exactly two domain experts: the applied-technology quota needs both.
+	add("领域一", evaluation.DomainExpert)
+	add("领域二", evaluation.DomainExpert)
+	for _, n := range []string{"投资一", "投资二", "投资三", "投资四", "投资五"} {
+		add(n, evaluation.Investor)
+	}
+	add("财务一", evaluation.FinanceExpert)
+	add("财务二", evaluation.FinanceExpert)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	c, _ := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
+	panel, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.InvitePanel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	var domain *evaluation.PanelMember
+	for _, m := range panel.Seated(evaluation.SeatTechnical) {
+		if m.Expert.Type == evaluation.DomainExpert {
+			domain = m
+		}
+	}
+	if len(panel.Alternates(evaluation.SeatTechnical)) == 0 {
+		t.Fatal("no technical alternates")
+	}
+	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
+		t.Fatal(err)
+	}
+	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	domains := 0
+	for _, m := range panel.Seated(evaluation.SeatTechnical) {
+		if m.Expert.Type == evaluation.DomainExpert {
+			domains++
+		}
+	}
+	if domains != 1 {
+		t.Errorf("%d domain experts seated after the decline, want 1 (no alternate may break the quota further)", domains)
+	}
+	vac, err := e.svc.Vacancies(ctx, staff, panel)
+	if err != nil || vac[evaluation.SeatTechnical] != 1 {
+		t.Errorf("vacancies = %v, %v; want one technical seat vacant", vac, err)
+	}
+}

@@ -90,7 +90,9 @@ type expertPatch struct {
 	Keywords     *[]string `json:"keywords" validate:"omitnil,max=20,dive,max=32"`
 	Region       *string   `json:"region" validate:"omitnil,oneof=local non_local international"`
 	Languages    *[]string `json:"languages" validate:"omitnil,max=10,dive,max=16"`
-	Email        *string   `json:"email" validate:"omitnil,omitempty,email,max=254"`
+	// Email may be set to "" to clear it, so its format is left to the
+	// domain's rule (the validator cannot skip an empty pointed-to value).
+	Email *string `json:"email" validate:"omitnil,max=254"`
 }
 
 func (p *expertPatch) update() evaluation.ExpertUpdate {

@@ -203,6 +203,16 @@ func usedMessageIDs(t *testing.T) []string {
 			ids["quota."+q.Name] = true
 		}
 	}
+	for _, x := range []string{"institution", "member", "avoided", "declared_project", "record_person", "record_institution",
+		"not_drawable", "load_campaign", "load_year", "subject_project_none", "subject_expert_none", "subject_mismatch"} {
+		ids["reason_detail."+x] = true
+	}
+	for _, x := range []string{"lead", "participant", "pi", "member"} {
+		ids["project_role."+x] = true
+	}
+	for _, x := range []string{"declared", "joint_project", "joint_paper", "joint_patent", "joint_award", "collaboration"} {
+		ids["record_kind."+x] = true
+	}
 	for _, x := range []string{"draw", "match"} {
 		ids["draw_kind."+x] = true
 	}

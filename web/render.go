@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 )
@@ -83,6 +84,28 @@ func (p *page) SoftRule(name string) string {
 		return p.T("soft.subject")
 	}
 	return p.T("soft.quota", "Quota", p.Quota(name))
+}
+
+// ReasonDetail says what a conflict or eligibility reason matched, in the
+// page's language, from the reason's key and values; reasons without a key
+// show their neutral detail.
+func (p *page) ReasonDetail(r assign.Reason) string {
+	if r.Key == "" {
+		return r.Detail
+	}
+	data := make([]any, 0, 2*len(r.Args))
+	for k, v := range r.Args {
+		switch {
+		case k == "role":
+			v = p.T("project_role." + v)
+		case k == "what":
+			v = p.T("record_kind." + v)
+		case k == "year" && v == "0":
+			v = p.T("reason.undated")
+		}
+		data = append(data, k, v)
+	}
+	return p.T("reason_detail."+r.Key, data...)
 }
 
 // L returns a bilingual text in the page's language.

@@ -92,13 +92,15 @@ type rolePerson struct {
 	role       string
 }
 
-// The roles named in reason details.
+// The roles named in reason details, and their codes in Reason.Args.
 const (
 	roleLead        = "lead institution"
 	roleParticipant = "participating institution"
 	rolePI          = "principal investigator"
 	roleMember      = "project member"
 )
+
+var roleCode = map[string]string{roleLead: "lead", roleParticipant: "participant", rolePI: "pi", roleMember: "member"}
 
 func (c *Checker) prepareProject(p *Project) *projectKeys {
 	pk := &projectKeys{p: p}
@@ -141,6 +143,7 @@ type recordKeys struct {
 	inWindow     bool // only declared conflicts are kept outside the window
 	person, inst string
 	what         string // "declared conflict", "joint paper", …
+	kind         string // "declared", "joint_paper", …
 }
 
 func (c *Checker) prepareExpert(e *Expert) expertKeys {
@@ -151,7 +154,7 @@ func (c *Checker) prepareExpert(e *Expert) expertKeys {
 			continue
 		}
 		ek.declared = append(ek.declared, recordKeys{i: i, inWindow: in, person: NormalizeName(d.Person),
-			inst: c.Canonical(d.Institution), what: "declared conflict"})
+			inst: c.Canonical(d.Institution), what: "declared conflict", kind: "declared"})
 	}
 	for i, r := range e.Collaborations {
 		if c.inWindow(r.Year) {
@@ -159,8 +162,12 @@ func (c *Checker) prepareExpert(e *Expert) expertKeys {
 			if what == "" {
 				what = "collaboration"
 			}
+			kind := r.Kind
+			if kind == "" {
+				kind = "collaboration"
+			}
 			ek.collabs = append(ek.collabs, recordKeys{i: i, inWindow: true, person: NormalizeName(r.Person),
-				inst: c.Canonical(r.Institution), what: what})
+				inst: c.Canonical(r.Institution), what: what, kind: kind})
 		}
 	}
 	return ek
@@ -195,30 +202,41 @@ func (c *Checker) Conflicts(p *Project, e *Expert) []Reason {
 
 func (c *Checker) conflicts(pk *projectKeys, ek *expertKeys) []Reason {
 	var out []Reason
-	add := func(code, detail string) {
-		r := Reason{Code: code, Detail: detail}
-		if !slices.Contains(out, r) {
-			out = append(out, r)
+	add := func(code, detail, key string, kv ...string) {
+		for _, r := range out {
+			if r.Code == code && r.Detail == detail {
+				return
+			}
 		}
+		r := Reason{Code: code, Detail: detail, Key: key}
+		if len(kv) > 0 {
+			r.Args = map[string]string{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				r.Args[kv[i]] = kv[i+1]
+			}
+		}
+		out = append(out, r)
 	}
 	p, e := pk.p, ek.e
 	for _, pi := range pk.insts {
 		if sameCanonical(ek.inst, pi.canon) {
-			add(ReasonInstitution, "expert institution "+e.Institution+" matches "+pi.role+" "+pi.raw)
+			add(ReasonInstitution, "expert institution "+e.Institution+" matches "+pi.role+" "+pi.raw,
+				"institution", "expert_institution", e.Institution, "role", roleCode[pi.role], "institution", pi.raw)
 		}
 	}
 	for _, pp := range pk.people {
 		if pp.name == ek.name && (pp.inst == "" || ek.inst == "" || sameCanonical(pp.inst, ek.inst)) {
-			add(ReasonMember, "expert "+who(e.Name, e.Institution)+" matches "+pp.role+" "+who(pp.p.Name, pp.p.Institution))
+			add(ReasonMember, "expert "+who(e.Name, e.Institution)+" matches "+pp.role+" "+who(pp.p.Name, pp.p.Institution),
+				"member", "expert", who(e.Name, e.Institution), "role", roleCode[pp.role], "person", who(pp.p.Name, pp.p.Institution))
 		}
 	}
 	if slices.Contains(p.AvoidExperts, e.ID) {
-		add(ReasonAvoided, "expert is on the applicant's avoid list")
+		add(ReasonAvoided, "expert is on the applicant's avoid list", "avoided")
 	}
 	for _, rk := range ek.declared {
 		d := &e.Declared[rk.i]
 		if d.ProjectID != 0 && d.ProjectID == p.ID {
-			add(ReasonDeclared, "declared conflict with project "+p.Code)
+			add(ReasonDeclared, "declared conflict with project "+p.Code, "declared_project", "project", p.Code)
 		}
 		if rk.inWindow {
 			recordMatches(pk, rk, d.Year, d.Person, d.Institution, ReasonDeclared, add)
@@ -233,18 +251,22 @@ func (c *Checker) conflicts(pk *projectKeys, ek *expertKeys) []Reason {
 
 // recordMatches adds a reason for each person and institution of the
 // project that a declared conflict or a collaboration names.
-func recordMatches(pk *projectKeys, rk recordKeys, year int, person, inst, code string, add func(string, string)) {
+func recordMatches(pk *projectKeys, rk recordKeys, year int, person, inst, code string, add func(string, string, string, ...string)) {
 	if rk.person != "" {
 		for _, pp := range pk.people {
 			if pp.name == rk.person {
-				add(code, rk.what+" ("+yearText(year)+") with "+person+" matches "+pp.role+" "+who(pp.p.Name, pp.p.Institution))
+				add(code, rk.what+" ("+yearText(year)+") with "+person+" matches "+pp.role+" "+who(pp.p.Name, pp.p.Institution),
+					"record_person", "what", rk.kind, "year", strconv.Itoa(year), "with", person, "role", roleCode[pp.role],
+					"matched", who(pp.p.Name, pp.p.Institution))
 			}
 		}
 	}
 	if rk.inst != "" {
 		for _, pi := range pk.insts {
 			if sameCanonical(rk.inst, pi.canon) {
-				add(code, rk.what+" ("+yearText(year)+") with "+inst+" matches "+pi.role+" "+pi.raw)
+				add(code, rk.what+" ("+yearText(year)+") with "+inst+" matches "+pi.role+" "+pi.raw,
+					"record_institution", "what", rk.kind, "year", strconv.Itoa(year), "with", inst, "role", roleCode[pi.role],
+					"matched", pi.raw)
 			}
 		}
 	}
@@ -284,28 +306,32 @@ func (c *Checker) Eligibility(p *Project, e *Expert, caps Caps, projects int) []
 func eligibility(subjects []string, e *Expert, caps Caps, projects int) []Reason {
 	var out []Reason
 	if !e.CanBeDrawn {
-		out = append(out, Reason{Code: ReasonNotDrawable, Detail: "can-be-drawn flag is off"})
+		out = append(out, Reason{Code: ReasonNotDrawable, Detail: "can-be-drawn flag is off", Key: "not_drawable"})
+	}
+	load := func(code, what string, have, cap int) Reason {
+		return Reason{Code: code, Detail: fmt.Sprintf("%s load %d + %d > cap %d", what, have, projects, cap), Key: code,
+			Args: map[string]string{"load": strconv.Itoa(have), "add": strconv.Itoa(projects), "cap": strconv.Itoa(cap)}}
 	}
 	if caps.Campaign > 0 && e.LoadCampaign+projects > caps.Campaign {
-		out = append(out, Reason{Code: ReasonLoadCampaign, Detail: fmt.Sprintf(
-			"campaign load %d + %d > cap %d", e.LoadCampaign, projects, caps.Campaign)})
+		out = append(out, load(ReasonLoadCampaign, "campaign", e.LoadCampaign, caps.Campaign))
 	}
 	if caps.Year > 0 && e.LoadYear+projects > caps.Year {
-		out = append(out, Reason{Code: ReasonLoadYear, Detail: fmt.Sprintf(
-			"year load %d + %d > cap %d", e.LoadYear, projects, caps.Year)})
+		out = append(out, load(ReasonLoadYear, "year", e.LoadYear, caps.Year))
 	}
 	if caps.RequireSubject && e.Type != FinanceExpert && !subjectsMatch(subjects, e.SubjectCodes) {
-		var d string
+		r := Reason{Code: ReasonSubject}
 		switch {
 		case len(subjects) == 0:
-			d = "project has no subject code"
+			r.Detail, r.Key = "project has no subject code", "subject_project_none"
 		case len(e.SubjectCodes) == 0:
-			d = "expert has no subject code"
+			r.Detail, r.Key = "expert has no subject code", "subject_expert_none"
 		default:
-			d = fmt.Sprintf("no subject code in common: expert %s, project %s",
+			r.Detail = fmt.Sprintf("no subject code in common: expert %s, project %s",
 				strings.Join(e.SubjectCodes, ", "), strings.Join(subjects, ", "))
+			r.Key = "subject_mismatch"
+			r.Args = map[string]string{"expert": strings.Join(e.SubjectCodes, ", "), "project": strings.Join(subjects, ", ")}
 		}
-		out = append(out, Reason{Code: ReasonSubject, Detail: d})
+		out = append(out, r)
 	}
 	return out
 }

@@ -119,13 +119,13 @@ func TestDrawByHand(t *testing.T) {
 	want.Alternates = first(2, anyType)
 	want.Finance, want.FinanceAlternates = fin[:1], fin[1:]
 	want.Excluded = []Exclusion{
-		{14, []Reason{{ReasonInstitution, "expert institution 复旦大学 matches lead institution 复旦大学"}}},
-		{15, []Reason{{ReasonNotDrawable, "can-be-drawn flag is off"}}},
-		{16, []Reason{{ReasonLoadCampaign, "campaign load 8 + 1 > cap 8"}}},
-		{17, []Reason{{ReasonSubject, "no subject code in common: expert 610.10, project 520.10"}}},
+		{14, []Reason{{Code: ReasonInstitution, Detail: "expert institution 复旦大学 matches lead institution 复旦大学"}}},
+		{15, []Reason{{Code: ReasonNotDrawable, Detail: "can-be-drawn flag is off"}}},
+		{16, []Reason{{Code: ReasonLoadCampaign, Detail: "campaign load 8 + 1 > cap 8"}}},
+		{17, []Reason{{Code: ReasonSubject, Detail: "no subject code in common: expert 610.10, project 520.10"}}},
 	}
 	want.PoolHash = PoolHash(pool)
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, reasonText); diff != "" {
 		t.Errorf("Draw (-want +got):\n%s", diff)
 	}
 }
@@ -164,7 +164,7 @@ func TestDrawDeterministic(t *testing.T) {
 		}
 		i++
 		b, err := Draw(in)
-		if diff := cmp.Diff(a, b); err != nil || diff != "" {
+		if diff := cmp.Diff(a, b, reasonText); err != nil || diff != "" {
 			t.Fatalf("same input, another result: %v\n%s", err, diff)
 		}
 		shuffled := in
@@ -173,7 +173,7 @@ func TestDrawDeterministic(t *testing.T) {
 		shuffled.Projects = slices.Clone(in.Projects)
 		slices.Reverse(shuffled.Projects)
 		c, err := Draw(shuffled)
-		if diff := cmp.Diff(a, c); err != nil || diff != "" {
+		if diff := cmp.Diff(a, c, reasonText); err != nil || diff != "" {
 			t.Fatalf("shuffled pool and projects, another result: %v\n%s", err, diff)
 		}
 		// The result survives a JSON round trip, as a draw record does.
@@ -343,10 +343,10 @@ func TestDrawGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Exclusion{
-		{1, []Reason{{ReasonInstitution, "P-2: expert institution 同济大学建筑与城市规划学院 matches lead institution 同济大学"}}},
-		{4, []Reason{{ReasonLoadCampaign, "campaign load 7 + 2 > cap 8"}}},
+		{1, []Reason{{Code: ReasonInstitution, Detail: "P-2: expert institution 同济大学建筑与城市规划学院 matches lead institution 同济大学"}}},
+		{4, []Reason{{Code: ReasonLoadCampaign, Detail: "campaign load 7 + 2 > cap 8"}}},
 	}
-	if diff := cmp.Diff(want, got.Excluded); diff != "" {
+	if diff := cmp.Diff(want, got.Excluded, reasonText); diff != "" {
 		t.Errorf("excluded (-want +got):\n%s", diff)
 	}
 	tech := byHandKey(testSeed, "P-1,P-2", []int64{3, 6, 7, 9, 10, 12})
@@ -657,7 +657,7 @@ func TestDrawProperties(t *testing.T) {
 			continue
 		}
 		ok++
-		if diff := cmp.Diff(excluded, res.Excluded); diff != "" {
+		if diff := cmp.Diff(excluded, res.Excluded, reasonText); diff != "" {
 			t.Fatalf("instance %d: excluded (-want +got):\n%s", n, diff)
 		}
 		all := slices.Concat(res.Technical, res.Finance, res.Alternates, res.FinanceAlternates)

@@ -143,7 +143,7 @@ func TestIndexMatchesNaive(t *testing.T) {
 			p := &projects[i]
 			want := naiveConflicts(c, p, pool)
 			got := ix.Conflicts(p)
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, got, reasonText); diff != "" {
 				t.Fatalf("instance %d, project %+v: (-naive +index)\n%s", inst, *p, diff)
 			}
 			conflicted += len(want)

@@ -113,6 +113,13 @@ const (
 type Reason struct {
 	Code   string `json:"code"`
 	Detail string `json:"detail"`
+	// Key names the form of the detail and Args its values, so that the
+	// web layer can say it in the user's language: key "institution" with
+	// args expert_institution, role and institution, for example. Roles
+	// are "lead", "participant", "pi" and "member"; record kinds are
+	// "declared" and the collaboration kinds.
+	Key  string            `json:"key,omitempty"`
+	Args map[string]string `json:"args,omitempty"`
 }
 
 // IsConflict reports whether the reason is a conflict of interest, which
