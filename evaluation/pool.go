@@ -150,8 +150,24 @@ func CanRemoveConflict(a Actor, c *ExpertConflict) bool {
 	return CanDeclareConflicts(a, c.ExpertID) && a.UserID != 0 && c.CreatedBy == a.UserID
 }
 
+// hideProjectCode blanks the project's code for those who may not see the
+// project's agency: another agency's staff, and experts (who reach the
+// projects of their panels through their invitations; a code here would
+// let them learn projects by trying ids).
+func hideProjectCode(actor Actor, c *ExpertConflict) {
+	switch actor.Role {
+	case RoleAdmin, RoleCommission:
+	case RoleAgencyStaff:
+		if c.ProjectAgencyID != actor.AgencyID {
+			c.ProjectCode = ""
+		}
+	default:
+		c.ProjectCode = ""
+	}
+}
+
 // ExpertConflicts lists the conflicts declared for an expert the actor may
-// see. A project's code shows only to those who may see its agency.
+// see, newest year first.
 func (s *Service) ExpertConflicts(ctx context.Context, actor Actor, expertID int64) ([]*ExpertConflict, error) {
 	if _, err := loadExpert(ctx, s.store, actor, expertID); err != nil {
 		return nil, err
@@ -161,9 +177,7 @@ func (s *Service) ExpertConflicts(ctx context.Context, actor Actor, expertID int
 		return nil, err
 	}
 	for _, c := range list {
-		if actor.Role == RoleAgencyStaff && c.ProjectAgencyID != actor.AgencyID {
-			c.ProjectCode = ""
-		}
+		hideProjectCode(actor, c)
 	}
 	return list, nil
 }
@@ -198,8 +212,12 @@ func (s *Service) AddExpertConflict(ctx context.Context, actor Actor, expertID i
 		if c.ProjectID != 0 {
 			details["project_id"] = c.ProjectID
 		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.conflict_add", ObjectType: "expert",
-			ObjectID: idString(expertID), Details: details})
+		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.conflict_add", ObjectType: "expert",
+			ObjectID: idString(expertID), Details: details}); err != nil {
+			return err
+		}
+		hideProjectCode(actor, c)
+		return nil
 	})
 }
 
