@@ -79,6 +79,7 @@ func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*L
 	s.agencies()
 	s.people()
 	s.pool()
+	s.relationships()
 	s.rubricDraft()
 	s.campaigns()
 	if s.err != nil {
@@ -97,8 +98,10 @@ type seeder struct {
 	svc   *evaluation.Service
 	actor evaluation.Actor
 	err   error
-	// experts maps expert ids to their accounts, for answering invitations.
-	experts map[int64]evaluation.Actor
+	// experts maps expert ids to their accounts, for answering invitations;
+	// expertIDs maps names to ids.
+	experts   map[int64]evaluation.Actor
+	expertIDs map[string]int64
 }
 
 func (s *seeder) agencies() {
@@ -139,10 +142,26 @@ func (s *seeder) pool() {
 			return
 		}
 		if s.experts == nil {
-			s.experts = map[int64]evaluation.Actor{}
+			s.experts, s.expertIDs = map[int64]evaluation.Actor{}, map[string]int64{}
 		}
-		s.experts[e.ID] = u.Actor()
+		s.experts[e.ID], s.expertIDs[e.Name] = u.Actor(), e.ID
 	}
+}
+
+// relationships records what the conflict rules read besides institutions:
+// a collaboration entered by the pool's administrators and a conflict an
+// expert declared themself. Both exclude the expert from a demo project.
+func (s *seeder) relationships() {
+	if s.err != nil {
+		return
+	}
+	if s.err = s.svc.AddCollaboration(s.ctx, s.actor, s.expertIDs["张卫东"], &evaluation.ExpertCollaboration{
+		Kind: evaluation.JointPaper, Person: "袁立成", Year: 2024, Note: "合作发表车路协同感知方向论文"}); s.err != nil {
+		return
+	}
+	id := s.expertIDs["徐明"]
+	s.err = s.svc.AddExpertConflict(s.ctx, s.experts[id], id, &evaluation.ExpertConflict{
+		Institution: "上海智驭汽车科技有限公司", Year: 2025, Note: "2025 年起担任该公司技术顾问"})
 }
 
 // rubricDraft starts the next version of the applied-technology rubric, as
