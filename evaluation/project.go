@@ -109,12 +109,19 @@ func (p *Project) Normalize() {
 	if p.Promotion {
 		has[Inspection] = true
 	}
+	var unknown []Method
+	for _, m := range p.Methods {
+		if !m.Valid() {
+			unknown = append(unknown, m) // kept so that Validate names them
+		}
+	}
 	p.Methods = p.Methods[:0]
 	for _, m := range Methods {
 		if has[m] {
 			p.Methods = append(p.Methods, m)
 		}
 	}
+	p.Methods = append(p.Methods, unknown...)
 	for i := range p.Indicators {
 		p.Indicators[i].Seq = i + 1
 		p.Indicators[i].normalize()

@@ -21,6 +21,9 @@ type Service struct {
 	store  Store
 	hasher PasswordHasher
 	now    func() time.Time
+	// blobs stores material files; uploadLimit caps them (materials.go).
+	blobs       Blobs
+	uploadLimit int64
 	// dummyHash is verified when a login names no account, so that the
 	// answer takes as long as for a real account with a wrong password.
 	dummyHash string

@@ -11,6 +11,7 @@ type Reader interface {
 	campaignReader
 	panelReader
 	poolReader
+	materialReader
 
 	User(ctx context.Context, id int64) (*User, error)
 	UserByUsername(ctx context.Context, username string) (*User, error)
@@ -44,6 +45,7 @@ type Tx interface {
 	campaignWriter
 	panelWriter
 	poolWriter
+	materialWriter
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error

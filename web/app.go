@@ -69,6 +69,9 @@ type Config struct {
 	Logger   *slog.Logger
 	// BodyLimit is the largest request body in bytes; 1 MiB when zero.
 	BodyLimit int
+	// UploadLimit is the largest uploaded file in bytes, on the upload
+	// routes only (bodylimit.go); evaluation.DefaultUploadLimit when zero.
+	UploadLimit int64
 	// SecureCookies marks cookies Secure; set it when served over TLS.
 	SecureCookies bool
 	// LoginFailures within LoginWindow per account and address lock further
@@ -114,6 +117,9 @@ func New(cfg Config) (*App, error) {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 1 << 20
 	}
+	if cfg.UploadLimit <= 0 {
+		cfg.UploadLimit = evaluation.DefaultUploadLimit
+	}
 	if cfg.LoginFailures == 0 {
 		cfg.LoginFailures = 5
 	}
@@ -145,7 +151,7 @@ func New(cfg Config) (*App, error) {
 
 	a.fiber = fiber.New(fiber.Config{
 		AppName:               "evalpanel",
-		BodyLimit:             cfg.BodyLimit,
+		BodyLimit:             max(cfg.BodyLimit, a.uploadBodyLimit()),
 		ErrorHandler:          a.handleError,
 		Views:                 engine,
 		ViewsLayout:           "layouts/main",
@@ -154,6 +160,7 @@ func New(cfg Config) (*App, error) {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	a.fiber.Server().HeaderReceived = a.requestLimits
 	a.sessions = session.New(session.Config{
 		Storage:        cfg.Sessions,
 		Expiration:     12 * time.Hour,
@@ -176,6 +183,7 @@ func New(cfg Config) (*App, error) {
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
 		HSTSMaxAge:                31536000,
 	}))
+	a.fiber.Use(a.limitBody)
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		return nil, err

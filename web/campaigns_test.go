@@ -60,6 +60,8 @@ func TestCampaignScenarios(t *testing.T) {
 		{"duplicate project code", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), fmt.Sprintf(projectJSON, "2024-ZD-001"), 409, []string{`"code":`}},
 		{"bad project", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), `{"code":"A","title":"","class":"x","lead_institution":"","pi":{"name":""},"subject_codes":["abc"]}`, 400,
 			[]string{`"title":`, `"class":`, `"pi.name":`, `"subject_codes.0":`}},
+		{"unknown method", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), strings.Replace(fmt.Sprintf(projectJSON, "2024-ZD-009"), `"keywords"`, `"methods":["testing","x-ray"],"keywords"`, 1), 400,
+			[]string{`"methods.`}},
 		{"bad settings", "staffa", "PATCH", c("/api/v1/campaigns/%d"), `{"name":"x","year":2026,"settings":{"panels":{"basic_research":{"technical":6}}}}`, 400,
 			[]string{`"settings.panels.basic_research.technical":`}},
 		{"move to forming", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 200, []string{`"state":"forming"`}},

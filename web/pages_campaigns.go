@@ -331,6 +331,9 @@ type projectData struct {
 	Classes  []evaluation.ProjectClass
 	Methods  []evaluation.Method
 	Kinds    []evaluation.IndicatorKind
+	// Records are the project's materials and method records
+	// (pages_materials.go).
+	Records *projectRecords
 }
 
 func (a *App) projectPage(c *fiber.Ctx) error {
@@ -346,8 +349,18 @@ func (a *App) projectPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.showProject(c, p, camp, nil)
+}
+
+// showProject renders the project page; rec carries a refused materials or
+// method record form, or is nil.
+func (a *App) showProject(c *fiber.Ctx, p *evaluation.Project, camp *evaluation.Campaign, rec *projectRecords) error {
 	editable := actor(c).Role == evaluation.RoleAgencyStaff && (camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
-	return a.render(c, "project", p.Code+" "+p.Title, projectData{Campaign: camp, Project: p, Editable: editable})
+	rec, err := a.projectRecords(c, p, camp, rec)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "project", p.Code+" "+p.Title, projectData{Campaign: camp, Project: p, Editable: editable, Records: rec})
 }
 
 func (a *App) renderProjectForm(c *fiber.Ctx, d projectData) error {

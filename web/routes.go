@@ -13,7 +13,9 @@ func (a *App) registerRoutes() {
 	a.rubricRoutes()
 	a.campaignRoutes()
 	a.panelRoutes()
+	a.importRoutes() // before poolRoutes: /experts/import is not an expert's id
 	a.poolRoutes()
+	a.materialRoutes()
 }
 
 // Method names, for the route lists.

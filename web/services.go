@@ -10,6 +10,8 @@ type Services interface {
 	campaignServices
 	panelServices
 	poolServices
+	importServices
+	materialServices
 }
 
 var _ Services = (*evaluation.Service)(nil)

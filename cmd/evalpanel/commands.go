@@ -44,12 +44,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // openService opens (and migrates) the database and builds the service.
-func openService(ctx context.Context, path string, p password.Params) (*sqlite.DB, *evaluation.Service, error) {
+func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlite.DB, *evaluation.Service, error) {
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := evaluation.NewService(db, password.New(p))
+	svc, err := evaluation.NewService(db, password.New(p), opts...)
 	if err == nil {
 		err = installDefaults(ctx, svc)
 	}

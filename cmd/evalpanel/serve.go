@@ -8,8 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlite"
 	"github.com/evalpanel/evalpanel/rbac"
@@ -26,6 +31,10 @@ type serverConfig struct {
 	Password password.Params
 	Logger   *slog.Logger
 	Stdout   io.Writer
+
+	// UploadLimit is the largest material file in bytes; 0 means
+	// evaluation.DefaultUploadLimit.
+	UploadLimit int64
 }
 
 // server is a running evalpanel: the store, the web app and its listener.
@@ -45,12 +54,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, dbPath := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("EVALPANEL_ADDR", "127.0.0.1:8080"), "listen address (env EVALPANEL_ADDR)")
 	data := fs.String("data", envOr("EVALPANEL_DATA", "./evalpanel-data"), "folder for uploaded files (env EVALPANEL_DATA)")
+	uploadLimit := fs.String("upload-limit", envOr("EVALPANEL_UPLOAD_LIMIT", "50MiB"),
+		"largest uploaded material: bytes, or a number with KiB, MiB or GiB (env EVALPANEL_UPLOAD_LIMIT)")
 	withDemo := fs.Bool("demo", false, "seed demo data into an empty database and print the demo logins")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	limit, err := parseSize(*uploadLimit)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: --upload-limit: %v\n", err)
+		return exitError(2)
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, Demo: *withDemo,
+	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo,
 		Password: password.Default, Logger: logger, Stdout: stdout})
 	if err != nil {
 		return err
@@ -67,7 +83,11 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	db, svc, err := openService(ctx, cfg.DB, cfg.Password)
+	blobs, err := files.Open(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return nil, err
+	}
+	db, svc, err := openService(ctx, cfg.DB, cfg.Password, evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(cfg.UploadLimit))
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +110,8 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 		sessions.Close()
 		return nil, err
 	}
-	app, err := web.New(web.Config{Services: svc, Authorizer: authz, Sessions: sessions, Logger: cfg.Logger})
+	app, err := web.New(web.Config{Services: svc, Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
+		UploadLimit: svc.UploadLimit()})
 	if err != nil {
 		sessions.Close()
 		return nil, err
@@ -103,6 +124,27 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 	s = &server{db: db, sessions: sessions, app: app, ln: ln, served: make(chan error, 1), log: cfg.Logger}
 	go func() { s.served <- app.Serve(ln) }()
 	return s, nil
+}
+
+// parseSize reads a size in bytes: a whole number, optionally followed by
+// KiB, MiB or GiB (K, M, G, KB, MB and GB mean the same powers of 1024).
+func parseSize(s string) (int64, error) {
+	t, mult := strings.ToUpper(strings.TrimSpace(s)), int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30},
+		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size (such as 52428800 or 50MiB)", s)
+	}
+	return n * mult, nil
 }
 
 // openSessions opens the session table in the same database file. The

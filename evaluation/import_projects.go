@@ -1,0 +1,122 @@
+package evaluation
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
+
+// ImportFile describes a spreadsheet imported in bulk (批量导入), for the
+// audit log: which file brought the records in.
+type ImportFile struct {
+	Name   string // the file name as uploaded
+	Format string // "xlsx" or "csv"
+	SHA256 string // hex SHA-256 of the file's bytes (of each file, joined, for several)
+}
+
+// MaxImportRows is the largest number of records one import may bring in.
+const MaxImportRows = 2000
+
+func (f ImportFile) details(d map[string]any) map[string]any {
+	name := strings.TrimSpace(f.Name)
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	d["file"], d["format"], d["sha256"] = name, f.Format, f.SHA256
+	return d
+}
+
+// CheckProjectImport reports every problem that would stop ImportProjects,
+// without storing anything: each project's rules, codes given twice in the
+// list, and codes the campaign already has (fields "projects.N.…"), so
+// that a file's problems are listed at once rather than one kind at a
+// time. It refuses, as ImportProjects does, a campaign whose projects can
+// no longer change.
+func (s *Service) CheckProjectImport(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
+	c, err := s.loadCampaign(ctx, s.store, actor, campaignID)
+	if err != nil {
+		return err
+	}
+	if actor.Role != RoleAgencyStaff {
+		return ErrForbidden
+	}
+	if !projectsEditable(c) {
+		return Errorf(Conflict, "error.projects_locked")
+	}
+	if len(list) > MaxImportRows {
+		return Errorf(Invalid, "error.import_too_many")
+	}
+	problems := FieldErrors{}
+	first := map[string]bool{}
+	for i, p := range list {
+		clearTestResults(p)
+		p.Normalize()
+		if e := ErrorAs(p.Validate()); e != nil {
+			for field, msg := range e.Fields {
+				problems.Add(prefixField(i, field), msg)
+			}
+		}
+		if p.Code == "" {
+			continue
+		}
+		if first[p.Code] {
+			problems.Add(prefixField(i, "code"), "error.duplicate_in_file")
+			continue
+		}
+		first[p.Code] = true
+		if _, err := s.store.ProjectByCode(ctx, c.ID, p.Code); err == nil {
+			problems.Add(prefixField(i, "code"), "error.project_code_taken")
+		} else if ErrorCode(err) != NotFound {
+			return err
+		}
+	}
+	return problems.Err()
+}
+
+// ImportProjects adds the projects of an imported file to a campaign, all or
+// none, by the rules of CreateProjects (field errors "projects.N.…"), and
+// records the import itself ("project.import", with the file and the counts)
+// in the audit log, in the same transaction as the projects and their own
+// "project.create" entries.
+func (s *Service) ImportProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project, file ImportFile) error {
+	switch {
+	case len(list) == 0:
+		return Errorf(Invalid, "error.import_empty")
+	case len(list) > MaxImportRows:
+		return Errorf(Invalid, "error.import_too_many")
+	}
+	// CreateProjects runs in a transaction of its own; a copy of the
+	// service whose store appends the import's entry to that transaction
+	// reuses its rules without repeating them.
+	inner := *s
+	inner.store = appendingStore{Store: s.store, after: func(tx Tx) error {
+		c, err := s.loadCampaign(ctx, tx, actor, campaignID)
+		if err != nil {
+			return err
+		}
+		indicators := 0
+		for _, p := range list {
+			indicators += len(p.Indicators)
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.import", ObjectType: "campaign",
+			ObjectID: idString(c.ID), AgencyID: c.AgencyID,
+			Details: file.details(map[string]any{"projects": len(list), "indicators": indicators})})
+	}}
+	return inner.CreateProjects(ctx, actor, campaignID, list)
+}
+
+// appendingStore runs after at the end of every transaction, inside it, so
+// that what after writes commits or rolls back with the rest.
+type appendingStore struct {
+	Store
+	after func(tx Tx) error
+}
+
+func (a appendingStore) InTx(ctx context.Context, fn func(tx Tx) error) error {
+	return a.Store.InTx(ctx, func(tx Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return a.after(tx)
+	})
+}
