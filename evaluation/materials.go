@@ -129,6 +129,9 @@ func WithUploadLimit(n int64) Option {
 	}
 }
 
+// HasBlobs reports whether the service can store files.
+func (s *Service) HasBlobs() bool { return s.blobs != nil }
+
 // UploadLimit is the largest material file the service accepts.
 func (s *Service) UploadLimit() int64 {
 	if s.uploadLimit <= 0 {

@@ -11,7 +11,7 @@ import (
 // it back, and refuses a wrong one naming the entry.
 func TestCLIAuditAnchor(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "a.db")
-	if r := cli(t, "", "demo", "--db", db); r.code() != 0 {
+	if r := cli(t, "", "demo", "--db", db, "--data", t.TempDir()); r.code() != 0 {
 		t.Fatalf("demo: %+v", r)
 	}
 	r := cli(t, "", "audit", "verify", "--db", db)

@@ -460,7 +460,7 @@ func TestCLIAuditVerify(t *testing.T) {
 	sqlite3 := sqlite3CLI(t)
 	dir := t.TempDir()
 	pristine := filepath.Join(dir, "pristine.db")
-	if r := cli(t, "", "demo", "--db", pristine); r.err != nil || !strings.Contains(r.stdout, "Demo data seeded.") {
+	if r := cli(t, "", "demo", "--db", pristine, "--data", t.TempDir()); r.err != nil || !strings.Contains(r.stdout, "Demo data seeded.") {
 		t.Fatalf("demo: %v, stdout %q, stderr %q", r.err, r.stdout, r.stderr)
 	}
 

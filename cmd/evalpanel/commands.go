@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/demo"
+	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlite"
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -90,10 +92,15 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("demo", stderr)
+	data := fs.String("data", envOr("EVALPANEL_DATA", "./evalpanel-data"), "folder for uploaded files (env EVALPANEL_DATA)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, svc, err := openService(ctx, *dbPath, password.Default)
+	blobs, err := files.Open(filepath.Join(*data, "blobs"))
+	if err != nil {
+		return err
+	}
+	db, svc, err := openService(ctx, *dbPath, password.Default, evaluation.WithBlobs(blobs))
 	if err != nil {
 		return err
 	}

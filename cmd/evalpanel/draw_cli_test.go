@@ -14,7 +14,7 @@ func TestCLIDrawVerify(t *testing.T) {
 	sqlite3 := sqlite3CLI(t)
 	dir := t.TempDir()
 	pristine := filepath.Join(dir, "pristine.db")
-	if r := cli(t, "", "demo", "--db", pristine); r.err != nil {
+	if r := cli(t, "", "demo", "--db", pristine, "--data", t.TempDir()); r.err != nil {
 		t.Fatalf("demo: %v %s", r.err, r.stderr)
 	}
 	for _, id := range []string{"1", "2"} {

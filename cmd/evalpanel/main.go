@@ -2,7 +2,7 @@
 //
 //	evalpanel [serve] [--addr A] [--db FILE] [--data DIR] [--demo]
 //	evalpanel migrate [--db FILE]
-//	evalpanel demo [--db FILE]
+//	evalpanel demo [--db FILE] [--data DIR]
 //	evalpanel user add --username NAME --role ROLE [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
 //	evalpanel audit verify [--db FILE] [--anchor ID:HASH]
 //	evalpanel draw verify [--db FILE] CAMPAIGN_ID
@@ -42,9 +42,9 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 const usage = `usage:
-  evalpanel [serve] [--addr 127.0.0.1:8080] [--db ./evalpanel.db] [--data ./evalpanel-data] [--demo]
+  evalpanel [serve] [--addr 127.0.0.1:8080] [--db ./evalpanel.db] [--data ./evalpanel-data] [--upload-limit 50MiB] [--demo]
   evalpanel migrate [--db FILE]
-  evalpanel demo [--db FILE]
+  evalpanel demo [--db FILE] [--data DIR]
   evalpanel user add --username NAME --role admin|commission|agency_staff|expert [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
   evalpanel audit verify [--db FILE] [--anchor ID:HASH]
   evalpanel draw verify [--db FILE] CAMPAIGN_ID

@@ -1,12 +1,14 @@
 package demo
 
 import (
+	"bytes"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlite"
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -22,7 +24,11 @@ func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Service, *Logins) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc, err := evaluation.NewService(db, password.New(password.Fast))
+	blobs, err := files.Open(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := evaluation.NewService(db, password.New(password.Fast), evaluation.WithBlobs(blobs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,5 +413,35 @@ func TestSeedPanels(t *testing.T) {
 		if err != nil || n == 0 || len(problems) != 0 {
 			t.Errorf("%s: verify %d records: %v %v", c.Name, n, problems, err)
 		}
+	}
+}
+
+// TestSeedMaterials: the first projects of each campaign have their reports,
+// readable PDFs that an accepted panel member of the scoring campaign may
+// open.
+func TestSeedMaterials(t *testing.T) {
+	_, svc, _ := seedDB(t)
+	ctx := t.Context()
+	campaigns, _ := svc.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	total := 0
+	for _, c := range campaigns {
+		projects, _, _ := svc.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 3}})
+		for _, p := range projects {
+			list, err := svc.Materials(ctx, evaluation.System, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) < 2 {
+				t.Errorf("%s has %d materials, want its self-evaluation and final accounts", p.Code, len(list))
+			}
+			total += len(list)
+		}
+	}
+	if total < 12 {
+		t.Errorf("%d materials seeded", total)
+	}
+	doc := pdfDocument("t", []string{"a (b)"})
+	if !bytes.HasPrefix(doc, []byte("%PDF-1.4")) || !bytes.HasSuffix(doc, []byte("%%EOF\n")) {
+		t.Errorf("not a PDF: %q", doc)
 	}
 }

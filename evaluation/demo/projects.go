@@ -47,6 +47,11 @@ func (s *seeder) campaign(dc demoCampaign) error {
 	if c, err = s.svc.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
 		return fmt.Errorf("move campaign %q to forming: %w", dc.Campaign.Name, err)
 	}
+	if s.svc.HasBlobs() {
+		if err := s.materials(staff, c, 3); err != nil {
+			return err
+		}
+	}
 	return s.formPanels(staff, c, dc.Scoring)
 }
 
