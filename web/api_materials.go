@@ -295,11 +295,7 @@ func (a *App) apiRecord(c *fiber.Ctx, add func(context.Context, evaluation.Actor
 }
 
 func (a *App) apiDeleteMethodRecord(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	record, err := paramID(c, "record")
+	id, record, err := paramIDs(c, "id", "record")
 	if err != nil {
 		return err
 	}

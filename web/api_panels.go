@@ -156,11 +156,7 @@ type replaceRequest struct {
 }
 
 func memberParams(c *fiber.Ctx) (panelID, memberID int64, err error) {
-	if panelID, err = paramID(c, "id"); err != nil {
-		return 0, 0, err
-	}
-	memberID, err = paramID(c, "member")
-	return panelID, memberID, err
+	return paramIDs(c, "id", "member")
 }
 
 func (a *App) apiCheckReplacement(c *fiber.Ctx) error {

@@ -177,11 +177,7 @@ func (a *App) apiAddExpertConflict(c *fiber.Ctx) error {
 }
 
 func (a *App) apiDeleteExpertConflict(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	cid, err := paramID(c, "cid")
+	id, cid, err := paramIDs(c, "id", "cid")
 	if err != nil {
 		return err
 	}
@@ -220,11 +216,7 @@ func (a *App) apiAddCollaboration(c *fiber.Ctx) error {
 }
 
 func (a *App) apiDeleteCollaboration(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	cid, err := paramID(c, "cid")
+	id, cid, err := paramIDs(c, "id", "cid")
 	if err != nil {
 		return err
 	}

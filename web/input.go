@@ -64,3 +64,14 @@ func paramID(c *fiber.Ctx, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// paramIDs reads two id path parameters, such as a panel and one of its
+// members.
+func paramIDs(c *fiber.Ctx, a, b string) (int64, int64, error) {
+	x, err := paramID(c, a)
+	if err != nil {
+		return 0, 0, err
+	}
+	y, err := paramID(c, b)
+	return x, y, err
+}

@@ -301,11 +301,7 @@ func (a *App) methodCreate(c *fiber.Ctx, form string, add func(methodForm, int64
 }
 
 func (a *App) methodRecordDeleteForm(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	record, err := paramID(c, "record")
+	id, record, err := paramIDs(c, "id", "record")
 	if err != nil {
 		return err
 	}

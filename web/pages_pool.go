@@ -455,11 +455,7 @@ func (a *App) expertAddConflict(c *fiber.Ctx) error {
 }
 
 func (a *App) expertDeleteConflict(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	cid, err := paramID(c, "cid")
+	id, cid, err := paramIDs(c, "id", "cid")
 	if err != nil {
 		return err
 	}
@@ -506,11 +502,7 @@ func (a *App) expertAddCollaboration(c *fiber.Ctx) error {
 }
 
 func (a *App) expertDeleteCollaboration(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	cid, err := paramID(c, "cid")
+	id, cid, err := paramIDs(c, "id", "cid")
 	if err != nil {
 		return err
 	}
