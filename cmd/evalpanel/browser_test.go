@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/evalpanel/evalpanel/evaluation/demo"
@@ -262,6 +263,16 @@ func (p *tab) submit(what, buttonID string, status int64, path string) {
 // page that follows (after redirects), and checks its status and path.
 func clickTo[S chromedp.Selectable](p *tab, what string, sel S, status int64, path string) {
 	p.t.Helper()
+	if got := click(p, what, sel, status); got != path {
+		p.fatalf("%s: at %s, want %s", what, got, path)
+	}
+}
+
+// click clicks the element sel finds (a button or a link), waits for the
+// page that follows (after redirects), checks its status and returns its
+// path, for a page whose address holds an id the test learns only there.
+func click[S chromedp.Selectable](p *tab, what string, sel S, status int64) string {
+	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(sel))
@@ -271,9 +282,7 @@ func clickTo[S chromedp.Selectable](p *tab, what string, sel S, status int64, pa
 	if resp.Status != status {
 		p.fatalf("%s: status %d, want %d", what, resp.Status, status)
 	}
-	if got := p.path(); got != path {
-		p.fatalf("%s: at %s, want %s", what, got, path)
-	}
+	return p.path()
 }
 
 // byID selects the element with the id. chromedp.ID hands "#"+id to
@@ -416,4 +425,62 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// normalText is the element's text with runs of white space made one space.
+func (p *tab) normalText(id string) string {
+	p.t.Helper()
+	return strings.Join(strings.Fields(p.text(id)), " ")
+}
+
+// count is how many elements the CSS selector matches now (no waiting).
+func (p *tab) count(sel string) int {
+	p.t.Helper()
+	return step(p, "count "+sel, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
+}
+
+// dialogAnswer is what answerDialog saw: the dialog's message, or why it
+// could not answer.
+type dialogAnswer struct {
+	message string
+	err     error
+}
+
+// answerDialog answers the tab's next JavaScript dialog (app.js asks with
+// window.confirm before a form with data-confirm is sent), accepting it or
+// not, and reports its message on the channel. Call it before the click
+// that opens the dialog: the click does not return until the dialog is
+// answered, so a second goroutine answers it.
+func (p *tab) answerDialog(accept bool) <-chan dialogAnswer {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	answered := make(chan dialogAnswer, 1)
+	go func() {
+		defer cancel()
+		for ev, err := range dialogs {
+			if err == nil {
+				_, err = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
+			}
+			answered <- dialogAnswer{ev.Message, err}
+			return
+		}
+	}()
+	return answered
+}
+
+// dialog waits briefly for what answerDialog saw; the click that opened the
+// dialog has returned, so the answer is on its way or there was no dialog.
+func (p *tab) dialog(answered <-chan dialogAnswer) string {
+	p.t.Helper()
+	select {
+	case a := <-answered:
+		if a.err != nil {
+			p.fatalf("answer the dialog: %v", a.err)
+		}
+		return a.message
+	case <-time.After(2 * time.Second):
+		p.fatalf("no dialog asked before the form was sent")
+		return ""
+	}
 }

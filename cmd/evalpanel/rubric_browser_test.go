@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/evalpanel/evalpanel/evaluation/demo"
@@ -272,18 +268,6 @@ func (p *tab) replace(id, value string) {
 	}
 }
 
-// normalText is the element's text with runs of white space made one space.
-func (p *tab) normalText(id string) string {
-	p.t.Helper()
-	return strings.Join(strings.Fields(p.text(id)), " ")
-}
-
-// count is how many elements the CSS selector matches now (no waiting).
-func (p *tab) count(sel string) int {
-	p.t.Helper()
-	return step(p, "count "+sel, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
-}
-
 // inside reports whether the element with the id is inside the one with outer.
 func (p *tab) inside(id, outer string) bool {
 	p.t.Helper()
@@ -310,51 +294,5 @@ func (p *tab) close() {
 	p.t.Helper()
 	if err := chromedp.Cancel(p.ctx); err != nil {
 		p.t.Fatalf("close the second tab: %v", err)
-	}
-}
-
-// dialogAnswer is what answerDialog saw: the dialog's message, or why it
-// could not answer.
-type dialogAnswer struct {
-	message string
-	err     error
-}
-
-// answerDialog answers the tab's next JavaScript dialog (app.js asks with
-// window.confirm before a form with data-confirm is sent), accepting it or
-// not, and reports its message on the channel. Call it before the click
-// that opens the dialog: the click does not return until the dialog is
-// answered, so a second goroutine answers it.
-func (p *tab) answerDialog(accept bool) <-chan dialogAnswer {
-	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	answered := make(chan dialogAnswer, 1)
-	go func() {
-		defer cancel()
-		for ev, err := range dialogs {
-			if err == nil {
-				_, err = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
-			}
-			answered <- dialogAnswer{ev.Message, err}
-			return
-		}
-	}()
-	return answered
-}
-
-// dialog waits briefly for what answerDialog saw; the click that opened the
-// dialog has returned, so the answer is on its way or there was no dialog.
-func (p *tab) dialog(answered <-chan dialogAnswer) string {
-	p.t.Helper()
-	select {
-	case a := <-answered:
-		if a.err != nil {
-			p.fatalf("answer the dialog: %v", a.err)
-		}
-		return a.message
-	case <-time.After(2 * time.Second):
-		p.fatalf("no dialog asked before the form was sent")
-		return ""
 	}
 }
