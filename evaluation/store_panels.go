@@ -14,7 +14,8 @@ type panelReader interface {
 	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
 	// PanelOfProject returns the panel a project is on.
 	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
-	// MemberPanels lists the panels an expert sits on or is invited to.
+	// MemberPanels lists the panels an expert sits on, is invited to, or
+	// declined.
 	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
 	DrawRecord(ctx context.Context, id int64) (*DrawRecord, error)
 	DrawRecords(ctx context.Context, campaignID int64) ([]*DrawRecord, error)

@@ -91,6 +91,8 @@ type panelData struct {
 	Projects   []*evaluation.Project
 	Draws      []*evaluation.DrawRecord
 	Excluded   []evaluation.Exclusion
+	Conflicted int // excluded for a conflict of interest
+	Ineligible int // excluded as not eligible only
 	Vacancies  map[evaluation.Seat]int
 	Candidates []*evaluation.ExpertSummary
 	Writable   bool
@@ -130,6 +132,13 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 	}
 	if d.Excluded, err = a.svc.PanelExclusions(ctx, act, p.ID); err != nil {
 		return err
+	}
+	for _, x := range d.Excluded {
+		if len(x.Reasons) > 0 && x.Reasons[0].IsConflict() {
+			d.Conflicted++
+		} else {
+			d.Ineligible++
+		}
 	}
 	if d.Vacancies, err = a.svc.Vacancies(ctx, act, p); err != nil {
 		return err

@@ -282,9 +282,11 @@ func TestBrowserPanelJourney(t *testing.T) {
 		p.fatalf("question before declining = %q, want %q", got, want)
 	}
 	p.wantText("flash", "已谢绝邀请。")
-	// The dashboard lists open invitations and accepted seats only.
-	if p.exists(invitation) {
-		p.fatalf("#%s is still on the dashboard after declining: %q", invitation, p.text(invitation))
+	// The dashboard keeps the declined invitation, marked so, with no
+	// buttons left.
+	p.wantText(fmt.Sprintf("invitation-status-%d", decliner.ID), "已谢绝")
+	if p.exists(fmt.Sprintf("accept-%d", decliner.ID)) {
+		p.fatalf("the declined invitation still offers to accept")
 	}
 	p.keep("expert-declined.png")
 

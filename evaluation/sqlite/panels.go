@@ -96,7 +96,7 @@ func (q queries) PanelOfProject(ctx context.Context, projectID int64) (*evaluati
 
 func (q queries) MemberPanels(ctx context.Context, expertID int64) ([]*evaluation.Panel, error) {
 	list, err := queryList(ctx, q.db, "list panels of expert", scanPanel, `SELECT `+panelColumns+` FROM panels
-		WHERE id IN (SELECT panel_id FROM panel_members WHERE expert_id = ? AND status IN ('invited', 'accepted'))
+		WHERE id IN (SELECT panel_id FROM panel_members WHERE expert_id = ? AND status IN ('invited', 'accepted', 'declined'))
 		ORDER BY id DESC`, expertID)
 	if err != nil {
 		return nil, err
