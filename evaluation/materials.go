@@ -309,21 +309,11 @@ func poolExpert(ctx context.Context, r Reader, id int64) (*PoolExpert, error) {
 		return nil, fmt.Errorf("load expert %d: %w", id, err)
 	}
 	pe := &PoolExpert{Expert: *e}
-	declared, err := r.ExpertConflicts(ctx, id)
-	if err != nil {
+	if pe.Declared, err = r.ExpertConflicts(ctx, id); err != nil {
 		return nil, err
 	}
-	for _, d := range declared {
-		pe.Declared = append(pe.Declared, DeclaredConflict{ID: d.ID, ExpertID: d.ExpertID, ProjectID: d.ProjectID,
-			Person: d.Person, Institution: d.Institution, Year: d.Year, Note: d.Note})
-	}
-	collabs, err := r.ExpertCollaborations(ctx, id)
-	if err != nil {
+	if pe.Collaborations, err = r.ExpertCollaborations(ctx, id); err != nil {
 		return nil, err
-	}
-	for _, x := range collabs {
-		pe.Collaborations = append(pe.Collaborations, Collaboration{ID: x.ID, ExpertID: x.ExpertID, Kind: string(x.Kind),
-			Person: x.Person, Institution: x.Institution, Year: x.Year, Note: x.Note})
 	}
 	return pe, nil
 }

@@ -43,7 +43,7 @@ func assignExpert(pe *PoolExpert) assign.Expert {
 		e.Declared = append(e.Declared, assign.DeclaredConflict{ProjectID: d.ProjectID, Person: d.Person, Institution: d.Institution, Year: d.Year})
 	}
 	for _, c := range pe.Collaborations {
-		e.Collaborations = append(e.Collaborations, assign.Collaboration{Kind: c.Kind, Person: c.Person, Institution: c.Institution, Year: c.Year})
+		e.Collaborations = append(e.Collaborations, assign.Collaboration{Kind: string(c.Kind), Person: c.Person, Institution: c.Institution, Year: c.Year})
 	}
 	return e
 }

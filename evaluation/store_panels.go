@@ -40,30 +40,8 @@ type panelWriter interface {
 // need.
 type PoolExpert struct {
 	Expert
-	Declared       []DeclaredConflict
-	Collaborations []Collaboration
+	Declared       []*ExpertConflict
+	Collaborations []*ExpertCollaboration
 	LoadCampaign   int
 	LoadYear       int
-}
-
-// DeclaredConflict is a conflict an expert declared in advance.
-type DeclaredConflict struct {
-	ID          int64  `json:"id"`
-	ExpertID    int64  `json:"expert_id"`
-	ProjectID   int64  `json:"project_id,omitempty"`
-	Person      string `json:"person,omitempty"`
-	Institution string `json:"institution,omitempty"`
-	Year        int    `json:"year"`
-	Note        string `json:"note,omitempty"`
-}
-
-// Collaboration is a joint project, paper, patent or award of an expert.
-type Collaboration struct {
-	ID          int64  `json:"id"`
-	ExpertID    int64  `json:"expert_id"`
-	Kind        string `json:"kind"`
-	Person      string `json:"person,omitempty"`
-	Institution string `json:"institution,omitempty"`
-	Year        int    `json:"year"`
-	Note        string `json:"note,omitempty"`
 }

@@ -136,8 +136,8 @@ func (q queries) PoolRecords(ctx context.Context, campaignID int64, year int) ([
 		pool[i] = &evaluation.PoolExpert{Expert: *e}
 		byID[e.ID] = pool[i]
 	}
-	declared, err := queryList(ctx, q.db, "list declared conflicts", func(row scanner) (evaluation.DeclaredConflict, error) {
-		var d evaluation.DeclaredConflict
+	declared, err := queryList(ctx, q.db, "list declared conflicts", func(row scanner) (*evaluation.ExpertConflict, error) {
+		d := &evaluation.ExpertConflict{}
 		return d, row.Scan(&d.ID, &d.ExpertID, &d.ProjectID, &d.Person, &d.Institution, &d.Year, &d.Note)
 	}, `SELECT id, expert_id, COALESCE(project_id, 0), person, institution, year, note FROM expert_conflicts ORDER BY id`)
 	if err != nil {
@@ -148,8 +148,8 @@ func (q queries) PoolRecords(ctx context.Context, campaignID int64, year int) ([
 			e.Declared = append(e.Declared, d)
 		}
 	}
-	collabs, err := queryList(ctx, q.db, "list collaborations", func(row scanner) (evaluation.Collaboration, error) {
-		var c evaluation.Collaboration
+	collabs, err := queryList(ctx, q.db, "list collaborations", func(row scanner) (*evaluation.ExpertCollaboration, error) {
+		c := &evaluation.ExpertCollaboration{}
 		return c, row.Scan(&c.ID, &c.ExpertID, &c.Kind, &c.Person, &c.Institution, &c.Year, &c.Note)
 	}, `SELECT id, expert_id, kind, person, institution, year, note FROM expert_collaborations ORDER BY id`)
 	if err != nil {
