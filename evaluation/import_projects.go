@@ -85,12 +85,11 @@ func (s *Service) ImportProjects(ctx context.Context, actor Actor, campaignID in
 	case len(list) > MaxImportRows:
 		return Errorf(Invalid, "error.import_too_many")
 	}
-	// CreateProjects runs in a transaction of its own; a copy of the
-	// service whose store appends the import's entry to that transaction
-	// reuses its rules without repeating them.
-	inner := *s
-	inner.store = appendingStore{Store: s.store, after: func(tx Tx) error {
-		c, err := s.loadCampaign(ctx, tx, actor, campaignID)
+	if err := checkProjects(list); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx Tx) error {
+		c, err := s.createProjects(ctx, tx, actor, campaignID, list)
 		if err != nil {
 			return err
 		}
@@ -101,22 +100,5 @@ func (s *Service) ImportProjects(ctx context.Context, actor Actor, campaignID in
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.import", ObjectType: "campaign",
 			ObjectID: idString(c.ID), AgencyID: c.AgencyID,
 			Details: file.details(map[string]any{"projects": len(list), "indicators": indicators})})
-	}}
-	return inner.CreateProjects(ctx, actor, campaignID, list)
-}
-
-// appendingStore runs after at the end of every transaction, inside it, so
-// that what after writes commits or rolls back with the rest.
-type appendingStore struct {
-	Store
-	after func(tx Tx) error
-}
-
-func (a appendingStore) InTx(ctx context.Context, fn func(tx Tx) error) error {
-	return a.Store.InTx(ctx, func(tx Tx) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return a.after(tx)
 	})
 }

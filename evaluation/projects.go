@@ -51,6 +51,18 @@ func (s *Service) editableCampaign(ctx context.Context, tx Tx, actor Actor, id i
 // is invalid or its code is taken, nothing is stored and the error names
 // every problem (fields prefixed "projects.N.").
 func (s *Service) CreateProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
+	if err := checkProjects(list); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx Tx) error {
+		_, err := s.createProjects(ctx, tx, actor, campaignID, list)
+		return err
+	})
+}
+
+// checkProjects normalises and validates a batch on its own: each project,
+// and codes that appear twice in it.
+func checkProjects(list []*Project) error {
 	problems := FieldErrors{}
 	codes := map[string]int{}
 	for i, p := range list {
@@ -66,38 +78,40 @@ func (s *Service) CreateProjects(ctx context.Context, actor Actor, campaignID in
 		}
 		codes[p.Code] = i
 	}
-	if err := problems.Err(); err != nil {
-		return err
+	return problems.Err()
+}
+
+// createProjects stores a checked batch in the transaction, refusing it as
+// a whole when a code is already in the campaign.
+func (s *Service) createProjects(ctx context.Context, tx Tx, actor Actor, campaignID int64, list []*Project) (*Campaign, error) {
+	c, err := s.editableCampaign(ctx, tx, actor, campaignID)
+	if err != nil {
+		return nil, err
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
-		c, err := s.editableCampaign(ctx, tx, actor, campaignID)
-		if err != nil {
-			return err
+	problems := FieldErrors{}
+	now := s.now()
+	for i, p := range list {
+		if _, err := tx.ProjectByCode(ctx, c.ID, p.Code); err == nil {
+			problems.Add(prefixField(i, "code"), "error.already_exists")
+			continue
+		} else if ErrorCode(err) != NotFound {
+			return nil, err
 		}
-		now := s.now()
-		for i, p := range list {
-			if _, err := tx.ProjectByCode(ctx, c.ID, p.Code); err == nil {
-				problems.Add(prefixField(i, "code"), "error.already_exists")
-				continue
-			} else if ErrorCode(err) != NotFound {
-				return err
-			}
-			p.ID, p.CampaignID, p.AgencyID, p.CreatedAt, p.UpdatedAt = 0, c.ID, c.AgencyID, now, now
-			if err := tx.CreateProject(ctx, p); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.create", ObjectType: "project",
-				ObjectID: idString(p.ID), AgencyID: c.AgencyID, Details: map[string]any{"campaign": c.ID, "code": p.Code}}); err != nil {
-				return err
-			}
+		p.ID, p.CampaignID, p.AgencyID, p.CreatedAt, p.UpdatedAt = 0, c.ID, c.AgencyID, now, now
+		if err := tx.CreateProject(ctx, p); err != nil {
+			return nil, err
 		}
-		// Codes already in the campaign are a conflict with stored data.
-		if e := ErrorAs(problems.Err()); e != nil {
-			e.Code, e.Message = Conflict, "error.already_exists"
-			return e
+		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.create", ObjectType: "project",
+			ObjectID: idString(p.ID), AgencyID: c.AgencyID, Details: map[string]any{"campaign": c.ID, "code": p.Code}}); err != nil {
+			return nil, err
 		}
-		return nil
-	})
+	}
+	// Codes already in the campaign are a conflict with stored data.
+	if e := ErrorAs(problems.Err()); e != nil {
+		e.Code, e.Message = Conflict, "error.already_exists"
+		return nil, e
+	}
+	return c, nil
 }
 
 func prefixField(i int, field string) string {
