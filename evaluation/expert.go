@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,12 +29,7 @@ var ExpertTypes = []ExpertType{StrategicScientist, DomainExpert, InternationalPe
 
 // Valid reports whether t is one of ExpertTypes.
 func (t ExpertType) Valid() bool {
-	for _, v := range ExpertTypes {
-		if t == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ExpertTypes, t)
 }
 
 // Region says where an expert works relative to the commission: panels mix

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -75,12 +76,7 @@ var CollaborationKinds = []CollaborationKind{JointProject, JointPaper, JointPate
 
 // Valid reports whether k is one of CollaborationKinds.
 func (k CollaborationKind) Valid() bool {
-	for _, v := range CollaborationKinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(CollaborationKinds, k)
 }
 
 // ExpertCollaboration is a record of an expert's joint project, paper,

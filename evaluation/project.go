@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,12 +27,7 @@ var Methods = []Method{PeerReview, Inspection, Testing, Demonstration}
 
 // Valid reports whether m is one of Methods.
 func (m Method) Valid() bool {
-	for _, v := range Methods {
-		if m == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Methods, m)
 }
 
 // Member is a member of a project team (项目组成员).

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,12 +25,7 @@ var Roles = []Role{RoleAdmin, RoleCommission, RoleAgencyStaff, RoleExpert}
 
 // Valid reports whether r is one of Roles.
 func (r Role) Valid() bool {
-	for _, v := range Roles {
-		if r == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Roles, r)
 }
 
 // Language is a user interface language.

@@ -3,6 +3,7 @@ package rubrics
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -247,19 +248,9 @@ func checkText(ps *Problems, field string, t Text, max int, required bool) {
 }
 
 func isKind(k Kind) bool {
-	for _, v := range Kinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Kinds, k)
 }
 
 func isForbidden(k Kind) bool {
-	for _, v := range ForbiddenKinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ForbiddenKinds, k)
 }
