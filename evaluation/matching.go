@@ -114,7 +114,7 @@ func (s *Service) MatchCampaign(ctx context.Context, actor Actor, campaignID int
 			in.Panels[string(class)] = assignPanelRules(c, class)
 		}
 		for _, p := range todo {
-			in.Projects = append(in.Projects, assignProject(p, pc.pool, pc.checker))
+			in.Projects = append(in.Projects, assignProject(p, pc.names, pc.checker))
 		}
 		mi := matchInput(in, pc.pool)
 		res, err := assign.Match(ctx, mi)

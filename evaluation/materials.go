@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
 
 // MaterialKind is what an evaluation material (评价材料) is.
@@ -34,12 +33,7 @@ var MaterialKinds = []MaterialKind{MaterialSelfEvaluation, MaterialSTReport, Mat
 
 // Valid reports whether k is one of MaterialKinds.
 func (k MaterialKind) Valid() bool {
-	for _, v := range MaterialKinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(MaterialKinds, k)
 }
 
 // The content types a material may have, decided from the file's content,
@@ -285,21 +279,11 @@ func (s *Service) expertMayRead(ctx context.Context, r Reader, actor Actor, p *P
 	if !seated {
 		return false, nil
 	}
-	pe, err := poolExpert(ctx, r, actor.ExpertID)
+	conflicts, err := expertConflicts(ctx, r, c, actor.ExpertID, []*Project{p})
 	if err != nil {
 		return false, err
 	}
-	aliases, err := r.Aliases(ctx)
-	if err != nil {
-		return false, err
-	}
-	checker := assign.NewChecker(assignRules(c, aliases))
-	ae := assignExpert(pe)
-	// The avoid list names experts of the pool; against a pool of this
-	// expert alone it resolves to this expert or to nobody, as it would
-	// against the whole pool.
-	ap := assignProject(p, []assign.Expert{ae}, checker)
-	return len(checker.Conflicts(&ap, &ae)) == 0, nil
+	return len(conflicts) == 0, nil
 }
 
 // poolExpert loads one expert with their conflict records.

@@ -48,24 +48,61 @@ func assignExpert(pe *PoolExpert) assign.Expert {
 	return e
 }
 
+// poolNames indexes a pool by normalised expert name, in pool order, for
+// resolving applicants' avoid lists without normalising the whole pool
+// once per entry.
+type poolNames map[string][]*assign.Expert
+
+func namesOf(pool []assign.Expert) poolNames {
+	m := make(poolNames, len(pool))
+	for i := range pool {
+		n := assign.NormalizeName(pool[i].Name)
+		m[n] = append(m[n], &pool[i])
+	}
+	return m
+}
+
 // assignProject converts a project, resolving its avoid list against the
 // pool: an entry names an expert when the normalised names are equal and,
 // if the entry gives an institution, the institutions are the same.
-func assignProject(p *Project, pool []assign.Expert, checker *assign.Checker) assign.Project {
+func assignProject(p *Project, pool poolNames, checker *assign.Checker) assign.Project {
 	out := assign.Project{ID: p.ID, Code: p.Code, Class: string(p.Class), Lead: p.Lead, Participants: p.Participants,
 		PI: assign.Person{Name: p.PI.Name, Institution: p.PI.Institution}, SubjectCodes: p.SubjectCodes, Keywords: p.Keywords}
 	for _, m := range p.Members {
 		out.Members = append(out.Members, assign.Person{Name: m.Name, Institution: m.Institution})
 	}
 	for _, a := range p.Avoid {
-		name := assign.NormalizeName(a.Name)
-		for _, e := range pool {
-			if assign.NormalizeName(e.Name) == name && (a.Institution == "" || checker.SameInstitution(a.Institution, e.Institution)) {
+		for _, e := range pool[assign.NormalizeName(a.Name)] {
+			if a.Institution == "" || checker.SameInstitution(a.Institution, e.Institution) {
 				out.AvoidExperts = append(out.AvoidExperts, e.ID)
 			}
 		}
 	}
 	return out
+}
+
+// expertConflicts checks one expert against projects with the campaign's
+// conflict rules and today's records. Avoid lists name experts of the
+// pool; against a pool of this expert alone they resolve to this expert or
+// to nobody, as they would against the whole pool.
+func expertConflicts(ctx context.Context, r Reader, c *Campaign, expertID int64, projects []*Project) ([]assign.Reason, error) {
+	pe, err := poolExpert(ctx, r, expertID)
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := r.Aliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	checker := assign.NewChecker(assignRules(c, aliases))
+	ae := assignExpert(pe)
+	names := namesOf([]assign.Expert{ae})
+	var out []assign.Reason
+	for _, p := range projects {
+		ap := assignProject(p, names, checker)
+		out = append(out, checker.Conflicts(&ap, &ae)...)
+	}
+	return out, nil
 }
 
 // newSeed returns 32 random bytes in lower-case hex, the form draws take.
@@ -110,6 +147,7 @@ func (s *Service) panelCampaign(ctx context.Context, r Reader, actor Actor, camp
 type panelContext struct {
 	campaign *Campaign
 	pool     []assign.Expert
+	names    poolNames
 	byID     map[int64]*PoolExpert
 	rules    assign.Rules
 	checker  *assign.Checker
@@ -130,6 +168,7 @@ func (s *Service) loadPanelContext(ctx context.Context, tx Reader, c *Campaign) 
 		pc.pool = append(pc.pool, assignExpert(r))
 		pc.byID[r.ID] = r
 	}
+	pc.names = namesOf(pc.pool)
 	return pc, nil
 }
 
@@ -174,7 +213,7 @@ func (s *Service) DrawPanel(ctx context.Context, actor Actor, campaignID int64, 
 		}
 		in := assign.DrawInput{Seed: seed, Pool: pc.pool, Rules: pc.rules, Panel: assignPanelRules(c, projects[0].Class)}
 		for _, p := range projects {
-			in.Projects = append(in.Projects, assignProject(p, pc.pool, pc.checker))
+			in.Projects = append(in.Projects, assignProject(p, pc.names, pc.checker))
 		}
 		res, err := assign.Draw(in)
 		if err != nil {
@@ -301,24 +340,12 @@ func (s *Service) Panels(ctx context.Context, actor Actor, campaignID int64) ([]
 	return s.store.Panels(ctx, campaignID)
 }
 
-// PanelDraws returns the draw records of a panel's campaign that formed
-// the panel.
+// PanelDraws returns the draw records that formed the panel.
 func (s *Service) PanelDraws(ctx context.Context, actor Actor, panelID int64) ([]*DrawRecord, error) {
-	p, err := s.Panel(ctx, actor, panelID)
-	if err != nil {
+	if _, err := s.Panel(ctx, actor, panelID); err != nil {
 		return nil, err
 	}
-	all, err := s.store.DrawRecords(ctx, p.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	var out []*DrawRecord
-	for _, r := range all {
-		if r.PanelID == panelID {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return s.store.PanelDrawRecords(ctx, panelID)
 }
 
 // Exclusion is an expert kept out of a panel, with the reasons.
@@ -408,7 +435,7 @@ func checkCandidate(pc *panelContext, seated []int64, projects []*Project, rules
 	}
 	ae := assignExpert(e)
 	for _, pr := range projects {
-		ap := assignProject(pr, pc.pool, pc.checker)
+		ap := assignProject(pr, pc.names, pc.checker)
 		res.Conflicts = append(res.Conflicts, pc.checker.Conflicts(&ap, &ae)...)
 		for _, r := range pc.checker.Eligibility(&ap, &ae, rules.Caps, len(projects)) {
 			if r.Code == assign.ReasonSubject {
@@ -485,19 +512,27 @@ func (s *Service) panelWork(ctx context.Context, tx Tx, actor Actor, panelID int
 	if err != nil {
 		return nil, nil, nil, assign.PanelRules{}, err
 	}
-	var projects []*Project
+	projects, err := panelProjects(ctx, tx, p)
+	if err != nil {
+		return nil, nil, nil, assign.PanelRules{}, err
+	}
+	return p, pc, projects, assignPanelRules(c, projects[0].Class), nil
+}
+
+// panelProjects loads the projects a panel reviews; a panel has at least one.
+func panelProjects(ctx context.Context, r Reader, p *Panel) ([]*Project, error) {
+	projects := make([]*Project, 0, len(p.ProjectIDs))
 	for _, id := range p.ProjectIDs {
-		pr, err := tx.Project(ctx, id)
+		pr, err := r.Project(ctx, id)
 		if err != nil {
-			return nil, nil, nil, assign.PanelRules{}, err
+			return nil, err
 		}
 		projects = append(projects, pr)
 	}
 	if len(projects) == 0 {
-		return nil, nil, nil, assign.PanelRules{}, Errorf(Conflict, "error.panel_empty")
+		return nil, Errorf(Conflict, "error.panel_empty")
 	}
-	// A candidate's own seat on this panel does not count against its load.
-	return p, pc, projects, assignPanelRules(c, projects[0].Class), nil
+	return projects, nil
 }
 
 // CheckReplacement runs the checks of a manual change without making it,
@@ -752,25 +787,14 @@ func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID
 		if c.State != CampaignForming {
 			return Errorf(Conflict, "error.panels_locked")
 		}
-		pc, err := s.loadPanelContext(ctx, tx, c)
+		projects, err := panelProjects(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		var projects []*Project
-		for _, id := range p.ProjectIDs {
-			pr, err := tx.Project(ctx, id)
-			if err != nil {
-				return err
-			}
-			projects = append(projects, pr)
-		}
-		rules := assignPanelRules(c, projects[0].Class)
 		now := s.now()
 		if accept {
-			ae := assignExpert(pc.byID[actor.ExpertID])
-			for _, pr := range projects {
-				ap := assignProject(pr, pc.pool, pc.checker)
-				conflicted = append(conflicted, pc.checker.Conflicts(&ap, &ae)...)
+			if conflicted, err = expertConflicts(ctx, tx, c, actor.ExpertID, projects); err != nil {
+				return err
 			}
 			if len(conflicted) == 0 {
 				m.Status, m.RespondedAt = MemberAccepted, now
@@ -790,13 +814,18 @@ func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID
 		if err := tx.UpdatePanelMember(ctx, m); err != nil {
 			return err
 		}
-		called := s.callAlternate(ctx, tx, pc, p, projects, rules, m, wasChair, now)
-		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.decline", ObjectType: "panel",
-			ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "reason": reason,
-				"alternate": called}}); err != nil {
+		// Only a decline needs the whole pool: to check the alternates.
+		pc, err := s.loadPanelContext(ctx, tx, c)
+		if err != nil {
 			return err
 		}
-		return nil
+		called, err := s.callAlternate(ctx, tx, pc, p, projects, assignPanelRules(c, projects[0].Class), m, wasChair, now)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.decline", ObjectType: "panel",
+			ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "reason": reason,
+				"alternate": called}})
 	})
 	if err == nil && len(conflicted) > 0 {
 		return &Error{Code: Conflict, Message: "error.conflict_on_accept"}
@@ -808,7 +837,7 @@ func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID
 // passes the checks and keeps every hard quota; it returns their expert id,
 // or 0 when none can take the seat.
 func (s *Service) callAlternate(ctx context.Context, tx Tx, pc *panelContext, p *Panel, projects []*Project,
-	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) int64 {
+	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) (int64, error) {
 	// The group as it was before the decline, the decliner included.
 	seated := seatedIDs(p, SeatTechnical)
 	if declined.Seat == SeatTechnical {
@@ -821,11 +850,11 @@ func (s *Service) callAlternate(ctx context.Context, tx Tx, pc *panelContext, p 
 		}
 		alt.Status, alt.InvitedAt, alt.AlternateRank, alt.Chair = MemberInvited, now, 0, chair && declined.Seat == SeatTechnical
 		if err := tx.UpdatePanelMember(ctx, alt); err != nil {
-			return 0
+			return 0, err
 		}
-		return alt.ExpertID
+		return alt.ExpertID, nil
 	}
-	return 0
+	return 0, nil
 }
 
 // maybeConfirm confirms a panel whose seats are all filled by experts who

@@ -176,6 +176,93 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	}
 }
 
+// The applicant's avoid list names experts by name, and by institution when
+// it gives one; an expert with a conflict recorded after the invitation
+// cannot accept: the seat counts as declined and the alternate is called.
+func TestAvoidListAndConflictOnAccept(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	pool := e.pool(t)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	ctx := t.Context()
+	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := sampleProject("23DZ1200101")
+	sp.Avoid = []evaluation.Avoid{{Name: "领域专家1", Reason: "学术观点分歧"}, {Name: "领域专家2", Institution: "另一研究所"}}
+	p, err := e.svc.CreateProject(ctx, staff, c.ID, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	panel, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	excluded, err := e.svc.PanelExclusions(ctx, staff, panel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	avoided := map[string]bool{}
+	for _, x := range excluded {
+		for _, r := range x.Reasons {
+			if r.Code == "avoided" {
+				avoided[x.Expert.Name] = true
+			}
+		}
+	}
+	if !avoided["领域专家1"] || avoided["领域专家2"] || len(avoided) != 1 {
+		t.Errorf("avoided experts %v, want only 领域专家1 (领域专家2 works elsewhere than the entry says)", avoided)
+	}
+	for _, m := range panel.Members {
+		if m.ExpertID == pool["领域专家1"].ID {
+			t.Errorf("the avoided expert is on the panel as %s", m.Status)
+		}
+	}
+
+	if err := e.svc.InvitePanel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	if panel, err = e.svc.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	var member *evaluation.PanelMember
+	for _, m := range panel.Seated(evaluation.SeatTechnical) {
+		if m.Expert.Type == evaluation.DomainExpert && !m.Chair {
+			member = m
+		}
+	}
+	if member == nil {
+		t.Fatal("no domain expert besides the chair was drawn")
+	}
+	alternates := panel.Alternates(evaluation.SeatTechnical)
+	if len(alternates) == 0 {
+		t.Fatal("no alternates were drawn")
+	}
+	err = e.svc.AddExpertConflict(ctx, e.admin, member.ExpertID, &evaluation.ExpertConflict{ProjectID: p.ID, Year: 2026, Note: "受聘于项目承担单位"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.svc.RespondToInvitation(ctx, e.expertActor(t, member.Expert), member.ID, true, "")
+	if ev := evaluation.ErrorAs(err); ev == nil || ev.Code != evaluation.Conflict || ev.Message != "error.conflict_on_accept" {
+		t.Fatalf("accept with a conflict: %v, want error.conflict_on_accept", err)
+	}
+	if panel, err = e.svc.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range panel.Members {
+		switch {
+		case m.ID == member.ID && (m.Status != evaluation.MemberDeclined || m.DeclineReason == ""):
+			t.Errorf("the conflicted member is %s (%q), want declined with the reason", m.Status, m.DeclineReason)
+		case m.ExpertID == alternates[0].ExpertID && m.Status != evaluation.MemberInvited:
+			t.Errorf("the first alternate is %s after the conflicted seat fell free, want invited", m.Status)
+		}
+	}
+}
+
 func TestMatchCampaign(t *testing.T) {
 	e := newEnv(t)
 	e.withRubrics(t)

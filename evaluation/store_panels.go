@@ -19,6 +19,8 @@ type panelReader interface {
 	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
 	DrawRecord(ctx context.Context, id int64) (*DrawRecord, error)
 	DrawRecords(ctx context.Context, campaignID int64) ([]*DrawRecord, error)
+	// PanelDrawRecords lists the draw records that formed one panel.
+	PanelDrawRecords(ctx context.Context, panelID int64) ([]*DrawRecord, error)
 	// PoolRecords returns every expert with their declared conflicts and
 	// collaborations, and their loads: projects in the campaign and in
 	// the year.

@@ -125,6 +125,10 @@ func (q queries) DrawRecords(ctx context.Context, campaignID int64) ([]*evaluati
 	return queryList(ctx, q.db, "list draws", scanDraw, `SELECT `+drawColumns+` FROM draws WHERE campaign_id = ? ORDER BY id`, campaignID)
 }
 
+func (q queries) PanelDrawRecords(ctx context.Context, panelID int64) ([]*evaluation.DrawRecord, error) {
+	return queryList(ctx, q.db, "list draws of panel", scanDraw, `SELECT `+drawColumns+` FROM draws WHERE panel_id = ? ORDER BY id`, panelID)
+}
+
 func (q queries) PoolRecords(ctx context.Context, campaignID int64, year int) ([]*evaluation.PoolExpert, error) {
 	experts, err := queryList(ctx, q.db, "list pool", scanExpert, `SELECT `+expertColumns+` FROM experts ORDER BY id`)
 	if err != nil {
