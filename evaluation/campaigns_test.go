@@ -160,8 +160,8 @@ func TestProjectsAllOrNothing(t *testing.T) {
 	if fields["projects.1.class"] != "error.class_invalid" || fields["projects.2.code"] != "error.duplicate_in_file" {
 		t.Fatalf("problems = %v", fields)
 	}
-	if _, n, _ := e.svc.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); n != 0 {
-		t.Fatalf("%d projects stored after a refused batch", n)
+	if _, n, err := e.svc.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); err != nil || n != 0 {
+		t.Fatalf("%d projects stored after a refused batch (%v)", n, err)
 	}
 	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
 	if err != nil {

@@ -88,6 +88,15 @@ func newList[T any](items []T, total int, p evaluation.Page) list[T] {
 	return list[T]{Items: items, Total: total, Page: p.Number, PerPage: p.Size}
 }
 
+// wholeList answers a list that is not paged: every item on one page, so
+// per_page is the number of items (not capped at a page size's limit).
+func wholeList[T any](items []T) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: len(items), Page: 1, PerPage: len(items)}
+}
+
 type tokenRequest struct {
 	Username string `json:"username" validate:"required,max=64"`
 	Password string `json:"password" validate:"required,max=128"`
@@ -178,7 +187,7 @@ func (a *App) apiTokens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(tokens, len(tokens), evaluation.Page{Size: len(tokens)}))
+	return c.JSON(wholeList(tokens))
 }
 
 func (a *App) apiRevokeToken(c *fiber.Ctx) error {
@@ -281,7 +290,7 @@ func (a *App) apiUserTokens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(tokens, len(tokens), evaluation.Page{Size: len(tokens)}))
+	return c.JSON(wholeList(tokens))
 }
 
 func (a *App) apiAgencies(c *fiber.Ctx) error {
@@ -289,7 +298,7 @@ func (a *App) apiAgencies(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiCreateAgency(c *fiber.Ctx) error {

@@ -68,7 +68,7 @@ func (a *App) apiCampaigns(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 // campaignRequest is the JSON of a new or changed campaign; settings left
@@ -135,7 +135,7 @@ func (a *App) apiCampaignTransitions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 type transitionRequest struct {

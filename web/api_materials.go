@@ -118,7 +118,7 @@ func (a *App) apiMaterials(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiUploadMaterial(c *fiber.Ctx) error {
@@ -217,7 +217,7 @@ func (a *App) apiMethodRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 // inspectionRequest is the JSON of an on-site inspection record.

@@ -64,7 +64,7 @@ func (a *App) apiPanels(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 type drawRequest struct {
@@ -107,7 +107,7 @@ func (a *App) apiMatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.Status(fiber.StatusCreated).JSON(wholeList(list))
 }
 
 func (a *App) loadPanel(c *fiber.Ctx) (*evaluation.Panel, error) {
@@ -135,7 +135,7 @@ func (a *App) apiPanelDraws(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiPanelExclusions(c *fiber.Ctx) error {
@@ -147,7 +147,7 @@ func (a *App) apiPanelExclusions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 type replaceRequest struct {
@@ -225,7 +225,7 @@ func (a *App) apiInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 type declineRequest struct {

@@ -157,7 +157,7 @@ func (a *App) apiExpertConflicts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiAddExpertConflict(c *fiber.Ctx) error {
@@ -196,7 +196,7 @@ func (a *App) apiExpertCollaborations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiAddCollaboration(c *fiber.Ctx) error {
@@ -231,7 +231,7 @@ func (a *App) apiAliases(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiAddAlias(c *fiber.Ctx) error {

@@ -28,7 +28,7 @@ func (a *App) apiRubrics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newList(list, len(list), evaluation.Page{Size: len(list)}))
+	return c.JSON(wholeList(list))
 }
 
 func (a *App) apiRubric(c *fiber.Ctx) error {

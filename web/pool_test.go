@@ -518,8 +518,8 @@ func TestExpertDeclaresInUI(t *testing.T) {
 	if resp, _ := ex.post(rm[1], nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: status %d", resp.StatusCode)
 	}
-	if list, _ := h.svc.ExpertConflicts(context.Background(), h.users["admin"].Actor(), h.expertID); len(list) != 0 {
-		t.Errorf("after withdrawing: %+v", list)
+	if list, err := h.svc.ExpertConflicts(context.Background(), h.users["admin"].Actor(), h.expertID); err != nil || len(list) != 0 {
+		t.Errorf("after withdrawing: %+v (%v)", list, err)
 	}
 }
 

@@ -241,8 +241,8 @@ func TestConflictAndCollaborationRecords(t *testing.T) {
 	err = db.InTx(ctx, func(tx evaluation.Tx) error { return tx.DeleteExpertConflict(ctx, a.ID, other.ID) })
 	wantError(t, err, evaluation.NotFound)
 	inTx(t, db, func(tx evaluation.Tx) error { return tx.DeleteExpertConflict(ctx, b.ID, other.ID) })
-	if list, _ := db.ExpertConflicts(ctx, b.ID); len(list) != 0 {
-		t.Errorf("after delete b has %d conflicts", len(list))
+	if list, err := db.ExpertConflicts(ctx, b.ID); err != nil || len(list) != 0 {
+		t.Errorf("after delete b has %d conflicts (%v)", len(list), err)
 	}
 	// The schema refuses a record that names nothing, and a missing project.
 	err = db.InTx(ctx, func(tx evaluation.Tx) error {
