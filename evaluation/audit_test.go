@@ -29,115 +29,115 @@ func TestAuditEveryChange(t *testing.T) {
 	}{
 		{"create agency", func(*testing.T) func() error {
 			return func() error {
-				_, err := e.svc.CreateAgency(ctx, e.admin, evaluation.NewAgency{Code: "NEW1", NameZH: "新", NameEN: "New"})
+				_, err := e.svc.Accounts.CreateAgency(ctx, e.admin, evaluation.NewAgency{Code: "NEW1", NameZH: "新", NameEN: "New"})
 				return err
 			}
 		}, "agency.create"},
 		{"rename agency", func(*testing.T) func() error {
 			return func() error {
-				_, err := e.svc.UpdateAgency(ctx, e.admin, e.agency.ID, evaluation.AgencyUpdate{NameEN: ptr("Renamed")})
+				_, err := e.svc.Accounts.UpdateAgency(ctx, e.admin, e.agency.ID, evaluation.AgencyUpdate{NameEN: ptr("Renamed")})
 				return err
 			}
 		}, "agency.update"},
 		{"agency update that changes nothing", func(*testing.T) func() error {
 			return func() error {
-				_, err := e.svc.UpdateAgency(ctx, e.admin, e.agency.ID, evaluation.AgencyUpdate{NameEN: ptr("Renamed")})
+				_, err := e.svc.Accounts.UpdateAgency(ctx, e.admin, e.agency.ID, evaluation.AgencyUpdate{NameEN: ptr("Renamed")})
 				return err
 			}
 		}, ""},
 		{"create user", func(*testing.T) func() error {
 			return func() error {
-				_, err := e.svc.CreateUser(ctx, e.admin, evaluation.NewUser{Username: "newbie", Name: "N", Role: evaluation.RoleCommission, Password: pw})
+				_, err := e.svc.Accounts.CreateUser(ctx, e.admin, evaluation.NewUser{Username: "newbie", Name: "N", Role: evaluation.RoleCommission, Password: pw})
 				return err
 			}
 		}, "user.create"},
 		{"create expert", func(*testing.T) func() error {
 			return func() error {
-				return e.svc.CreateExpert(ctx, e.admin, &evaluation.Expert{Name: "赵", Type: evaluation.Investor, Institution: "x",
+				return e.svc.Pool.CreateExpert(ctx, e.admin, &evaluation.Expert{Name: "赵", Type: evaluation.Investor, Institution: "x",
 					TitleLevel: evaluation.TitleOther, Region: evaluation.RegionNonLocal, CanBeDrawn: true})
 			}
 		}, "expert.create"},
 		{"rename user", func(t *testing.T) func() error {
 			u := fresh(t)
 			return func() error {
-				_, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Name: ptr("新名字")})
+				_, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Name: ptr("新名字")})
 				return err
 			}
 		}, "user.update"},
 		{"user update that changes nothing", func(t *testing.T) func() error {
 			u := fresh(t)
 			return func() error {
-				_, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Name: ptr(u.Name), Disabled: ptr(false)})
+				_, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Name: ptr(u.Name), Disabled: ptr(false)})
 				return err
 			}
 		}, ""},
 		{"disable user", func(t *testing.T) func() error {
 			u := fresh(t)
 			return func() error {
-				_, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(true)})
+				_, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(true)})
 				return err
 			}
 		}, "user.disable"},
 		{"enable user", func(t *testing.T) func() error {
 			u := fresh(t)
-			if _, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(true)}); err != nil {
+			if _, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(true)}); err != nil {
 				t.Fatal(err)
 			}
 			return func() error {
-				_, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(false)})
+				_, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(false)})
 				return err
 			}
 		}, "user.enable"},
 		{"set language", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { return e.svc.SetLanguage(ctx, u.Actor(), evaluation.LangEN) }
+			return func() error { return e.svc.Accounts.SetLanguage(ctx, u.Actor(), evaluation.LangEN) }
 		}, "user.language"},
 		{"set the same language", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { return e.svc.SetLanguage(ctx, u.Actor(), evaluation.LangZH) }
+			return func() error { return e.svc.Accounts.SetLanguage(ctx, u.Actor(), evaluation.LangZH) }
 		}, ""},
 		{"reset password", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { return e.svc.ResetPassword(ctx, e.admin, u.ID, "reset-password-1") }
+			return func() error { return e.svc.Accounts.ResetPassword(ctx, e.admin, u.ID, "reset-password-1") }
 		}, "user.password_reset"},
 		{"change password", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { return e.svc.ChangePassword(ctx, u.Actor(), pw, "changed-password-1") }
+			return func() error { return e.svc.Accounts.ChangePassword(ctx, u.Actor(), pw, "changed-password-1") }
 		}, "user.password_change"},
 		{"login", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { _, err := e.svc.Login(ctx, u.Username, pw, meta); return err }
+			return func() error { _, err := e.svc.Accounts.Login(ctx, u.Username, pw, meta); return err }
 		}, "user.login"},
 		{"logout", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { return e.svc.Logout(ctx, u.Actor(), meta) }
+			return func() error { return e.svc.Accounts.Logout(ctx, u.Actor(), meta) }
 		}, "user.logout"},
 		{"issue token", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { _, _, err := e.svc.IssueToken(ctx, u.Username, pw, "", meta); return err }
+			return func() error { _, _, err := e.svc.Accounts.IssueToken(ctx, u.Username, pw, "", meta); return err }
 		}, "token.create"},
 		{"create token", func(t *testing.T) func() error {
 			u := fresh(t)
-			return func() error { _, _, err := e.svc.CreateToken(ctx, u.Actor(), "", meta); return err }
+			return func() error { _, _, err := e.svc.Accounts.CreateToken(ctx, u.Actor(), "", meta); return err }
 		}, "token.create"},
 		{"use token", func(t *testing.T) func() error {
 			u := fresh(t)
-			secret, _, err := e.svc.CreateToken(ctx, u.Actor(), "", meta)
+			secret, _, err := e.svc.Accounts.CreateToken(ctx, u.Actor(), "", meta)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return func() error { _, _, err := e.svc.AuthenticateToken(ctx, secret); return err }
+			return func() error { _, _, err := e.svc.Accounts.AuthenticateToken(ctx, secret); return err }
 		}, ""},
 		{"revoke token", func(t *testing.T) func() error {
 			u := fresh(t)
-			_, tok, err := e.svc.CreateToken(ctx, u.Actor(), "", meta)
+			_, tok, err := e.svc.Accounts.CreateToken(ctx, u.Actor(), "", meta)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return func() error { return e.svc.RevokeToken(ctx, u.Actor(), tok.ID) }
+			return func() error { return e.svc.Accounts.RevokeToken(ctx, u.Actor(), tok.ID) }
 		}, "token.revoke"},
 		{"system event", func(*testing.T) func() error {
-			return func() error { return e.svc.RecordSystemEvent(ctx, "demo.seed", map[string]any{"experts": 3}) }
+			return func() error { return e.svc.Accounts.RecordSystemEvent(ctx, "demo.seed", map[string]any{"experts": 3}) }
 		}, "demo.seed"},
 	}
 	for _, tt := range tests {

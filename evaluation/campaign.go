@@ -295,3 +295,22 @@ type CampaignTransition struct {
 	Reason  string        `json:"reason,omitempty"`
 	At      time.Time     `json:"at"`
 }
+
+// canSeeCampaign: staff see their agency's campaigns; the commission and
+// admins see all; experts see none here (they reach their panels through
+// their invitations).
+func canSeeCampaign(actor Actor, c *Campaign) bool {
+	switch actor.Role {
+	case RoleAdmin, RoleCommission:
+		return true
+	case RoleAgencyStaff:
+		return actor.AgencyID == c.AgencyID
+	}
+	return false
+}
+
+// projectsEditable: projects are added and changed while the campaign is
+// being set up and its panels formed; after that they are the record.
+func projectsEditable(c *Campaign) bool {
+	return c.State == CampaignDraft || c.State == CampaignForming
+}

@@ -14,7 +14,7 @@ func (e *env) withRubrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.InstallDefaultRubrics(t.Context(), defaults); err != nil {
+	if err := e.svc.Rubrics.InstallDefaultRubrics(t.Context(), defaults); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -38,18 +38,18 @@ func sampleProject(code string) *evaluation.Project {
 func (e *env) confirmPanels(t *testing.T, staff evaluation.Actor, campaignID int64) {
 	t.Helper()
 	ctx := t.Context()
-	panels, err := e.svc.MatchCampaign(ctx, staff, campaignID, "")
+	panels, err := e.svc.Panels.MatchCampaign(ctx, staff, campaignID, "")
 	if err != nil {
 		t.Fatalf("match: %v", err)
 	}
 	for _, p := range panels {
-		if err := e.svc.InvitePanel(ctx, staff, p.ID); err != nil {
+		if err := e.svc.Panels.InvitePanel(ctx, staff, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		p, _ = e.svc.Panel(ctx, staff, p.ID)
+		p, _ = e.svc.Panels.Panel(ctx, staff, p.ID)
 		for _, m := range p.Members {
 			if m.Status == evaluation.MemberInvited {
-				if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
+				if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -67,31 +67,31 @@ func TestCampaignLifecycle(t *testing.T) {
 	commission := e.user(t, evaluation.NewUser{Username: "kw.wang", Role: evaluation.RoleCommission}).Actor()
 	ctx := t.Context()
 
-	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "2026 年度市级科技项目综合绩效评价（第一批）", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "2026 年度市级科技项目综合绩效评价（第一批）", Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.State != evaluation.CampaignDraft || c.AgencyID != e.agency.ID || c.Aggregation != evaluation.TrimmedMean {
 		t.Fatalf("new campaign = %+v", c)
 	}
-	if _, err := e.svc.Campaign(ctx, outsider, c.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if _, err := e.svc.Campaigns.Campaign(ctx, outsider, c.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("another agency's staff: %v, want not found", err)
 	}
-	if _, err := e.svc.CreateCampaign(ctx, commission, evaluation.NewCampaign{Name: "x", Year: 2026}); evaluation.ErrorCode(err) != evaluation.Forbidden {
+	if _, err := e.svc.Campaigns.CreateCampaign(ctx, commission, evaluation.NewCampaign{Name: "x", Year: 2026}); evaluation.ErrorCode(err) != evaluation.Forbidden {
 		t.Errorf("commission creates a campaign: %v, want forbidden", err)
 	}
 	bad := evaluation.DefaultCampaignSettings()
 	bad.Rubrics["finance"] = evaluation.RubricPin{Code: "APPLIED_TECH", Version: 1}
-	if _, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "x", Year: 2026, Settings: &bad}); evaluation.ErrorAs(err) == nil ||
+	if _, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "x", Year: 2026, Settings: &bad}); evaluation.ErrorAs(err) == nil ||
 		evaluation.ErrorAs(err).Fields["settings.rubrics.finance"] != "error.rubric_wrong_target" {
 		t.Errorf("finance pinned to a technical rubric: %v", err)
 	}
 
 	// Forming needs projects.
-	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("forming without projects: %v, want conflict", err)
 	}
-	if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("2023-ZD-01")); err != nil {
+	if _, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("2023-ZD-01")); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -124,19 +124,19 @@ func TestCampaignLifecycle(t *testing.T) {
 			e.confirmPanels(t, staff, c.ID)
 			continue
 		}
-		_, err := e.svc.TransitionCampaign(ctx, st.actor, c.ID, st.to, st.reason)
+		_, err := e.svc.Campaigns.TransitionCampaign(ctx, st.actor, c.ID, st.to, st.reason)
 		if got := evaluation.ErrorCode(err); got != st.want {
 			t.Fatalf("step %d (%s → %s): %v, want %q", i, st.actor.Username, st.to, err, st.want)
 		}
 	}
-	history, err := e.svc.CampaignTransitions(ctx, commission, c.ID)
+	history, err := e.svc.Campaigns.CampaignTransitions(ctx, commission, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(history) != 10 || history[4].To != evaluation.CampaignReturned || history[4].Reason == "" {
 		t.Errorf("history = %d entries, returned reason %q", len(history), history[4].Reason)
 	}
-	entries, _, _ := e.svc.AuditLog(ctx, e.admin, evaluation.AuditFilter{Action: "campaign.transition", Page: evaluation.Page{Size: 50}})
+	entries, _, _ := e.svc.Accounts.AuditLog(ctx, e.admin, evaluation.AuditFilter{Action: "campaign.transition", Page: evaluation.Page{Size: 50}})
 	if len(entries) != 10 {
 		t.Errorf("%d transition audit entries, want 10", len(entries))
 	}
@@ -147,7 +147,7 @@ func TestProjectsAllOrNothing(t *testing.T) {
 	e.withRubrics(t)
 	staff := e.user(t, evaluation.NewUser{Username: "staff.a", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"}).Actor()
 	ctx := t.Context()
-	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,15 +155,15 @@ func TestProjectsAllOrNothing(t *testing.T) {
 	badClass := sampleProject("P-2")
 	badClass.Class = "medicine"
 	dup := sampleProject("P-1")
-	err = e.svc.CreateProjects(ctx, staff, c.ID, []*evaluation.Project{good, badClass, dup})
+	err = e.svc.Campaigns.CreateProjects(ctx, staff, c.ID, []*evaluation.Project{good, badClass, dup})
 	fields := evaluation.ErrorAs(err).Fields
 	if fields["projects.1.class"] != "error.class_invalid" || fields["projects.2.code"] != "error.duplicate_in_file" {
 		t.Fatalf("problems = %v", fields)
 	}
-	if _, n, err := e.svc.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); err != nil || n != 0 {
+	if _, n, err := e.svc.Campaigns.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); err != nil || n != 0 {
 		t.Fatalf("%d projects stored after a refused batch (%v)", n, err)
 	}
-	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
+	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,13 +177,13 @@ func TestProjectsAllOrNothing(t *testing.T) {
 	if p.Methods[0] != evaluation.PeerReview {
 		t.Errorf("methods = %v, want peer review always", p.Methods)
 	}
-	if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1")); evaluation.ErrorAs(err) == nil || evaluation.ErrorAs(err).Fields["code"] != "error.already_exists" {
+	if _, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-1")); evaluation.ErrorAs(err) == nil || evaluation.ErrorAs(err).Fields["code"] != "error.already_exists" {
 		t.Errorf("second P-1: %v", err)
 	}
 	// Update keeps indicator ids, renumbers, and drops removed ones.
 	p.Indicators = []evaluation.Indicator{p.Indicators[2], p.Indicators[0]}
 	p.Promotion = true
-	up, err := e.svc.UpdateProject(ctx, staff, p.ID, p)
+	up, err := e.svc.Campaigns.UpdateProject(ctx, staff, p.ID, p)
 	if err != nil {
 		t.Fatal(err)
 	}

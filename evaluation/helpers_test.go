@@ -38,7 +38,7 @@ func (c *clock) advance(d time.Duration) {
 // agency (SSTPC) already in place.
 type env struct {
 	db     *sqlite.DB
-	svc    *evaluation.Service
+	svc    *evaluation.Services
 	clock  *clock
 	admin  evaluation.Actor
 	agency *evaluation.Agency
@@ -56,9 +56,9 @@ func newEnv(t *testing.T) *env {
 		}
 	})
 	c := &clock{t: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)}
-	svc, err := evaluation.NewService(db, password.New(password.Fast), evaluation.WithClock(c.now))
+	svc, err := evaluation.New(db, password.New(password.Fast), evaluation.WithClock(c.now))
 	if err != nil {
-		t.Fatalf("NewService: %v", err)
+		t.Fatalf("evaluation.New: %v", err)
 	}
 	e := &env{db: db, svc: svc, clock: c}
 	e.admin = e.user(t, evaluation.NewUser{Username: "root.admin", Name: "管理员", Role: evaluation.RoleAdmin}).Actor()
@@ -75,7 +75,7 @@ func (e *env) user(t *testing.T, in evaluation.NewUser) *evaluation.User {
 	if in.Name == "" {
 		in.Name = in.Username
 	}
-	u, err := e.svc.CreateUser(t.Context(), evaluation.System, in)
+	u, err := e.svc.Accounts.CreateUser(t.Context(), evaluation.System, in)
 	if err != nil {
 		t.Fatalf("create user %s: %v", in.Username, err)
 	}
@@ -89,7 +89,7 @@ func (e *env) staff(t *testing.T, username, agencyCode string) *evaluation.User 
 
 func (e *env) newAgency(t *testing.T, code string) *evaluation.Agency {
 	t.Helper()
-	a, err := e.svc.CreateAgency(t.Context(), evaluation.System, evaluation.NewAgency{Code: code, NameZH: code + " 中心", NameEN: code + " Center"})
+	a, err := e.svc.Accounts.CreateAgency(t.Context(), evaluation.System, evaluation.NewAgency{Code: code, NameZH: code + " 中心", NameEN: code + " Center"})
 	if err != nil {
 		t.Fatalf("create agency %s: %v", code, err)
 	}
@@ -99,7 +99,7 @@ func (e *env) newAgency(t *testing.T, code string) *evaluation.Agency {
 func (e *env) disableAgency(t *testing.T, a *evaluation.Agency) {
 	t.Helper()
 	yes := true
-	if _, err := e.svc.UpdateAgency(t.Context(), e.admin, a.ID, evaluation.AgencyUpdate{Disabled: &yes}); err != nil {
+	if _, err := e.svc.Accounts.UpdateAgency(t.Context(), e.admin, a.ID, evaluation.AgencyUpdate{Disabled: &yes}); err != nil {
 		t.Fatalf("disable agency %s: %v", a.Code, err)
 	}
 }
@@ -108,7 +108,7 @@ func (e *env) expert(t *testing.T, name string) *evaluation.Expert {
 	t.Helper()
 	ex := &evaluation.Expert{Name: name, Type: evaluation.DomainExpert, Institution: "复旦大学",
 		TitleLevel: evaluation.TitleSenior, Region: evaluation.RegionLocal, CanBeDrawn: true}
-	if err := e.svc.CreateExpert(t.Context(), e.admin, ex); err != nil {
+	if err := e.svc.Pool.CreateExpert(t.Context(), e.admin, ex); err != nil {
 		t.Fatalf("create expert %s: %v", name, err)
 	}
 	return ex

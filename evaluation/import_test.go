@@ -16,11 +16,11 @@ func TestImportProjectsService(t *testing.T) {
 	other := e.staff(t, "staff.b", e.newAgency(t, "OTHER").Code).Actor()
 	commission := e.user(t, evaluation.NewUser{Username: "kw.wang", Role: evaluation.RoleCommission}).Actor()
 	ctx := t.Context()
-	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-0")); err != nil {
+	if _, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-0")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -29,21 +29,21 @@ func TestImportProjectsService(t *testing.T) {
 	badClass := sampleProject("P-2")
 	badClass.Class = "medicine"
 	list := []*evaluation.Project{sampleProject("P-1"), badClass, sampleProject("P-1"), sampleProject("P-0")}
-	err = e.svc.CheckProjectImport(ctx, staff, c.ID, list)
+	err = e.svc.Campaigns.CheckProjectImport(ctx, staff, c.ID, list)
 	want := map[string]string{"projects.1.class": "error.class_invalid", "projects.2.code": "error.duplicate_in_file",
 		"projects.3.code": "error.project_code_taken"}
 	if diff := cmp.Diff(want, wantCode(t, err, evaluation.Invalid).Fields); diff != "" {
 		t.Errorf("check (-want +got):\n%s", diff)
 	}
 	entries := e.auditCount(t)
-	if err := e.svc.ImportProjects(ctx, staff, c.ID, list, importFile); err == nil {
+	if err := e.svc.Campaigns.ImportProjects(ctx, staff, c.ID, list, importFile); err == nil {
 		t.Fatal("a bad list was imported")
 	}
-	if _, n, _ := e.svc.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); n != 1 || e.auditCount(t) != entries {
+	if _, n, _ := e.svc.Campaigns.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); n != 1 || e.auditCount(t) != entries {
 		t.Fatalf("a refused import left %d projects and %d new audit entries", n, e.auditCount(t)-entries)
 	}
 	// A code taken in the campaign stops the import itself too.
-	err = e.svc.ImportProjects(ctx, staff, c.ID, []*evaluation.Project{sampleProject("P-3"), sampleProject("P-0")}, importFile)
+	err = e.svc.Campaigns.ImportProjects(ctx, staff, c.ID, []*evaluation.Project{sampleProject("P-3"), sampleProject("P-0")}, importFile)
 	if wantCode(t, err, evaluation.Conflict).Fields["projects.1.code"] != "error.already_exists" || e.auditCount(t) != entries {
 		t.Fatalf("taken code: %v", err)
 	}
@@ -53,19 +53,19 @@ func TestImportProjectsService(t *testing.T) {
 		actor evaluation.Actor
 		code  evaluation.Code
 	}{{"another agency", other, evaluation.NotFound}, {"the commission", commission, evaluation.Forbidden}} {
-		wantCode(t, e.svc.CheckProjectImport(ctx, tc.actor, c.ID, []*evaluation.Project{sampleProject("P-9")}), tc.code)
-		wantCode(t, e.svc.ImportProjects(ctx, tc.actor, c.ID, []*evaluation.Project{sampleProject("P-9")}, importFile), tc.code)
+		wantCode(t, e.svc.Campaigns.CheckProjectImport(ctx, tc.actor, c.ID, []*evaluation.Project{sampleProject("P-9")}), tc.code)
+		wantCode(t, e.svc.Campaigns.ImportProjects(ctx, tc.actor, c.ID, []*evaluation.Project{sampleProject("P-9")}, importFile), tc.code)
 	}
-	wantCode(t, e.svc.ImportProjects(ctx, staff, c.ID, nil, importFile), evaluation.Invalid)
+	wantCode(t, e.svc.Campaigns.ImportProjects(ctx, staff, c.ID, nil, importFile), evaluation.Invalid)
 
 	good := []*evaluation.Project{sampleProject("P-1"), sampleProject("P-2"), sampleProject("P-3")}
-	if err := e.svc.CheckProjectImport(ctx, staff, c.ID, good); err != nil {
+	if err := e.svc.Campaigns.CheckProjectImport(ctx, staff, c.ID, good); err != nil {
 		t.Fatalf("check of a good list: %v", err)
 	}
-	if err := e.svc.ImportProjects(ctx, staff, c.ID, good, importFile); err != nil {
+	if err := e.svc.Campaigns.ImportProjects(ctx, staff, c.ID, good, importFile); err != nil {
 		t.Fatal(err)
 	}
-	if _, n, _ := e.svc.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); n != 4 {
+	if _, n, _ := e.svc.Campaigns.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID}); n != 4 {
 		t.Fatalf("%d projects after the import, want 4", n)
 	}
 	// Three project entries, then the import's, in the same transaction.
@@ -81,10 +81,10 @@ func TestImportProjectsService(t *testing.T) {
 	}
 
 	// Forming still takes projects; scoring does not.
-	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.CheckProjectImport(ctx, staff, c.ID, []*evaluation.Project{sampleProject("P-4")}); err != nil {
+	if err := e.svc.Campaigns.CheckProjectImport(ctx, staff, c.ID, []*evaluation.Project{sampleProject("P-4")}); err != nil {
 		t.Errorf("check while forming: %v", err)
 	}
 }
@@ -109,41 +109,41 @@ func TestImportExpertsService(t *testing.T) {
 	}
 	before := e.expertCount(t)
 	entries := e.auditCount(t)
-	err := e.svc.CheckExpertImport(ctx, p.commission, list)
+	err := e.svc.Pool.CheckExpertImport(ctx, p.commission, list)
 	want := map[string]string{"experts.1.type": "error.type_invalid", "experts.2.name": "error.expert_duplicate_in_file",
 		"experts.3.email": "error.expert_duplicate_in_file", "experts.4.name": "error.expert_in_pool"}
 	if diff := cmp.Diff(want, wantCode(t, err, evaluation.Invalid).Fields); diff != "" {
 		t.Errorf("check (-want +got):\n%s", diff)
 	}
-	if err := e.svc.ImportExperts(ctx, p.commission, list, importFile); err == nil {
+	if err := e.svc.Pool.ImportExperts(ctx, p.commission, list, importFile); err == nil {
 		t.Fatal("a bad list was imported")
 	}
 	if e.expertCount(t) != before || e.auditCount(t) != entries {
 		t.Fatal("a refused import changed the pool or the log")
 	}
 	for _, a := range []evaluation.Actor{p.staff, p.expert} {
-		wantCode(t, e.svc.CheckExpertImport(ctx, a, list[:1]), evaluation.Forbidden)
-		wantCode(t, e.svc.ImportExperts(ctx, a, list[:1], importFile), evaluation.Forbidden)
+		wantCode(t, e.svc.Pool.CheckExpertImport(ctx, a, list[:1]), evaluation.Forbidden)
+		wantCode(t, e.svc.Pool.ImportExperts(ctx, a, list[:1], importFile), evaluation.Forbidden)
 	}
 
 	good := []*evaluation.Expert{expert("张卫东", "上海交通大学", "zhang@example.edu.cn"), expert("陈立平", "上海大学", "")}
 	good[1].CanBeDrawn, good[1].NoDrawReason = false, "长期出国"
-	if err := e.svc.CheckExpertImport(ctx, p.admin, good); err != nil {
+	if err := e.svc.Pool.CheckExpertImport(ctx, p.admin, good); err != nil {
 		t.Fatalf("check: %v", err)
 	}
 	// Someone adds one of them between the check and the import.
-	if err := e.svc.CreateExpert(ctx, p.admin, expert("陈立平", "上海大学", "")); err != nil {
+	if err := e.svc.Pool.CreateExpert(ctx, p.admin, expert("陈立平", "上海大学", "")); err != nil {
 		t.Fatal(err)
 	}
 	entries = e.auditCount(t)
-	err = e.svc.ImportExperts(ctx, p.admin, good, importFile)
+	err = e.svc.Pool.ImportExperts(ctx, p.admin, good, importFile)
 	if wantCode(t, err, evaluation.Conflict).Fields["experts.1.name"] != "error.expert_in_pool" || e.auditCount(t) != entries {
 		t.Fatalf("import after the check: %v", err)
 	}
 	good[1] = expert("陈立平", "华东理工大学", "")
 	good[1].CanBeDrawn, good[1].NoDrawReason = false, "长期出国"
 	before = e.expertCount(t)
-	if err := e.svc.ImportExperts(ctx, p.admin, good, importFile); err != nil {
+	if err := e.svc.Pool.ImportExperts(ctx, p.admin, good, importFile); err != nil {
 		t.Fatal(err)
 	}
 	if e.expertCount(t) != before+2 || e.auditCount(t) != entries+3 {

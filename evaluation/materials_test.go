@@ -38,7 +38,7 @@ func newMaterialsEnv(t *testing.T) *materialsEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc, err = evaluation.NewService(e.db, password.New(password.Fast), evaluation.WithClock(e.clock.now),
+	e.svc, err = evaluation.New(e.db, password.New(password.Fast), evaluation.WithClock(e.clock.now),
 		evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(4096))
 	if err != nil {
 		t.Fatal(err)
@@ -50,16 +50,16 @@ func newMaterialsEnv(t *testing.T) *materialsEnv {
 	m.other = e.staff(t, "staff.b", "OTHER").Actor()
 	m.comm = e.user(t, evaluation.NewUser{Username: "commission", Role: evaluation.RoleCommission}).Actor()
 	ctx := t.Context()
-	if m.campaign, err = e.svc.CreateCampaign(ctx, m.staff, evaluation.NewCampaign{Name: "批次", Year: 2025}); err != nil {
+	if m.campaign, err = e.svc.Campaigns.CreateCampaign(ctx, m.staff, evaluation.NewCampaign{Name: "批次", Year: 2025}); err != nil {
 		t.Fatal(err)
 	}
 	p := sampleProject("23DZ1200100")
 	p.Methods = []evaluation.Method{evaluation.Testing}
 	p.Promotion = true // gets the inspection method
-	if m.project, err = e.svc.CreateProject(ctx, m.staff, m.campaign.ID, p); err != nil {
+	if m.project, err = e.svc.Campaigns.CreateProject(ctx, m.staff, m.campaign.ID, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.TransitionCampaign(ctx, m.staff, m.campaign.ID, evaluation.CampaignForming, ""); err != nil {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, m.staff, m.campaign.ID, evaluation.CampaignForming, ""); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -84,7 +84,7 @@ func (m *materialsEnv) setState(t *testing.T, state evaluation.CampaignState) {
 
 func (m *materialsEnv) upload(t *testing.T, actor evaluation.Actor, name string, content []byte) (*evaluation.Material, error) {
 	t.Helper()
-	return m.svc.UploadMaterial(t.Context(), actor, m.project.ID, evaluation.NewMaterial{Kind: evaluation.MaterialSelfEvaluation,
+	return m.svc.Materials.UploadMaterial(t.Context(), actor, m.project.ID, evaluation.NewMaterial{Kind: evaluation.MaterialSelfEvaluation,
 		Filename: name, Content: bytes.NewReader(content)})
 }
 
@@ -109,16 +109,16 @@ func (m *materialsEnv) acceptedExpert(t *testing.T) (accepted, invited evaluatio
 	t.Helper()
 	ctx := t.Context()
 	m.pool(t)
-	panel, err := m.svc.DrawPanel(ctx, m.staff, m.campaign.ID, []int64{m.project.ID}, testSeed)
+	panel, err := m.svc.Panels.DrawPanel(ctx, m.staff, m.campaign.ID, []int64{m.project.ID}, testSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.svc.InvitePanel(ctx, m.staff, panel.ID); err != nil {
+	if err := m.svc.Panels.InvitePanel(ctx, m.staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
 	tech := panel.Seated(evaluation.SeatTechnical)
 	accepted, invited = m.expertActor(t, tech[0].Expert), m.expertActor(t, tech[1].Expert)
-	if err := m.svc.RespondToInvitation(ctx, accepted, tech[0].ID, true, ""); err != nil {
+	if err := m.svc.Panels.RespondToInvitation(ctx, accepted, tech[0].ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	return accepted, invited, tech[0].Expert
@@ -197,11 +197,11 @@ func TestUploadMaterial(t *testing.T) {
 	if e := wantCode(t, err, evaluation.Conflict); e.Fields["file"] != "error.material_duplicate" {
 		t.Errorf("duplicate: %v", e)
 	}
-	other, err := m.svc.CreateProject(ctx, m.staff, m.campaign.ID, sampleProject("23DZ1200200"))
+	other, err := m.svc.Campaigns.CreateProject(ctx, m.staff, m.campaign.ID, sampleProject("23DZ1200200"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	mat2, err := m.svc.UploadMaterial(ctx, m.staff, other.ID, evaluation.NewMaterial{Kind: evaluation.MaterialEvidence,
+	mat2, err := m.svc.Materials.UploadMaterial(ctx, m.staff, other.ID, evaluation.NewMaterial{Kind: evaluation.MaterialEvidence,
 		Filename: "佐证.pdf", Content: bytes.NewReader(pdfBytes)})
 	if err != nil || mat2.SHA256 != mat.SHA256 {
 		t.Fatalf("same content in another project: %v", err)
@@ -218,7 +218,7 @@ func TestUploadMaterial(t *testing.T) {
 		t.Errorf("PNG named .pdf: %+v, %v; want 现场照片.pdf.png, image/png", photo, err)
 	}
 	// The content comes back.
-	got, r, err := m.svc.OpenMaterial(ctx, m.staff, mat.ID)
+	got, r, err := m.svc.Materials.OpenMaterial(ctx, m.staff, mat.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestUploadMaterial(t *testing.T) {
 		{"no file", evaluation.NewMaterial{Kind: evaluation.MaterialOther, Filename: "x.pdf"}, "file", "error.material_file_required"},
 		{"traversal", evaluation.NewMaterial{Kind: evaluation.MaterialOther, Filename: "..\\x.pdf", Content: bytes.NewReader(pdfBytes[:30])}, "file", "error.material_filename_path"},
 	} {
-		_, err := m.svc.UploadMaterial(ctx, m.staff, m.project.ID, tc.in)
+		_, err := m.svc.Materials.UploadMaterial(ctx, m.staff, m.project.ID, tc.in)
 		if e := wantCode(t, err, evaluation.Invalid); e.Fields[tc.field] != tc.msg {
 			t.Errorf("%s: fields %v, want %s: %s", tc.name, e.Fields, tc.field, tc.msg)
 		}
@@ -254,7 +254,7 @@ func TestUploadMaterial(t *testing.T) {
 	if got := m.auditCount(t); got != audits {
 		t.Errorf("refused uploads wrote %d audit entries", got-audits)
 	}
-	list, err := m.svc.Materials(ctx, m.staff, m.project.ID)
+	list, err := m.svc.Materials.Materials(ctx, m.staff, m.project.ID)
 	if err != nil || len(list) != 2 {
 		t.Errorf("materials: %d, %v; want 2", len(list), err)
 	}
@@ -287,18 +287,18 @@ func TestMaterialAccess(t *testing.T) {
 	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 16)...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := m.svc.Materials(ctx, tc.actor, m.project.ID)
+			_, err := m.svc.Materials.Materials(ctx, tc.actor, m.project.ID)
 			if got := evaluation.ErrorCode(err); got != tc.read {
 				t.Errorf("list: %q (%v), want %q", got, err, tc.read)
 			}
-			_, r, err := m.svc.OpenMaterial(ctx, tc.actor, mat.ID)
+			_, r, err := m.svc.Materials.OpenMaterial(ctx, tc.actor, mat.ID)
 			if got := evaluation.ErrorCode(err); got != tc.read {
 				t.Errorf("open: %q (%v), want %q", got, err, tc.read)
 			}
 			if r != nil {
 				r.Close()
 			}
-			_, err = m.svc.MethodRecords(ctx, tc.actor, m.project.ID)
+			_, err = m.svc.Materials.MethodRecords(ctx, tc.actor, m.project.ID)
 			if got := evaluation.ErrorCode(err); got != tc.read {
 				t.Errorf("method records: %q (%v), want %q", got, err, tc.read)
 			}
@@ -308,7 +308,7 @@ func TestMaterialAccess(t *testing.T) {
 				t.Errorf("upload: %q (%v), want %q", got, err, tc.upload)
 			}
 			if tc.delete != "" {
-				if got := evaluation.ErrorCode(m.svc.DeleteMaterial(ctx, tc.actor, mat.ID)); got != tc.delete {
+				if got := evaluation.ErrorCode(m.svc.Materials.DeleteMaterial(ctx, tc.actor, mat.ID)); got != tc.delete {
 					t.Errorf("delete: %q, want %q", got, tc.delete)
 				}
 			}
@@ -317,14 +317,14 @@ func TestMaterialAccess(t *testing.T) {
 
 	// A conflict recorded after the expert accepted closes the materials:
 	// the rules run again on every access.
-	if err := m.svc.AddExpertConflict(ctx, m.admin, acceptedExpert.ID, &evaluation.ExpertConflict{
+	if err := m.svc.Pool.AddExpertConflict(ctx, m.admin, acceptedExpert.ID, &evaluation.ExpertConflict{
 		Institution: "上海理工大学", Year: 2025, Note: "兼职"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.svc.Materials(ctx, accepted, m.project.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if _, err := m.svc.Materials.Materials(ctx, accepted, m.project.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("expert in conflict lists materials: %v, want not found", err)
 	}
-	if _, _, err := m.svc.OpenMaterial(ctx, accepted, mat.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if _, _, err := m.svc.Materials.OpenMaterial(ctx, accepted, mat.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("expert in conflict opens a material: %v, want not found", err)
 	}
 }
@@ -343,7 +343,7 @@ func TestMaterialStates(t *testing.T) {
 	if _, err := m.upload(t, m.staff, "测试报告.pdf", report); err != nil {
 		t.Errorf("upload while scoring: %v", err)
 	}
-	if err := m.svc.DeleteMaterial(ctx, m.staff, mat.ID); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if err := m.svc.Materials.DeleteMaterial(ctx, m.staff, mat.ID); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("delete while scoring: %v, want conflict", err)
 	}
 	m.setState(t, evaluation.CampaignConcluding)
@@ -352,14 +352,14 @@ func TestMaterialStates(t *testing.T) {
 	}
 	m.setState(t, evaluation.CampaignForming)
 	audits := m.auditCount(t)
-	if err := m.svc.DeleteMaterial(ctx, m.staff, mat.ID); err != nil {
+	if err := m.svc.Materials.DeleteMaterial(ctx, m.staff, mat.ID); err != nil {
 		t.Fatal(err)
 	}
 	last := m.lastAudit(t)
 	if m.auditCount(t) != audits+1 || last.Action != "material.delete" || details(t, last)["filename"] != "a.pdf" {
 		t.Errorf("delete audit: %s %v", last.Action, details(t, last))
 	}
-	if _, err := m.svc.Material(ctx, m.staff, mat.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if _, err := m.svc.Materials.Material(ctx, m.staff, mat.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("deleted material: %v, want not found", err)
 	}
 	// The blob stays (another material may use it).

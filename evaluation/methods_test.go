@@ -9,7 +9,7 @@ import (
 // indicator returns the project's indicator with the sequence number.
 func (m *materialsEnv) indicator(t *testing.T, seq int) evaluation.Indicator {
 	t.Helper()
-	p, err := m.svc.Project(t.Context(), m.staff, m.project.ID)
+	p, err := m.svc.Campaigns.Project(t.Context(), m.staff, m.project.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestRecordTestSetsIndicatorStatus(t *testing.T) {
 		t.Fatalf("before the test: %s from %s", in.Status, in.StatusFrom)
 	}
 	audits := m.auditCount(t)
-	rec, err := m.svc.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: in.ID,
+	rec, err := m.svc.Materials.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: in.ID,
 		Measured: evaluation.Actual{Value: float(5)}, Passed: true, Tester: " 上海市计量测试技术研究院 ", Date: "2025-03-10"})
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestRecordTestSetsIndicatorStatus(t *testing.T) {
 	}
 	// A later failed test decides; the project form keeps the tested
 	// status when the claimed figures change.
-	second, err := m.svc.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: in.ID,
+	second, err := m.svc.Materials.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: in.ID,
 		Measured: evaluation.Actual{Value: float(2)}, Passed: false, Tester: "李工", Date: "2025-03-12"})
 	if err != nil {
 		t.Fatal(err)
@@ -83,9 +83,9 @@ func TestRecordTestSetsIndicatorStatus(t *testing.T) {
 	if got := m.indicator(t, 2); got.Status != evaluation.StatusNotMet {
 		t.Errorf("after a failed test: %s, want not_met", got.Status)
 	}
-	p, _ := m.svc.Project(ctx, m.staff, m.project.ID)
+	p, _ := m.svc.Campaigns.Project(ctx, m.staff, m.project.ID)
 	p.Indicators[1].Actual.Value = float(9)
-	if _, err := m.svc.UpdateProject(ctx, m.staff, p.ID, p); err != nil {
+	if _, err := m.svc.Campaigns.UpdateProject(ctx, m.staff, p.ID, p); err != nil {
 		t.Fatal(err)
 	}
 	if got := m.indicator(t, 2); got.Status != evaluation.StatusNotMet || got.StatusFrom != "test" {
@@ -93,13 +93,13 @@ func TestRecordTestSetsIndicatorStatus(t *testing.T) {
 	}
 	// Deleting the newest test gives back the earlier one's status, and
 	// deleting that one the computed status.
-	if err := m.svc.DeleteMethodRecord(ctx, m.staff, m.project.ID, second.ID); err != nil {
+	if err := m.svc.Materials.DeleteMethodRecord(ctx, m.staff, m.project.ID, second.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := m.indicator(t, 2); got.Status != evaluation.StatusMet || got.StatusFrom != "test" {
 		t.Errorf("after deleting the newest test: %s from %s, want met from test", got.Status, got.StatusFrom)
 	}
-	if err := m.svc.DeleteMethodRecord(ctx, m.staff, m.project.ID, rec.ID); err != nil {
+	if err := m.svc.Materials.DeleteMethodRecord(ctx, m.staff, m.project.ID, rec.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := m.indicator(t, 2); got.Status != evaluation.StatusMet || got.StatusFrom != "computed" {
@@ -120,34 +120,34 @@ func TestMethodRecordInput(t *testing.T) {
 		fields []string
 	}{
 		{"inspection without anything", func() error {
-			_, err := m.svc.RecordInspection(ctx, m.staff, m.project.ID, evaluation.InspectionRecord{})
+			_, err := m.svc.Materials.RecordInspection(ctx, m.staff, m.project.ID, evaluation.InspectionRecord{})
 			return err
 		}, []string{"date", "place", "participants", "findings"}},
 		{"inspection in the future, bad participant", func() error {
-			_, err := m.svc.RecordInspection(ctx, m.staff, m.project.ID, evaluation.InspectionRecord{Date: "2030-01-01", Place: "上海",
+			_, err := m.svc.Materials.RecordInspection(ctx, m.staff, m.project.ID, evaluation.InspectionRecord{Date: "2030-01-01", Place: "上海",
 				Participants: []string{string(make([]rune, 70))}, Findings: "ok"})
 			return err
 		}, []string{"date"}},
 		{"inspection with a bad date", func() error {
-			_, err := m.svc.RecordInspection(ctx, m.staff, m.project.ID, evaluation.InspectionRecord{Date: "2025/03/01", Place: "上海",
+			_, err := m.svc.Materials.RecordInspection(ctx, m.staff, m.project.ID, evaluation.InspectionRecord{Date: "2025/03/01", Place: "上海",
 				Participants: []string{"王工"}, Findings: "ok"})
 			return err
 		}, []string{"date"}},
 		{"test of no indicator, no measurement", func() error {
-			_, err := m.svc.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: 999999, Tester: "x", Date: "2025-03-01"})
+			_, err := m.svc.Materials.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: 999999, Tester: "x", Date: "2025-03-01"})
 			return err
 		}, []string{"indicator_id", "measured"}},
 		{"test that passes a missed target", func() error {
-			_, err := m.svc.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: ind.ID, Passed: true,
+			_, err := m.svc.Materials.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: ind.ID, Passed: true,
 				Measured: evaluation.Actual{Value: float(3.4)}, Tester: "x", Date: "2025-03-01"})
 			return err
 		}, []string{"passed"}},
 		{"test without tester or date", func() error {
-			_, err := m.svc.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: ind.ID, Measured: evaluation.Actual{Value: float(2)}})
+			_, err := m.svc.Materials.RecordTest(ctx, m.staff, m.project.ID, evaluation.TestRecord{IndicatorID: ind.ID, Measured: evaluation.Actual{Value: float(2)}})
 			return err
 		}, []string{"tester", "date"}},
 		{"demonstration without items", func() error {
-			_, err := m.svc.RecordDemonstration(ctx, m.staff, m.project.ID, evaluation.DemonstrationRecord{Date: "2025-03-01",
+			_, err := m.svc.Materials.RecordDemonstration(ctx, m.staff, m.project.ID, evaluation.DemonstrationRecord{Date: "2025-03-01",
 				Items: []evaluation.DemoItem{{Name: "  "}}})
 			return err
 		}, []string{"items"}},
@@ -175,7 +175,7 @@ func TestMethodRecordInput(t *testing.T) {
 			}
 		})
 	}
-	records, err := m.svc.MethodRecords(ctx, m.staff, m.project.ID)
+	records, err := m.svc.Materials.MethodRecords(ctx, m.staff, m.project.ID)
 	if err != nil || len(records) != 0 {
 		t.Errorf("records after refusals: %d, %v", len(records), err)
 	}
@@ -189,29 +189,29 @@ func TestMethodRecordsByMethodAndState(t *testing.T) {
 	ctx := t.Context()
 	insp := evaluation.InspectionRecord{Date: "2025-03-01", Place: "上海理工大学军工路校区", Participants: []string{"王工", "李工", "王工", " "},
 		Findings: "储能示范电站运行正常，数据记录完整。"}
-	rec, err := m.svc.RecordInspection(ctx, m.staff, m.project.ID, insp)
+	rec, err := m.svc.Materials.RecordInspection(ctx, m.staff, m.project.ID, insp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.Inspection.Participants) != 2 || m.lastAudit(t).Action != "project.record_inspection" {
 		t.Errorf("inspection: %+v, audit %s", rec.Inspection, m.lastAudit(t).Action)
 	}
-	if _, err := m.svc.RecordInspection(ctx, m.other, m.project.ID, insp); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if _, err := m.svc.Materials.RecordInspection(ctx, m.other, m.project.ID, insp); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("other agency: %v, want not found", err)
 	}
-	if _, err := m.svc.RecordInspection(ctx, m.comm, m.project.ID, insp); evaluation.ErrorCode(err) != evaluation.Forbidden {
+	if _, err := m.svc.Materials.RecordInspection(ctx, m.comm, m.project.ID, insp); evaluation.ErrorCode(err) != evaluation.Forbidden {
 		t.Errorf("commission: %v, want forbidden", err)
 	}
-	if err := m.svc.DeleteMethodRecord(ctx, m.other, m.project.ID, rec.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if err := m.svc.Materials.DeleteMethodRecord(ctx, m.other, m.project.ID, rec.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("other agency deletes: %v, want not found", err)
 	}
 	// A project with the demonstration method takes checklists.
-	p, _ := m.svc.Project(ctx, m.staff, m.project.ID)
+	p, _ := m.svc.Campaigns.Project(ctx, m.staff, m.project.ID)
 	p.Methods = append(p.Methods, evaluation.Demonstration)
-	if _, err := m.svc.UpdateProject(ctx, m.staff, p.ID, p); err != nil {
+	if _, err := m.svc.Campaigns.UpdateProject(ctx, m.staff, p.ID, p); err != nil {
 		t.Fatal(err)
 	}
-	demo, err := m.svc.RecordDemonstration(ctx, m.staff, m.project.ID, evaluation.DemonstrationRecord{Date: "2025-03-02",
+	demo, err := m.svc.Materials.RecordDemonstration(ctx, m.staff, m.project.ID, evaluation.DemonstrationRecord{Date: "2025-03-02",
 		Items: []evaluation.DemoItem{{Name: "SOC 实时估算", Shown: true}, {Name: ""}, {Name: "故障预警", Shown: false}}})
 	if err != nil {
 		t.Fatal(err)
@@ -225,27 +225,27 @@ func TestMethodRecordsByMethodAndState(t *testing.T) {
 	}
 	// Records stay open through scoring, then close.
 	m.setState(t, evaluation.CampaignScoring)
-	if _, err := m.svc.RecordInspection(ctx, m.staff, m.project.ID, insp); err != nil {
+	if _, err := m.svc.Materials.RecordInspection(ctx, m.staff, m.project.ID, insp); err != nil {
 		t.Errorf("inspection while scoring: %v", err)
 	}
 	m.setState(t, evaluation.CampaignConcluding)
-	if _, err := m.svc.RecordInspection(ctx, m.staff, m.project.ID, insp); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := m.svc.Materials.RecordInspection(ctx, m.staff, m.project.ID, insp); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("inspection while concluding: %v, want conflict", err)
 	}
-	if err := m.svc.DeleteMethodRecord(ctx, m.staff, m.project.ID, rec.ID); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if err := m.svc.Materials.DeleteMethodRecord(ctx, m.staff, m.project.ID, rec.ID); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("delete while concluding: %v, want conflict", err)
 	}
-	records, err := m.svc.MethodRecords(ctx, m.comm, m.project.ID)
+	records, err := m.svc.Materials.MethodRecords(ctx, m.comm, m.project.ID)
 	if err != nil || len(records) != 3 || records[0].Kind != evaluation.RecordInspection || records[1].Kind != evaluation.RecordDemonstration {
 		t.Errorf("records: %d, %v", len(records), err)
 	}
 	// A record id under another project of the agency is not found.
 	m.setState(t, evaluation.CampaignForming)
-	other, err := m.svc.CreateProject(ctx, m.staff, m.campaign.ID, sampleProject("X-2"))
+	other, err := m.svc.Campaigns.CreateProject(ctx, m.staff, m.campaign.ID, sampleProject("X-2"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.svc.DeleteMethodRecord(ctx, m.staff, other.ID, rec.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if err := m.svc.Materials.DeleteMethodRecord(ctx, m.staff, other.ID, rec.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("record under another project: %v, want not found", err)
 	}
 }

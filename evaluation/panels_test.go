@@ -16,7 +16,7 @@ func (e *env) pool(t *testing.T) map[string]*evaluation.Expert {
 	add := func(name string, typ evaluation.ExpertType, inst string) {
 		ex := &evaluation.Expert{Name: name, Type: typ, Institution: inst, TitleLevel: evaluation.TitleSenior,
 			Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
-		if err := e.svc.CreateExpert(t.Context(), e.admin, ex); err != nil {
+		if err := e.svc.Pool.CreateExpert(t.Context(), e.admin, ex); err != nil {
 			t.Fatalf("create expert %s: %v", name, err)
 		}
 		e.user(t, evaluation.NewUser{Username: fmt.Sprintf("ex%02d", ex.ID), Role: evaluation.RoleExpert, ExpertID: ex.ID})
@@ -53,21 +53,21 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	pool := e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("23DZ1200100"))
+	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("23DZ1200100"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("draw in draft: %v, want conflict", err)
 	}
-	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
 		t.Fatal(err)
 	}
-	panel, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	if industry < 1 {
 		t.Errorf("no investor or entrepreneur on an applied-technology panel")
 	}
-	if _, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("second draw for the same project: %v, want conflict", err)
 	}
-	excluded, err := e.svc.PanelExclusions(ctx, staff, panel.ID)
+	excluded, err := e.svc.Panels.PanelExclusions(ctx, staff, panel.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +107,11 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	// A manual replacement with the conflicted expert is refused with the
 	// reason; an eligible one passes.
 	victim := tech[len(tech)-1]
-	check, err := e.svc.CheckReplacement(ctx, staff, panel.ID, victim.ID, pool["上理工专家"].ID)
+	check, err := e.svc.Panels.CheckReplacement(ctx, staff, panel.ID, victim.ID, pool["上理工专家"].ID)
 	if err != nil || check.Allowed || len(check.Conflicts) == 0 {
 		t.Errorf("check of a conflicted replacement: %+v, %v", check, err)
 	}
-	if _, err := e.svc.ReplaceMember(ctx, staff, panel.ID, victim.ID, pool["上理工专家"].ID, "想要"); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := e.svc.Panels.ReplaceMember(ctx, staff, panel.ID, victim.ID, pool["上理工专家"].ID, "想要"); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("replace with a conflicted expert: %v, want conflict", err)
 	}
 	// Verify the record re-runs.
@@ -120,10 +120,10 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 		t.Fatalf("verify: %d records, %v, %v", n, problems, err)
 	}
 
-	if err := e.svc.InvitePanel(ctx, staff, panel.ID); err != nil {
+	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
 	alternates := panel.Alternates(evaluation.SeatTechnical)
 	if len(alternates) == 0 {
 		t.Fatal("no alternates were drawn")
@@ -136,13 +136,13 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 			decliner = m
 		}
 	}
-	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, ""); evaluation.ErrorCode(err) != evaluation.Invalid {
+	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, ""); evaluation.ErrorCode(err) != evaluation.Invalid {
 		t.Errorf("decline without a reason: %v", err)
 	}
-	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, "出国访问，时间冲突"); err != nil {
+	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, "出国访问，时间冲突"); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
 	called := false
 	for _, m := range panel.Members {
 		if m.ExpertID == alternates[0].ExpertID && m.Status == evaluation.MemberInvited {
@@ -154,24 +154,24 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	}
 	// Someone else cannot answer another expert's invitation.
 	other := panel.Seated(evaluation.SeatFinance)[0]
-	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), other.ID, true, ""); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), other.ID, true, ""); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("answering another's invitation: %v, want not found", err)
 	}
-	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("scoring before the panel is confirmed: %v, want conflict", err)
 	}
 	for _, m := range panel.Members {
 		if m.Status == evaluation.MemberInvited {
-			if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
+			if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
 				t.Fatalf("accept by %s: %v", m.Expert.Name, err)
 			}
 		}
 	}
-	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
 	if panel.State != evaluation.PanelConfirmed {
 		t.Fatalf("panel state %s after every seat accepted", panel.State)
 	}
-	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
 		t.Errorf("scoring with a confirmed panel: %v", err)
 	}
 }
@@ -185,24 +185,24 @@ func TestAvoidListAndConflictOnAccept(t *testing.T) {
 	pool := e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sp := sampleProject("23DZ1200101")
 	sp.Avoid = []evaluation.Avoid{{Name: "领域专家1", Reason: "学术观点分歧"}, {Name: "领域专家2", Institution: "另一研究所"}}
-	p, err := e.svc.CreateProject(ctx, staff, c.ID, sp)
+	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
 		t.Fatal(err)
 	}
-	panel, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	excluded, err := e.svc.PanelExclusions(ctx, staff, panel.ID)
+	excluded, err := e.svc.Panels.PanelExclusions(ctx, staff, panel.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,10 +223,10 @@ func TestAvoidListAndConflictOnAccept(t *testing.T) {
 		}
 	}
 
-	if err := e.svc.InvitePanel(ctx, staff, panel.ID); err != nil {
+	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	if panel, err = e.svc.Panel(ctx, staff, panel.ID); err != nil {
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
 	var member *evaluation.PanelMember
@@ -242,15 +242,15 @@ func TestAvoidListAndConflictOnAccept(t *testing.T) {
 	if len(alternates) == 0 {
 		t.Fatal("no alternates were drawn")
 	}
-	err = e.svc.AddExpertConflict(ctx, e.admin, member.ExpertID, &evaluation.ExpertConflict{ProjectID: p.ID, Year: 2026, Note: "受聘于项目承担单位"})
+	err = e.svc.Pool.AddExpertConflict(ctx, e.admin, member.ExpertID, &evaluation.ExpertConflict{ProjectID: p.ID, Year: 2026, Note: "受聘于项目承担单位"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = e.svc.RespondToInvitation(ctx, e.expertActor(t, member.Expert), member.ID, true, "")
+	err = e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, member.Expert), member.ID, true, "")
 	if ev := evaluation.ErrorAs(err); ev == nil || ev.Code != evaluation.Conflict || ev.Message != "error.conflict_on_accept" {
 		t.Fatalf("accept with a conflict: %v, want error.conflict_on_accept", err)
 	}
-	if panel, err = e.svc.Panel(ctx, staff, panel.ID); err != nil {
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range panel.Members {
@@ -269,21 +269,21 @@ func TestMatchCampaign(t *testing.T) {
 	e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, _ := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, _ := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
 	for _, code := range []string{"P-1", "P-2"} {
-		if _, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject(code)); err != nil {
+		if _, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject(code)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
-	panels, err := e.svc.MatchCampaign(ctx, staff, c.ID, testSeed)
+	e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
+	panels, err := e.svc.Panels.MatchCampaign(ctx, staff, c.ID, testSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(panels) != 2 || len(panels[0].Seated(evaluation.SeatTechnical)) != 5 {
 		t.Fatalf("match gave %d panels", len(panels))
 	}
-	if _, err := e.svc.MatchCampaign(ctx, staff, c.ID, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
+	if _, err := e.svc.Panels.MatchCampaign(ctx, staff, c.ID, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("second match: %v, want conflict (nothing left)", err)
 	}
 	n, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID)
@@ -312,7 +312,7 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	add := func(name string, typ evaluation.ExpertType) *evaluation.Expert {
 		ex := &evaluation.Expert{Name: name, Type: typ, Institution: name + "所", TitleLevel: evaluation.TitleSenior,
 			Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
-		if err := e.svc.CreateExpert(ctx, e.admin, ex); err != nil {
+		if err := e.svc.Pool.CreateExpert(ctx, e.admin, ex); err != nil {
 			t.Fatal(err)
 		}
 		e.user(t, evaluation.NewUser{Username: fmt.Sprintf("ex%02d", ex.ID), Role: evaluation.RoleExpert, ExpertID: ex.ID})
@@ -327,20 +327,20 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	add("财务一", evaluation.FinanceExpert)
 	add("财务二", evaluation.FinanceExpert)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
-	c, _ := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
-	p, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
+	c, _ := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
-	panel, err := e.svc.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
+	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.InvitePanel(ctx, staff, panel.ID); err != nil {
+	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
 	var domain *evaluation.PanelMember
 	for _, m := range panel.Seated(evaluation.SeatTechnical) {
 		if m.Expert.Type == evaluation.DomainExpert {
@@ -350,10 +350,10 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	if len(panel.Alternates(evaluation.SeatTechnical)) == 0 {
 		t.Fatal("no technical alternates")
 	}
-	if err := e.svc.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
+	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panel(ctx, staff, panel.ID)
+	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
 	domains := 0
 	for _, m := range panel.Seated(evaluation.SeatTechnical) {
 		if m.Expert.Type == evaluation.DomainExpert {
@@ -363,7 +363,7 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	if domains != 1 {
 		t.Errorf("%d domain experts seated after the decline, want 1 (no alternate may break the quota further)", domains)
 	}
-	vac, err := e.svc.Vacancies(ctx, staff, panel)
+	vac, err := e.svc.Panels.Vacancies(ctx, staff, panel)
 	if err != nil || vac[evaluation.SeatTechnical] != 1 {
 		t.Errorf("vacancies = %v, %v; want one technical seat vacant", vac, err)
 	}

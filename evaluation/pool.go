@@ -162,147 +162,6 @@ func hideProjectCode(actor Actor, c *ExpertConflict) {
 	}
 }
 
-// ExpertConflicts lists the conflicts declared for an expert the actor may
-// see, newest year first.
-func (s *Service) ExpertConflicts(ctx context.Context, actor Actor, expertID int64) ([]*ExpertConflict, error) {
-	if _, err := loadExpert(ctx, s.store, actor, expertID); err != nil {
-		return nil, err
-	}
-	list, err := s.store.ExpertConflicts(ctx, expertID)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range list {
-		hideProjectCode(actor, c)
-	}
-	return list, nil
-}
-
-// AddExpertConflict records a declared conflict for the expert. Pool
-// managers record them for anyone; an expert declares their own.
-func (s *Service) AddExpertConflict(ctx context.Context, actor Actor, expertID int64, c *ExpertConflict) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		if _, err := loadExpert(ctx, tx, actor, expertID); err != nil {
-			return err
-		}
-		if !CanDeclareConflicts(actor, expertID) {
-			return ErrForbidden
-		}
-		c.normalize()
-		if err := c.Validate(s.ThisYear()); err != nil {
-			return err
-		}
-		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.Username, s.now()
-		if c.ProjectID != 0 {
-			p, err := tx.Project(ctx, c.ProjectID)
-			if err != nil {
-				return fieldNotFound(err, "project_id", "error.project_unknown")
-			}
-			c.ProjectCode, c.ProjectAgencyID = p.Code, p.AgencyID
-		}
-		if err := tx.CreateExpertConflict(ctx, c); err != nil {
-			return err
-		}
-		details := map[string]any{"conflict_id": c.ID, "year": c.Year}
-		addRecordDetails(details, c.Person, c.Institution, c.Note)
-		if c.ProjectID != 0 {
-			details["project_id"] = c.ProjectID
-		}
-		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.conflict_add", ObjectType: "expert",
-			ObjectID: idString(expertID), Details: details}); err != nil {
-			return err
-		}
-		hideProjectCode(actor, c)
-		return nil
-	})
-}
-
-// RemoveExpertConflict deletes a declared conflict (see CanRemoveConflict).
-func (s *Service) RemoveExpertConflict(ctx context.Context, actor Actor, expertID, id int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		if _, err := loadExpert(ctx, tx, actor, expertID); err != nil {
-			return err
-		}
-		if !CanDeclareConflicts(actor, expertID) {
-			return ErrForbidden
-		}
-		c, err := tx.ExpertConflict(ctx, expertID, id)
-		if err != nil {
-			return err
-		}
-		if !CanRemoveConflict(actor, c) {
-			return Errorf(Forbidden, "error.conflict_recorded_by_other")
-		}
-		if err := tx.DeleteExpertConflict(ctx, expertID, id); err != nil {
-			return err
-		}
-		details := map[string]any{"conflict_id": c.ID, "year": c.Year}
-		addRecordDetails(details, c.Person, c.Institution, c.Note)
-		if c.ProjectID != 0 {
-			details["project_id"] = c.ProjectID
-		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.conflict_remove", ObjectType: "expert",
-			ObjectID: idString(expertID), Details: details})
-	})
-}
-
-// ExpertCollaborations lists the collaboration records of an expert the
-// actor may see.
-func (s *Service) ExpertCollaborations(ctx context.Context, actor Actor, expertID int64) ([]*ExpertCollaboration, error) {
-	if _, err := loadExpert(ctx, s.store, actor, expertID); err != nil {
-		return nil, err
-	}
-	return s.store.ExpertCollaborations(ctx, expertID)
-}
-
-// AddCollaboration records a collaboration of the expert; pool managers
-// only.
-func (s *Service) AddCollaboration(ctx context.Context, actor Actor, expertID int64, c *ExpertCollaboration) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		if _, err := loadExpert(ctx, tx, actor, expertID); err != nil {
-			return err
-		}
-		if !CanManagePool(actor) {
-			return ErrForbidden
-		}
-		c.normalize()
-		if err := c.Validate(s.ThisYear()); err != nil {
-			return err
-		}
-		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.Username, s.now()
-		if err := tx.CreateExpertCollaboration(ctx, c); err != nil {
-			return err
-		}
-		details := map[string]any{"collaboration_id": c.ID, "kind": c.Kind, "year": c.Year}
-		addRecordDetails(details, c.Person, c.Institution, c.Note)
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.collaboration_add", ObjectType: "expert",
-			ObjectID: idString(expertID), Details: details})
-	})
-}
-
-// RemoveCollaboration deletes a collaboration record; pool managers only.
-func (s *Service) RemoveCollaboration(ctx context.Context, actor Actor, expertID, id int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		if _, err := loadExpert(ctx, tx, actor, expertID); err != nil {
-			return err
-		}
-		if !CanManagePool(actor) {
-			return ErrForbidden
-		}
-		c, err := tx.ExpertCollaboration(ctx, expertID, id)
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteExpertCollaboration(ctx, expertID, id); err != nil {
-			return err
-		}
-		details := map[string]any{"collaboration_id": c.ID, "kind": c.Kind, "year": c.Year}
-		addRecordDetails(details, c.Person, c.Institution, c.Note)
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.collaboration_remove", ObjectType: "expert",
-			ObjectID: idString(expertID), Details: details})
-	})
-}
-
 func addRecordDetails(d map[string]any, person, institution, note string) {
 	if person != "" {
 		d["person"] = person
@@ -324,43 +183,6 @@ type InstitutionAlias struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// InstitutionAliases lists the alias table; administrators keep it.
-func (s *Service) InstitutionAliases(ctx context.Context, actor Actor) ([]*InstitutionAlias, error) {
-	if !actor.IsAdmin() {
-		return nil, ErrForbidden
-	}
-	return s.store.InstitutionAliases(ctx)
-}
-
-// AddInstitutionAlias adds an alias of an institution. Both names are
-// normalised first, so "上海交大 " and "上海交大" are one alias; an alias
-// already in the table is a conflict.
-func (s *Service) AddInstitutionAlias(ctx context.Context, actor Actor, alias, canonical string) (*InstitutionAlias, error) {
-	if !actor.IsAdmin() {
-		return nil, ErrForbidden
-	}
-	f := FieldErrors{}
-	a := &InstitutionAlias{Alias: normalizeInstitutionField(f, "alias", alias),
-		Canonical: normalizeInstitutionField(f, "canonical", canonical), CreatedAt: s.now()}
-	if len(f) == 0 && a.Alias == a.Canonical {
-		f.Add("alias", "error.alias_same")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		if err := tx.CreateInstitutionAlias(ctx, a); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "institution_alias.add", ObjectType: "institution_alias",
-			ObjectID: a.Alias, Details: map[string]any{"alias": a.Alias, "canonical": a.Canonical, "entered": strings.TrimSpace(alias)}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 // normalizeInstitutionField checks an institution name as entered and
 // returns it normalised; a name that normalises to nothing (only spaces and
 // punctuation) is refused.
@@ -374,24 +196,27 @@ func normalizeInstitutionField(f FieldErrors, field, name string) string {
 	return n
 }
 
-// RemoveInstitutionAlias deletes an alias, named as stored or as entered.
-func (s *Service) RemoveInstitutionAlias(ctx context.Context, actor Actor, alias string) error {
-	if !actor.IsAdmin() {
-		return ErrForbidden
+// CanManagePool reports whether the actor maintains the expert pool
+// (专家库): administrators and the commission create and edit profiles,
+// the can-be-drawn flag and the relationship records.
+func CanManagePool(a Actor) bool { return a.Role == RoleAdmin || a.Role == RoleCommission }
+
+// canSeeExpert: pool managers and agency staff (who form panels from the
+// pool) see every profile; an expert sees only their own.
+func canSeeExpert(a Actor, id int64) bool {
+	switch a.Role {
+	case RoleAdmin, RoleCommission, RoleAgencyStaff:
+		return true
+	case RoleExpert:
+		return a.ExpertID != 0 && a.ExpertID == id
 	}
-	n := assign.NormalizeInstitution(alias)
-	if n == "" {
-		return ErrNotFound
+	return false
+}
+
+// loadExpert loads a profile the actor may see; any other is not found.
+func loadExpert(ctx context.Context, r expertGetter, actor Actor, id int64) (*Expert, error) {
+	if !canSeeExpert(actor, id) {
+		return nil, ErrNotFound
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
-		a, err := tx.InstitutionAlias(ctx, n)
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteInstitutionAlias(ctx, n); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "institution_alias.remove", ObjectType: "institution_alias",
-			ObjectID: a.Alias, Details: map[string]any{"alias": a.Alias, "canonical": a.Canonical}})
-	})
+	return r.Expert(ctx, id)
 }

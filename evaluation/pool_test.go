@@ -88,7 +88,7 @@ func TestExpertValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			x := validExpert()
 			tt.change(x)
-			err := e.svc.CreateExpert(t.Context(), e.admin, x)
+			err := e.svc.Pool.CreateExpert(t.Context(), e.admin, x)
 			if got := wantCode(t, err, evaluation.Invalid).Fields[tt.field]; got != tt.msg {
 				t.Errorf("fields[%s] = %q, want %q (all: %v)", tt.field, got, tt.msg, evaluation.ErrorAs(err).Fields)
 			}
@@ -101,10 +101,10 @@ func TestExpertValidation(t *testing.T) {
 	t.Run("normalised before the rules", func(t *testing.T) {
 		x := validExpert()
 		x.Name, x.SubjectCodes, x.Keywords, x.NoDrawReason = " 张卫东 ", []string{"520.20", " 520.20 ", ""}, nil, "left over"
-		if err := e.svc.CreateExpert(t.Context(), e.admin, x); err != nil {
+		if err := e.svc.Pool.CreateExpert(t.Context(), e.admin, x); err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.svc.Expert(t.Context(), e.admin, x.ID)
+		got, err := e.svc.Pool.Expert(t.Context(), e.admin, x.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,55 +130,55 @@ func TestPoolPermissions(t *testing.T) {
 		run  op
 		want map[string]evaluation.Code
 	}{
-		{"create", func(a evaluation.Actor) error { return e.svc.CreateExpert(ctx, a, validExpert()) },
+		{"create", func(a evaluation.Actor) error { return e.svc.Pool.CreateExpert(ctx, a, validExpert()) },
 			map[string]evaluation.Code{"staff": evaluation.Forbidden, "expert": evaluation.Forbidden}},
 		{"list", func(a evaluation.Actor) error {
-			_, _, err := e.svc.Experts(ctx, a, evaluation.ExpertFilter{})
+			_, _, err := e.svc.Pool.Experts(ctx, a, evaluation.ExpertFilter{})
 			return err
 		}, map[string]evaluation.Code{"expert": evaluation.Forbidden}},
 		{"read another's profile", func(a evaluation.Actor) error {
-			_, err := e.svc.Expert(ctx, a, p.other.ID)
+			_, err := e.svc.Pool.Expert(ctx, a, p.other.ID)
 			return err
 		}, map[string]evaluation.Code{"expert": evaluation.NotFound}},
 		{"read own profile", func(a evaluation.Actor) error {
-			_, err := e.svc.Expert(ctx, a, p.own.ID)
+			_, err := e.svc.Pool.Expert(ctx, a, p.own.ID)
 			return err
 		}, nil},
 		{"another's load", func(a evaluation.Actor) error {
-			_, err := e.svc.ExpertLoad(ctx, a, p.other.ID)
+			_, err := e.svc.Pool.ExpertLoad(ctx, a, p.other.ID)
 			return err
 		}, map[string]evaluation.Code{"expert": evaluation.NotFound}},
 		{"update", func(a evaluation.Actor) error {
-			_, err := e.svc.UpdateExpert(ctx, a, p.own.ID, evaluation.ExpertUpdate{Title: ptr("研究员")})
+			_, err := e.svc.Pool.UpdateExpert(ctx, a, p.own.ID, evaluation.ExpertUpdate{Title: ptr("研究员")})
 			return err
 		}, map[string]evaluation.Code{"staff": evaluation.Forbidden, "expert": evaluation.Forbidden}},
 		{"flag", func(a evaluation.Actor) error {
-			_, err := e.svc.SetExpertDrawable(ctx, a, p.own.ID, false, "出国访学")
+			_, err := e.svc.Pool.SetExpertDrawable(ctx, a, p.own.ID, false, "出国访学")
 			return err
 		}, map[string]evaluation.Code{"staff": evaluation.Forbidden, "expert": evaluation.Forbidden}},
 		{"another's conflicts", func(a evaluation.Actor) error {
-			_, err := e.svc.ExpertConflicts(ctx, a, p.other.ID)
+			_, err := e.svc.Pool.ExpertConflicts(ctx, a, p.other.ID)
 			return err
 		}, map[string]evaluation.Code{"expert": evaluation.NotFound}},
 		{"declare own conflict", func(a evaluation.Actor) error {
-			return e.svc.AddExpertConflict(ctx, a, p.own.ID, &evaluation.ExpertConflict{Person: "赵六", Year: 2024})
+			return e.svc.Pool.AddExpertConflict(ctx, a, p.own.ID, &evaluation.ExpertConflict{Person: "赵六", Year: 2024})
 		}, map[string]evaluation.Code{"staff": evaluation.Forbidden}},
 		{"declare another's conflict", func(a evaluation.Actor) error {
-			return e.svc.AddExpertConflict(ctx, a, p.other.ID, &evaluation.ExpertConflict{Person: "赵六", Year: 2024})
+			return e.svc.Pool.AddExpertConflict(ctx, a, p.other.ID, &evaluation.ExpertConflict{Person: "赵六", Year: 2024})
 		}, map[string]evaluation.Code{"staff": evaluation.Forbidden, "expert": evaluation.NotFound}},
 		{"another's collaborations", func(a evaluation.Actor) error {
-			_, err := e.svc.ExpertCollaborations(ctx, a, p.other.ID)
+			_, err := e.svc.Pool.ExpertCollaborations(ctx, a, p.other.ID)
 			return err
 		}, map[string]evaluation.Code{"expert": evaluation.NotFound}},
 		{"record own collaboration", func(a evaluation.Actor) error {
-			return e.svc.AddCollaboration(ctx, a, p.own.ID, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "赵六", Year: 2024})
+			return e.svc.Pool.AddCollaboration(ctx, a, p.own.ID, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "赵六", Year: 2024})
 		}, map[string]evaluation.Code{"staff": evaluation.Forbidden, "expert": evaluation.Forbidden}},
 		{"aliases", func(a evaluation.Actor) error {
-			_, err := e.svc.InstitutionAliases(ctx, a)
+			_, err := e.svc.Pool.InstitutionAliases(ctx, a)
 			return err
 		}, map[string]evaluation.Code{"commission": evaluation.Forbidden, "staff": evaluation.Forbidden, "expert": evaluation.Forbidden}},
 		{"add alias", func(a evaluation.Actor) error {
-			_, err := e.svc.AddInstitutionAlias(ctx, a, "交大"+a.Username, "上海交通大学")
+			_, err := e.svc.Pool.AddInstitutionAlias(ctx, a, "交大"+a.Username, "上海交通大学")
 			return err
 		}, map[string]evaluation.Code{"commission": evaluation.Forbidden, "staff": evaluation.Forbidden, "expert": evaluation.Forbidden}},
 	}
@@ -207,12 +207,12 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
 	x := validExpert()
-	if err := e.svc.CreateExpert(ctx, e.admin, x); err != nil {
+	if err := e.svc.Pool.CreateExpert(ctx, e.admin, x); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.advance(time.Hour)
 
-	up, err := e.svc.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("研究员"),
+	up, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("研究员"),
 		SubjectCodes: &[]string{"520.20", " 510.30 "}, Name: ptr(x.Name), Region: ptr(evaluation.RegionNonLocal)})
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 
 	t.Run("an update that changes nothing writes nothing", func(t *testing.T) {
 		before := e.auditCount(t)
-		if _, err := e.svc.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr(" 研究员 ")}); err != nil {
+		if _, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr(" 研究员 ")}); err != nil {
 			t.Fatal(err)
 		}
 		if e.auditCount(t) != before {
@@ -238,26 +238,26 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 	})
 	t.Run("a refused update changes nothing", func(t *testing.T) {
 		before := e.auditCount(t)
-		_, err := e.svc.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("院士"), Email: ptr("bad")})
+		_, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("院士"), Email: ptr("bad")})
 		if wantCode(t, err, evaluation.Invalid).Fields["email"] != "error.email_format" {
 			t.Errorf("fields %v", evaluation.ErrorAs(err).Fields)
 		}
-		got, _ := e.svc.Expert(ctx, e.admin, x.ID)
+		got, _ := e.svc.Pool.Expert(ctx, e.admin, x.ID)
 		if got.Title != "研究员" || e.auditCount(t) != before {
 			t.Errorf("after a refused update: title %q, audit grew %v", got.Title, e.auditCount(t) != before)
 		}
 	})
 	t.Run("missing expert", func(t *testing.T) {
-		_, err := e.svc.UpdateExpert(ctx, e.admin, 999, evaluation.ExpertUpdate{Title: ptr("x")})
+		_, err := e.svc.Pool.UpdateExpert(ctx, e.admin, 999, evaluation.ExpertUpdate{Title: ptr("x")})
 		wantCode(t, err, evaluation.NotFound)
 	})
 
 	t.Run("flag", func(t *testing.T) {
-		_, err := e.svc.SetExpertDrawable(ctx, e.admin, x.ID, false, "  ")
+		_, err := e.svc.Pool.SetExpertDrawable(ctx, e.admin, x.ID, false, "  ")
 		if wantCode(t, err, evaluation.Invalid).Fields["no_draw_reason"] != "error.no_draw_reason_required" {
 			t.Errorf("fields %v", evaluation.ErrorAs(err).Fields)
 		}
-		off, err := e.svc.SetExpertDrawable(ctx, e.admin, x.ID, false, " 长期出国 ")
+		off, err := e.svc.Pool.SetExpertDrawable(ctx, e.admin, x.ID, false, " 长期出国 ")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -269,10 +269,10 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 			t.Errorf("audit %s (-want +got):\n%s", a.Action, diff)
 		}
 		before := e.auditCount(t)
-		if _, err := e.svc.SetExpertDrawable(ctx, e.admin, x.ID, false, "长期出国"); err != nil || e.auditCount(t) != before {
+		if _, err := e.svc.Pool.SetExpertDrawable(ctx, e.admin, x.ID, false, "长期出国"); err != nil || e.auditCount(t) != before {
 			t.Errorf("the same flag again: %v, audited %v", err, e.auditCount(t) != before)
 		}
-		on, err := e.svc.SetExpertDrawable(ctx, e.admin, x.ID, true, "已回国")
+		on, err := e.svc.Pool.SetExpertDrawable(ctx, e.admin, x.ID, true, "已回国")
 		if err != nil || !on.CanBeDrawn || on.NoDrawReason != "" {
 			t.Fatalf("after turning on: %+v, %v", on, err)
 		}
@@ -280,10 +280,10 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 			t.Errorf("audit details %v", d)
 		}
 		// The profile update never touches the flag.
-		if _, err := e.svc.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("教授")}); err != nil {
+		if _, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("教授")}); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := e.svc.Expert(ctx, e.admin, x.ID); !got.CanBeDrawn {
+		if got, _ := e.svc.Pool.Expert(ctx, e.admin, x.ID); !got.CanBeDrawn {
 			t.Error("an update turned the flag off")
 		}
 	})
@@ -294,18 +294,18 @@ func TestDeclaredConflicts(t *testing.T) {
 	e.withRubrics(t)
 	p := e.poolActors(t)
 	ctx := t.Context()
-	c, err := e.svc.CreateCampaign(ctx, p.staff, evaluation.NewCampaign{Name: "2025 年度第一批", Year: 2025})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, p.staff, evaluation.NewCampaign{Name: "2025 年度第一批", Year: 2025})
 	if err != nil {
 		t.Fatal(err)
 	}
-	proj, err := e.svc.CreateProject(ctx, p.staff, c.ID, sampleProject("2023-ZD-07"))
+	proj, err := e.svc.Campaigns.CreateProject(ctx, p.staff, c.ID, sampleProject("2023-ZD-07"))
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	// The expert declares a conflict with a project and one with a person.
 	withProject := &evaluation.ExpertConflict{ProjectID: proj.ID, Year: 2025, Note: " 曾参与申报 "}
-	if err := e.svc.AddExpertConflict(ctx, p.expert, p.own.ID, withProject); err != nil {
+	if err := e.svc.Pool.AddExpertConflict(ctx, p.expert, p.own.ID, withProject); err != nil {
 		t.Fatal(err)
 	}
 	if withProject.ProjectCode != "" {
@@ -317,12 +317,12 @@ func TestDeclaredConflicts(t *testing.T) {
 		t.Errorf("audit entry %+v", a)
 	}
 	mine := &evaluation.ExpertConflict{Person: "王伟", Institution: "同济大学", Year: 2023}
-	if err := e.svc.AddExpertConflict(ctx, p.expert, p.own.ID, mine); err != nil {
+	if err := e.svc.Pool.AddExpertConflict(ctx, p.expert, p.own.ID, mine); err != nil {
 		t.Fatal(err)
 	}
 	// The commission records one about the expert.
 	recorded := &evaluation.ExpertConflict{Institution: "复旦大学", Year: 2024, Note: "兼职"}
-	if err := e.svc.AddExpertConflict(ctx, p.commission, p.own.ID, recorded); err != nil {
+	if err := e.svc.Pool.AddExpertConflict(ctx, p.commission, p.own.ID, recorded); err != nil {
 		t.Fatal(err)
 	}
 
@@ -343,7 +343,7 @@ func TestDeclaredConflicts(t *testing.T) {
 		}
 		for _, tt := range tests {
 			c := tt.c
-			err := e.svc.AddExpertConflict(ctx, p.expert, p.own.ID, &c)
+			err := e.svc.Pool.AddExpertConflict(ctx, p.expert, p.own.ID, &c)
 			if got := wantCode(t, err, tt.code).Fields[tt.field]; got != tt.msg {
 				t.Errorf("%s: fields[%s] = %q, want %q", tt.name, tt.field, got, tt.msg)
 			}
@@ -360,7 +360,7 @@ func TestDeclaredConflicts(t *testing.T) {
 			code  string
 		}{{"the project's agency", p.staff, "2023-ZD-07"}, {"another agency", p.staffB, ""}, {"the commission", p.commission, "2023-ZD-07"},
 			{"the expert", p.expert, ""}} {
-			list, err := e.svc.ExpertConflicts(ctx, tc.actor, p.own.ID)
+			list, err := e.svc.Pool.ExpertConflicts(ctx, tc.actor, p.own.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,30 +371,30 @@ func TestDeclaredConflicts(t *testing.T) {
 	})
 
 	t.Run("removing", func(t *testing.T) {
-		err := e.svc.RemoveExpertConflict(ctx, p.expert, p.own.ID, recorded.ID)
+		err := e.svc.Pool.RemoveExpertConflict(ctx, p.expert, p.own.ID, recorded.ID)
 		if got := wantCode(t, err, evaluation.Forbidden); got.Message != "error.conflict_recorded_by_other" {
 			t.Errorf("message %q", got.Message)
 		}
-		wantCode(t, e.svc.RemoveExpertConflict(ctx, p.otherExpert, p.own.ID, mine.ID), evaluation.NotFound)
-		wantCode(t, e.svc.RemoveExpertConflict(ctx, p.expert, p.own.ID, 999), evaluation.NotFound)
+		wantCode(t, e.svc.Pool.RemoveExpertConflict(ctx, p.otherExpert, p.own.ID, mine.ID), evaluation.NotFound)
+		wantCode(t, e.svc.Pool.RemoveExpertConflict(ctx, p.expert, p.own.ID, 999), evaluation.NotFound)
 		// A record of another expert cannot be reached through this one.
 		other := &evaluation.ExpertConflict{Person: "孙七", Year: 2024}
-		if err := e.svc.AddExpertConflict(ctx, p.otherExpert, p.other.ID, other); err != nil {
+		if err := e.svc.Pool.AddExpertConflict(ctx, p.otherExpert, p.other.ID, other); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, e.svc.RemoveExpertConflict(ctx, p.admin, p.own.ID, other.ID), evaluation.NotFound)
+		wantCode(t, e.svc.Pool.RemoveExpertConflict(ctx, p.admin, p.own.ID, other.ID), evaluation.NotFound)
 
-		if err := e.svc.RemoveExpertConflict(ctx, p.expert, p.own.ID, mine.ID); err != nil {
+		if err := e.svc.Pool.RemoveExpertConflict(ctx, p.expert, p.own.ID, mine.ID); err != nil {
 			t.Fatalf("the expert removes their own declaration: %v", err)
 		}
 		a := e.lastAudit(t)
 		if a.Action != "expert.conflict_remove" || details(t, a)["person"] != "王伟" || details(t, a)["conflict_id"] != float64(mine.ID) {
 			t.Errorf("audit entry %+v", a)
 		}
-		if err := e.svc.RemoveExpertConflict(ctx, p.admin, p.own.ID, recorded.ID); err != nil {
+		if err := e.svc.Pool.RemoveExpertConflict(ctx, p.admin, p.own.ID, recorded.ID); err != nil {
 			t.Fatalf("an admin removes the commission's record: %v", err)
 		}
-		list, _ := e.svc.ExpertConflicts(ctx, p.admin, p.own.ID)
+		list, _ := e.svc.Pool.ExpertConflicts(ctx, p.admin, p.own.ID)
 		if len(list) != 1 || list[0].ID != withProject.ID {
 			t.Errorf("left: %+v", list)
 		}
@@ -418,7 +418,7 @@ func TestCollaborations(t *testing.T) {
 		{"long note", evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "x", Year: 2024, Note: strings.Repeat("注", 501)}, "note", "error.too_long"},
 	} {
 		c := tt.c
-		err := e.svc.AddCollaboration(ctx, e.admin, x.ID, &c)
+		err := e.svc.Pool.AddCollaboration(ctx, e.admin, x.ID, &c)
 		if got := wantCode(t, err, evaluation.Invalid).Fields[tt.field]; got != tt.msg {
 			t.Errorf("%s: fields[%s] = %q, want %q", tt.name, tt.field, got, tt.msg)
 		}
@@ -426,11 +426,11 @@ func TestCollaborations(t *testing.T) {
 	if e.auditCount(t) != before {
 		t.Fatal("refused records were audited")
 	}
-	wantCode(t, e.svc.AddCollaboration(ctx, e.admin, 999, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "x", Year: 2024}),
+	wantCode(t, e.svc.Pool.AddCollaboration(ctx, e.admin, 999, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "x", Year: 2024}),
 		evaluation.NotFound)
 
 	c := &evaluation.ExpertCollaboration{Kind: evaluation.JointPatent, Person: " 李雷 ", Institution: "同济大学", Year: 2024}
-	if err := e.svc.AddCollaboration(ctx, e.admin, x.ID, c); err != nil {
+	if err := e.svc.Pool.AddCollaboration(ctx, e.admin, x.ID, c); err != nil {
 		t.Fatal(err)
 	}
 	a := e.lastAudit(t)
@@ -438,23 +438,23 @@ func TestCollaborations(t *testing.T) {
 	if diff := cmp.Diff(want, details(t, a)); a.Action != "expert.collaboration_add" || diff != "" {
 		t.Errorf("audit %s (-want +got):\n%s", a.Action, diff)
 	}
-	list, err := e.svc.ExpertCollaborations(ctx, e.admin, x.ID)
+	list, err := e.svc.Pool.ExpertCollaborations(ctx, e.admin, x.ID)
 	if err != nil || len(list) != 1 || list[0].CreatedByName != "root.admin" || list[0].Person != "李雷" {
 		t.Fatalf("list %+v, %v", list, err)
 	}
-	if err := e.svc.RemoveCollaboration(ctx, e.admin, x.ID, c.ID); err != nil {
+	if err := e.svc.Pool.RemoveCollaboration(ctx, e.admin, x.ID, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.lastAudit(t); a.Action != "expert.collaboration_remove" || details(t, a)["kind"] != "joint_patent" {
 		t.Errorf("audit %+v", a)
 	}
-	wantCode(t, e.svc.RemoveCollaboration(ctx, e.admin, x.ID, c.ID), evaluation.NotFound)
+	wantCode(t, e.svc.Pool.RemoveCollaboration(ctx, e.admin, x.ID, c.ID), evaluation.NotFound)
 }
 
 func TestInstitutionAliasService(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	a, err := e.svc.AddInstitutionAlias(ctx, e.admin, " 上海 交大 ", "上海交通大学")
+	a, err := e.svc.Pool.AddInstitutionAlias(ctx, e.admin, " 上海 交大 ", "上海交通大学")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +465,7 @@ func TestInstitutionAliasService(t *testing.T) {
 		t.Errorf("audit %+v", l)
 	}
 	// Full-width letters, spaces and legal suffixes normalise the same way.
-	b, err := e.svc.AddInstitutionAlias(ctx, e.admin, "ＡＢＣ Co., Ltd.", "ABC 有限责任公司")
+	b, err := e.svc.Pool.AddInstitutionAlias(ctx, e.admin, "ＡＢＣ Co., Ltd.", "ABC 有限责任公司")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -482,7 +482,7 @@ func TestInstitutionAliasService(t *testing.T) {
 		{"punctuation only", "（）", "复旦大学", "alias", "error.institution_blank", evaluation.Invalid},
 		{"missing canonical", "复旦", "", "canonical", "error.required", evaluation.Invalid},
 	} {
-		_, err := e.svc.AddInstitutionAlias(ctx, e.admin, tc.alias, tc.canonical)
+		_, err := e.svc.Pool.AddInstitutionAlias(ctx, e.admin, tc.alias, tc.canonical)
 		if got := wantCode(t, err, tc.code).Fields[tc.field]; got != tc.msg {
 			t.Errorf("%s: fields[%s] = %q, want %q", tc.name, tc.field, got, tc.msg)
 		}
@@ -491,15 +491,15 @@ func TestInstitutionAliasService(t *testing.T) {
 		t.Fatal("refused aliases were audited")
 	}
 	// Removing takes the name as entered or as stored.
-	if err := e.svc.RemoveInstitutionAlias(ctx, e.admin, "上海　交大"); err != nil {
+	if err := e.svc.Pool.RemoveInstitutionAlias(ctx, e.admin, "上海　交大"); err != nil {
 		t.Fatal(err)
 	}
 	if l := e.lastAudit(t); l.Action != "institution_alias.remove" || details(t, l)["canonical"] != "上海交通大学" {
 		t.Errorf("audit %+v", l)
 	}
-	wantCode(t, e.svc.RemoveInstitutionAlias(ctx, e.admin, "上海交大"), evaluation.NotFound)
-	wantCode(t, e.svc.RemoveInstitutionAlias(ctx, e.admin, "  "), evaluation.NotFound)
-	list, err := e.svc.InstitutionAliases(ctx, e.admin)
+	wantCode(t, e.svc.Pool.RemoveInstitutionAlias(ctx, e.admin, "上海交大"), evaluation.NotFound)
+	wantCode(t, e.svc.Pool.RemoveInstitutionAlias(ctx, e.admin, "  "), evaluation.NotFound)
+	list, err := e.svc.Pool.InstitutionAliases(ctx, e.admin)
 	if err != nil || len(list) != 1 || list[0].Alias != "abccoltd" {
 		t.Errorf("left %+v, %v", list, err)
 	}
@@ -524,14 +524,14 @@ func TestExpertLoadAndYear(t *testing.T) {
 	// A panel in a 2025 campaign reviewing two projects, and one in a 2024
 	// campaign reviewing one; x sits on both, y is an alternate in 2025.
 	for i, year := range []int{2025, 2024} {
-		c, err := e.svc.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: year})
+		c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: year})
 		if err != nil {
 			t.Fatal(err)
 		}
 		panel := exec(`INSERT INTO panels (campaign_id, agency_id, name, state, created_at, updated_at) VALUES (?, ?, 'p', 'forming', '', '')`,
 			c.ID, e.agency.ID)
 		for j := 0; j < 2-i; j++ {
-			pr, err := e.svc.CreateProject(ctx, staff, c.ID, sampleProject("P-"+string(rune('A'+i))+string(rune('0'+j))))
+			pr, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-"+string(rune('A'+i))+string(rune('0'+j))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -540,31 +540,31 @@ func TestExpertLoadAndYear(t *testing.T) {
 		exec(`INSERT INTO panel_members (panel_id, expert_id, seat, status, source, created_at) VALUES (?, ?, 'technical', 'accepted', 'draw', '')`, panel, x.ID)
 		exec(`INSERT INTO panel_members (panel_id, expert_id, seat, status, source, created_at) VALUES (?, ?, 'technical', 'alternate', 'draw', '')`, panel, y.ID)
 	}
-	loads, err := e.svc.ExpertLoad(ctx, staff, x.ID)
+	loads, err := e.svc.Pool.ExpertLoad(ctx, staff, x.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]evaluation.YearLoad{{Year: 2025, Projects: 2}, {Year: 2024, Projects: 1}}, loads); diff != "" {
 		t.Errorf("loads (-want +got):\n%s", diff)
 	}
-	list, _, err := e.svc.Experts(ctx, staff, evaluation.ExpertFilter{Sort: "-load"})
+	list, _, err := e.svc.Pool.Experts(ctx, staff, evaluation.ExpertFilter{Sort: "-load"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if list[0].ID != x.ID || list[0].Load != 2 || list[0].LoadYear != 2025 || list[1].Load != 0 {
 		t.Errorf("list: %+v, %+v", list[0], list[1])
 	}
-	list, _, err = e.svc.Experts(ctx, staff, evaluation.ExpertFilter{Year: 2024, Sort: "-load"})
+	list, _, err = e.svc.Pool.Experts(ctx, staff, evaluation.ExpertFilter{Year: 2024, Sort: "-load"})
 	if err != nil || list[0].Load != 1 || list[0].LoadYear != 2024 {
 		t.Errorf("2024 list: %+v, %v", list[0], err)
 	}
 
 	t.Run("the year turns in Beijing", func(t *testing.T) {
 		e.clock.t = time.Date(2025, 12, 31, 16, 30, 0, 0, time.UTC) // 00:30 on 1 January 2026 in Beijing
-		if got := e.svc.ThisYear(); got != 2026 {
+		if got := e.svc.Pool.ThisYear(); got != 2026 {
 			t.Errorf("ThisYear = %d, want 2026", got)
 		}
-		loads, err := e.svc.ExpertLoad(ctx, staff, x.ID)
+		loads, err := e.svc.Pool.ExpertLoad(ctx, staff, x.ID)
 		if err != nil || loads[0].Year != 2026 || loads[1] != (evaluation.YearLoad{Year: 2025, Projects: 2}) {
 			t.Errorf("loads %v, %v", loads, err)
 		}
@@ -583,7 +583,7 @@ func TestExpertLoadAndYear(t *testing.T) {
 			{evaluation.ExpertFilter{Sort: "password"}, "sort"},
 			{evaluation.ExpertFilter{Query: strings.Repeat("q", 101)}, "q"},
 		} {
-			_, _, err := e.svc.Experts(ctx, staff, tc.f)
+			_, _, err := e.svc.Pool.Experts(ctx, staff, tc.f)
 			if wantCode(t, err, evaluation.Invalid).Fields[tc.field] == "" {
 				t.Errorf("filter %+v: no message for %s", tc.f, tc.field)
 			}

@@ -38,3 +38,9 @@ type RubricFilter struct {
 	Target rubrics.Target
 	Status RubricStatus
 }
+
+// canSeeRubric: drafts are work in progress of the administrators; every
+// signed-in user reads published and retired versions.
+func canSeeRubric(actor Actor, r *Rubric) bool {
+	return r.Status != RubricDraft || actor.IsAdmin()
+}

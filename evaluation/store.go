@@ -1,72 +1,34 @@
 package evaluation
 
-import (
-	"context"
-	"time"
-)
+import "context"
+
+// The store is declared per area: each area's *_store.go file lists what
+// its service reads (xStore) and what it may do in a transaction (xTx).
+// Reader, Tx and Store below are their union, which evaluation/sqlite
+// implements; no service sees more than its own interfaces.
 
 // Reader is the read side of the store. Lists return the page and the total
 // number of matching rows. A missing object is ErrNotFound, never nil, nil.
 type Reader interface {
+	accountReader
+	auditReader
+	rubricReader
+	poolReader
 	campaignReader
 	panelReader
-	poolReader
 	materialReader
-
-	User(ctx context.Context, id int64) (*User, error)
-	UserByUsername(ctx context.Context, username string) (*User, error)
-	UserByExpert(ctx context.Context, expertID int64) (*User, error)
-	Users(ctx context.Context, f UserFilter) ([]*User, int, error)
-
-	Agency(ctx context.Context, id int64) (*Agency, error)
-	AgencyByCode(ctx context.Context, code string) (*Agency, error)
-	Agencies(ctx context.Context) ([]*Agency, error)
-
-	Expert(ctx context.Context, id int64) (*Expert, error)
-	Experts(ctx context.Context, f ExpertFilter) ([]*ExpertSummary, int, error)
-
-	Token(ctx context.Context, id int64) (*APIToken, error)
-	TokenByHash(ctx context.Context, hash string) (*APIToken, error)
-	Tokens(ctx context.Context, userID int64) ([]*APIToken, error)
-
-	Rubric(ctx context.Context, code string, version int) (*Rubric, error)
-	Rubrics(ctx context.Context, f RubricFilter) ([]*Rubric, error)
-
-	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
-	// ScanAudit calls fn for every entry in id order and returns the head.
-	ScanAudit(ctx context.Context, fn func(*AuditEntry) error) (AuditHead, error)
-
-	Counts(ctx context.Context) (Counts, error)
 }
 
 // Tx is a write transaction. Create methods set the new object's ID.
 type Tx interface {
 	Reader
+	accountWriter
+	rubricWriter
+	poolWriter
 	campaignWriter
 	panelWriter
-	poolWriter
 	materialWriter
-
-	CreateUser(ctx context.Context, u *User) error
-	UpdateUser(ctx context.Context, u *User) error
-	SetPasswordHash(ctx context.Context, userID int64, hash string, at time.Time) error
-	SetLastLogin(ctx context.Context, userID int64, at time.Time) error
-
-	CreateAgency(ctx context.Context, a *Agency) error
-	UpdateAgency(ctx context.Context, a *Agency) error
-
-	CreateExpert(ctx context.Context, e *Expert) error
-
-	CreateRubric(ctx context.Context, r *Rubric) error
-	UpdateRubric(ctx context.Context, r *Rubric) error
-	DeleteRubric(ctx context.Context, id int64) error
-
-	CreateToken(ctx context.Context, t *APIToken, hash string) error
-	TouchToken(ctx context.Context, id int64, at time.Time) error
-	RevokeToken(ctx context.Context, id int64, at time.Time) error
-
-	// Audit appends an entry to the audit log, chained to the newest one.
-	Audit(ctx context.Context, ev AuditEvent) error
+	auditor
 }
 
 // Store persists the domain. Writes happen inside InTx, one transaction per
@@ -77,12 +39,31 @@ type Store interface {
 	Ping(ctx context.Context) error
 }
 
-// Counts are the sizes shown on dashboards.
-type Counts struct {
-	Users         int                `json:"users"`
-	UsersByRole   map[Role]int       `json:"users_by_role"`
-	Agencies      int                `json:"agencies"`
-	Experts       int                `json:"experts"`
-	ExpertsByType map[ExpertType]int `json:"experts_by_type"`
-	AuditEntries  int                `json:"audit_entries"`
+// auditReader reads the audit log.
+type auditReader interface {
+	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
+	// ScanAudit calls fn for every entry in id order and returns the head.
+	ScanAudit(ctx context.Context, fn func(*AuditEntry) error) (AuditHead, error)
+}
+
+// auditor appends to the audit log; every area's transaction has it.
+type auditor interface {
+	// Audit appends an entry to the audit log, chained to the newest one.
+	Audit(ctx context.Context, ev AuditEvent) error
+}
+
+// campaignGetter and projectGetter read one campaign or project; other
+// areas check access through them.
+type campaignGetter interface {
+	Campaign(ctx context.Context, id int64) (*Campaign, error)
+}
+
+type projectGetter interface {
+	// Project returns a project with its indicators.
+	Project(ctx context.Context, id int64) (*Project, error)
+}
+
+// expertGetter reads one profile of the expert pool.
+type expertGetter interface {
+	Expert(ctx context.Context, id int64) (*Expert, error)
 }

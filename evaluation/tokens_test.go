@@ -15,7 +15,7 @@ func TestTokens(t *testing.T) {
 	meta := evaluation.LoginMeta{IP: "198.51.100.4", Channel: "api"}
 
 	t.Run("issue and authenticate", func(t *testing.T) {
-		secret, tok, err := e.svc.IssueToken(ctx, "li.wei", pw, " laptop ", meta)
+		secret, tok, err := e.svc.Accounts.IssueToken(ctx, "li.wei", pw, " laptop ", meta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestTokens(t *testing.T) {
 		}
 
 		e.clock.advance(time.Hour)
-		gotUser, gotTok, err := e.svc.AuthenticateToken(ctx, secret)
+		gotUser, gotTok, err := e.svc.Accounts.AuthenticateToken(ctx, secret)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestTokens(t *testing.T) {
 	})
 
 	t.Run("refused secrets", func(t *testing.T) {
-		secret, _, err := e.svc.IssueToken(ctx, "li.wei", pw, "", meta)
+		secret, _, err := e.svc.Accounts.IssueToken(ctx, "li.wei", pw, "", meta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestTokens(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				u, tok, err := e.svc.AuthenticateToken(ctx, tt.secret)
+				u, tok, err := e.svc.Accounts.AuthenticateToken(ctx, tt.secret)
 				wantCode(t, err, evaluation.Unauthenticated)
 				if u != nil || tok != nil {
 					t.Errorf("got %v, %v with the error", u, tok)
@@ -89,7 +89,7 @@ func TestTokens(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				entries := e.auditCount(t)
-				secret, tok, err := e.svc.IssueToken(ctx, tt.username, tt.password, tt.tokenName, meta)
+				secret, tok, err := e.svc.Accounts.IssueToken(ctx, tt.username, tt.password, tt.tokenName, meta)
 				wantCode(t, err, tt.want)
 				if secret != "" || tok != nil {
 					t.Errorf("got %q, %v with the error", secret, tok)
@@ -102,79 +102,79 @@ func TestTokens(t *testing.T) {
 	})
 
 	t.Run("revoke", func(t *testing.T) {
-		secret, tok, err := e.svc.CreateToken(ctx, u.Actor(), "to revoke", meta)
+		secret, tok, err := e.svc.Accounts.CreateToken(ctx, u.Actor(), "to revoke", meta)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.svc.RevokeToken(ctx, u.Actor(), tok.ID); err != nil {
+		if err := e.svc.Accounts.RevokeToken(ctx, u.Actor(), tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = e.svc.AuthenticateToken(ctx, secret)
+		_, _, err = e.svc.Accounts.AuthenticateToken(ctx, secret)
 		wantCode(t, err, evaluation.Unauthenticated)
 		entries := e.auditCount(t)
-		if err := e.svc.RevokeToken(ctx, u.Actor(), tok.ID); err != nil {
+		if err := e.svc.Accounts.RevokeToken(ctx, u.Actor(), tok.ID); err != nil {
 			t.Errorf("second revocation: %v, want nil", err)
 		}
 		if n := e.auditCount(t); n != entries {
 			t.Errorf("second revocation wrote %d audit entries, want none", n-entries)
 		}
-		err = e.svc.RevokeToken(ctx, u.Actor(), 999)
+		err = e.svc.Accounts.RevokeToken(ctx, u.Actor(), 999)
 		wantCode(t, err, evaluation.NotFound)
 	})
 
 	t.Run("expiry", func(t *testing.T) {
-		secret, tok, err := e.svc.CreateToken(ctx, u.Actor(), "expiring", meta)
+		secret, tok, err := e.svc.Accounts.CreateToken(ctx, u.Actor(), "expiring", meta)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.clock.advance(tok.ExpiresAt.Sub(e.clock.now()) - time.Second)
-		if _, _, err := e.svc.AuthenticateToken(ctx, secret); err != nil {
+		if _, _, err := e.svc.Accounts.AuthenticateToken(ctx, secret); err != nil {
 			t.Fatalf("a second before expiry: %v", err)
 		}
 		e.clock.advance(time.Second)
-		_, _, err = e.svc.AuthenticateToken(ctx, secret)
+		_, _, err = e.svc.Accounts.AuthenticateToken(ctx, secret)
 		wantCode(t, err, evaluation.Unauthenticated)
 	})
 
 	t.Run("disabled user", func(t *testing.T) {
 		v := e.user(t, evaluation.NewUser{Username: "to.disable", Role: evaluation.RoleCommission})
-		secret, _, err := e.svc.CreateToken(ctx, v.Actor(), "", meta)
+		secret, _, err := e.svc.Accounts.CreateToken(ctx, v.Actor(), "", meta)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.UpdateUser(ctx, e.admin, v.ID, evaluation.UserUpdate{Disabled: ptr(true)}); err != nil {
+		if _, err := e.svc.Accounts.UpdateUser(ctx, e.admin, v.ID, evaluation.UserUpdate{Disabled: ptr(true)}); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = e.svc.AuthenticateToken(ctx, secret)
+		_, _, err = e.svc.Accounts.AuthenticateToken(ctx, secret)
 		wantCode(t, err, evaluation.Unauthenticated)
 	})
 
 	t.Run("other users' tokens", func(t *testing.T) {
-		secret, tok, err := e.svc.CreateToken(ctx, u.Actor(), "mine", meta)
+		secret, tok, err := e.svc.Accounts.CreateToken(ctx, u.Actor(), "mine", meta)
 		if err != nil {
 			t.Fatal(err)
 		}
 		other := e.staff(t, "zhou", "SSTPC").Actor()
-		err = e.svc.RevokeToken(ctx, other, tok.ID)
+		err = e.svc.Accounts.RevokeToken(ctx, other, tok.ID)
 		wantCode(t, err, evaluation.NotFound)
-		if _, _, err := e.svc.AuthenticateToken(ctx, secret); err != nil {
+		if _, _, err := e.svc.Accounts.AuthenticateToken(ctx, secret); err != nil {
 			t.Fatalf("token after another user's refused revocation: %v", err)
 		}
-		_, err = e.svc.UserTokens(ctx, other, u.ID)
+		_, err = e.svc.Accounts.UserTokens(ctx, other, u.ID)
 		wantCode(t, err, evaluation.NotFound)
-		own, err := e.svc.Tokens(ctx, other)
+		own, err := e.svc.Accounts.Tokens(ctx, other)
 		if err != nil || len(own) != 0 {
 			t.Errorf("Tokens of a user without tokens = %d, %v; want none", len(own), err)
 		}
 
-		if err := e.svc.RevokeToken(ctx, e.admin, tok.ID); err != nil {
+		if err := e.svc.Accounts.RevokeToken(ctx, e.admin, tok.ID); err != nil {
 			t.Fatalf("admin revocation: %v", err)
 		}
 		a := e.lastAudit(t)
 		if a.Action != "token.revoke" || a.ActorID != e.admin.UserID || details(t, a)["user_id"] != float64(u.ID) {
 			t.Errorf("audit entry = %+v, want token.revoke by the admin of a token of user %d", a, u.ID)
 		}
-		_, _, err = e.svc.AuthenticateToken(ctx, secret)
+		_, _, err = e.svc.Accounts.AuthenticateToken(ctx, secret)
 		wantCode(t, err, evaluation.Unauthenticated)
 	})
 }

@@ -33,7 +33,7 @@ func TestCreateUser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := e.svc.CreateUser(ctx, e.admin, tt.in)
+			got, err := e.svc.Accounts.CreateUser(ctx, e.admin, tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestCreateUserRefusals(t *testing.T) {
 			in := valid
 			tt.change(&in)
 			users, entries := e.userCount(t), e.auditCount(t)
-			u, err := e.svc.CreateUser(ctx, e.admin, in)
+			u, err := e.svc.Accounts.CreateUser(ctx, e.admin, in)
 			got := wantCode(t, err, tt.wantCode)
 			if msg, ok := got.Fields[tt.wantField]; !ok || msg != tt.wantMsg {
 				t.Errorf("Fields = %v, want %s: %s", got.Fields, tt.wantField, tt.wantMsg)
@@ -143,25 +143,30 @@ func TestAdminOnly(t *testing.T) {
 		call func(evaluation.Actor) error
 	}{
 		{"CreateUser", func(a evaluation.Actor) error {
-			_, err := e.svc.CreateUser(ctx, a, evaluation.NewUser{Username: "sneaky", Name: "x", Role: evaluation.RoleAdmin, Password: pw})
+			_, err := e.svc.Accounts.CreateUser(ctx, a, evaluation.NewUser{Username: "sneaky", Name: "x", Role: evaluation.RoleAdmin, Password: pw})
 			return err
 		}},
 		{"UpdateUser", func(a evaluation.Actor) error {
-			_, err := e.svc.UpdateUser(ctx, a, target.ID, evaluation.UserUpdate{Role: ptr(evaluation.RoleAdmin)})
+			_, err := e.svc.Accounts.UpdateUser(ctx, a, target.ID, evaluation.UserUpdate{Role: ptr(evaluation.RoleAdmin)})
 			return err
 		}},
 		{"UpdateUser self", func(a evaluation.Actor) error {
-			_, err := e.svc.UpdateUser(ctx, a, a.UserID, evaluation.UserUpdate{Role: ptr(evaluation.RoleAdmin)})
+			_, err := e.svc.Accounts.UpdateUser(ctx, a, a.UserID, evaluation.UserUpdate{Role: ptr(evaluation.RoleAdmin)})
 			return err
 		}},
-		{"ResetPassword", func(a evaluation.Actor) error { return e.svc.ResetPassword(ctx, a, target.ID, "a-new-password-1") }},
-		{"Users", func(a evaluation.Actor) error { _, _, err := e.svc.Users(ctx, a, evaluation.UserFilter{}); return err }},
+		{"ResetPassword", func(a evaluation.Actor) error {
+			return e.svc.Accounts.ResetPassword(ctx, a, target.ID, "a-new-password-1")
+		}},
+		{"Users", func(a evaluation.Actor) error {
+			_, _, err := e.svc.Accounts.Users(ctx, a, evaluation.UserFilter{})
+			return err
+		}},
 		{"CreateAgency", func(a evaluation.Actor) error {
-			_, err := e.svc.CreateAgency(ctx, a, evaluation.NewAgency{Code: "NEW", NameZH: "x", NameEN: "x"})
+			_, err := e.svc.Accounts.CreateAgency(ctx, a, evaluation.NewAgency{Code: "NEW", NameZH: "x", NameEN: "x"})
 			return err
 		}},
 		{"UpdateAgency", func(a evaluation.Actor) error {
-			_, err := e.svc.UpdateAgency(ctx, a, e.agency.ID, evaluation.AgencyUpdate{Disabled: ptr(true)})
+			_, err := e.svc.Accounts.UpdateAgency(ctx, a, e.agency.ID, evaluation.AgencyUpdate{Disabled: ptr(true)})
 			return err
 		}},
 	}
@@ -197,7 +202,7 @@ func TestLogin(t *testing.T) {
 	e.staff(t, "old.staff", "OLD")
 	e.disableAgency(t, old)
 	gone := e.user(t, evaluation.NewUser{Username: "gone", Role: evaluation.RoleCommission})
-	if _, err := e.svc.UpdateUser(ctx, e.admin, gone.ID, evaluation.UserUpdate{Disabled: ptr(true)}); err != nil {
+	if _, err := e.svc.Accounts.UpdateUser(ctx, e.admin, gone.ID, evaluation.UserUpdate{Disabled: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	meta := evaluation.LoginMeta{IP: "203.0.113.7", Channel: "web"}
@@ -205,7 +210,7 @@ func TestLogin(t *testing.T) {
 	t.Run("right password", func(t *testing.T) {
 		e.clock.advance(time.Hour)
 		entries := e.auditCount(t)
-		u, err := e.svc.Login(ctx, "Li.Wei", pw, meta)
+		u, err := e.svc.Accounts.Login(ctx, "Li.Wei", pw, meta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +250,7 @@ func TestLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			entries := e.auditCount(t)
-			u, err := e.svc.Login(ctx, tt.username, tt.password, meta)
+			u, err := e.svc.Accounts.Login(ctx, tt.username, tt.password, meta)
 			wantCode(t, err, evaluation.Unauthenticated)
 			if !errors.Is(err, evaluation.ErrBadLogin) {
 				t.Errorf("error = %v, want ErrBadLogin (one answer for every failure)", err)
@@ -279,7 +284,7 @@ func TestUpdateUser(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				entries := e.auditCount(t)
-				_, err := e.svc.UpdateUser(ctx, e.admin, e.admin.UserID, tt.up)
+				_, err := e.svc.Accounts.UpdateUser(ctx, e.admin, e.admin.UserID, tt.up)
 				got := wantCode(t, err, evaluation.Invalid)
 				if diff := cmp.Diff(map[string]string{tt.wantField: tt.wantMsg}, got.Fields); diff != "" {
 					t.Errorf("fields (-want +got):\n%s", diff)
@@ -300,10 +305,10 @@ func TestUpdateUser(t *testing.T) {
 
 	t.Run("disable and enable", func(t *testing.T) {
 		u := e.staff(t, "li.wei", "SSTPC")
-		if _, err := e.svc.SessionUser(ctx, u.ID); err != nil {
+		if _, err := e.svc.Accounts.SessionUser(ctx, u.ID); err != nil {
 			t.Fatalf("SessionUser before disabling: %v", err)
 		}
-		got, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(true)})
+		got, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(true)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,18 +318,18 @@ func TestUpdateUser(t *testing.T) {
 		if a := e.lastAudit(t); a.Action != "user.disable" || a.ObjectID != idString(u.ID) {
 			t.Errorf("audit entry = %s %s, want user.disable %d", a.Action, a.ObjectID, u.ID)
 		}
-		_, err = e.svc.SessionUser(ctx, u.ID)
+		_, err = e.svc.Accounts.SessionUser(ctx, u.ID)
 		wantCode(t, err, evaluation.Unauthenticated)
-		_, err = e.svc.Login(ctx, "li.wei", pw, evaluation.LoginMeta{})
+		_, err = e.svc.Accounts.Login(ctx, "li.wei", pw, evaluation.LoginMeta{})
 		wantCode(t, err, evaluation.Unauthenticated)
 
-		if _, err := e.svc.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(false)}); err != nil {
+		if _, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Disabled: ptr(false)}); err != nil {
 			t.Fatal(err)
 		}
 		if a := e.lastAudit(t); a.Action != "user.enable" {
 			t.Errorf("audit action = %s, want user.enable", a.Action)
 		}
-		if _, err := e.svc.SessionUser(ctx, u.ID); err != nil {
+		if _, err := e.svc.Accounts.SessionUser(ctx, u.ID); err != nil {
 			t.Errorf("SessionUser after enabling: %v", err)
 		}
 	})
@@ -333,12 +338,12 @@ func TestUpdateUser(t *testing.T) {
 		ag := e.newAgency(t, "SOON")
 		u := e.staff(t, "soon.gone", "SOON")
 		e.disableAgency(t, ag)
-		_, err := e.svc.SessionUser(ctx, u.ID)
+		_, err := e.svc.Accounts.SessionUser(ctx, u.ID)
 		wantCode(t, err, evaluation.Unauthenticated)
 	})
 
 	t.Run("session of an unknown user", func(t *testing.T) {
-		_, err := e.svc.SessionUser(ctx, 999)
+		_, err := e.svc.Accounts.SessionUser(ctx, 999)
 		wantCode(t, err, evaluation.Unauthenticated)
 	})
 
@@ -366,7 +371,7 @@ func TestUpdateUser(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := e.svc.UpdateUser(ctx, e.admin, u.ID, tt.up)
+				got, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, tt.up)
 				stored, serr := e.db.User(ctx, u.ID)
 				if serr != nil {
 					t.Fatal(serr)
@@ -415,7 +420,7 @@ func TestPasswordHashes(t *testing.T) {
 	}
 
 	const newPW = "a-brand-new-secret"
-	if err := e.svc.ResetPassword(ctx, e.admin, u.ID, newPW); err != nil {
+	if err := e.svc.Accounts.ResetPassword(ctx, e.admin, u.ID, newPW); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.lastAudit(t); a.Action != "user.password_reset" || a.ObjectID != idString(u.ID) {
@@ -425,29 +430,29 @@ func TestPasswordHashes(t *testing.T) {
 	if second == first || !strings.HasPrefix(second, "$argon2id$") {
 		t.Errorf("hash after reset = %q, want a new argon2id hash", second)
 	}
-	if _, err := e.svc.Login(ctx, "li.wei", pw, evaluation.LoginMeta{}); evaluation.ErrorCode(err) != evaluation.Unauthenticated {
+	if _, err := e.svc.Accounts.Login(ctx, "li.wei", pw, evaluation.LoginMeta{}); evaluation.ErrorCode(err) != evaluation.Unauthenticated {
 		t.Errorf("old password after reset: %v, want unauthenticated", err)
 	}
-	if _, err := e.svc.Login(ctx, "li.wei", newPW, evaluation.LoginMeta{}); err != nil {
+	if _, err := e.svc.Accounts.Login(ctx, "li.wei", newPW, evaluation.LoginMeta{}); err != nil {
 		t.Errorf("new password after reset: %v", err)
 	}
 
 	t.Run("change needs the current password", func(t *testing.T) {
-		err := e.svc.ChangePassword(ctx, u.Actor(), "not-the-password", "another-secret-1")
+		err := e.svc.Accounts.ChangePassword(ctx, u.Actor(), "not-the-password", "another-secret-1")
 		if ge := wantCode(t, err, evaluation.Invalid); ge.Fields["current_password"] != "error.current_password_wrong" {
 			t.Errorf("fields = %v, want current_password", ge.Fields)
 		}
-		err = e.svc.ChangePassword(ctx, u.Actor(), newPW, "short")
+		err = e.svc.Accounts.ChangePassword(ctx, u.Actor(), newPW, "short")
 		if ge := wantCode(t, err, evaluation.Invalid); ge.Fields["password"] != "error.password_too_short" {
 			t.Errorf("fields = %v, want password too short", ge.Fields)
 		}
 		if storedHash() != second {
 			t.Error("refused change altered the hash")
 		}
-		if err := e.svc.ChangePassword(ctx, u.Actor(), newPW, "another-secret-1"); err != nil {
+		if err := e.svc.Accounts.ChangePassword(ctx, u.Actor(), newPW, "another-secret-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Authenticate(ctx, "li.wei", "another-secret-1"); err != nil {
+		if _, err := e.svc.Accounts.Authenticate(ctx, "li.wei", "another-secret-1"); err != nil {
 			t.Errorf("changed password does not work: %v", err)
 		}
 	})
@@ -481,7 +486,7 @@ func TestTenant(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := e.svc.Agency(ctx, tt.actor, tt.agencyID)
+			a, err := e.svc.Accounts.Agency(ctx, tt.actor, tt.agencyID)
 			if got := evaluation.ErrorCode(err); got != tt.want {
 				t.Fatalf("Agency error = %v, want code %q", err, tt.want)
 			}
@@ -506,7 +511,7 @@ func TestTenant(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				list, err := e.svc.Agencies(ctx, tt.actor)
+				list, err := e.svc.Accounts.Agencies(ctx, tt.actor)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -519,21 +524,21 @@ func TestTenant(t *testing.T) {
 				}
 			})
 		}
-		_, err := e.svc.Agencies(ctx, expert)
+		_, err := e.svc.Accounts.Agencies(ctx, expert)
 		wantCode(t, err, evaluation.Forbidden)
 	})
 
 	t.Run("other users are not found", func(t *testing.T) {
-		_, err := e.svc.User(ctx, staffA, staffB.UserID)
+		_, err := e.svc.Accounts.User(ctx, staffA, staffB.UserID)
 		wantCode(t, err, evaluation.NotFound)
-		u, err := e.svc.User(ctx, staffA, staffA.UserID)
+		u, err := e.svc.Accounts.User(ctx, staffA, staffA.UserID)
 		if err != nil || u.ID != staffA.UserID {
 			t.Errorf("User(self) = %v, %v, want the user", u, err)
 		}
 	})
 
 	t.Run("audit log of the own agency only", func(t *testing.T) {
-		list, total, err := e.svc.AuditLog(ctx, staffB, evaluation.AuditFilter{AgencyID: e.agency.ID})
+		list, total, err := e.svc.Accounts.AuditLog(ctx, staffB, evaluation.AuditFilter{AgencyID: e.agency.ID})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -117,7 +117,7 @@ func (a *App) apiIssueToken(c *fiber.Ctx) error {
 	if err := a.limited(c, key); err != nil {
 		return err
 	}
-	secret, tok, err := a.svc.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
+	secret, tok, err := a.accounts.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
 		a.limiter.fail(key)
 		a.log.Warn("failed token request", "username", req.Username, "ip", c.IP())
@@ -135,7 +135,7 @@ func (a *App) apiRevokeCurrentToken(c *fiber.Ctx) error {
 	if !ok {
 		return evaluation.ErrUnauthorized
 	}
-	if err := a.svc.RevokeToken(c.UserContext(), actor(c), t.ID); err != nil {
+	if err := a.accounts.RevokeToken(c.UserContext(), actor(c), t.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -155,11 +155,11 @@ func (a *App) apiUpdateMe(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Language != nil {
-		if err := a.svc.SetLanguage(c.UserContext(), actor(c), evaluation.Language(*req.Language)); err != nil {
+		if err := a.accounts.SetLanguage(c.UserContext(), actor(c), evaluation.Language(*req.Language)); err != nil {
 			return err
 		}
 	}
-	u, err := a.svc.User(c.UserContext(), actor(c), actor(c).UserID)
+	u, err := a.accounts.User(c.UserContext(), actor(c), actor(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -176,14 +176,14 @@ func (a *App) apiChangePassword(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := a.svc.ChangePassword(c.UserContext(), actor(c), req.Current, req.Password); err != nil {
+	if err := a.accounts.ChangePassword(c.UserContext(), actor(c), req.Current, req.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (a *App) apiTokens(c *fiber.Ctx) error {
-	tokens, err := a.svc.Tokens(c.UserContext(), actor(c))
+	tokens, err := a.accounts.Tokens(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (a *App) apiRevokeToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RevokeToken(c.UserContext(), actor(c), id); err != nil {
+	if err := a.accounts.RevokeToken(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -203,7 +203,7 @@ func (a *App) apiRevokeToken(c *fiber.Ctx) error {
 
 func (a *App) apiUsers(c *fiber.Ctx) error {
 	f := userFilter(c)
-	users, total, err := a.svc.Users(c.UserContext(), actor(c), f)
+	users, total, err := a.accounts.Users(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (a *App) apiCreateUser(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := a.svc.CreateUser(c.UserContext(), actor(c), req.newUser())
+	u, err := a.accounts.CreateUser(c.UserContext(), actor(c), req.newUser())
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (a *App) apiUpdateUser(c *fiber.Ctx) error {
 		l := evaluation.Language(*req.Language)
 		up.Language = &l
 	}
-	u, err := a.svc.UpdateUser(c.UserContext(), actor(c), id, up)
+	u, err := a.accounts.UpdateUser(c.UserContext(), actor(c), id, up)
 	if err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func (a *App) apiResetPassword(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := a.svc.ResetPassword(c.UserContext(), actor(c), id, req.Password); err != nil {
+	if err := a.accounts.ResetPassword(c.UserContext(), actor(c), id, req.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -283,10 +283,10 @@ func (a *App) apiUserTokens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.User(c.UserContext(), actor(c), id); err != nil {
+	if _, err := a.accounts.User(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
-	tokens, err := a.svc.UserTokens(c.UserContext(), actor(c), id)
+	tokens, err := a.accounts.UserTokens(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (a *App) apiUserTokens(c *fiber.Ctx) error {
 }
 
 func (a *App) apiAgencies(c *fiber.Ctx) error {
-	list, err := a.svc.Agencies(c.UserContext(), actor(c))
+	list, err := a.accounts.Agencies(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func (a *App) apiCreateAgency(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	ag, err := a.svc.CreateAgency(c.UserContext(), actor(c), evaluation.NewAgency{Code: req.Code, NameZH: req.NameZH, NameEN: req.NameEN})
+	ag, err := a.accounts.CreateAgency(c.UserContext(), actor(c), evaluation.NewAgency{Code: req.Code, NameZH: req.NameZH, NameEN: req.NameEN})
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func (a *App) apiAgency(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ag, err := a.svc.Agency(c.UserContext(), actor(c), id)
+	ag, err := a.accounts.Agency(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (a *App) apiUpdateAgency(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	ag, err := a.svc.UpdateAgency(c.UserContext(), actor(c), id, evaluation.AgencyUpdate{NameZH: req.NameZH, NameEN: req.NameEN, Disabled: req.Disabled})
+	ag, err := a.accounts.UpdateAgency(c.UserContext(), actor(c), id, evaluation.AgencyUpdate{NameZH: req.NameZH, NameEN: req.NameEN, Disabled: req.Disabled})
 	if err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ func (a *App) apiUpdateAgency(c *fiber.Ctx) error {
 
 func (a *App) apiAudit(c *fiber.Ctx) error {
 	f := auditFilter(c)
-	list, total, err := a.svc.AuditLog(c.UserContext(), actor(c), f)
+	list, total, err := a.accounts.AuditLog(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}

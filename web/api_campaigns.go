@@ -24,6 +24,8 @@ type campaignServices interface {
 	CreateProject(ctx context.Context, actor evaluation.Actor, campaignID int64, p *evaluation.Project) (*evaluation.Project, error)
 	UpdateProject(ctx context.Context, actor evaluation.Actor, id int64, p *evaluation.Project) (*evaluation.Project, error)
 	DeleteProject(ctx context.Context, actor evaluation.Actor, id int64) error
+	CheckProjectImport(ctx context.Context, actor evaluation.Actor, campaignID int64, list []*evaluation.Project) error
+	ImportProjects(ctx context.Context, actor evaluation.Actor, campaignID int64, list []*evaluation.Project, file evaluation.ImportFile) error
 }
 
 // campaignRoutes: campaigns, their state machine, projects.
@@ -64,7 +66,7 @@ func campaignFilter(c *fiber.Ctx) evaluation.CampaignFilter {
 }
 
 func (a *App) apiCampaigns(c *fiber.Ctx) error {
-	list, err := a.svc.Campaigns(c.UserContext(), actor(c), campaignFilter(c))
+	list, err := a.campaigns.Campaigns(c.UserContext(), actor(c), campaignFilter(c))
 	if err != nil {
 		return err
 	}
@@ -91,7 +93,7 @@ func (a *App) apiCreateCampaign(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	camp, err := a.svc.CreateCampaign(c.UserContext(), actor(c), req.input())
+	camp, err := a.campaigns.CreateCampaign(c.UserContext(), actor(c), req.input())
 	if err != nil {
 		return err
 	}
@@ -103,7 +105,7 @@ func (a *App) apiCampaign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	camp, err := a.svc.Campaign(c.UserContext(), actor(c), id)
+	camp, err := a.campaigns.Campaign(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -119,7 +121,7 @@ func (a *App) apiUpdateCampaign(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	camp, err := a.svc.UpdateCampaign(c.UserContext(), actor(c), id, req.input())
+	camp, err := a.campaigns.UpdateCampaign(c.UserContext(), actor(c), id, req.input())
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func (a *App) apiCampaignTransitions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.CampaignTransitions(c.UserContext(), actor(c), id)
+	list, err := a.campaigns.CampaignTransitions(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -152,7 +154,7 @@ func (a *App) apiTransitionCampaign(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	camp, err := a.svc.TransitionCampaign(c.UserContext(), actor(c), id, evaluation.CampaignState(req.To), req.Reason)
+	camp, err := a.campaigns.TransitionCampaign(c.UserContext(), actor(c), id, evaluation.CampaignState(req.To), req.Reason)
 	if err != nil {
 		return err
 	}
@@ -174,7 +176,7 @@ func (a *App) apiProjects(c *fiber.Ctx) error {
 		return err
 	}
 	f := projectFilter(c, id)
-	list, total, err := a.svc.Projects(c.UserContext(), actor(c), f)
+	list, total, err := a.campaigns.Projects(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -219,7 +221,7 @@ func (a *App) apiCreateProject(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := a.svc.CreateProject(c.UserContext(), actor(c), id, req.project())
+	p, err := a.campaigns.CreateProject(c.UserContext(), actor(c), id, req.project())
 	if err != nil {
 		return err
 	}
@@ -231,7 +233,7 @@ func (a *App) apiProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.Project(c.UserContext(), actor(c), id)
+	p, err := a.campaigns.Project(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -247,7 +249,7 @@ func (a *App) apiUpdateProject(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := a.svc.UpdateProject(c.UserContext(), actor(c), id, req.project())
+	p, err := a.campaigns.UpdateProject(c.UserContext(), actor(c), id, req.project())
 	if err != nil {
 		return err
 	}
@@ -259,7 +261,7 @@ func (a *App) apiDeleteProject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteProject(c.UserContext(), actor(c), id); err != nil {
+	if err := a.campaigns.DeleteProject(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -106,7 +106,7 @@ func (a *App) uploadMaterial(c *fiber.Ctx, projectID int64) (*evaluation.Materia
 	if f != nil {
 		defer f.Close()
 	}
-	return a.svc.UploadMaterial(c.UserContext(), actor(c), projectID, in)
+	return a.materials.UploadMaterial(c.UserContext(), actor(c), projectID, in)
 }
 
 func (a *App) apiMaterials(c *fiber.Ctx) error {
@@ -114,7 +114,7 @@ func (a *App) apiMaterials(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Materials(c.UserContext(), actor(c), id)
+	list, err := a.materials.Materials(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (a *App) apiMaterial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := a.svc.Material(c.UserContext(), actor(c), id)
+	m, err := a.materials.Material(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (a *App) apiDeleteMaterial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteMaterial(c.UserContext(), actor(c), id); err != nil {
+	if err := a.materials.DeleteMaterial(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -169,7 +169,7 @@ func (a *App) materialContent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, f, err := a.svc.OpenMaterial(c.UserContext(), actor(c), id)
+	m, f, err := a.materials.OpenMaterial(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (a *App) apiMethodRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.MethodRecords(c.UserContext(), actor(c), id)
+	list, err := a.materials.MethodRecords(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (a *App) apiRecordInspection(c *fiber.Ctx) error {
 		if err := a.decodeJSON(c, &req); err != nil {
 			return nil, err
 		}
-		return a.svc.RecordInspection(ctx, act, id, evaluation.InspectionRecord{Date: req.Date, Place: req.Place,
+		return a.materials.RecordInspection(ctx, act, id, evaluation.InspectionRecord{Date: req.Date, Place: req.Place,
 			Participants: req.Participants, Findings: req.Findings})
 	})
 }
@@ -262,7 +262,7 @@ func (a *App) apiRecordTest(c *fiber.Ctx) error {
 		if err := a.decodeJSON(c, &req); err != nil {
 			return nil, err
 		}
-		return a.svc.RecordTest(ctx, act, id, evaluation.TestRecord{IndicatorID: req.IndicatorID, Measured: req.Measured,
+		return a.materials.RecordTest(ctx, act, id, evaluation.TestRecord{IndicatorID: req.IndicatorID, Measured: req.Measured,
 			Passed: *req.Passed, Tester: req.Tester, Date: req.Date, Note: req.Note})
 	})
 }
@@ -273,7 +273,7 @@ func (a *App) apiRecordDemonstration(c *fiber.Ctx) error {
 		if err := a.decodeJSON(c, &req); err != nil {
 			return nil, err
 		}
-		return a.svc.RecordDemonstration(ctx, act, id, evaluation.DemonstrationRecord{Date: req.Date, Items: req.Items, Note: req.Note})
+		return a.materials.RecordDemonstration(ctx, act, id, evaluation.DemonstrationRecord{Date: req.Date, Items: req.Items, Note: req.Note})
 	})
 }
 
@@ -284,7 +284,7 @@ func (a *App) apiRecord(c *fiber.Ctx, add func(context.Context, evaluation.Actor
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.MethodRecords(c.UserContext(), actor(c), id); err != nil {
+	if _, err := a.materials.MethodRecords(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	r, err := add(c.UserContext(), actor(c), id)
@@ -299,7 +299,7 @@ func (a *App) apiDeleteMethodRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteMethodRecord(c.UserContext(), actor(c), id, record); err != nil {
+	if err := a.materials.DeleteMethodRecord(c.UserContext(), actor(c), id, record); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

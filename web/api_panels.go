@@ -60,7 +60,7 @@ func (a *App) apiPanels(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Panels(c.UserContext(), actor(c), id)
+	list, err := a.panels.Panels(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (a *App) apiDrawPanel(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := a.svc.DrawPanel(c.UserContext(), actor(c), id, req.Projects, req.Seed)
+	p, err := a.panels.DrawPanel(c.UserContext(), actor(c), id, req.Projects, req.Seed)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (a *App) apiMatch(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	list, err := a.svc.MatchCampaign(c.UserContext(), actor(c), id, req.Seed)
+	list, err := a.panels.MatchCampaign(c.UserContext(), actor(c), id, req.Seed)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (a *App) loadPanel(c *fiber.Ctx) (*evaluation.Panel, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.svc.Panel(c.UserContext(), actor(c), id)
+	return a.panels.Panel(c.UserContext(), actor(c), id)
 }
 
 func (a *App) apiPanel(c *fiber.Ctx) error {
@@ -131,7 +131,7 @@ func (a *App) apiPanelDraws(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.PanelDraws(c.UserContext(), actor(c), id)
+	list, err := a.panels.PanelDraws(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (a *App) apiPanelExclusions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.PanelExclusions(c.UserContext(), actor(c), id)
+	list, err := a.panels.PanelExclusions(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (a *App) apiCheckReplacement(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := a.svc.CheckReplacement(c.UserContext(), actor(c), panelID, memberID, req.ExpertID)
+	res, err := a.panels.CheckReplacement(c.UserContext(), actor(c), panelID, memberID, req.ExpertID)
 	if err != nil {
 		return err
 	}
@@ -184,10 +184,10 @@ func (a *App) apiReplaceMember(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if _, err := a.svc.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, req.ExpertID, req.Reason); err != nil {
+	if _, err := a.panels.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, req.ExpertID, req.Reason); err != nil {
 		return err
 	}
-	p, err := a.svc.Panel(c.UserContext(), actor(c), panelID)
+	p, err := a.panels.Panel(c.UserContext(), actor(c), panelID)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (a *App) apiSetChair(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.SetChair(c.UserContext(), actor(c), panelID, memberID); err != nil {
+	if err := a.panels.SetChair(c.UserContext(), actor(c), panelID, memberID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -210,10 +210,10 @@ func (a *App) apiInvite(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.InvitePanel(c.UserContext(), actor(c), id); err != nil {
+	if err := a.panels.InvitePanel(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
-	p, err := a.svc.Panel(c.UserContext(), actor(c), id)
+	p, err := a.panels.Panel(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (a *App) apiInvite(c *fiber.Ctx) error {
 }
 
 func (a *App) apiInvitations(c *fiber.Ctx) error {
-	list, err := a.svc.Invitations(c.UserContext(), actor(c))
+	list, err := a.panels.Invitations(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (a *App) apiAcceptInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RespondToInvitation(c.UserContext(), actor(c), id, true, ""); err != nil {
+	if err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, true, ""); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -252,7 +252,7 @@ func (a *App) apiDeclineInvitation(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := a.svc.RespondToInvitation(c.UserContext(), actor(c), id, false, req.Reason); err != nil {
+	if err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, false, req.Reason); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -12,7 +12,7 @@ func (a *App) apiExperts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := a.svc.Experts(c.UserContext(), actor(c), f)
+	list, total, err := a.pool.Experts(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (a *App) apiCreateExpert(c *fiber.Ctx) error {
 		TitleLevel: evaluation.TitleLevel(req.TitleLevel), SubjectCodes: req.SubjectCodes, Keywords: req.Keywords,
 		Region: evaluation.Region(req.Region), Languages: req.Languages, Email: req.Email,
 		CanBeDrawn: req.CanBeDrawn == nil || *req.CanBeDrawn, NoDrawReason: req.NoDrawReason}
-	if err := a.svc.CreateExpert(c.UserContext(), actor(c), e); err != nil {
+	if err := a.pool.CreateExpert(c.UserContext(), actor(c), e); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(e)
@@ -67,11 +67,11 @@ func (a *App) apiExpert(c *fiber.Ctx) error {
 
 func (a *App) sendExpert(c *fiber.Ctx, id int64, status int) error {
 	ctx, act := c.UserContext(), actor(c)
-	e, err := a.svc.Expert(ctx, act, id)
+	e, err := a.pool.Expert(ctx, act, id)
 	if err != nil {
 		return err
 	}
-	loads, err := a.svc.ExpertLoad(ctx, act, id)
+	loads, err := a.pool.ExpertLoad(ctx, act, id)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (a *App) apiUpdateExpert(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if _, err := a.svc.UpdateExpert(c.UserContext(), actor(c), id, req.update()); err != nil {
+	if _, err := a.pool.UpdateExpert(c.UserContext(), actor(c), id, req.update()); err != nil {
 		return err
 	}
 	return a.sendExpert(c, id, fiber.StatusOK)
@@ -142,7 +142,7 @@ func (a *App) apiFlagExpert(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if _, err := a.svc.SetExpertDrawable(c.UserContext(), actor(c), id, *req.CanBeDrawn, req.NoDrawReason); err != nil {
+	if _, err := a.pool.SetExpertDrawable(c.UserContext(), actor(c), id, *req.CanBeDrawn, req.NoDrawReason); err != nil {
 		return err
 	}
 	return a.sendExpert(c, id, fiber.StatusOK)
@@ -153,7 +153,7 @@ func (a *App) apiExpertConflicts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.ExpertConflicts(c.UserContext(), actor(c), id)
+	list, err := a.pool.ExpertConflicts(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (a *App) apiAddExpertConflict(c *fiber.Ctx) error {
 		return err
 	}
 	rec := req.record()
-	if err := a.svc.AddExpertConflict(c.UserContext(), actor(c), id, rec); err != nil {
+	if err := a.pool.AddExpertConflict(c.UserContext(), actor(c), id, rec); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(rec)
@@ -181,7 +181,7 @@ func (a *App) apiDeleteExpertConflict(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RemoveExpertConflict(c.UserContext(), actor(c), id, cid); err != nil {
+	if err := a.pool.RemoveExpertConflict(c.UserContext(), actor(c), id, cid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -192,7 +192,7 @@ func (a *App) apiExpertCollaborations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.ExpertCollaborations(c.UserContext(), actor(c), id)
+	list, err := a.pool.ExpertCollaborations(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (a *App) apiAddCollaboration(c *fiber.Ctx) error {
 		return err
 	}
 	rec := req.record()
-	if err := a.svc.AddCollaboration(c.UserContext(), actor(c), id, rec); err != nil {
+	if err := a.pool.AddCollaboration(c.UserContext(), actor(c), id, rec); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(rec)
@@ -220,14 +220,14 @@ func (a *App) apiDeleteCollaboration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RemoveCollaboration(c.UserContext(), actor(c), id, cid); err != nil {
+	if err := a.pool.RemoveCollaboration(c.UserContext(), actor(c), id, cid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (a *App) apiAliases(c *fiber.Ctx) error {
-	list, err := a.svc.InstitutionAliases(c.UserContext(), actor(c))
+	list, err := a.pool.InstitutionAliases(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func (a *App) apiAddAlias(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	al, err := a.svc.AddInstitutionAlias(c.UserContext(), actor(c), req.Alias, req.Canonical)
+	al, err := a.pool.AddInstitutionAlias(c.UserContext(), actor(c), req.Alias, req.Canonical)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func (a *App) apiDeleteAlias(c *fiber.Ctx) error {
 	if err != nil {
 		return evaluation.ErrNotFound
 	}
-	if err := a.svc.RemoveInstitutionAlias(c.UserContext(), actor(c), alias); err != nil {
+	if err := a.pool.RemoveInstitutionAlias(c.UserContext(), actor(c), alias); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -24,7 +24,7 @@ type rubricServices interface {
 func (a *App) apiRubrics(c *fiber.Ctx) error {
 	f := evaluation.RubricFilter{Code: c.Query("code"), Target: rubrics.Target(c.Query("target")),
 		Status: evaluation.RubricStatus(c.Query("status"))}
-	list, err := a.svc.Rubrics(c.UserContext(), actor(c), f)
+	list, err := a.rubrics.Rubrics(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (a *App) apiNewRubricVersion(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	r, err := a.svc.NewRubricVersion(c.UserContext(), actor(c), strings.Clone(c.Params("code")), req.From)
+	r, err := a.rubrics.NewRubricVersion(c.UserContext(), actor(c), strings.Clone(c.Params("code")), req.From)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (a *App) apiUpdateRubric(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.svc.UpdateRubricDraft(c.UserContext(), actor(c), code, version, content)
+	r, err := a.rubrics.UpdateRubricDraft(c.UserContext(), actor(c), code, version, content)
 	if err != nil {
 		return err
 	}
@@ -103,8 +103,10 @@ func (a *App) apiValidateRubric(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (a *App) apiPublishRubric(c *fiber.Ctx) error { return a.apiMoveRubric(c, a.svc.PublishRubric) }
-func (a *App) apiRetireRubric(c *fiber.Ctx) error  { return a.apiMoveRubric(c, a.svc.RetireRubric) }
+func (a *App) apiPublishRubric(c *fiber.Ctx) error {
+	return a.apiMoveRubric(c, a.rubrics.PublishRubric)
+}
+func (a *App) apiRetireRubric(c *fiber.Ctx) error { return a.apiMoveRubric(c, a.rubrics.RetireRubric) }
 
 func (a *App) apiMoveRubric(c *fiber.Ctx, move func(context.Context, evaluation.Actor, string, int) (*evaluation.Rubric, error)) error {
 	code, version, err := rubricParams(c)
@@ -123,7 +125,7 @@ func (a *App) apiDeleteRubric(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteRubricDraft(c.UserContext(), actor(c), code, version); err != nil {
+	if err := a.rubrics.DeleteRubricDraft(c.UserContext(), actor(c), code, version); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -141,7 +143,7 @@ func (a *App) apiCheckSheet(c *fiber.Ctx) error {
 	if err := evaluation.ProblemsError(ps); err != nil {
 		return err
 	}
-	res, err := a.svc.CheckSheet(c.UserContext(), actor(c), code, version, sheet)
+	res, err := a.rubrics.CheckSheet(c.UserContext(), actor(c), code, version, sheet)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,6 @@ var assets embed.FS
 // accountServices are the calls behind accounts, agencies and the audit
 // log.
 type accountServices interface {
-	Ping(ctx context.Context) error
 	Counts(ctx context.Context, actor evaluation.Actor) (evaluation.Counts, error)
 
 	Login(ctx context.Context, username, password string, meta evaluation.LoginMeta) (*evaluation.User, error)
@@ -84,14 +83,20 @@ type Config struct {
 
 // App is the web application.
 type App struct {
-	cfg      Config
-	svc      Services
-	authz    *rbac.Authorizer
-	fiber    *fiber.App
-	sessions *session.Store
-	tr       *translator
-	limiter  *loginLimiter
-	log      *slog.Logger
+	cfg Config
+	// One service per area of the product.
+	accounts  accountServices
+	rubrics   rubricServices
+	pool      poolServices
+	campaigns campaignServices
+	panels    panelServices
+	materials materialServices
+	authz     *rbac.Authorizer
+	fiber     *fiber.App
+	sessions  *session.Store
+	tr        *translator
+	limiter   *loginLimiter
+	log       *slog.Logger
 	// routes records the permission of every route, keyed "METHOD /path",
 	// so that a test can check that no route is left without a decision.
 	routes     map[string]rbac.Permission
@@ -108,8 +113,11 @@ const (
 
 // New builds the app and registers every route.
 func New(cfg Config) (*App, error) {
-	if cfg.Services == nil || cfg.Authorizer == nil || cfg.Sessions == nil {
-		return nil, errors.New("web: Services, Authorizer and Sessions are required")
+	if cfg.Authorizer == nil || cfg.Sessions == nil {
+		return nil, errors.New("web: Authorizer and Sessions are required")
+	}
+	if err := cfg.Services.check(); err != nil {
+		return nil, err
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -133,7 +141,9 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, svc: cfg.Services, authz: cfg.Authorizer, tr: tr, log: cfg.Logger,
+	sv := cfg.Services
+	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
+		materials: sv.Materials, authz: cfg.Authorizer, tr: tr, log: cfg.Logger,
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {

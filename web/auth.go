@@ -20,7 +20,7 @@ func (a *App) identify(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if isAPI(c) {
 		if secret, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
-			u, t, err := a.svc.AuthenticateToken(ctx, strings.TrimSpace(secret))
+			u, t, err := a.accounts.AuthenticateToken(ctx, strings.TrimSpace(secret))
 			switch evaluation.ErrorCode(err) {
 			case "":
 				c.Locals(localUser, u)
@@ -36,7 +36,7 @@ func (a *App) identify(c *fiber.Ctx) error {
 			return err
 		}
 		if uid, ok := sess.Get("uid").(int64); ok {
-			u, err := a.svc.SessionUser(ctx, uid)
+			u, err := a.accounts.SessionUser(ctx, uid)
 			switch evaluation.ErrorCode(err) {
 			case "":
 				c.Locals(localUser, u)

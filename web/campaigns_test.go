@@ -179,7 +179,7 @@ func TestCampaignUI(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-reason"`) {
 		t.Errorf("back to draft without a reason: %d", resp.StatusCode)
 	}
-	entries, _, _ := h.svc.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
+	entries, _, _ := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
 	if len(entries) != 1 {
 		t.Errorf("%d transition audit entries, want 1", len(entries))
 	}

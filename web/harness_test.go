@@ -28,7 +28,7 @@ type harness struct {
 	t        *testing.T
 	app      *App
 	db       *sqlite.DB
-	svc      *evaluation.Service
+	svc      *evaluation.Services
 	now      time.Time
 	users    map[string]*evaluation.User
 	tokens   map[string]string
@@ -48,7 +48,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc, err := evaluation.NewService(db, password.New(password.Fast))
+	svc, err := evaluation.New(db, password.New(password.Fast))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, svc: svc, now: time.Now(), users: map[string]*evaluation.User{}, tokens: map[string]string{}}
-	app, err := New(Config{Services: svc, Authorizer: authz, Sessions: sessions,
+	app, err := New(Config{Services: ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
@@ -67,15 +67,15 @@ func newHarness(t *testing.T) *harness {
 	h.app = app
 
 	sys := evaluation.System
-	if h.agencyA, err = svc.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGA", NameZH: "甲机构", NameEN: "Agency A"}); err != nil {
+	if h.agencyA, err = svc.Accounts.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGA", NameZH: "甲机构", NameEN: "Agency A"}); err != nil {
 		t.Fatal(err)
 	}
-	if h.agencyB, err = svc.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGB", NameZH: "乙机构", NameEN: "Agency B"}); err != nil {
+	if h.agencyB, err = svc.Accounts.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGB", NameZH: "乙机构", NameEN: "Agency B"}); err != nil {
 		t.Fatal(err)
 	}
 	e := &evaluation.Expert{Name: "张专家", Type: evaluation.DomainExpert, Institution: "某大学", TitleLevel: evaluation.TitleSenior,
 		Region: evaluation.RegionLocal, CanBeDrawn: true}
-	if err := svc.CreateExpert(ctx, sys, e); err != nil {
+	if err := svc.Pool.CreateExpert(ctx, sys, e); err != nil {
 		t.Fatal(err)
 	}
 	h.expertID = e.ID
@@ -87,11 +87,11 @@ func newHarness(t *testing.T) *harness {
 		{Username: "expert", Name: "Expert", Role: evaluation.RoleExpert, ExpertID: e.ID},
 	} {
 		u.Password = testPassword
-		created, err := svc.CreateUser(ctx, sys, u)
+		created, err := svc.Accounts.CreateUser(ctx, sys, u)
 		if err != nil {
 			t.Fatalf("create %s: %v", u.Username, err)
 		}
-		secret, _, err := svc.CreateToken(ctx, created.Actor(), "test", evaluation.LoginMeta{})
+		secret, _, err := svc.Accounts.CreateToken(ctx, created.Actor(), "test", evaluation.LoginMeta{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,6 @@ package web
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -57,14 +56,6 @@ const (
 	maxUnzippedBytes = 64 << 20
 	maxUnzippedXML   = 16 << 20
 )
-
-// importServices are the calls behind the imports.
-type importServices interface {
-	CheckProjectImport(ctx context.Context, actor evaluation.Actor, campaignID int64, list []*evaluation.Project) error
-	ImportProjects(ctx context.Context, actor evaluation.Actor, campaignID int64, list []*evaluation.Project, file evaluation.ImportFile) error
-	CheckExpertImport(ctx context.Context, actor evaluation.Actor, list []*evaluation.Expert) error
-	ImportExperts(ctx context.Context, actor evaluation.Actor, list []*evaluation.Expert, file evaluation.ImportFile) error
-}
 
 // importRoutes: the import pages, uploads and templates of projects and of
 // the expert pool. They come before the pool's routes, so that

@@ -157,7 +157,7 @@ func (a *App) readExpertImport(c *fiber.Ctx) ([]*evaluation.Expert, *expertRows,
 		r.add(importProblem{Table: t.Spec.Name, Sheet: t.Sheet, Row: t.Header, Message: "import.no_rows"})
 		return nil, nil, r, u, nil
 	}
-	err := a.svc.CheckExpertImport(c.UserContext(), actor(c), list)
+	err := a.pool.CheckExpertImport(c.UserContext(), actor(c), list)
 	if domainProblems(err, r, er.locate) == 0 && err != nil {
 		return nil, nil, r, u, err
 	}
@@ -174,7 +174,7 @@ func (a *App) importExperts(c *fiber.Ctx) ([]*evaluation.Expert, *importReport, 
 	if !r.ok() {
 		return nil, r, u, fiber.StatusBadRequest, nil
 	}
-	err = a.svc.ImportExperts(c.UserContext(), actor(c), list, fileInfo(u))
+	err = a.pool.ImportExperts(c.UserContext(), actor(c), list, fileInfo(u))
 	if status := domainProblems(err, r, er.locate); status != 0 {
 		return nil, r, u, status, nil
 	}

@@ -344,7 +344,7 @@ func (a *App) readProjectImport(c *fiber.Ctx, campaignID int64) ([]*evaluation.P
 		r.add(importProblem{Table: proj.Spec.Name, Sheet: proj.Sheet, Row: proj.Header, Message: "import.no_rows"})
 		return nil, nil, r, uploads, nil
 	}
-	err := a.svc.CheckProjectImport(c.UserContext(), actor(c), campaignID, list)
+	err := a.campaigns.CheckProjectImport(c.UserContext(), actor(c), campaignID, list)
 	if domainProblems(err, r, pr.locate) == 0 && err != nil {
 		return nil, nil, r, uploads, err
 	}
@@ -361,7 +361,7 @@ func (a *App) importProjects(c *fiber.Ctx, campaignID int64) ([]*evaluation.Proj
 	if !r.ok() {
 		return nil, r, uploads, fiber.StatusBadRequest, nil
 	}
-	err = a.svc.ImportProjects(c.UserContext(), actor(c), campaignID, list, fileInfo(uploads...))
+	err = a.campaigns.ImportProjects(c.UserContext(), actor(c), campaignID, list, fileInfo(uploads...))
 	// Another import may have taken a code since the check.
 	if status := domainProblems(err, r, pr.locate); status != 0 {
 		return nil, r, uploads, status, nil

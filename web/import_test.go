@@ -178,13 +178,13 @@ func (h *harness) importCampaign() int64 {
 func (h *harness) campaignProjects(id int64) map[string]*evaluation.Project {
 	h.t.Helper()
 	ctx := context.Background()
-	list, _, err := h.svc.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: id, Page: evaluation.Page{Size: 200}})
+	list, _, err := h.svc.Campaigns.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: id, Page: evaluation.Page{Size: 200}})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	out := map[string]*evaluation.Project{}
 	for _, p := range list {
-		full, err := h.svc.Project(ctx, evaluation.System, p.ID)
+		full, err := h.svc.Campaigns.Project(ctx, evaluation.System, p.ID)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -324,8 +324,8 @@ func TestImportProjectsXLSX(t *testing.T) {
 
 	// One audit entry for the import, besides one per project.
 	ctx := context.Background()
-	imports, _, _ := h.svc.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.import"})
-	creates, _, _ := h.svc.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.create"})
+	imports, _, _ := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.import"})
+	creates, _, _ := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.create"})
 	if len(imports) != 1 || len(creates) != 5 {
 		t.Fatalf("%d import and %d create entries, want 1 and 5", len(imports), len(creates))
 	}
@@ -821,7 +821,7 @@ func TestImportExperts(t *testing.T) {
 	if a := decodeImport(t, body); resp.StatusCode != http.StatusCreated || a.Imported != 3 {
 		t.Fatalf("good: %d %s", resp.StatusCode, body)
 	}
-	list, _, err := h.svc.Experts(context.Background(), evaluation.System, evaluation.ExpertFilter{Page: evaluation.Page{Size: 50}})
+	list, _, err := h.svc.Pool.Experts(context.Background(), evaluation.System, evaluation.ExpertFilter{Page: evaluation.Page{Size: 50}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -854,7 +854,7 @@ func TestImportExperts(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", name, diff)
 		}
 	}
-	entries, _, _ := h.svc.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "expert.import"})
+	entries, _, _ := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "expert.import"})
 	if len(entries) != 1 || !strings.Contains(entries[0].Details, `"experts":3`) || !strings.Contains(entries[0].Details, `"drawable":2`) {
 		t.Errorf("expert.import entries: %+v", entries)
 	}

@@ -40,7 +40,7 @@ func (h *harness) withBlobs(limit int64) *files.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := evaluation.NewService(h.db, password.New(password.Fast), evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(limit))
+	svc, err := evaluation.New(h.db, password.New(password.Fast), evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(limit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func (h *harness) withBlobs(limit int64) *files.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := New(Config{Services: svc, Authorizer: authz, Sessions: sessions, UploadLimit: limit,
+	app, err := New(Config{Services: ServicesOf(svc, h.db.Ping), Authorizer: authz, Sessions: sessions, UploadLimit: limit,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
@@ -149,15 +149,15 @@ func (h *harness) panelWithSeat(campaignID, projectID int64) (accepted, invited,
 	ctx := context.Background()
 	ex := &evaluation.Expert{Name: "局外专家", Type: evaluation.DomainExpert, Institution: "某研究院", TitleLevel: evaluation.TitleSenior,
 		Region: evaluation.RegionLocal, CanBeDrawn: true}
-	if err := h.svc.CreateExpert(ctx, evaluation.System, ex); err != nil {
+	if err := h.svc.Pool.CreateExpert(ctx, evaluation.System, ex); err != nil {
 		t.Fatal(err)
 	}
-	u, err := h.svc.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: "outsider", Name: "局外专家",
+	u, err := h.svc.Accounts.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: "outsider", Name: "局外专家",
 		Role: evaluation.RoleExpert, ExpertID: ex.ID, Password: testPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.tokens["outsider"], _, _ = h.svc.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+	h.tokens["outsider"], _, _ = h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
 	return accepted, invited, "outsider"
 }
 

@@ -12,7 +12,7 @@ func (a *App) healthz(c *fiber.Ctx) error {
 }
 
 func (a *App) readyz(c *fiber.Ctx) error {
-	if err := a.svc.Ping(c.UserContext()); err != nil {
+	if err := a.cfg.Services.Ready(c.UserContext()); err != nil {
 		a.log.Error("readiness", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
@@ -57,7 +57,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	if err := a.limited(c, key); err != nil {
 		return fail(fiber.StatusTooManyRequests, a.T(c, "error.too_many_logins"), nil)
 	}
-	u, err := a.svc.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
+	u, err := a.accounts.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
 		a.limiter.fail(key)
 		a.log.Warn("failed login", "username", f.Username, "ip", c.IP())
@@ -69,7 +69,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	a.limiter.succeed(key)
 	// A language chosen on the sign-in page becomes the user's preference.
 	if l, ok := evaluation.ParseLanguage(c.Cookies(langCookie)); ok && l != u.Language {
-		if err := a.svc.SetLanguage(c.UserContext(), u.Actor(), l); err != nil {
+		if err := a.accounts.SetLanguage(c.UserContext(), u.Actor(), l); err != nil {
 			return err
 		}
 	}
@@ -89,7 +89,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 }
 
 func (a *App) logout(c *fiber.Ctx) error {
-	if err := a.svc.Logout(c.UserContext(), actor(c), loginMeta(c, "web")); err != nil {
+	if err := a.accounts.Logout(c.UserContext(), actor(c), loginMeta(c, "web")); err != nil {
 		return err
 	}
 	sess, err := a.sessions.Get(c)
@@ -110,7 +110,7 @@ func (a *App) switchLanguage(c *fiber.Ctx) error {
 		return evaluation.FieldErrors{"lang": "error.language_invalid"}.Err()
 	}
 	if u := currentUser(c); u != nil {
-		if err := a.svc.SetLanguage(c.UserContext(), u.Actor(), lang); err != nil {
+		if err := a.accounts.SetLanguage(c.UserContext(), u.Actor(), lang); err != nil {
 			return err
 		}
 	}
@@ -158,7 +158,7 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 	ctx, u := c.UserContext(), currentUser(c)
 	switch u.Role {
 	case evaluation.RoleAdmin, evaluation.RoleCommission:
-		counts, err := a.svc.Counts(ctx, u.Actor())
+		counts, err := a.accounts.Counts(ctx, u.Actor())
 		if err != nil {
 			return err
 		}
@@ -178,28 +178,28 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 			n := counts.ExpertsByType[t]
 			d.TypeCounts = append(d.TypeCounts, typeCount{t, n, pct(n, maxType)})
 		}
-		if d.Recent, _, err = a.svc.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
+		if d.Recent, _, err = a.accounts.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
 			return err
 		}
 	case evaluation.RoleAgencyStaff:
-		ag, err := a.svc.Agency(ctx, u.Actor(), u.AgencyID)
+		ag, err := a.accounts.Agency(ctx, u.Actor(), u.AgencyID)
 		if err != nil {
 			return err
 		}
 		d.Agency = ag
-		if d.Recent, _, err = a.svc.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
+		if d.Recent, _, err = a.accounts.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
 			return err
 		}
 	case evaluation.RoleExpert:
 		if u.ExpertID != 0 {
-			e, err := a.svc.Expert(ctx, u.Actor(), u.ExpertID)
+			e, err := a.pool.Expert(ctx, u.Actor(), u.ExpertID)
 			if err != nil {
 				return err
 			}
 			d.Expert = e
 		}
 		var err error
-		if d.Invitations, err = a.svc.Invitations(ctx, u.Actor()); err != nil {
+		if d.Invitations, err = a.panels.Invitations(ctx, u.Actor()); err != nil {
 			return err
 		}
 	}
@@ -220,16 +220,16 @@ func (a *App) profile(c *fiber.Ctx, d profileData) error {
 	ctx, u := c.UserContext(), currentUser(c)
 	var err error
 	if u.AgencyID != 0 {
-		if d.Agency, err = a.svc.Agency(ctx, u.Actor(), u.AgencyID); err != nil {
+		if d.Agency, err = a.accounts.Agency(ctx, u.Actor(), u.AgencyID); err != nil {
 			return err
 		}
 	}
 	if u.ExpertID != 0 {
-		if d.Expert, err = a.svc.Expert(ctx, u.Actor(), u.ExpertID); err != nil {
+		if d.Expert, err = a.pool.Expert(ctx, u.Actor(), u.ExpertID); err != nil {
 			return err
 		}
 	}
-	if d.Tokens, err = a.svc.Tokens(ctx, u.Actor()); err != nil {
+	if d.Tokens, err = a.accounts.Tokens(ctx, u.Actor()); err != nil {
 		return err
 	}
 	d.Now = a.cfg.Now()
@@ -248,7 +248,7 @@ func (a *App) profilePassword(c *fiber.Ctx) error {
 	var f passwordForm
 	err := a.parseForm(c, &f)
 	if err == nil {
-		err = a.svc.ChangePassword(c.UserContext(), actor(c), f.Current, f.Password)
+		err = a.accounts.ChangePassword(c.UserContext(), actor(c), f.Current, f.Password)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -270,7 +270,7 @@ func (a *App) profileCreateToken(c *fiber.Ctx) error {
 	err := a.parseForm(c, &f)
 	var secret string
 	if err == nil {
-		secret, _, err = a.svc.CreateToken(c.UserContext(), actor(c), f.Name, loginMeta(c, "web"))
+		secret, _, err = a.accounts.CreateToken(c.UserContext(), actor(c), f.Name, loginMeta(c, "web"))
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -288,7 +288,7 @@ func (a *App) revokeTokenForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RevokeToken(c.UserContext(), actor(c), id); err != nil {
+	if err := a.accounts.RevokeToken(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	a.flash(c, "token.revoked")

@@ -43,11 +43,11 @@ type usersData struct {
 func (a *App) usersPage(c *fiber.Ctx) error {
 	ctx, act := c.UserContext(), actor(c)
 	f := userFilter(c)
-	users, total, err := a.svc.Users(ctx, act, f)
+	users, total, err := a.accounts.Users(ctx, act, f)
 	if err != nil {
 		return err
 	}
-	agencies, err := a.svc.Agencies(ctx, act)
+	agencies, err := a.accounts.Agencies(ctx, act)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ type userFormData struct {
 }
 
 func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
-	agencies, err := a.svc.Agencies(c.UserContext(), actor(c))
+	agencies, err := a.accounts.Agencies(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
 	title := a.T(c, "users.new")
 	if d.User != nil {
 		title = d.User.Name
-		if d.Tokens, err = a.svc.UserTokens(c.UserContext(), actor(c), d.User.ID); err != nil {
+		if d.Tokens, err = a.accounts.UserTokens(c.UserContext(), actor(c), d.User.ID); err != nil {
 			return err
 		}
 	}
@@ -107,7 +107,7 @@ func (a *App) userCreate(c *fiber.Ctx) error {
 	err := a.parseForm(c, &f)
 	var u *evaluation.User
 	if err == nil {
-		u, err = a.svc.CreateUser(c.UserContext(), actor(c), f.newUser())
+		u, err = a.accounts.CreateUser(c.UserContext(), actor(c), f.newUser())
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		f.Password = ""
@@ -126,7 +126,7 @@ func (a *App) loadUser(c *fiber.Ctx) (*evaluation.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.svc.User(c.UserContext(), actor(c), id)
+	return a.accounts.User(c.UserContext(), actor(c), id)
 }
 
 func (a *App) userPage(c *fiber.Ctx) error {
@@ -154,7 +154,7 @@ func (a *App) userUpdate(c *fiber.Ctx) error {
 	err = a.parseForm(c, &f)
 	if err == nil {
 		role, lang := evaluation.Role(f.Role), evaluation.Language(f.Language)
-		_, err = a.svc.UpdateUser(c.UserContext(), actor(c), u.ID, evaluation.UserUpdate{Name: &f.Name, Role: &role,
+		_, err = a.accounts.UpdateUser(c.UserContext(), actor(c), u.ID, evaluation.UserUpdate{Name: &f.Name, Role: &role,
 			AgencyCode: &f.Agency, Language: &lang})
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
@@ -181,7 +181,7 @@ func (a *App) userResetPassword(c *fiber.Ctx) error {
 	var f resetForm
 	err = a.parseForm(c, &f)
 	if err == nil {
-		err = a.svc.ResetPassword(c.UserContext(), actor(c), u.ID, f.Password)
+		err = a.accounts.ResetPassword(c.UserContext(), actor(c), u.ID, f.Password)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -203,7 +203,7 @@ func (a *App) userSetDisabled(c *fiber.Ctx, disabled bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.UpdateUser(c.UserContext(), actor(c), id, evaluation.UserUpdate{Disabled: &disabled}); err != nil {
+	if _, err := a.accounts.UpdateUser(c.UserContext(), actor(c), id, evaluation.UserUpdate{Disabled: &disabled}); err != nil {
 		return err
 	}
 	if disabled {
@@ -230,7 +230,7 @@ type agencyData struct {
 }
 
 func (a *App) agenciesPage(c *fiber.Ctx) error {
-	list, err := a.svc.Agencies(c.UserContext(), actor(c))
+	list, err := a.accounts.Agencies(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func (a *App) agencyCreate(c *fiber.Ctx) error {
 	err := a.parseForm(c, &f)
 	var ag *evaluation.Agency
 	if err == nil {
-		ag, err = a.svc.CreateAgency(c.UserContext(), actor(c), evaluation.NewAgency{Code: f.Code, NameZH: f.NameZH, NameEN: f.NameEN})
+		ag, err = a.accounts.CreateAgency(c.UserContext(), actor(c), evaluation.NewAgency{Code: f.Code, NameZH: f.NameZH, NameEN: f.NameEN})
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -269,7 +269,7 @@ func (a *App) agencyPage(c *fiber.Ctx) error {
 
 func (a *App) showAgency(c *fiber.Ctx, id int64, d agencyData) error {
 	ctx, act := c.UserContext(), actor(c)
-	ag, err := a.svc.Agency(ctx, act, id)
+	ag, err := a.accounts.Agency(ctx, act, id)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func (a *App) showAgency(c *fiber.Ctx, id int64, d agencyData) error {
 	}
 	d.Form.Code = ag.Code
 	if act.IsAdmin() {
-		if d.Staff, _, err = a.svc.Users(ctx, act, evaluation.UserFilter{AgencyID: ag.ID, Page: evaluation.Page{Size: 200}}); err != nil {
+		if d.Staff, _, err = a.accounts.Users(ctx, act, evaluation.UserFilter{AgencyID: ag.ID, Page: evaluation.Page{Size: 200}}); err != nil {
 			return err
 		}
 	}
@@ -305,7 +305,7 @@ func (a *App) agencyUpdate(c *fiber.Ctx) error {
 			d := f.Disabled == "1"
 			up.Disabled = &d
 		}
-		_, err = a.svc.UpdateAgency(c.UserContext(), actor(c), id, up)
+		_, err = a.accounts.UpdateAgency(c.UserContext(), actor(c), id, up)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -331,7 +331,7 @@ func auditFilter(c *fiber.Ctx) evaluation.AuditFilter {
 
 func (a *App) auditPage(c *fiber.Ctx) error {
 	f := auditFilter(c)
-	list, total, err := a.svc.AuditLog(c.UserContext(), actor(c), f)
+	list, total, err := a.accounts.AuditLog(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ type campaignsData struct {
 
 func (a *App) campaignsPage(c *fiber.Ctx) error {
 	f := campaignFilter(c)
-	list, err := a.svc.Campaigns(c.UserContext(), actor(c), f)
+	list, err := a.campaigns.Campaigns(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ type campaignFormData struct {
 }
 
 func (a *App) renderCampaignForm(c *fiber.Ctx, d campaignFormData) error {
-	published, err := a.svc.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{Status: evaluation.RubricPublished})
+	published, err := a.rubrics.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{Status: evaluation.RubricPublished})
 	if err != nil {
 		return err
 	}
@@ -148,9 +148,9 @@ func (a *App) renderCampaignForm(c *fiber.Ctx, d campaignFormData) error {
 
 func (a *App) campaignNewPage(c *fiber.Ctx) error {
 	var f campaignForm
-	f.fill(&evaluation.Campaign{Year: a.cfg.Now().In(cst).Year(), Aggregation: evaluation.TrimmedMean,
+	f.fill(&evaluation.Campaign{Year: a.cfg.Now().In(evaluation.Beijing).Year(), Aggregation: evaluation.TrimmedMean,
 		Settings: evaluation.DefaultCampaignSettings()})
-	f.Year = strconv.Itoa(a.cfg.Now().In(cst).Year())
+	f.Year = strconv.Itoa(a.cfg.Now().In(evaluation.Beijing).Year())
 	return a.renderCampaignForm(c, campaignFormData{Form: f})
 }
 
@@ -163,7 +163,7 @@ func (a *App) campaignCreate(c *fiber.Ctx) error {
 	var err error = bad.Err()
 	var camp *evaluation.Campaign
 	if err == nil {
-		camp, err = a.svc.CreateCampaign(c.UserContext(), actor(c), in)
+		camp, err = a.campaigns.CreateCampaign(c.UserContext(), actor(c), in)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -181,7 +181,7 @@ func (a *App) loadCampaign(c *fiber.Ctx) (*evaluation.Campaign, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.svc.Campaign(c.UserContext(), actor(c), id)
+	return a.campaigns.Campaign(c.UserContext(), actor(c), id)
 }
 
 func (a *App) campaignEditPage(c *fiber.Ctx) error {
@@ -206,7 +206,7 @@ func (a *App) campaignUpdate(c *fiber.Ctx) error {
 	in, bad := f.input(camp.Settings)
 	err = bad.Err()
 	if err == nil {
-		_, err = a.svc.UpdateCampaign(c.UserContext(), actor(c), camp.ID, in)
+		_, err = a.campaigns.UpdateCampaign(c.UserContext(), actor(c), camp.ID, in)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -253,12 +253,12 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	ctx, act := c.UserContext(), actor(c)
 	d.Campaign = camp
 	d.Filter = projectFilter(c, camp.ID)
-	list, total, err := a.svc.Projects(ctx, act, d.Filter)
+	list, total, err := a.campaigns.Projects(ctx, act, d.Filter)
 	if err != nil {
 		return err
 	}
 	d.Projects, d.Pager = list, newPager(c, d.Filter.Page, total, d.Filter.Sort)
-	if d.History, err = a.svc.CampaignTransitions(ctx, act, camp.ID); err != nil {
+	if d.History, err = a.campaigns.CampaignTransitions(ctx, act, camp.ID); err != nil {
 		return err
 	}
 	d.Moves = evaluation.NextStates(camp.State, act.Role)
@@ -267,7 +267,7 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	d.CanEdit = staff && camp.State == evaluation.CampaignDraft
 	d.Classes = evaluation.ProjectClasses
 	if camp.State != evaluation.CampaignDraft {
-		if d.Panels, err = a.svc.Panels(ctx, act, camp.ID); err != nil {
+		if d.Panels, err = a.panels.Panels(ctx, act, camp.ID); err != nil {
 			return err
 		}
 		onPanel := map[int64]bool{}
@@ -276,7 +276,7 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 				onPanel[id] = true
 			}
 		}
-		all, _, err := a.svc.Projects(ctx, act, evaluation.ProjectFilter{CampaignID: camp.ID, Page: evaluation.Page{Size: 200}})
+		all, _, err := a.campaigns.Projects(ctx, act, evaluation.ProjectFilter{CampaignID: camp.ID, Page: evaluation.Page{Size: 200}})
 		if err != nil {
 			return err
 		}
@@ -289,7 +289,7 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	}
 	d.Rubrics = map[string]*evaluation.Rubric{}
 	for key, pin := range camp.Settings.Rubrics {
-		if r, err := a.svc.Rubric(ctx, act, pin.Code, pin.Version); err == nil {
+		if r, err := a.rubrics.Rubric(ctx, act, pin.Code, pin.Version); err == nil {
 			d.Rubrics[key] = r
 		}
 	}
@@ -304,7 +304,7 @@ func (a *App) campaignTransition(c *fiber.Ctx) error {
 	var f transitionRequest
 	err = a.parseForm(c, &f)
 	if err == nil {
-		_, err = a.svc.TransitionCampaign(c.UserContext(), actor(c), camp.ID, evaluation.CampaignState(f.To), f.Reason)
+		_, err = a.campaigns.TransitionCampaign(c.UserContext(), actor(c), camp.ID, evaluation.CampaignState(f.To), f.Reason)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -341,11 +341,11 @@ func (a *App) projectPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.Project(c.UserContext(), actor(c), id)
+	p, err := a.campaigns.Project(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	camp, err := a.svc.Campaign(c.UserContext(), actor(c), p.CampaignID)
+	camp, err := a.campaigns.Campaign(c.UserContext(), actor(c), p.CampaignID)
 	if err != nil {
 		return err
 	}
@@ -402,7 +402,7 @@ func (a *App) projectCreate(c *fiber.Ctx) error {
 	p, bad := f.project()
 	err = bad.Err()
 	if err == nil {
-		p, err = a.svc.CreateProject(c.UserContext(), actor(c), camp.ID, p)
+		p, err = a.campaigns.CreateProject(c.UserContext(), actor(c), camp.ID, p)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -420,11 +420,11 @@ func (a *App) loadProjectAndCampaign(c *fiber.Ctx) (*evaluation.Project, *evalua
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := a.svc.Project(c.UserContext(), actor(c), id)
+	p, err := a.campaigns.Project(c.UserContext(), actor(c), id)
 	if err != nil {
 		return nil, nil, err
 	}
-	camp, err := a.svc.Campaign(c.UserContext(), actor(c), p.CampaignID)
+	camp, err := a.campaigns.Campaign(c.UserContext(), actor(c), p.CampaignID)
 	return p, camp, err
 }
 
@@ -451,7 +451,7 @@ func (a *App) projectUpdate(c *fiber.Ctx) error {
 	in, bad := f.project()
 	err = bad.Err()
 	if err == nil {
-		_, err = a.svc.UpdateProject(c.UserContext(), actor(c), p.ID, in)
+		_, err = a.campaigns.UpdateProject(c.UserContext(), actor(c), p.ID, in)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -469,7 +469,7 @@ func (a *App) projectDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteProject(c.UserContext(), actor(c), p.ID); err != nil {
+	if err := a.campaigns.DeleteProject(c.UserContext(), actor(c), p.ID); err != nil {
 		return err
 	}
 	a.flash(c, "projects.deleted")

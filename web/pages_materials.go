@@ -58,11 +58,11 @@ func (a *App) projectRecords(c *fiber.Ctx, p *evaluation.Project, camp *evaluati
 		rec = &projectRecords{}
 	}
 	ctx, act := c.UserContext(), actor(c)
-	list, err := a.svc.Materials(ctx, act, p.ID)
+	list, err := a.materials.Materials(ctx, act, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	if rec.Records, err = a.svc.MethodRecords(ctx, act, p.ID); err != nil {
+	if rec.Records, err = a.materials.MethodRecords(ctx, act, p.ID); err != nil {
 		return nil, err
 	}
 	rec.Materials = materialRows(list)
@@ -85,8 +85,8 @@ func (a *App) projectRecords(c *fiber.Ctx, p *evaluation.Project, camp *evaluati
 		rec.Indicators[in.ID] = in
 	}
 	rec.Kinds = evaluation.MaterialKinds
-	rec.Limit = evaluation.SizeText(a.svc.UploadLimit())
-	rec.Today = a.cfg.Now().In(cst).Format(time.DateOnly)
+	rec.Limit = evaluation.SizeText(a.materials.UploadLimit())
+	rec.Today = a.cfg.Now().In(evaluation.Beijing).Format(time.DateOnly)
 	if len(rec.Values.Items) < demoRows {
 		rec.Values.Items = append(rec.Values.Items, make([]demoRow, demoRows-len(rec.Values.Items))...)
 	}
@@ -101,11 +101,11 @@ func (a *App) recordsRefused(c *fiber.Ctx, projectID int64, form string, err err
 	if e == nil || (e.Code != evaluation.Invalid && e.Code != evaluation.Conflict) {
 		return err
 	}
-	p, err := a.svc.Project(c.UserContext(), actor(c), projectID)
+	p, err := a.campaigns.Project(c.UserContext(), actor(c), projectID)
 	if err != nil {
 		return err
 	}
-	camp, err := a.svc.Campaign(c.UserContext(), actor(c), p.CampaignID)
+	camp, err := a.campaigns.Campaign(c.UserContext(), actor(c), p.CampaignID)
 	if err != nil {
 		return err
 	}
@@ -157,11 +157,11 @@ func (a *App) materialDeleteForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := a.svc.Material(c.UserContext(), actor(c), id)
+	m, err := a.materials.Material(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteMaterial(c.UserContext(), actor(c), id); err != nil {
+	if err := a.materials.DeleteMaterial(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	a.flash(c, "materials.deleted")
@@ -180,11 +180,11 @@ func (a *App) materialsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.MaterialsProject(c.UserContext(), actor(c), id)
+	p, err := a.materials.MaterialsProject(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Materials(c.UserContext(), actor(c), id)
+	list, err := a.materials.Materials(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func splitParticipants(s string) []string {
 
 func (a *App) inspectionCreate(c *fiber.Ctx) error {
 	return a.methodCreate(c, "add-inspection", func(f methodForm, id int64) error {
-		_, err := a.svc.RecordInspection(c.UserContext(), actor(c), id, evaluation.InspectionRecord{Date: f.Date, Place: f.Place,
+		_, err := a.materials.RecordInspection(c.UserContext(), actor(c), id, evaluation.InspectionRecord{Date: f.Date, Place: f.Place,
 			Participants: splitParticipants(f.Participants), Findings: f.Findings})
 		return err
 	})
@@ -261,12 +261,12 @@ func (a *App) testCreate(c *fiber.Ctx) error {
 		}
 		if problems := bad.Err(); problems != nil {
 			// The project is checked first: another agency's is not found.
-			if _, err := a.svc.MethodRecords(c.UserContext(), actor(c), id); err != nil {
+			if _, err := a.materials.MethodRecords(c.UserContext(), actor(c), id); err != nil {
 				return err
 			}
 			return problems
 		}
-		_, err := a.svc.RecordTest(c.UserContext(), actor(c), id, in)
+		_, err := a.materials.RecordTest(c.UserContext(), actor(c), id, in)
 		return err
 	})
 }
@@ -277,7 +277,7 @@ func (a *App) demonstrationCreate(c *fiber.Ctx) error {
 		for _, r := range f.Items {
 			in.Items = append(in.Items, evaluation.DemoItem{Name: r.Name, Shown: r.Shown})
 		}
-		_, err := a.svc.RecordDemonstration(c.UserContext(), actor(c), id, in)
+		_, err := a.materials.RecordDemonstration(c.UserContext(), actor(c), id, in)
 		return err
 	})
 }
@@ -305,7 +305,7 @@ func (a *App) methodRecordDeleteForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteMethodRecord(c.UserContext(), actor(c), id, record); err != nil {
+	if err := a.materials.DeleteMethodRecord(c.UserContext(), actor(c), id, record); err != nil {
 		return err
 	}
 	a.flash(c, "methods.deleted")

@@ -23,7 +23,7 @@ func (a *App) panelDrawForm(c *fiber.Ctx) error {
 			}
 		}
 	})
-	p, err := a.svc.DrawPanel(c.UserContext(), actor(c), camp.ID, ids, "")
+	p, err := a.panels.DrawPanel(c.UserContext(), actor(c), camp.ID, ids, "")
 	if _, msg, ok := a.panelProblem(c, err); ok {
 		return a.showCampaign(c, camp, campaignData{PanelError: msg, PanelProblems: a.problemList(c, err)})
 	}
@@ -74,7 +74,7 @@ func (a *App) panelMatchForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.svc.MatchCampaign(c.UserContext(), actor(c), camp.ID, "")
+	_, err = a.panels.MatchCampaign(c.UserContext(), actor(c), camp.ID, "")
 	if _, msg, ok := a.panelProblem(c, err); ok {
 		return a.showCampaign(c, camp, campaignData{PanelError: msg, PanelProblems: a.problemList(c, err)})
 	}
@@ -115,22 +115,22 @@ func (a *App) panelPage(c *fiber.Ctx) error {
 
 func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 	ctx, act := c.UserContext(), actor(c)
-	camp, err := a.svc.Campaign(ctx, act, p.CampaignID)
+	camp, err := a.campaigns.Campaign(ctx, act, p.CampaignID)
 	if err != nil {
 		return err
 	}
 	d.Panel, d.Campaign = p, camp
 	for _, id := range p.ProjectIDs {
-		pr, err := a.svc.Project(ctx, act, id)
+		pr, err := a.campaigns.Project(ctx, act, id)
 		if err != nil {
 			return err
 		}
 		d.Projects = append(d.Projects, pr)
 	}
-	if d.Draws, err = a.svc.PanelDraws(ctx, act, p.ID); err != nil {
+	if d.Draws, err = a.panels.PanelDraws(ctx, act, p.ID); err != nil {
 		return err
 	}
-	if d.Excluded, err = a.svc.PanelExclusions(ctx, act, p.ID); err != nil {
+	if d.Excluded, err = a.panels.PanelExclusions(ctx, act, p.ID); err != nil {
 		return err
 	}
 	for _, x := range d.Excluded {
@@ -140,12 +140,12 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 			d.Ineligible++
 		}
 	}
-	if d.Vacancies, err = a.svc.Vacancies(ctx, act, p); err != nil {
+	if d.Vacancies, err = a.panels.Vacancies(ctx, act, p); err != nil {
 		return err
 	}
 	d.Writable = act.Role == evaluation.RoleAgencyStaff && camp.State == evaluation.CampaignForming && p.State != evaluation.PanelConfirmed
 	if d.Writable {
-		if d.Candidates, _, err = a.svc.Experts(ctx, act, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}}); err != nil {
+		if d.Candidates, _, err = a.pool.Experts(ctx, act, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}}); err != nil {
 			return err
 		}
 	}
@@ -158,7 +158,7 @@ func (a *App) panelReplaceForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.Panel(c.UserContext(), actor(c), panelID)
+	p, err := a.panels.Panel(c.UserContext(), actor(c), panelID)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (a *App) panelReplaceForm(c *fiber.Ctx) error {
 	}
 	d := panelData{CheckMember: memberID, CheckExpert: f.ExpertID, Reason: f.Reason}
 	if c.FormValue("op") == "check" {
-		res, err := a.svc.CheckReplacement(c.UserContext(), actor(c), panelID, memberID, f.ExpertID)
+		res, err := a.panels.CheckReplacement(c.UserContext(), actor(c), panelID, memberID, f.ExpertID)
 		if fields, msg, ok := a.panelProblem(c, err); ok {
 			d.Error, d.Fields = msg, fields
 			return a.showPanel(c, p, d)
@@ -181,7 +181,7 @@ func (a *App) panelReplaceForm(c *fiber.Ctx) error {
 		d.Check = &res
 		return a.showPanel(c, p, d)
 	}
-	res, err := a.svc.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, f.ExpertID, f.Reason)
+	res, err := a.panels.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, f.ExpertID, f.Reason)
 	if fields, msg, ok := a.panelProblem(c, err); ok {
 		d.Check, d.Error, d.Fields = &res, msg, fields
 		return a.showPanel(c, p, d)
@@ -198,7 +198,7 @@ func (a *App) panelChairForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.SetChair(c.UserContext(), actor(c), panelID, memberID); err != nil {
+	if err := a.panels.SetChair(c.UserContext(), actor(c), panelID, memberID); err != nil {
 		return err
 	}
 	a.flash(c, "panels.chair_set")
@@ -210,7 +210,7 @@ func (a *App) panelInviteForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.InvitePanel(c.UserContext(), actor(c), p.ID); err != nil {
+	if err := a.panels.InvitePanel(c.UserContext(), actor(c), p.ID); err != nil {
 		if _, msg, ok := a.panelProblem(c, err); ok {
 			return a.showPanel(c, p, panelData{Error: msg})
 		}
@@ -225,7 +225,7 @@ func (a *App) invitationAcceptForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = a.svc.RespondToInvitation(c.UserContext(), actor(c), id, true, "")
+	err = a.panels.RespondToInvitation(c.UserContext(), actor(c), id, true, "")
 	if e := evaluation.ErrorAs(err); e != nil && e.Code == evaluation.Conflict {
 		a.flash(c, e.Message)
 		return c.Redirect("/", fiber.StatusSeeOther)
@@ -248,7 +248,7 @@ func (a *App) invitationDeclineForm(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return a.dashboardWith(c, dashboardData{DeclineMember: id, DeclineFields: fields})
 	}
-	if err := a.svc.RespondToInvitation(c.UserContext(), actor(c), id, false, f.Reason); err != nil {
+	if err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, false, f.Reason); err != nil {
 		return err
 	}
 	a.flash(c, "invitations.declined")

@@ -20,6 +20,8 @@ type poolServices interface {
 	UpdateExpert(ctx context.Context, actor evaluation.Actor, id int64, up evaluation.ExpertUpdate) (*evaluation.Expert, error)
 	SetExpertDrawable(ctx context.Context, actor evaluation.Actor, id int64, drawable bool, reason string) (*evaluation.Expert, error)
 	ExpertLoad(ctx context.Context, actor evaluation.Actor, id int64) ([]evaluation.YearLoad, error)
+	CheckExpertImport(ctx context.Context, actor evaluation.Actor, list []*evaluation.Expert) error
+	ImportExperts(ctx context.Context, actor evaluation.Actor, list []*evaluation.Expert, file evaluation.ImportFile) error
 
 	ExpertConflicts(ctx context.Context, actor evaluation.Actor, expertID int64) ([]*evaluation.ExpertConflict, error)
 	AddExpertConflict(ctx context.Context, actor evaluation.Actor, expertID int64, c *evaluation.ExpertConflict) error
@@ -136,13 +138,13 @@ func (a *App) expertsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := a.svc.Experts(c.UserContext(), actor(c), f)
+	list, total, err := a.pool.Experts(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
 	year := f.Year
 	if year == 0 {
-		year = a.svc.ThisYear()
+		year = a.pool.ThisYear()
 	}
 	act := actor(c)
 	return a.render(c, "experts", a.T(c, "nav.experts"), expertsData{Experts: list, Pager: newPager(c, f.Page, total, f.Sort),
@@ -255,7 +257,7 @@ func (a *App) expertCreate(c *fiber.Ctx) error {
 	var e *evaluation.Expert
 	if err == nil {
 		e = f.expert()
-		err = a.svc.CreateExpert(c.UserContext(), actor(c), e)
+		err = a.pool.CreateExpert(c.UserContext(), actor(c), e)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -275,7 +277,7 @@ func (a *App) expertEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.svc.Expert(c.UserContext(), actor(c), id)
+	e, err := a.pool.Expert(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -287,14 +289,14 @@ func (a *App) expertUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.svc.Expert(c.UserContext(), actor(c), id)
+	e, err := a.pool.Expert(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
 	var f expertForm
 	err = a.parseForm(c, &f)
 	if err == nil {
-		_, err = a.svc.UpdateExpert(c.UserContext(), actor(c), id, f.update())
+		_, err = a.pool.UpdateExpert(c.UserContext(), actor(c), id, f.update())
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -359,16 +361,16 @@ func (a *App) expertPage(c *fiber.Ctx) error {
 func (a *App) showExpert(c *fiber.Ctx, id int64, d expertPageData) error {
 	ctx, act := c.UserContext(), actor(c)
 	var err error
-	if d.Expert, err = a.svc.Expert(ctx, act, id); err != nil {
+	if d.Expert, err = a.pool.Expert(ctx, act, id); err != nil {
 		return err
 	}
-	if d.Loads, err = a.svc.ExpertLoad(ctx, act, id); err != nil {
+	if d.Loads, err = a.pool.ExpertLoad(ctx, act, id); err != nil {
 		return err
 	}
-	if d.Conflicts, err = a.svc.ExpertConflicts(ctx, act, id); err != nil {
+	if d.Conflicts, err = a.pool.ExpertConflicts(ctx, act, id); err != nil {
 		return err
 	}
-	if d.Collaborations, err = a.svc.ExpertCollaborations(ctx, act, id); err != nil {
+	if d.Collaborations, err = a.pool.ExpertCollaborations(ctx, act, id); err != nil {
 		return err
 	}
 	d.Removable = map[int64]bool{}
@@ -377,7 +379,7 @@ func (a *App) showExpert(c *fiber.Ctx, id int64, d expertPageData) error {
 	}
 	d.CanManage, d.CanDeclare = evaluation.CanManagePool(act), evaluation.CanDeclareConflicts(act, id)
 	d.IsSelf = act.Role == evaluation.RoleExpert
-	d.ThisYear, d.Kinds = a.svc.ThisYear(), evaluation.CollaborationKinds
+	d.ThisYear, d.Kinds = a.pool.ThisYear(), evaluation.CollaborationKinds
 	if d.Section != "conflict" {
 		d.ConflictForm = conflictForm{Year: d.ThisYear}
 	}
@@ -402,7 +404,7 @@ func (a *App) expertFlag(c *fiber.Ctx) error {
 	err = a.parseForm(c, &f)
 	var e *evaluation.Expert
 	if err == nil {
-		e, err = a.svc.SetExpertDrawable(c.UserContext(), actor(c), id, f.CanBeDrawn == "1", f.NoDrawReason)
+		e, err = a.pool.SetExpertDrawable(c.UserContext(), actor(c), id, f.CanBeDrawn == "1", f.NoDrawReason)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -441,7 +443,7 @@ func (a *App) expertAddConflict(c *fiber.Ctx) error {
 	var f conflictForm
 	err = a.parseForm(c, &f)
 	if err == nil {
-		err = a.svc.AddExpertConflict(c.UserContext(), actor(c), id, f.record())
+		err = a.pool.AddExpertConflict(c.UserContext(), actor(c), id, f.record())
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -459,7 +461,7 @@ func (a *App) expertDeleteConflict(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RemoveExpertConflict(c.UserContext(), actor(c), id, cid); err != nil {
+	if err := a.pool.RemoveExpertConflict(c.UserContext(), actor(c), id, cid); err != nil {
 		return err
 	}
 	a.flash(c, "experts.conflict_removed")
@@ -488,7 +490,7 @@ func (a *App) expertAddCollaboration(c *fiber.Ctx) error {
 	var f collaborationForm
 	err = a.parseForm(c, &f)
 	if err == nil {
-		err = a.svc.AddCollaboration(c.UserContext(), actor(c), id, f.record())
+		err = a.pool.AddCollaboration(c.UserContext(), actor(c), id, f.record())
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -506,7 +508,7 @@ func (a *App) expertDeleteCollaboration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.RemoveCollaboration(c.UserContext(), actor(c), id, cid); err != nil {
+	if err := a.pool.RemoveCollaboration(c.UserContext(), actor(c), id, cid); err != nil {
 		return err
 	}
 	a.flash(c, "experts.collaboration_removed")
@@ -530,7 +532,7 @@ func (a *App) aliasesPage(c *fiber.Ctx) error { return a.showAliases(c, aliasesD
 
 func (a *App) showAliases(c *fiber.Ctx, d aliasesData) error {
 	var err error
-	if d.Aliases, err = a.svc.InstitutionAliases(c.UserContext(), actor(c)); err != nil {
+	if d.Aliases, err = a.pool.InstitutionAliases(c.UserContext(), actor(c)); err != nil {
 		return err
 	}
 	return a.render(c, "expert_aliases", a.T(c, "aliases.title"), d)
@@ -540,7 +542,7 @@ func (a *App) aliasAdd(c *fiber.Ctx) error {
 	var f aliasForm
 	err := a.parseForm(c, &f)
 	if err == nil {
-		_, err = a.svc.AddInstitutionAlias(c.UserContext(), actor(c), f.Alias, f.Canonical)
+		_, err = a.pool.AddInstitutionAlias(c.UserContext(), actor(c), f.Alias, f.Canonical)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -554,7 +556,7 @@ func (a *App) aliasAdd(c *fiber.Ctx) error {
 }
 
 func (a *App) aliasDelete(c *fiber.Ctx) error {
-	if err := a.svc.RemoveInstitutionAlias(c.UserContext(), actor(c), c.FormValue("alias")); err != nil {
+	if err := a.pool.RemoveInstitutionAlias(c.UserContext(), actor(c), c.FormValue("alias")); err != nil {
 		return err
 	}
 	a.flash(c, "aliases.removed")

@@ -55,7 +55,7 @@ func (a *App) loadRubric(c *fiber.Ctx) (*evaluation.Rubric, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.svc.Rubric(c.UserContext(), actor(c), code, version)
+	return a.rubrics.Rubric(c.UserContext(), actor(c), code, version)
 }
 
 func rubricURL(r *evaluation.Rubric) string { return fmt.Sprintf("/rubrics/%s/%d", r.Code, r.Version) }
@@ -73,7 +73,7 @@ type rubricsData struct {
 }
 
 func (a *App) rubricsPage(c *fiber.Ctx) error {
-	list, err := a.svc.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{})
+	list, err := a.rubrics.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{})
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (a *App) rubricPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	versions, err := a.svc.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{Code: r.Code})
+	versions, err := a.rubrics.Rubrics(c.UserContext(), actor(c), evaluation.RubricFilter{Code: r.Code})
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (a *App) rubricNewVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.svc.NewRubricVersion(c.UserContext(), actor(c), code, version)
+	r, err := a.rubrics.NewRubricVersion(c.UserContext(), actor(c), code, version)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (a *App) rubricEditSubmit(c *fiber.Ctx) error {
 	if len(form.ps) > 0 {
 		err = evaluation.ProblemsError(form.ps)
 	} else {
-		_, err = a.svc.UpdateRubricDraft(c.UserContext(), actor(c), r.Code, r.Version, content)
+		_, err = a.rubrics.UpdateRubricDraft(c.UserContext(), actor(c), r.Code, r.Version, content)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -178,11 +178,11 @@ func (a *App) rubricEditSubmit(c *fiber.Ctx) error {
 }
 
 func (a *App) rubricPublish(c *fiber.Ctx) error {
-	return a.rubricMove(c, a.svc.PublishRubric, "rubrics.published")
+	return a.rubricMove(c, a.rubrics.PublishRubric, "rubrics.published")
 }
 
 func (a *App) rubricRetire(c *fiber.Ctx) error {
-	return a.rubricMove(c, a.svc.RetireRubric, "rubrics.retired")
+	return a.rubricMove(c, a.rubrics.RetireRubric, "rubrics.retired")
 }
 
 func (a *App) rubricMove(c *fiber.Ctx, move func(context.Context, evaluation.Actor, string, int) (*evaluation.Rubric, error), flash string) error {
@@ -213,7 +213,7 @@ func (a *App) rubricDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteRubricDraft(c.UserContext(), actor(c), code, version); err != nil {
+	if err := a.rubrics.DeleteRubricDraft(c.UserContext(), actor(c), code, version); err != nil {
 		return err
 	}
 	a.flash(c, "rubrics.deleted")

@@ -22,16 +22,16 @@ func (h *harness) withPool() map[string]string {
 	add := func(name string, typ evaluation.ExpertType, inst string) {
 		ex := &evaluation.Expert{Name: name, Type: typ, Institution: inst, TitleLevel: evaluation.TitleSenior,
 			Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"560.20"}}
-		if err := h.svc.CreateExpert(ctx, evaluation.System, ex); err != nil {
+		if err := h.svc.Pool.CreateExpert(ctx, evaluation.System, ex); err != nil {
 			h.t.Fatal(err)
 		}
 		username := fmt.Sprintf("pool%02d", ex.ID)
-		u, err := h.svc.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: username, Name: name,
+		u, err := h.svc.Accounts.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: username, Name: name,
 			Role: evaluation.RoleExpert, ExpertID: ex.ID, Password: testPassword})
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		secret, _, _ := h.svc.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+		secret, _, _ := h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
 		h.tokens[username] = secret
 		accounts[name] = username
 	}
@@ -147,7 +147,7 @@ func TestPanelJourneyHTTP(t *testing.T) {
 
 func mustExperts(t *testing.T, h *harness) []*evaluation.ExpertSummary {
 	t.Helper()
-	list, _, err := h.svc.Experts(context.Background(), evaluation.System, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}})
+	list, _, err := h.svc.Pool.Experts(context.Background(), evaluation.System, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,19 +33,19 @@ func newPoolFixture(t *testing.T, h *harness) *poolFixture {
 		Languages: []string{"en"}, CanBeDrawn: false, NoDrawReason: "on sabbatical"}}
 	commission, expert := h.users["commission"].Actor(), h.users["expert"].Actor()
 	steps := []error{
-		h.svc.CreateExpert(ctx, evaluation.System, f.other),
-		h.svc.AddExpertConflict(ctx, commission, h.expertID, set(&f.recorded, &evaluation.ExpertConflict{Institution: "复旦大学", Year: 2024, Note: "兼职教授"})),
-		h.svc.AddExpertConflict(ctx, expert, h.expertID, set(&f.declared, &evaluation.ExpertConflict{Person: "王伟", Year: 2023})),
-		h.svc.AddExpertConflict(ctx, commission, f.other.ID, set(&f.otherConflict, &evaluation.ExpertConflict{Person: "Lars Nilsson", Year: 2024})),
-		h.svc.AddCollaboration(ctx, commission, f.other.ID, set(&f.otherCollab, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "Lars Nilsson", Year: 2024})),
-		h.svc.AddCollaboration(ctx, commission, h.expertID, set(&f.ownCollab, &evaluation.ExpertCollaboration{Kind: evaluation.JointProject, Institution: "同济大学", Year: 2022})),
+		h.svc.Pool.CreateExpert(ctx, evaluation.System, f.other),
+		h.svc.Pool.AddExpertConflict(ctx, commission, h.expertID, set(&f.recorded, &evaluation.ExpertConflict{Institution: "复旦大学", Year: 2024, Note: "兼职教授"})),
+		h.svc.Pool.AddExpertConflict(ctx, expert, h.expertID, set(&f.declared, &evaluation.ExpertConflict{Person: "王伟", Year: 2023})),
+		h.svc.Pool.AddExpertConflict(ctx, commission, f.other.ID, set(&f.otherConflict, &evaluation.ExpertConflict{Person: "Lars Nilsson", Year: 2024})),
+		h.svc.Pool.AddCollaboration(ctx, commission, f.other.ID, set(&f.otherCollab, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "Lars Nilsson", Year: 2024})),
+		h.svc.Pool.AddCollaboration(ctx, commission, h.expertID, set(&f.ownCollab, &evaluation.ExpertCollaboration{Kind: evaluation.JointProject, Institution: "同济大学", Year: 2022})),
 	}
 	for i, err := range steps {
 		if err != nil {
 			t.Fatalf("fixture step %d: %v", i, err)
 		}
 	}
-	if _, err := h.svc.AddInstitutionAlias(ctx, evaluation.System, "上海交大", "上海交通大学"); err != nil {
+	if _, err := h.svc.Pool.AddInstitutionAlias(ctx, evaluation.System, "上海交大", "上海交通大学"); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -152,7 +152,7 @@ func TestPoolAPIScenarios(t *testing.T) {
 	}
 
 	// Every change above is in the audit log, under its own action.
-	entries, _, err := h.svc.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Page: evaluation.Page{Size: 200}})
+	entries, _, err := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Page: evaluation.Page{Size: 200}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,14 +511,14 @@ func TestExpertDeclaresInUI(t *testing.T) {
 	if rm == nil || !strings.Contains(body, "刘明") {
 		t.Fatal("the declaration is not listed with a remove form")
 	}
-	list, err := h.svc.ExpertConflicts(context.Background(), h.users["admin"].Actor(), h.expertID)
+	list, err := h.svc.Pool.ExpertConflicts(context.Background(), h.users["admin"].Actor(), h.expertID)
 	if err != nil || len(list) != 1 || list[0].CreatedBy != h.users["expert"].ID {
 		t.Fatalf("stored %+v, %v", list, err)
 	}
 	if resp, _ := ex.post(rm[1], nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: status %d", resp.StatusCode)
 	}
-	if list, err := h.svc.ExpertConflicts(context.Background(), h.users["admin"].Actor(), h.expertID); err != nil || len(list) != 0 {
+	if list, err := h.svc.Pool.ExpertConflicts(context.Background(), h.users["admin"].Actor(), h.expertID); err != nil || len(list) != 0 {
 		t.Errorf("after withdrawing: %+v (%v)", list, err)
 	}
 }
@@ -553,7 +553,7 @@ func TestAliasesInUI(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("remove: status %d", resp.StatusCode)
 	}
-	list, err := h.svc.InstitutionAliases(context.Background(), h.users["admin"].Actor())
+	list, err := h.svc.Pool.InstitutionAliases(context.Background(), h.users["admin"].Actor())
 	if err != nil || len(list) != 0 {
 		t.Errorf("left %+v, %v", list, err)
 	}

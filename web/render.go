@@ -116,10 +116,8 @@ func (p *page) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(cst).Format("2006-01-02 15:04")
+	return t.In(evaluation.Beijing).Format("2006-01-02 15:04")
 }
-
-var cst = time.FixedZone("CST", 8*3600)
 
 // T translates for the request's language.
 func (a *App) T(c *fiber.Ctx, id string, data ...any) string { return a.tr.T(langOf(c), id, data...) }

@@ -21,7 +21,7 @@ func (h *harness) withRubrics() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if err := h.svc.InstallDefaultRubrics(context.Background(), defaults); err != nil {
+	if err := h.svc.Rubrics.InstallDefaultRubrics(context.Background(), defaults); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -129,7 +129,7 @@ func TestRubricAPI(t *testing.T) {
 func TestCheckSheet(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
-	r, err := h.svc.Rubric(context.Background(), evaluation.System, "APPLIED_TECH", 1)
+	r, err := h.svc.Rubrics.Rubric(context.Background(), evaluation.System, "APPLIED_TECH", 1)
 	if err != nil {
 		t.Fatal(err)
 	}

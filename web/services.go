@@ -1,17 +1,48 @@
 package web
 
-import "github.com/evalpanel/evalpanel/evaluation"
+import (
+	"context"
+	"errors"
 
-// Services is what the web layer needs from the domain: one small interface
-// per area of the product, each declared beside its handlers.
-type Services interface {
-	accountServices
-	rubricServices
-	campaignServices
-	panelServices
-	poolServices
-	importServices
-	materialServices
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+// Services are what the web layer needs from the domain: one narrow
+// interface per area of the product, each declared beside its handlers
+// (accountServices in app.go, campaignServices in api_campaigns.go, …).
+// cmd/evalpanel fills them with the evaluation package's area services.
+type Services struct {
+	Accounts  accountServices
+	Rubrics   rubricServices
+	Pool      poolServices
+	Campaigns campaignServices
+	Panels    panelServices
+	Materials materialServices
+	// Ready reports whether the store answers, for /readyz.
+	Ready func(ctx context.Context) error
 }
 
-var _ Services = (*evaluation.Service)(nil)
+func (s Services) check() error {
+	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
+		s.Materials == nil || s.Ready == nil {
+		return errors.New("web: every area service and Ready are required")
+	}
+	return nil
+}
+
+// The evaluation package's area services are what cmd/evalpanel wires in.
+var (
+	_ accountServices  = (*evaluation.AccountService)(nil)
+	_ rubricServices   = (*evaluation.RubricService)(nil)
+	_ poolServices     = (*evaluation.PoolService)(nil)
+	_ campaignServices = (*evaluation.CampaignService)(nil)
+	_ panelServices    = (*evaluation.PanelService)(nil)
+	_ materialServices = (*evaluation.MaterialService)(nil)
+)
+
+// ServicesOf takes the evaluation package's area services; ready reports
+// whether the store answers.
+func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
+	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
+		Materials: s.Materials, Ready: ready}
+}

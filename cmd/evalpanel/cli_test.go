@@ -52,14 +52,14 @@ func cli(t *testing.T, stdin string, args ...string) cliResult {
 
 // cliOpen opens the database file with a fast password hasher, for checks
 // and set-up; it is closed when the test ends or when close is called.
-func cliOpen(t *testing.T, path string) (*sqlite.DB, *evaluation.Service) {
+func cliOpen(t *testing.T, path string) (*sqlite.DB, *evaluation.Services) {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc, err := evaluation.NewService(db, password.New(password.Fast))
+	svc, err := evaluation.New(db, password.New(password.Fast))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func cliOpen(t *testing.T, path string) (*sqlite.DB, *evaluation.Service) {
 func cliSeedAgency(t *testing.T, path string) {
 	t.Helper()
 	db, svc := cliOpen(t, path)
-	if _, err := svc.CreateAgency(t.Context(), evaluation.System, evaluation.NewAgency{Code: "SSTPC",
+	if _, err := svc.Accounts.CreateAgency(t.Context(), evaluation.System, evaluation.NewAgency{Code: "SSTPC",
 		NameZH: "上海市科技项目评估中心", NameEN: "Shanghai S&T Project Evaluation Center"}); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestCLIUserAdd(t *testing.T) {
 		t.Errorf("password hash = %q, want argon2id", u.PasswordHash)
 	}
 	// The line end is not part of the password.
-	if _, err := svc.Authenticate(t.Context(), "li.wei", secret); err != nil {
+	if _, err := svc.Accounts.Authenticate(t.Context(), "li.wei", secret); err != nil {
 		t.Errorf("sign in with the password given on stdin: %v", err)
 	}
 	entries, _, err := db.AuditEntries(t.Context(), evaluation.AuditFilter{Action: "user.create", Page: evaluation.Page{Number: 1, Size: 5}})

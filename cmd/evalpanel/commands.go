@@ -46,12 +46,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // openService opens (and migrates) the database and builds the service.
-func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlite.DB, *evaluation.Service, error) {
+func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlite.DB, *evaluation.Services, error) {
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := evaluation.NewService(db, password.New(p), opts...)
+	svc, err := evaluation.New(db, password.New(p), opts...)
 	if err == nil {
 		err = installDefaults(ctx, svc)
 	}
@@ -64,12 +64,12 @@ func openService(ctx context.Context, path string, p password.Params, opts ...ev
 
 // installDefaults loads the default rubrics as published version 1 the
 // first time; afterwards it changes nothing.
-func installDefaults(ctx context.Context, svc *evaluation.Service) error {
+func installDefaults(ctx context.Context, svc *evaluation.Services) error {
 	defaults, err := rubrics.Defaults()
 	if err != nil {
 		return err
 	}
-	return svc.InstallDefaultRubrics(ctx, defaults)
+	return svc.Rubrics.InstallDefaultRubrics(ctx, defaults)
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -110,7 +110,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // seedDemo seeds an empty database and prints the demo logins; on a
 // database that already holds the demo it prints them again.
-func seedDemo(ctx context.Context, db *sqlite.DB, svc *evaluation.Service, stdout io.Writer) error {
+func seedDemo(ctx context.Context, db *sqlite.DB, svc *evaluation.Services, stdout io.Writer) error {
 	logins, err := demo.Seed(ctx, db, svc)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -147,7 +147,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer db.Close()
-	u, err := svc.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: *username, Name: *name,
+	u, err := svc.Accounts.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: *username, Name: *name,
 		Role: evaluation.Role(*role), AgencyCode: *agency, Language: evaluation.Language(*lang), Password: pw})
 	if err != nil {
 		if e := evaluation.ErrorAs(err); e != nil && len(e.Fields) > 0 {

@@ -110,8 +110,8 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 		sessions.Close()
 		return nil, err
 	}
-	app, err := web.New(web.Config{Services: svc, Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
-		UploadLimit: svc.UploadLimit()})
+	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
+		UploadLimit: svc.Materials.UploadLimit()})
 	if err != nil {
 		sessions.Close()
 		return nil, err

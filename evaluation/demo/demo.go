@@ -59,7 +59,7 @@ func (l *Logins) String() string {
 // Seed fills an empty database with the demo and returns its logins. On a
 // database that was already seeded it changes nothing and returns the
 // logins; on a database that holds other data it refuses.
-func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*Logins, error) {
+func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Services) (*Logins, error) {
 	logins := &Logins{Accounts: accounts(), Experts: len(experts)}
 	_, seeded, err := r.AuditEntries(ctx, evaluation.AuditFilter{Action: seedAction, Page: evaluation.Page{Number: 1, Size: 1}})
 	if err != nil {
@@ -85,7 +85,7 @@ func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*L
 	if s.err != nil {
 		return nil, s.err
 	}
-	if err := svc.RecordSystemEvent(ctx, seedAction, map[string]any{"experts": len(experts)}); err != nil {
+	if err := svc.Accounts.RecordSystemEvent(ctx, seedAction, map[string]any{"experts": len(experts)}); err != nil {
 		return nil, err
 	}
 	logins.Seeded = true
@@ -95,7 +95,7 @@ func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Service) (*L
 // seeder runs the seeding steps and keeps the first error.
 type seeder struct {
 	ctx   context.Context
-	svc   *evaluation.Service
+	svc   *evaluation.Services
 	actor evaluation.Actor
 	err   error
 	// experts maps expert ids to their accounts, for answering invitations;
@@ -109,7 +109,7 @@ func (s *seeder) agencies() {
 		if s.err != nil {
 			return
 		}
-		_, s.err = s.svc.CreateAgency(s.ctx, s.actor, a)
+		_, s.err = s.svc.Accounts.CreateAgency(s.ctx, s.actor, a)
 	}
 }
 
@@ -119,7 +119,7 @@ func (s *seeder) people() {
 			return
 		}
 		u.Password = Password
-		_, s.err = s.svc.CreateUser(s.ctx, s.actor, u)
+		_, s.err = s.svc.Accounts.CreateUser(s.ctx, s.actor, u)
 	}
 }
 
@@ -129,14 +129,14 @@ func (s *seeder) pool() {
 			return
 		}
 		e := e
-		if s.err = s.svc.CreateExpert(s.ctx, s.actor, &e); s.err != nil {
+		if s.err = s.svc.Pool.CreateExpert(s.ctx, s.actor, &e); s.err != nil {
 			return
 		}
 		lang := evaluation.LangZH
 		if e.Region == evaluation.RegionInternational {
 			lang = evaluation.LangEN
 		}
-		u, err := s.svc.CreateUser(s.ctx, s.actor, evaluation.NewUser{Username: fmt.Sprintf("expert%02d", i+1),
+		u, err := s.svc.Accounts.CreateUser(s.ctx, s.actor, evaluation.NewUser{Username: fmt.Sprintf("expert%02d", i+1),
 			Name: e.Name, Role: evaluation.RoleExpert, ExpertID: e.ID, Language: lang, Password: Password})
 		if s.err = err; err != nil {
 			return
@@ -155,12 +155,12 @@ func (s *seeder) relationships() {
 	if s.err != nil {
 		return
 	}
-	if s.err = s.svc.AddCollaboration(s.ctx, s.actor, s.expertIDs["张卫东"], &evaluation.ExpertCollaboration{
+	if s.err = s.svc.Pool.AddCollaboration(s.ctx, s.actor, s.expertIDs["张卫东"], &evaluation.ExpertCollaboration{
 		Kind: evaluation.JointPaper, Person: "袁立成", Year: 2024, Note: "合作发表车路协同感知方向论文"}); s.err != nil {
 		return
 	}
 	id := s.expertIDs["徐明"]
-	s.err = s.svc.AddExpertConflict(s.ctx, s.experts[id], id, &evaluation.ExpertConflict{
+	s.err = s.svc.Pool.AddExpertConflict(s.ctx, s.experts[id], id, &evaluation.ExpertConflict{
 		Institution: "上海智驭汽车科技有限公司", Year: 2025, Note: "2025 年起担任该公司技术顾问"})
 }
 
@@ -170,7 +170,7 @@ func (s *seeder) rubricDraft() {
 	if s.err != nil {
 		return
 	}
-	r, err := s.svc.NewRubricVersion(s.ctx, s.actor, "APPLIED_TECH", 1)
+	r, err := s.svc.Rubrics.NewRubricVersion(s.ctx, s.actor, "APPLIED_TECH", 1)
 	if err != nil {
 		s.err = err
 		return
@@ -178,7 +178,7 @@ func (s *seeder) rubricDraft() {
 	c := r.Content
 	c.Name.ZH += "（2027 年修订稿）"
 	c.Name.EN += " (2027 revision draft)"
-	_, s.err = s.svc.UpdateRubricDraft(s.ctx, s.actor, r.Code, r.Version, c)
+	_, s.err = s.svc.Rubrics.UpdateRubricDraft(s.ctx, s.actor, r.Code, r.Version, c)
 }
 
 func accounts() []Login {

@@ -16,7 +16,7 @@ import (
 
 // seedDB seeds the demo into a fresh database with the default rubrics
 // installed, as `evalpanel serve --demo` does.
-func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Service, *Logins) {
+func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Services, *Logins) {
 	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
@@ -28,7 +28,7 @@ func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Service, *Logins) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := evaluation.NewService(db, password.New(password.Fast), evaluation.WithBlobs(blobs))
+	svc, err := evaluation.New(db, password.New(password.Fast), evaluation.WithBlobs(blobs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Service, *Logins) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.InstallDefaultRubrics(ctx, defaults); err != nil {
+	if err := svc.Rubrics.InstallDefaultRubrics(ctx, defaults); err != nil {
 		t.Fatal(err)
 	}
 	logins, err := Seed(ctx, db, svc)
@@ -52,23 +52,23 @@ type seededCampaign struct {
 	projects []*evaluation.Project
 }
 
-func loadCampaigns(t *testing.T, svc *evaluation.Service) map[string]seededCampaign {
+func loadCampaigns(t *testing.T, svc *evaluation.Services) map[string]seededCampaign {
 	t.Helper()
 	ctx := t.Context()
-	list, err := svc.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	list, err := svc.Campaigns.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]seededCampaign{}
 	for _, c := range list {
-		ps, _, err := svc.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID,
+		ps, _, err := svc.Campaigns.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID,
 			Page: evaluation.Page{Number: 1, Size: 200}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		sc := seededCampaign{Campaign: c}
 		for _, p := range ps {
-			full, err := svc.Project(ctx, evaluation.System, p.ID)
+			full, err := svc.Campaigns.Project(ctx, evaluation.System, p.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -380,12 +380,12 @@ func TestSeedTwice(t *testing.T) {
 func TestSeedPanels(t *testing.T) {
 	db, svc, _ := seedDB(t)
 	ctx := t.Context()
-	campaigns, err := svc.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	campaigns, err := svc.Campaigns.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range campaigns {
-		panels, err := svc.Panels(ctx, evaluation.System, c.ID)
+		panels, err := svc.Panels.Panels(ctx, evaluation.System, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -422,12 +422,12 @@ func TestSeedPanels(t *testing.T) {
 func TestSeedMaterials(t *testing.T) {
 	_, svc, _ := seedDB(t)
 	ctx := t.Context()
-	campaigns, _ := svc.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	campaigns, _ := svc.Campaigns.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
 	total := 0
 	for _, c := range campaigns {
-		projects, _, _ := svc.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 3}})
+		projects, _, _ := svc.Campaigns.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 3}})
 		for _, p := range projects {
-			list, err := svc.Materials(ctx, evaluation.System, p.ID)
+			list, err := svc.Materials.Materials(ctx, evaluation.System, p.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

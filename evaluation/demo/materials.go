@@ -13,7 +13,7 @@ import (
 // self-evaluation report and a final-accounts report per project, and a
 // test report for projects with on-site testing.
 func (s *seeder) materials(staff evaluation.Actor, c *evaluation.Campaign, n int) error {
-	projects, _, err := s.svc.Projects(s.ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: n}})
+	projects, _, err := s.svc.Campaigns.Projects(s.ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: n}})
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (s *seeder) materials(staff evaluation.Actor, c *evaluation.Campaign, n int
 			doc := pdfDocument(fmt.Sprintf("evalpanel demo - %s", kind), []string{
 				"Project " + p.Code, fmt.Sprintf("Campaign %d, %d", c.ID, c.Year),
 				"This document was generated for the demonstration.", "It stands for the report the applicant submits."})
-			if _, err := s.svc.UploadMaterial(s.ctx, staff, p.ID, evaluation.NewMaterial{Kind: kind, Filename: name,
+			if _, err := s.svc.Materials.UploadMaterial(s.ctx, staff, p.ID, evaluation.NewMaterial{Kind: kind, Filename: name,
 				Content: bytes.NewReader(doc)}); err != nil {
 				return fmt.Errorf("upload %s: %w", name, err)
 			}

@@ -37,17 +37,17 @@ func (s *seeder) campaign(dc demoCampaign) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.svc.CreateCampaign(s.ctx, staff, dc.Campaign)
+	c, err := s.svc.Campaigns.CreateCampaign(s.ctx, staff, dc.Campaign)
 	if err != nil {
 		return fmt.Errorf("create campaign %q: %w", dc.Campaign.Name, err)
 	}
-	if err := s.svc.CreateProjects(s.ctx, staff, c.ID, dc.Projects); err != nil {
+	if err := s.svc.Campaigns.CreateProjects(s.ctx, staff, c.ID, dc.Projects); err != nil {
 		return fmt.Errorf("create projects of campaign %q: %w", c.Name, err)
 	}
-	if c, err = s.svc.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+	if c, err = s.svc.Campaigns.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
 		return fmt.Errorf("move campaign %q to forming: %w", dc.Campaign.Name, err)
 	}
-	if s.svc.HasBlobs() {
+	if s.svc.Materials.HasBlobs() {
 		if err := s.materials(staff, c, 3); err != nil {
 			return err
 		}
@@ -70,16 +70,16 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 	var panels []*evaluation.Panel
 	if scoring {
 		var err error
-		if panels, err = s.svc.MatchCampaign(s.ctx, staff, c.ID, seed(c.Name)); err != nil {
+		if panels, err = s.svc.Panels.MatchCampaign(s.ctx, staff, c.ID, seed(c.Name)); err != nil {
 			return fmt.Errorf("match campaign %q: %w", c.Name, err)
 		}
 	} else {
-		projects, _, err := s.svc.Projects(s.ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 4}})
+		projects, _, err := s.svc.Campaigns.Projects(s.ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 4}})
 		if err != nil {
 			return err
 		}
 		for _, p := range projects {
-			panel, err := s.svc.DrawPanel(s.ctx, staff, c.ID, []int64{p.ID}, seed(p.Code))
+			panel, err := s.svc.Panels.DrawPanel(s.ctx, staff, c.ID, []int64{p.ID}, seed(p.Code))
 			if err != nil {
 				return fmt.Errorf("draw a panel for %s: %w", p.Code, err)
 			}
@@ -88,7 +88,7 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 		panels = panels[:2] // the other two wait to be reviewed and invited
 	}
 	for i, panel := range panels {
-		if err := s.svc.InvitePanel(s.ctx, staff, panel.ID); err != nil {
+		if err := s.svc.Panels.InvitePanel(s.ctx, staff, panel.ID); err != nil {
 			return err
 		}
 		if !scoring && i > 0 {
@@ -101,7 +101,7 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 	if !scoring {
 		return nil
 	}
-	if _, err := s.svc.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
+	if _, err := s.svc.Campaigns.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
 		return fmt.Errorf("move campaign %q to scoring: %w", c.Name, err)
 	}
 	return nil
@@ -112,7 +112,7 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 // declines first, calling up an alternate.
 func (s *seeder) answer(staff evaluation.Actor, panelID int64, oneDeclines bool) error {
 	for round := 0; round < 5; round++ {
-		panel, err := s.svc.Panel(s.ctx, staff, panelID)
+		panel, err := s.svc.Panels.Panel(s.ctx, staff, panelID)
 		if err != nil {
 			return err
 		}
@@ -128,12 +128,12 @@ func (s *seeder) answer(staff evaluation.Actor, panelID int64, oneDeclines bool)
 			}
 			if oneDeclines && !m.Chair && m.Seat == evaluation.SeatTechnical && m.Expert.Type == evaluation.DomainExpert {
 				oneDeclines = false
-				if err := s.svc.RespondToInvitation(s.ctx, expert, m.ID, false, "评审期间在国外参加学术会议，时间冲突"); err != nil {
+				if err := s.svc.Panels.RespondToInvitation(s.ctx, expert, m.ID, false, "评审期间在国外参加学术会议，时间冲突"); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := s.svc.RespondToInvitation(s.ctx, expert, m.ID, true, ""); err != nil {
+			if err := s.svc.Panels.RespondToInvitation(s.ctx, expert, m.ID, true, ""); err != nil {
 				return fmt.Errorf("%s accepts: %w", m.Expert.Name, err)
 			}
 		}
@@ -148,7 +148,7 @@ func (s *seeder) answer(staff evaluation.Actor, panelID int64, oneDeclines bool)
 // belong to an agency, so the System actor (an administrator) cannot create
 // them.
 func (s *seeder) staffActor(username string) (evaluation.Actor, error) {
-	users, _, err := s.svc.Users(s.ctx, s.actor, evaluation.UserFilter{Query: username, Role: evaluation.RoleAgencyStaff,
+	users, _, err := s.svc.Accounts.Users(s.ctx, s.actor, evaluation.UserFilter{Query: username, Role: evaluation.RoleAgencyStaff,
 		Page: evaluation.Page{Number: 1, Size: 50}})
 	if err != nil {
 		return evaluation.Actor{}, err

@@ -73,7 +73,7 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 // seeded perturbation among equally good answers. Alternates are the next
 // eligible experts by affinity. When the rules cannot be met it says which
 // project, which quota, and how many eligible experts there were.
-func (s *Service) MatchCampaign(ctx context.Context, actor Actor, campaignID int64, seed string) ([]*Panel, error) {
+func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignID int64, seed string) ([]*Panel, error) {
 	if seed == "" {
 		var err error
 		if seed, err = newSeed(); err != nil {
@@ -81,7 +81,7 @@ func (s *Service) MatchCampaign(ctx context.Context, actor Actor, campaignID int
 		}
 	}
 	var created []int64
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx panelTx) error {
 		c, err := s.panelCampaign(ctx, tx, actor, campaignID, true)
 		if err != nil {
 			return err

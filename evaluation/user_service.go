@@ -15,7 +15,7 @@ type LoginMeta struct {
 // Authenticate checks a username and password and returns the user. Unknown
 // users, wrong passwords and disabled accounts all get ErrBadLogin, after
 // the same amount of hashing work.
-func (s *Service) Authenticate(ctx context.Context, username, password string) (*User, error) {
+func (s *AccountService) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	u, err := s.store.UserByUsername(ctx, NormalizeUsername(username))
 	if ErrorCode(err) == NotFound {
 		_, _ = s.hasher.Verify(s.dummyHash, password)
@@ -35,13 +35,13 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 }
 
 // Login authenticates a user for a session and records the login.
-func (s *Service) Login(ctx context.Context, username, password string, meta LoginMeta) (*User, error) {
+func (s *AccountService) Login(ctx context.Context, username, password string, meta LoginMeta) (*User, error) {
 	u, err := s.Authenticate(ctx, username, password)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	err = s.store.InTx(ctx, func(tx Tx) error {
+	err = s.inTx(ctx, func(tx accountTx) error {
 		if err := tx.SetLastLogin(ctx, u.ID, now); err != nil {
 			return err
 		}
@@ -56,15 +56,15 @@ func (s *Service) Login(ctx context.Context, username, password string, meta Log
 }
 
 // Logout records the end of a session.
-func (s *Service) Logout(ctx context.Context, actor Actor, meta LoginMeta) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *AccountService) Logout(ctx context.Context, actor Actor, meta LoginMeta) error {
+	return s.inTx(ctx, func(tx accountTx) error {
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "user.logout", ObjectType: "user",
 			ObjectID: idString(actor.UserID), AgencyID: actor.AgencyID, Details: map[string]any{"ip": meta.IP, "channel": meta.Channel}})
 	})
 }
 
 // User returns a user. Admins see everyone; others only themselves.
-func (s *Service) User(ctx context.Context, actor Actor, id int64) (*User, error) {
+func (s *AccountService) User(ctx context.Context, actor Actor, id int64) (*User, error) {
 	if !actor.IsAdmin() && actor.UserID != id {
 		return nil, ErrNotFound
 	}
@@ -72,7 +72,7 @@ func (s *Service) User(ctx context.Context, actor Actor, id int64) (*User, error
 }
 
 // Users lists users for an admin.
-func (s *Service) Users(ctx context.Context, actor Actor, f UserFilter) ([]*User, int, error) {
+func (s *AccountService) Users(ctx context.Context, actor Actor, f UserFilter) ([]*User, int, error) {
 	if !actor.IsAdmin() {
 		return nil, 0, ErrForbidden
 	}
@@ -81,7 +81,7 @@ func (s *Service) Users(ctx context.Context, actor Actor, f UserFilter) ([]*User
 }
 
 // CreateUser adds an account. Only admins create accounts.
-func (s *Service) CreateUser(ctx context.Context, actor Actor, in NewUser) (*User, error) {
+func (s *AccountService) CreateUser(ctx context.Context, actor Actor, in NewUser) (*User, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
@@ -95,7 +95,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, in NewUser) (*Use
 	now := s.now()
 	u := &User{Username: in.Username, Name: in.Name, Role: in.Role, ExpertID: in.ExpertID,
 		Language: in.Language, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	err = s.store.InTx(ctx, func(tx Tx) error {
+	err = s.inTx(ctx, func(tx accountTx) error {
 		if err := s.resolveAgency(ctx, tx, u, in.AgencyCode); err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, in NewUser) (*Use
 	return u, nil
 }
 
-func (s *Service) resolveAgency(ctx context.Context, tx Tx, u *User, code string) error {
+func (s *AccountService) resolveAgency(ctx context.Context, tx accountTx, u *User, code string) error {
 	u.AgencyID, u.AgencyCode = 0, ""
 	if code == "" {
 		return nil
@@ -142,7 +142,7 @@ func (s *Service) resolveAgency(ctx context.Context, tx Tx, u *User, code string
 // UpdateUser changes a user's name, role, agency, language or disabled flag.
 // Admins change anyone except that they cannot disable themselves or drop
 // their own admin role (the system must keep an administrator).
-func (s *Service) UpdateUser(ctx context.Context, actor Actor, id int64, up UserUpdate) (*User, error) {
+func (s *AccountService) UpdateUser(ctx context.Context, actor Actor, id int64, up UserUpdate) (*User, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
@@ -150,7 +150,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id int64, up User
 		return nil, err
 	}
 	var u *User
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx accountTx) error {
 		var err error
 		if u, err = tx.User(ctx, id); err != nil {
 			return err
@@ -221,11 +221,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id int64, up User
 }
 
 // SetLanguage remembers the interface language a user prefers.
-func (s *Service) SetLanguage(ctx context.Context, actor Actor, lang Language) error {
+func (s *AccountService) SetLanguage(ctx context.Context, actor Actor, lang Language) error {
 	if !lang.Valid() {
 		return FieldErrors{"language": "error.language_invalid"}.Err()
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.inTx(ctx, func(tx accountTx) error {
 		u, err := tx.User(ctx, actor.UserID)
 		if err != nil {
 			return err
@@ -243,7 +243,7 @@ func (s *Service) SetLanguage(ctx context.Context, actor Actor, lang Language) e
 }
 
 // ResetPassword sets a new password for a user; only admins may.
-func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64, password string) error {
+func (s *AccountService) ResetPassword(ctx context.Context, actor Actor, id int64, password string) error {
 	if !actor.IsAdmin() {
 		return ErrForbidden
 	}
@@ -252,7 +252,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id int64, pass
 
 // ChangePassword lets a user replace their own password after proving they
 // know the current one.
-func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, password string) error {
+func (s *AccountService) ChangePassword(ctx context.Context, actor Actor, current, password string) error {
 	u, err := s.store.User(ctx, actor.UserID)
 	if err != nil {
 		return err
@@ -267,7 +267,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, pass
 	return s.setPassword(ctx, actor, actor.UserID, password, "user.password_change")
 }
 
-func (s *Service) setPassword(ctx context.Context, actor Actor, id int64, password, action string) error {
+func (s *AccountService) setPassword(ctx context.Context, actor Actor, id int64, password, action string) error {
 	if msg := PasswordProblem(password); msg != "" {
 		return FieldErrors{"password": msg}.Err()
 	}
@@ -275,7 +275,7 @@ func (s *Service) setPassword(ctx context.Context, actor Actor, id int64, passwo
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.inTx(ctx, func(tx accountTx) error {
 		u, err := tx.User(ctx, id)
 		if err != nil {
 			return err
@@ -300,7 +300,7 @@ func fieldNotFound(err error, field, msg string) error {
 
 // SessionUser returns the user a session belongs to, or ErrUnauthorized when
 // the account is gone or can no longer sign in (disabled since).
-func (s *Service) SessionUser(ctx context.Context, id int64) (*User, error) {
+func (s *AccountService) SessionUser(ctx context.Context, id int64) (*User, error) {
 	u, err := s.store.User(ctx, id)
 	if ErrorCode(err) == NotFound {
 		return nil, ErrUnauthorized

@@ -28,3 +28,23 @@ type materialWriter interface {
 	// id of another project's record is not found.
 	DeleteMethodRecord(ctx context.Context, projectID, id int64) error
 }
+
+// materialStore is what the materials service reads: materials and method
+// records, and what deciding access to a project needs (its campaign, its
+// panel, and the conflict rules for an expert who asks).
+type materialStore interface {
+	materialReader
+	campaignGetter
+	projectGetter
+	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
+	conflictReader
+}
+
+// materialTx is what the materials service does in a transaction: an
+// on-site test sets its indicator's status.
+type materialTx interface {
+	materialStore
+	materialWriter
+	UpdateIndicator(ctx context.Context, projectID int64, in *Indicator) error
+	auditor
+}

@@ -2,28 +2,22 @@ package evaluation
 
 import "context"
 
-// projectsEditable: projects are added and changed while the campaign is
-// being set up and its panels formed; after that they are the record.
-func projectsEditable(c *Campaign) bool {
-	return c.State == CampaignDraft || c.State == CampaignForming
-}
-
 // Project returns a project with its indicators, if the actor may see its
 // campaign.
-func (s *Service) Project(ctx context.Context, actor Actor, id int64) (*Project, error) {
+func (s *CampaignService) Project(ctx context.Context, actor Actor, id int64) (*Project, error) {
 	p, err := s.store.Project(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.loadCampaign(ctx, s.store, actor, p.CampaignID); err != nil {
+	if _, err := loadCampaign(ctx, s.store, actor, p.CampaignID); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 // Projects lists a campaign's projects.
-func (s *Service) Projects(ctx context.Context, actor Actor, f ProjectFilter) ([]*Project, int, error) {
-	c, err := s.loadCampaign(ctx, s.store, actor, f.CampaignID)
+func (s *CampaignService) Projects(ctx context.Context, actor Actor, f ProjectFilter) ([]*Project, int, error) {
+	c, err := loadCampaign(ctx, s.store, actor, f.CampaignID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -33,8 +27,8 @@ func (s *Service) Projects(ctx context.Context, actor Actor, f ProjectFilter) ([
 }
 
 // editableCampaign loads a campaign for a change to its projects.
-func (s *Service) editableCampaign(ctx context.Context, tx Tx, actor Actor, id int64) (*Campaign, error) {
-	c, err := s.loadCampaign(ctx, tx, actor, id)
+func (s *CampaignService) editableCampaign(ctx context.Context, tx campaignTx, actor Actor, id int64) (*Campaign, error) {
+	c, err := loadCampaign(ctx, tx, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +44,11 @@ func (s *Service) editableCampaign(ctx context.Context, tx Tx, actor Actor, id i
 // CreateProjects adds projects to a campaign, all or none: if any project
 // is invalid or its code is taken, nothing is stored and the error names
 // every problem (fields prefixed "projects.N.").
-func (s *Service) CreateProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
+func (s *CampaignService) CreateProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
 	if err := checkProjects(list); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.inTx(ctx, func(tx campaignTx) error {
 		_, err := s.createProjects(ctx, tx, actor, campaignID, list)
 		return err
 	})
@@ -83,7 +77,7 @@ func checkProjects(list []*Project) error {
 
 // createProjects stores a checked batch in the transaction, refusing it as
 // a whole when a code is already in the campaign.
-func (s *Service) createProjects(ctx context.Context, tx Tx, actor Actor, campaignID int64, list []*Project) (*Campaign, error) {
+func (s *CampaignService) createProjects(ctx context.Context, tx campaignTx, actor Actor, campaignID int64, list []*Project) (*Campaign, error) {
 	c, err := s.editableCampaign(ctx, tx, actor, campaignID)
 	if err != nil {
 		return nil, err
@@ -119,7 +113,7 @@ func prefixField(i int, field string) string {
 }
 
 // CreateProject adds one project.
-func (s *Service) CreateProject(ctx context.Context, actor Actor, campaignID int64, p *Project) (*Project, error) {
+func (s *CampaignService) CreateProject(ctx context.Context, actor Actor, campaignID int64, p *Project) (*Project, error) {
 	if err := s.CreateProjects(ctx, actor, campaignID, []*Project{p}); err != nil {
 		return nil, unprefix(err)
 	}
@@ -154,9 +148,9 @@ func clearTestResults(p *Project) {
 
 // UpdateProject replaces a project's fields and indicators. An indicator
 // whose status came from an on-site test keeps it.
-func (s *Service) UpdateProject(ctx context.Context, actor Actor, id int64, p *Project) (*Project, error) {
+func (s *CampaignService) UpdateProject(ctx context.Context, actor Actor, id int64, p *Project) (*Project, error) {
 	clearTestResults(p)
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx campaignTx) error {
 		old, err := tx.Project(ctx, id)
 		if err != nil {
 			return err
@@ -202,8 +196,8 @@ func (s *Service) UpdateProject(ctx context.Context, actor Actor, id int64, p *P
 }
 
 // DeleteProject removes a project that is not on a panel yet.
-func (s *Service) DeleteProject(ctx context.Context, actor Actor, id int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *CampaignService) DeleteProject(ctx context.Context, actor Actor, id int64) error {
+	return s.inTx(ctx, func(tx campaignTx) error {
 		p, err := tx.Project(ctx, id)
 		if err != nil {
 			return err

@@ -4,7 +4,7 @@ import "context"
 
 // Agencies lists all agencies. Admins and the commission see all; staff see
 // only their own.
-func (s *Service) Agencies(ctx context.Context, actor Actor) ([]*Agency, error) {
+func (s *AccountService) Agencies(ctx context.Context, actor Actor) ([]*Agency, error) {
 	switch actor.Role {
 	case RoleAdmin, RoleCommission:
 		return s.store.Agencies(ctx)
@@ -19,7 +19,7 @@ func (s *Service) Agencies(ctx context.Context, actor Actor) ([]*Agency, error) 
 }
 
 // Agency returns one agency; another agency's id is not found for staff.
-func (s *Service) Agency(ctx context.Context, actor Actor, id int64) (*Agency, error) {
+func (s *AccountService) Agency(ctx context.Context, actor Actor, id int64) (*Agency, error) {
 	switch actor.Role {
 	case RoleAdmin, RoleCommission:
 	case RoleAgencyStaff:
@@ -33,7 +33,7 @@ func (s *Service) Agency(ctx context.Context, actor Actor, id int64) (*Agency, e
 }
 
 // CreateAgency adds an agency; only admins may.
-func (s *Service) CreateAgency(ctx context.Context, actor Actor, in NewAgency) (*Agency, error) {
+func (s *AccountService) CreateAgency(ctx context.Context, actor Actor, in NewAgency) (*Agency, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
@@ -42,7 +42,7 @@ func (s *Service) CreateAgency(ctx context.Context, actor Actor, in NewAgency) (
 	}
 	now := s.now()
 	a := &Agency{Code: in.Code, NameZH: in.NameZH, NameEN: in.NameEN, CreatedAt: now, UpdatedAt: now}
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx accountTx) error {
 		if err := tx.CreateAgency(ctx, a); err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Service) CreateAgency(ctx context.Context, actor Actor, in NewAgency) (
 
 // UpdateAgency renames, disables or enables an agency; only admins may.
 // A disabled agency keeps its data, but its staff cannot sign in.
-func (s *Service) UpdateAgency(ctx context.Context, actor Actor, id int64, up AgencyUpdate) (*Agency, error) {
+func (s *AccountService) UpdateAgency(ctx context.Context, actor Actor, id int64, up AgencyUpdate) (*Agency, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
@@ -65,7 +65,7 @@ func (s *Service) UpdateAgency(ctx context.Context, actor Actor, id int64, up Ag
 		return nil, err
 	}
 	var a *Agency
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx accountTx) error {
 		var err error
 		if a, err = tx.Agency(ctx, id); err != nil {
 			return err

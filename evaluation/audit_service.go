@@ -4,7 +4,7 @@ import "context"
 
 // AuditLog lists audit entries, newest first. Admins and the commission see
 // all; staff see their own agency's entries.
-func (s *Service) AuditLog(ctx context.Context, actor Actor, f AuditFilter) ([]*AuditEntry, int, error) {
+func (s *AccountService) AuditLog(ctx context.Context, actor Actor, f AuditFilter) ([]*AuditEntry, int, error) {
 	switch actor.Role {
 	case RoleAdmin, RoleCommission:
 	case RoleAgencyStaff:
@@ -19,7 +19,7 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, f AuditFilter) ([]*
 // VerifyAudit walks the whole audit chain, checking it against any anchors
 // recorded earlier. It returns the number of entries checked, the head, and
 // the first problem, or nil when the chain is intact.
-func VerifyAudit(ctx context.Context, r Reader, anchors ...AuditAnchor) (int64, AuditHead, *AuditProblem, error) {
+func VerifyAudit(ctx context.Context, r auditReader, anchors ...AuditAnchor) (int64, AuditHead, *AuditProblem, error) {
 	v := AuditVerifier{Anchors: map[int64]string{}}
 	for _, a := range anchors {
 		v.Anchors[a.ID] = a.Hash
@@ -36,8 +36,8 @@ func VerifyAudit(ctx context.Context, r Reader, anchors ...AuditAnchor) (int64, 
 
 // RecordSystemEvent writes an audit entry for work done by the operator on
 // the command line, such as seeding the demo.
-func (s *Service) RecordSystemEvent(ctx context.Context, action string, details map[string]any) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *AccountService) RecordSystemEvent(ctx context.Context, action string, details map[string]any) error {
+	return s.inTx(ctx, func(tx accountTx) error {
 		return s.audit(ctx, tx, AuditEvent{Actor: System, Action: action, ObjectType: "system", Details: details})
 	})
 }

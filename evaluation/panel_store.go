@@ -21,12 +21,38 @@ type panelReader interface {
 	DrawRecords(ctx context.Context, campaignID int64) ([]*DrawRecord, error)
 	// PanelDrawRecords lists the draw records that formed one panel.
 	PanelDrawRecords(ctx context.Context, panelID int64) ([]*DrawRecord, error)
+	conflictReader
 	// PoolRecords returns every expert with their declared conflicts and
 	// collaborations, and their loads: projects in the campaign and in
 	// the year.
 	PoolRecords(ctx context.Context, campaignID int64, year int) ([]*PoolExpert, error)
+}
+
+// conflictReader reads what checking one expert against the conflict rules
+// needs: the profile, its declared conflicts and collaborations, and the
+// institution alias table.
+type conflictReader interface {
+	expertGetter
+	ExpertConflicts(ctx context.Context, expertID int64) ([]*ExpertConflict, error)
+	ExpertCollaborations(ctx context.Context, expertID int64) ([]*ExpertCollaboration, error)
 	// Aliases returns the institution alias table.
 	Aliases(ctx context.Context) (map[string]string, error)
+}
+
+// panelStore is what the panels service reads: panels and their records,
+// the pool, and the campaigns and projects panels are formed for.
+type panelStore interface {
+	panelReader
+	campaignGetter
+	projectGetter
+	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+}
+
+// panelTx is what the panels service does in a transaction.
+type panelTx interface {
+	panelStore
+	panelWriter
+	auditor
 }
 
 // panelWriter writes panels and draw records.

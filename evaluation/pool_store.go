@@ -5,9 +5,12 @@ import (
 	"regexp"
 )
 
-// poolReader reads the expert pool's records: loads, declared conflicts,
+// poolReader reads the expert pool: profiles, loads, declared conflicts,
 // collaborations and institution aliases.
 type poolReader interface {
+	expertGetter
+	Experts(ctx context.Context, f ExpertFilter) ([]*ExpertSummary, int, error)
+
 	// ExpertLoads counts, per expert, the projects they review in
 	// campaigns of the year: the projects of every panel on which they
 	// hold a seat (proposed, invited or accepted). It counts the experts
@@ -36,6 +39,7 @@ type poolReader interface {
 
 // poolWriter writes the expert pool's profiles and records.
 type poolWriter interface {
+	CreateExpert(ctx context.Context, e *Expert) error
 	// UpdateExpert stores every attribute of a profile but its creation
 	// time.
 	UpdateExpert(ctx context.Context, e *Expert) error
@@ -53,6 +57,20 @@ type poolWriter interface {
 	// is a conflict on the field "alias".
 	CreateInstitutionAlias(ctx context.Context, a *InstitutionAlias) error
 	DeleteInstitutionAlias(ctx context.Context, alias string) error
+}
+
+// poolStore is what the pool service reads.
+type poolStore interface {
+	poolReader
+}
+
+// poolTx is what the pool service does in a transaction; a declared
+// conflict may name a project.
+type poolTx interface {
+	poolReader
+	poolWriter
+	projectGetter
+	auditor
 }
 
 // ExpertFilter selects experts in a list of the pool.

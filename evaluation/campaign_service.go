@@ -8,22 +8,21 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
-// canSeeCampaign: staff see their agency's campaigns; the commission and
-// admins see all; experts see none here (they reach their panels through
-// their invitations).
-func canSeeCampaign(actor Actor, c *Campaign) bool {
-	switch actor.Role {
-	case RoleAdmin, RoleCommission:
-		return true
-	case RoleAgencyStaff:
-		return actor.AgencyID == c.AgencyID
-	}
-	return false
+// CampaignService is the campaigns area: evaluation campaigns (评价批次),
+// their state machine, and their projects, added one by one, in batches or
+// from an imported file.
+type CampaignService struct {
+	*core
+	store campaignStore
+}
+
+func (s *CampaignService) inTx(ctx context.Context, fn func(tx campaignTx) error) error {
+	return s.tx.InTx(ctx, func(tx Tx) error { return fn(tx) })
 }
 
 // loadCampaign loads a campaign the actor may see; any other answers not
 // found, so that another agency's ids reveal nothing.
-func (s *Service) loadCampaign(ctx context.Context, r Reader, actor Actor, id int64) (*Campaign, error) {
+func loadCampaign(ctx context.Context, r campaignGetter, actor Actor, id int64) (*Campaign, error) {
 	c, err := r.Campaign(ctx, id)
 	if err != nil {
 		return nil, err
@@ -35,12 +34,12 @@ func (s *Service) loadCampaign(ctx context.Context, r Reader, actor Actor, id in
 }
 
 // Campaign returns one campaign.
-func (s *Service) Campaign(ctx context.Context, actor Actor, id int64) (*Campaign, error) {
-	return s.loadCampaign(ctx, s.store, actor, id)
+func (s *CampaignService) Campaign(ctx context.Context, actor Actor, id int64) (*Campaign, error) {
+	return loadCampaign(ctx, s.store, actor, id)
 }
 
 // Campaigns lists the campaigns the actor may see.
-func (s *Service) Campaigns(ctx context.Context, actor Actor, f CampaignFilter) ([]*Campaign, error) {
+func (s *CampaignService) Campaigns(ctx context.Context, actor Actor, f CampaignFilter) ([]*Campaign, error) {
 	switch actor.Role {
 	case RoleAdmin, RoleCommission:
 	case RoleAgencyStaff:
@@ -52,8 +51,8 @@ func (s *Service) Campaigns(ctx context.Context, actor Actor, f CampaignFilter) 
 }
 
 // CampaignTransitions lists a campaign's state history.
-func (s *Service) CampaignTransitions(ctx context.Context, actor Actor, id int64) ([]*CampaignTransition, error) {
-	if _, err := s.loadCampaign(ctx, s.store, actor, id); err != nil {
+func (s *CampaignService) CampaignTransitions(ctx context.Context, actor Actor, id int64) ([]*CampaignTransition, error) {
+	if _, err := loadCampaign(ctx, s.store, actor, id); err != nil {
 		return nil, err
 	}
 	return s.store.CampaignTransitions(ctx, id)
@@ -61,7 +60,7 @@ func (s *Service) CampaignTransitions(ctx context.Context, actor Actor, id int64
 
 // checkRubricPins checks that every pinned rubric version exists, is
 // published and scores the right target.
-func checkRubricPins(ctx context.Context, r Reader, st CampaignSettings) error {
+func checkRubricPins(ctx context.Context, r rubricReader, st CampaignSettings) error {
 	f := FieldErrors{}
 	for key, pin := range st.Rubrics {
 		field := "settings.rubrics." + key
@@ -91,7 +90,7 @@ type NewCampaign struct {
 }
 
 // CreateCampaign starts a campaign, in draft, in the actor's agency.
-func (s *Service) CreateCampaign(ctx context.Context, actor Actor, in NewCampaign) (*Campaign, error) {
+func (s *CampaignService) CreateCampaign(ctx context.Context, actor Actor, in NewCampaign) (*Campaign, error) {
 	if actor.Role != RoleAgencyStaff {
 		return nil, ErrForbidden
 	}
@@ -109,7 +108,7 @@ func (s *Service) CreateCampaign(ctx context.Context, actor Actor, in NewCampaig
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx campaignTx) error {
 		if err := checkRubricPins(ctx, tx, c.Settings); err != nil {
 			return err
 		}
@@ -127,9 +126,9 @@ func (s *Service) CreateCampaign(ctx context.Context, actor Actor, in NewCampaig
 
 // UpdateCampaign changes a campaign's name, year, programme, aggregation
 // and settings; only in draft, only its agency's staff.
-func (s *Service) UpdateCampaign(ctx context.Context, actor Actor, id int64, in NewCampaign) (*Campaign, error) {
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		c, err := s.loadCampaign(ctx, tx, actor, id)
+func (s *CampaignService) UpdateCampaign(ctx context.Context, actor Actor, id int64, in NewCampaign) (*Campaign, error) {
+	err := s.inTx(ctx, func(tx campaignTx) error {
+		c, err := loadCampaign(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -169,13 +168,13 @@ func (s *Service) UpdateCampaign(ctx context.Context, actor Actor, id int64, in 
 // machine allows the move from its current state for the actor's role.
 // Moves that need a reason (back to draft, returned by the commission)
 // refuse an empty one.
-func (s *Service) TransitionCampaign(ctx context.Context, actor Actor, id int64, to CampaignState, reason string) (*Campaign, error) {
+func (s *CampaignService) TransitionCampaign(ctx context.Context, actor Actor, id int64, to CampaignState, reason string) (*Campaign, error) {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > 2000 {
 		return nil, FieldErrors{"reason": "error.too_long"}.Err()
 	}
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		c, err := s.loadCampaign(ctx, tx, actor, id)
+	err := s.inTx(ctx, func(tx campaignTx) error {
+		c, err := loadCampaign(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -212,7 +211,7 @@ func (s *Service) TransitionCampaign(ctx context.Context, actor Actor, id int64,
 // checkTransition holds the preconditions of some moves: a campaign goes to
 // panel forming only with projects, and to scoring only when every project
 // has a confirmed panel (checked by panels, once they exist).
-func (s *Service) checkTransition(ctx context.Context, r Reader, c *Campaign, to CampaignState) error {
+func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, c *Campaign, to CampaignState) error {
 	switch {
 	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")

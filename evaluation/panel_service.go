@@ -16,6 +16,18 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
 
+// PanelService forms the expert panels (专家组): draws, campaign-wide
+// matching, manual changes with their checks, the chair, invitations and
+// the answers to them.
+type PanelService struct {
+	*core
+	store panelStore
+}
+
+func (s *PanelService) inTx(ctx context.Context, fn func(tx panelTx) error) error {
+	return s.tx.InTx(ctx, func(tx Tx) error { return fn(tx) })
+}
+
 // The panel rules of a campaign, in assign's terms.
 func assignRules(c *Campaign, aliases map[string]string) assign.Rules {
 	return assign.Rules{Year: c.Year, Window: c.Settings.CollaborationWindow, Aliases: aliases}
@@ -85,7 +97,7 @@ func assignProject(p *Project, pool poolNames, checker *assign.Checker) assign.P
 // conflict rules and today's records. Avoid lists name experts of the
 // pool; against a pool of this expert alone they resolve to this expert or
 // to nobody, as they would against the whole pool.
-func expertConflicts(ctx context.Context, r Reader, c *Campaign, expertID int64, projects []*Project) ([]assign.Reason, error) {
+func expertConflicts(ctx context.Context, r conflictReader, c *Campaign, expertID int64, projects []*Project) ([]assign.Reason, error) {
 	pe, err := poolExpert(ctx, r, expertID)
 	if err != nil {
 		return nil, err
@@ -126,8 +138,8 @@ type drawRecordInput struct {
 
 // canSeePanels: panels belong to their campaign's agency; the commission
 // and admins read them.
-func (s *Service) panelCampaign(ctx context.Context, r Reader, actor Actor, campaignID int64, write bool) (*Campaign, error) {
-	c, err := s.loadCampaign(ctx, r, actor, campaignID)
+func (s *PanelService) panelCampaign(ctx context.Context, r campaignGetter, actor Actor, campaignID int64, write bool) (*Campaign, error) {
+	c, err := loadCampaign(ctx, r, actor, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +165,7 @@ type panelContext struct {
 	checker  *assign.Checker
 }
 
-func (s *Service) loadPanelContext(ctx context.Context, tx Reader, c *Campaign) (*panelContext, error) {
+func (s *PanelService) loadPanelContext(ctx context.Context, tx panelStore, c *Campaign) (*panelContext, error) {
 	records, err := tx.PoolRecords(ctx, c.ID, c.Year)
 	if err != nil {
 		return nil, err
@@ -175,7 +187,7 @@ func (s *Service) loadPanelContext(ctx context.Context, tx Reader, c *Campaign) 
 // DrawPanel draws a panel for one project or a group of projects of the
 // same class, reproducibly (see evaluation/assign/README.md), and keeps
 // the draw record. An empty seed gets a fresh random one.
-func (s *Service) DrawPanel(ctx context.Context, actor Actor, campaignID int64, projectIDs []int64, seed string) (*Panel, error) {
+func (s *PanelService) DrawPanel(ctx context.Context, actor Actor, campaignID int64, projectIDs []int64, seed string) (*Panel, error) {
 	if seed == "" {
 		var err error
 		if seed, err = newSeed(); err != nil {
@@ -186,7 +198,7 @@ func (s *Service) DrawPanel(ctx context.Context, actor Actor, campaignID int64, 
 		return nil, FieldErrors{"projects": "error.required"}.Err()
 	}
 	var panelID int64
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx panelTx) error {
 		c, err := s.panelCampaign(ctx, tx, actor, campaignID, true)
 		if err != nil {
 			return err
@@ -271,7 +283,7 @@ func drawRecordOf(in assign.DrawInput, res assign.DrawResult, c *Campaign, panel
 // createPanel stores a panel with its seats and alternates. The chair is
 // the first technical member who is a strategic scientist or a domain
 // expert (else the first technical member); staff may change it.
-func (s *Service) createPanel(ctx context.Context, tx Tx, actor Actor, c *Campaign, projects []*Project, source string,
+func (s *PanelService) createPanel(ctx context.Context, tx panelTx, actor Actor, c *Campaign, projects []*Project, source string,
 	technical, finance, alternates, financeAlternates []int64) (*Panel, error) {
 	now := s.now()
 	codes := make([]string, len(projects))
@@ -321,27 +333,27 @@ func (s *Service) createPanel(ctx context.Context, tx Tx, actor Actor, c *Campai
 }
 
 // Panel returns a panel if the actor may see its campaign.
-func (s *Service) Panel(ctx context.Context, actor Actor, id int64) (*Panel, error) {
+func (s *PanelService) Panel(ctx context.Context, actor Actor, id int64) (*Panel, error) {
 	p, err := s.store.Panel(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.loadCampaign(ctx, s.store, actor, p.CampaignID); err != nil {
+	if _, err := loadCampaign(ctx, s.store, actor, p.CampaignID); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 // Panels lists a campaign's panels.
-func (s *Service) Panels(ctx context.Context, actor Actor, campaignID int64) ([]*Panel, error) {
-	if _, err := s.loadCampaign(ctx, s.store, actor, campaignID); err != nil {
+func (s *PanelService) Panels(ctx context.Context, actor Actor, campaignID int64) ([]*Panel, error) {
+	if _, err := loadCampaign(ctx, s.store, actor, campaignID); err != nil {
 		return nil, err
 	}
 	return s.store.Panels(ctx, campaignID)
 }
 
 // PanelDraws returns the draw records that formed the panel.
-func (s *Service) PanelDraws(ctx context.Context, actor Actor, panelID int64) ([]*DrawRecord, error) {
+func (s *PanelService) PanelDraws(ctx context.Context, actor Actor, panelID int64) ([]*DrawRecord, error) {
 	if _, err := s.Panel(ctx, actor, panelID); err != nil {
 		return nil, err
 	}
@@ -356,7 +368,7 @@ type Exclusion struct {
 
 // PanelExclusions lists the experts the panel's draw excluded, with every
 // reason (conflicts first), as recorded when it ran.
-func (s *Service) PanelExclusions(ctx context.Context, actor Actor, panelID int64) ([]Exclusion, error) {
+func (s *PanelService) PanelExclusions(ctx context.Context, actor Actor, panelID int64) ([]Exclusion, error) {
 	draws, err := s.PanelDraws(ctx, actor, panelID)
 	if err != nil || len(draws) == 0 {
 		return nil, err
@@ -499,7 +511,7 @@ func dedupe(list []string) []string {
 }
 
 // panelWork loads what a change to a panel needs.
-func (s *Service) panelWork(ctx context.Context, tx Tx, actor Actor, panelID int64) (*Panel, *panelContext, []*Project, assign.PanelRules, error) {
+func (s *PanelService) panelWork(ctx context.Context, tx panelTx, actor Actor, panelID int64) (*Panel, *panelContext, []*Project, assign.PanelRules, error) {
 	p, err := tx.Panel(ctx, panelID)
 	if err != nil {
 		return nil, nil, nil, assign.PanelRules{}, err
@@ -520,7 +532,7 @@ func (s *Service) panelWork(ctx context.Context, tx Tx, actor Actor, panelID int
 }
 
 // panelProjects loads the projects a panel reviews; a panel has at least one.
-func panelProjects(ctx context.Context, r Reader, p *Panel) ([]*Project, error) {
+func panelProjects(ctx context.Context, r projectGetter, p *Panel) ([]*Project, error) {
 	projects := make([]*Project, 0, len(p.ProjectIDs))
 	for _, id := range p.ProjectIDs {
 		pr, err := r.Project(ctx, id)
@@ -537,9 +549,9 @@ func panelProjects(ctx context.Context, r Reader, p *Panel) ([]*Project, error) 
 
 // CheckReplacement runs the checks of a manual change without making it,
 // so the form can show them before the change is confirmed.
-func (s *Service) CheckReplacement(ctx context.Context, actor Actor, panelID, memberID, expertID int64) (CheckResult, error) {
+func (s *PanelService) CheckReplacement(ctx context.Context, actor Actor, panelID, memberID, expertID int64) (CheckResult, error) {
 	var res CheckResult
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx panelTx) error {
 		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID)
 		if err != nil {
 			return err
@@ -567,13 +579,13 @@ var errCheckOnly = errors.New("check only")
 // checks as a draw apply: a conflict, an ineligible expert or a broken
 // hard quota is refused; breaking a soft rule (no subject match, the
 // international-peer preference) needs a written reason.
-func (s *Service) ReplaceMember(ctx context.Context, actor Actor, panelID, memberID, expertID int64, reason string) (CheckResult, error) {
+func (s *PanelService) ReplaceMember(ctx context.Context, actor Actor, panelID, memberID, expertID int64, reason string) (CheckResult, error) {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > 2000 {
 		return CheckResult{}, FieldErrors{"reason": "error.too_long"}.Err()
 	}
 	var res CheckResult
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx panelTx) error {
 		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID)
 		if err != nil {
 			return err
@@ -625,7 +637,7 @@ func (s *Service) ReplaceMember(ctx context.Context, actor Actor, panelID, membe
 
 // putMember adds a member, or brings back a row of an expert who was on
 // the panel before (one row per expert and panel).
-func (s *Service) putMember(ctx context.Context, tx Tx, m *PanelMember) error {
+func (s *PanelService) putMember(ctx context.Context, tx panelTx, m *PanelMember) error {
 	p, err := tx.Panel(ctx, m.PanelID)
 	if err != nil {
 		return err
@@ -640,8 +652,8 @@ func (s *Service) putMember(ctx context.Context, tx Tx, m *PanelMember) error {
 }
 
 // SetChair makes a technical member the chair (组长).
-func (s *Service) SetChair(ctx context.Context, actor Actor, panelID, memberID int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *PanelService) SetChair(ctx context.Context, actor Actor, panelID, memberID int64) error {
+	return s.inTx(ctx, func(tx panelTx) error {
 		p, err := tx.Panel(ctx, panelID)
 		if err != nil {
 			return err
@@ -671,8 +683,8 @@ func (s *Service) SetChair(ctx context.Context, actor Actor, panelID, memberID i
 }
 
 // InvitePanel invites every proposed member of a panel.
-func (s *Service) InvitePanel(ctx context.Context, actor Actor, panelID int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int64) error {
+	return s.inTx(ctx, func(tx panelTx) error {
 		p, err := tx.Panel(ctx, panelID)
 		if err != nil {
 			return err
@@ -711,7 +723,7 @@ type Invitation struct {
 }
 
 // Invitations lists the actor's invitations and accepted seats.
-func (s *Service) Invitations(ctx context.Context, actor Actor) ([]Invitation, error) {
+func (s *PanelService) Invitations(ctx context.Context, actor Actor) ([]Invitation, error) {
 	if actor.Role != RoleExpert || actor.ExpertID == 0 {
 		return nil, nil
 	}
@@ -750,7 +762,7 @@ func (s *Service) Invitations(ctx context.Context, actor Actor) ([]Invitation, e
 // the seat is treated as declined. A decline (with its reason) calls up
 // the next alternate who passes the same checks and keeps every hard quota;
 // when none does, the seat stays vacant and the panel page says why.
-func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID int64, accept bool, reason string) error {
+func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, memberID int64, accept bool, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if !accept && reason == "" {
 		return FieldErrors{"reason": "error.reason_required"}.Err()
@@ -762,7 +774,7 @@ func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID
 		return ErrForbidden
 	}
 	var conflicted []assign.Reason
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx panelTx) error {
 		panels, err := tx.MemberPanels(ctx, actor.ExpertID)
 		if err != nil {
 			return err
@@ -836,7 +848,7 @@ func (s *Service) RespondToInvitation(ctx context.Context, actor Actor, memberID
 // callAlternate invites the first waiting alternate of the seat's group who
 // passes the checks and keeps every hard quota; it returns their expert id,
 // or 0 when none can take the seat.
-func (s *Service) callAlternate(ctx context.Context, tx Tx, pc *panelContext, p *Panel, projects []*Project,
+func (s *PanelService) callAlternate(ctx context.Context, tx panelTx, pc *panelContext, p *Panel, projects []*Project,
 	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) (int64, error) {
 	// The group as it was before the decline, the decliner included.
 	seated := seatedIDs(p, SeatTechnical)
@@ -859,7 +871,7 @@ func (s *Service) callAlternate(ctx context.Context, tx Tx, pc *panelContext, p 
 
 // maybeConfirm confirms a panel whose seats are all filled by experts who
 // accepted.
-func (s *Service) maybeConfirm(ctx context.Context, tx Tx, actor Actor, panelID int64, now time.Time) error {
+func (s *PanelService) maybeConfirm(ctx context.Context, tx panelTx, actor Actor, panelID int64, now time.Time) error {
 	p, err := tx.Panel(ctx, panelID)
 	if err != nil {
 		return err
@@ -892,8 +904,8 @@ func (s *Service) maybeConfirm(ctx context.Context, tx Tx, actor Actor, panelID 
 }
 
 // Vacancies counts a panel's empty seats per group against its rules.
-func (s *Service) Vacancies(ctx context.Context, actor Actor, p *Panel) (map[Seat]int, error) {
-	c, err := s.loadCampaign(ctx, s.store, actor, p.CampaignID)
+func (s *PanelService) Vacancies(ctx context.Context, actor Actor, p *Panel) (map[Seat]int, error) {
+	c, err := loadCampaign(ctx, s.store, actor, p.CampaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -918,7 +930,9 @@ type DrawProblem struct {
 // VerifyDraws re-runs every draw of a campaign from its record: the pool
 // snapshot must still hash to the recorded hash, and the draw must give the
 // recorded result. It returns the records checked and every problem.
-func VerifyDraws(ctx context.Context, r Reader, campaignID int64) (int, []DrawProblem, error) {
+func VerifyDraws(ctx context.Context, r interface {
+	DrawRecords(ctx context.Context, campaignID int64) ([]*DrawRecord, error)
+}, campaignID int64) (int, []DrawProblem, error) {
 	records, err := r.DrawRecords(ctx, campaignID)
 	if err != nil {
 		return 0, nil, err

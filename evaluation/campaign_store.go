@@ -4,11 +4,10 @@ import "context"
 
 // campaignReader reads campaigns and projects.
 type campaignReader interface {
-	Campaign(ctx context.Context, id int64) (*Campaign, error)
+	campaignGetter
 	Campaigns(ctx context.Context, f CampaignFilter) ([]*Campaign, error)
 	CampaignTransitions(ctx context.Context, campaignID int64) ([]*CampaignTransition, error)
-	// Project returns a project with its indicators.
-	Project(ctx context.Context, id int64) (*Project, error)
+	projectGetter
 	ProjectByCode(ctx context.Context, campaignID int64, code string) (*Project, error)
 	// Projects lists projects without their indicators.
 	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
@@ -27,4 +26,20 @@ type campaignWriter interface {
 	UpdateProject(ctx context.Context, p *Project) error
 	DeleteProject(ctx context.Context, id int64) error
 	UpdateIndicator(ctx context.Context, projectID int64, in *Indicator) error
+}
+
+// campaignStore is what the campaigns service reads: its campaigns and
+// projects, the rubric versions a campaign pins, and whether its projects
+// have panels (a campaign moves to scoring only when they all do).
+type campaignStore interface {
+	campaignReader
+	rubricReader
+	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
+}
+
+// campaignTx is what the campaigns service does in a transaction.
+type campaignTx interface {
+	campaignStore
+	campaignWriter
+	auditor
 }

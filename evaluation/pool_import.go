@@ -22,7 +22,7 @@ type poolIndex struct {
 	emails map[string]int64
 }
 
-func (s *Service) loadPoolIndex(ctx context.Context, r Reader) (*poolIndex, error) {
+func (s *PoolService) loadPoolIndex(ctx context.Context, r poolReader) (*poolIndex, error) {
 	ix := &poolIndex{keys: map[expertKey]int64{}, emails: map[string]int64{}}
 	for n := 1; ; n++ {
 		page, _, err := r.Experts(ctx, ExpertFilter{Year: s.ThisYear(), Page: Page{Number: n, Size: 200}})
@@ -69,7 +69,7 @@ func (ix *poolIndex) find(e *Expert) (int64, string) {
 // list: each profile's rules, the same person twice in the list, and
 // people already in the pool (fields "experts.N.…"), the last only when
 // pool is set.
-func (s *Service) checkExperts(ctx context.Context, r Reader, list []*Expert, pool bool) (FieldErrors, error) {
+func (s *PoolService) checkExperts(ctx context.Context, r poolReader, list []*Expert, pool bool) (FieldErrors, error) {
 	problems := FieldErrors{}
 	seen := &poolIndex{keys: map[expertKey]int64{}, emails: map[string]int64{}}
 	for i, e := range list {
@@ -101,7 +101,7 @@ func (s *Service) checkExperts(ctx context.Context, r Reader, list []*Expert, po
 
 // CheckExpertImport reports every problem that would stop ImportExperts,
 // without storing anything, so that a file's problems are listed at once.
-func (s *Service) CheckExpertImport(ctx context.Context, actor Actor, list []*Expert) error {
+func (s *PoolService) CheckExpertImport(ctx context.Context, actor Actor, list []*Expert) error {
 	if !CanManagePool(actor) {
 		return ErrForbidden
 	}
@@ -120,7 +120,7 @@ func (s *Service) CheckExpertImport(ctx context.Context, actor Actor, list []*Ex
 // already in the pool, nothing is stored and the error names every problem
 // (fields "experts.N.…"). Each profile gets its "expert.create" entry and
 // the import one "expert.import" entry, in the same transaction.
-func (s *Service) ImportExperts(ctx context.Context, actor Actor, list []*Expert, file ImportFile) error {
+func (s *PoolService) ImportExperts(ctx context.Context, actor Actor, list []*Expert, file ImportFile) error {
 	if !CanManagePool(actor) {
 		return ErrForbidden
 	}
@@ -138,7 +138,7 @@ func (s *Service) ImportExperts(ctx context.Context, actor Actor, list []*Expert
 		return err
 	}
 	now := s.now()
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.inTx(ctx, func(tx poolTx) error {
 		// The pool is checked again inside the transaction, which no
 		// other import can interleave with.
 		problems, err := s.checkExperts(ctx, tx, list, true)

@@ -7,11 +7,22 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
+// RubricService keeps the rubric versions (评价指标体系): the defaults,
+// drafts, publishing and retiring, and checking a sheet against one.
+type RubricService struct {
+	*core
+	store rubricStore
+}
+
+func (s *RubricService) inTx(ctx context.Context, fn func(tx rubricTx) error) error {
+	return s.tx.InTx(ctx, func(tx Tx) error { return fn(tx) })
+}
+
 // InstallDefaultRubrics stores each default rubric as published version 1
 // when no version of its code exists yet. It runs at every start and does
 // nothing once the defaults are in.
-func (s *Service) InstallDefaultRubrics(ctx context.Context, defaults []*rubrics.Rubric) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *RubricService) InstallDefaultRubrics(ctx context.Context, defaults []*rubrics.Rubric) error {
+	return s.inTx(ctx, func(tx rubricTx) error {
 		for _, d := range defaults {
 			existing, err := tx.Rubrics(ctx, RubricFilter{Code: d.Code})
 			if err != nil {
@@ -39,15 +50,9 @@ func (s *Service) InstallDefaultRubrics(ctx context.Context, defaults []*rubrics
 
 func rubricID(r *Rubric) string { return fmt.Sprintf("%s/v%d", r.Code, r.Version) }
 
-// canSeeRubric: drafts are work in progress of the administrators; every
-// signed-in user reads published and retired versions.
-func canSeeRubric(actor Actor, r *Rubric) bool {
-	return r.Status != RubricDraft || actor.IsAdmin()
-}
-
 // Rubrics lists rubric versions the actor may see, newest version first
 // within each code.
-func (s *Service) Rubrics(ctx context.Context, actor Actor, f RubricFilter) ([]*Rubric, error) {
+func (s *RubricService) Rubrics(ctx context.Context, actor Actor, f RubricFilter) ([]*Rubric, error) {
 	list, err := s.store.Rubrics(ctx, f)
 	if err != nil {
 		return nil, err
@@ -62,7 +67,7 @@ func (s *Service) Rubrics(ctx context.Context, actor Actor, f RubricFilter) ([]*
 }
 
 // Rubric returns one version. A version of 0 means the newest published one.
-func (s *Service) Rubric(ctx context.Context, actor Actor, code string, version int) (*Rubric, error) {
+func (s *RubricService) Rubric(ctx context.Context, actor Actor, code string, version int) (*Rubric, error) {
 	if version == 0 {
 		list, err := s.store.Rubrics(ctx, RubricFilter{Code: code, Status: RubricPublished})
 		if err != nil {
@@ -85,12 +90,12 @@ func (s *Service) Rubric(ctx context.Context, actor Actor, code string, version 
 
 // NewRubricVersion starts a draft as a copy of an existing version, numbered
 // one above the code's newest version.
-func (s *Service) NewRubricVersion(ctx context.Context, actor Actor, code string, from int) (*Rubric, error) {
+func (s *RubricService) NewRubricVersion(ctx context.Context, actor Actor, code string, from int) (*Rubric, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
 	var r *Rubric
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx rubricTx) error {
 		src, err := tx.Rubric(ctx, code, from)
 		if err != nil {
 			return err
@@ -148,12 +153,12 @@ func ProblemsError(ps rubrics.Problems) error {
 // UpdateRubricDraft replaces a draft's content. The content must be valid
 // (a refused save changes nothing) and keep the code and target; a
 // published or retired version is refused with Conflict.
-func (s *Service) UpdateRubricDraft(ctx context.Context, actor Actor, code string, version int, content *rubrics.Rubric) (*Rubric, error) {
+func (s *RubricService) UpdateRubricDraft(ctx context.Context, actor Actor, code string, version int, content *rubrics.Rubric) (*Rubric, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
 	var r *Rubric
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx rubricTx) error {
 		var err error
 		if r, err = tx.Rubric(ctx, code, version); err != nil {
 			return err
@@ -190,22 +195,22 @@ func (s *Service) UpdateRubricDraft(ctx context.Context, actor Actor, code strin
 }
 
 // PublishRubric freezes a valid draft for good.
-func (s *Service) PublishRubric(ctx context.Context, actor Actor, code string, version int) (*Rubric, error) {
+func (s *RubricService) PublishRubric(ctx context.Context, actor Actor, code string, version int) (*Rubric, error) {
 	return s.moveRubric(ctx, actor, code, version, RubricDraft, RubricPublished, "rubric.publish")
 }
 
 // RetireRubric keeps a published version readable but no longer offered to
 // new campaigns.
-func (s *Service) RetireRubric(ctx context.Context, actor Actor, code string, version int) (*Rubric, error) {
+func (s *RubricService) RetireRubric(ctx context.Context, actor Actor, code string, version int) (*Rubric, error) {
 	return s.moveRubric(ctx, actor, code, version, RubricPublished, RubricRetired, "rubric.retire")
 }
 
-func (s *Service) moveRubric(ctx context.Context, actor Actor, code string, version int, from, to RubricStatus, action string) (*Rubric, error) {
+func (s *RubricService) moveRubric(ctx context.Context, actor Actor, code string, version int, from, to RubricStatus, action string) (*Rubric, error) {
 	if !actor.IsAdmin() {
 		return nil, ErrForbidden
 	}
 	var r *Rubric
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.inTx(ctx, func(tx rubricTx) error {
 		var err error
 		if r, err = tx.Rubric(ctx, code, version); err != nil {
 			return err
@@ -233,11 +238,11 @@ func (s *Service) moveRubric(ctx context.Context, actor Actor, code string, vers
 }
 
 // DeleteRubricDraft discards a draft; published versions are never deleted.
-func (s *Service) DeleteRubricDraft(ctx context.Context, actor Actor, code string, version int) error {
+func (s *RubricService) DeleteRubricDraft(ctx context.Context, actor Actor, code string, version int) error {
 	if !actor.IsAdmin() {
 		return ErrForbidden
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.inTx(ctx, func(tx rubricTx) error {
 		r, err := tx.Rubric(ctx, code, version)
 		if err != nil {
 			return err
@@ -254,7 +259,7 @@ func (s *Service) DeleteRubricDraft(ctx context.Context, actor Actor, code strin
 
 // CheckSheet validates a score sheet against a rubric version and returns
 // its total and grade; it stores nothing.
-func (s *Service) CheckSheet(ctx context.Context, actor Actor, code string, version int, sheet *rubrics.Sheet) (rubrics.Result, error) {
+func (s *RubricService) CheckSheet(ctx context.Context, actor Actor, code string, version int, sheet *rubrics.Sheet) (rubrics.Result, error) {
 	r, err := s.Rubric(ctx, actor, code, version)
 	if err != nil {
 		return rubrics.Result{}, err

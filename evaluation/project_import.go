@@ -32,8 +32,8 @@ func (f ImportFile) details(d map[string]any) map[string]any {
 // that a file's problems are listed at once rather than one kind at a
 // time. It refuses, as ImportProjects does, a campaign whose projects can
 // no longer change.
-func (s *Service) CheckProjectImport(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
-	c, err := s.loadCampaign(ctx, s.store, actor, campaignID)
+func (s *CampaignService) CheckProjectImport(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
+	c, err := loadCampaign(ctx, s.store, actor, campaignID)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Service) CheckProjectImport(ctx context.Context, actor Actor, campaignI
 // records the import itself ("project.import", with the file and the counts)
 // in the audit log, in the same transaction as the projects and their own
 // "project.create" entries.
-func (s *Service) ImportProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project, file ImportFile) error {
+func (s *CampaignService) ImportProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project, file ImportFile) error {
 	switch {
 	case len(list) == 0:
 		return Errorf(Invalid, "error.import_empty")
@@ -88,7 +88,7 @@ func (s *Service) ImportProjects(ctx context.Context, actor Actor, campaignID in
 	if err := checkProjects(list); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.inTx(ctx, func(tx campaignTx) error {
 		c, err := s.createProjects(ctx, tx, actor, campaignID, list)
 		if err != nil {
 			return err

@@ -12,7 +12,7 @@ const tokenTouchInterval = time.Minute
 
 // IssueToken checks a username and password and returns a new API token for
 // that user; the secret is returned only here.
-func (s *Service) IssueToken(ctx context.Context, username, password, name string, meta LoginMeta) (string, *APIToken, error) {
+func (s *AccountService) IssueToken(ctx context.Context, username, password, name string, meta LoginMeta) (string, *APIToken, error) {
 	if err := validateTokenName(&name); err != nil {
 		return "", nil, err
 	}
@@ -24,7 +24,7 @@ func (s *Service) IssueToken(ctx context.Context, username, password, name strin
 }
 
 // CreateToken returns a new API token for the signed-in actor.
-func (s *Service) CreateToken(ctx context.Context, actor Actor, name string, meta LoginMeta) (string, *APIToken, error) {
+func (s *AccountService) CreateToken(ctx context.Context, actor Actor, name string, meta LoginMeta) (string, *APIToken, error) {
 	if err := validateTokenName(&name); err != nil {
 		return "", nil, err
 	}
@@ -42,14 +42,14 @@ func validateTokenName(name *string) error {
 	return nil
 }
 
-func (s *Service) createToken(ctx context.Context, actor Actor, name string, meta LoginMeta) (string, *APIToken, error) {
+func (s *AccountService) createToken(ctx context.Context, actor Actor, name string, meta LoginMeta) (string, *APIToken, error) {
 	secret, hash, prefix, err := newTokenSecret()
 	if err != nil {
 		return "", nil, err
 	}
 	now := s.now()
 	t := &APIToken{UserID: actor.UserID, Name: name, Prefix: prefix, CreatedAt: now, ExpiresAt: now.Add(TokenLifetime)}
-	err = s.store.InTx(ctx, func(tx Tx) error {
+	err = s.inTx(ctx, func(tx accountTx) error {
 		if err := tx.CreateToken(ctx, t, hash); err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (s *Service) createToken(ctx context.Context, actor Actor, name string, met
 // AuthenticateToken returns the user a bearer token belongs to, and the
 // token. Revoked, expired, unknown tokens and tokens of disabled accounts
 // all get ErrBadToken.
-func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*User, *APIToken, error) {
+func (s *AccountService) AuthenticateToken(ctx context.Context, secret string) (*User, *APIToken, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, nil, ErrBadToken
 	}
@@ -88,7 +88,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*User, 
 		return nil, nil, ErrBadToken
 	}
 	if now.Sub(t.LastUsedAt) > tokenTouchInterval {
-		if err := s.store.InTx(ctx, func(tx Tx) error { return tx.TouchToken(ctx, t.ID, now) }); err != nil {
+		if err := s.inTx(ctx, func(tx accountTx) error { return tx.TouchToken(ctx, t.ID, now) }); err != nil {
 			return nil, nil, err
 		}
 		t.LastUsedAt = now
@@ -97,12 +97,12 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*User, 
 }
 
 // Tokens lists the actor's own tokens, newest first.
-func (s *Service) Tokens(ctx context.Context, actor Actor) ([]*APIToken, error) {
+func (s *AccountService) Tokens(ctx context.Context, actor Actor) ([]*APIToken, error) {
 	return s.store.Tokens(ctx, actor.UserID)
 }
 
 // UserTokens lists another user's tokens, for an admin.
-func (s *Service) UserTokens(ctx context.Context, actor Actor, userID int64) ([]*APIToken, error) {
+func (s *AccountService) UserTokens(ctx context.Context, actor Actor, userID int64) ([]*APIToken, error) {
 	if !actor.IsAdmin() && actor.UserID != userID {
 		return nil, ErrNotFound
 	}
@@ -111,8 +111,8 @@ func (s *Service) UserTokens(ctx context.Context, actor Actor, userID int64) ([]
 
 // RevokeToken ends a token. Users revoke their own; admins revoke anyone's.
 // Revoking twice is not an error.
-func (s *Service) RevokeToken(ctx context.Context, actor Actor, id int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *AccountService) RevokeToken(ctx context.Context, actor Actor, id int64) error {
+	return s.inTx(ctx, func(tx accountTx) error {
 		t, err := tx.Token(ctx, id)
 		if err != nil {
 			return err
