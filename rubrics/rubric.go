@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 )
 
 // Target is what a rubric scores: a project class, or the finance track.
@@ -183,15 +184,30 @@ func (r *Rubric) Grade(total Points) Band {
 func (r *Rubric) Hash() string {
 	c := *r
 	c.Version = 0
-	b, _ := json.Marshal(c)
+	// Marshalling cannot fail: a rubric is strings, integers, slices and
+	// Points, whose MarshalJSON never returns an error.
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic("rubrics: marshal rubric: " + err.Error())
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
-// Clone returns a deep copy.
+// Clone returns a deep copy: no slice or pointer of the copy is shared
+// with r.
 func (r *Rubric) Clone() *Rubric {
-	b, _ := json.Marshal(r)
-	var c Rubric
-	_ = json.Unmarshal(b, &c)
+	c := *r
+	c.Indicators = slices.Clone(r.Indicators)
+	for i := range c.Indicators {
+		in := &c.Indicators[i]
+		in.Levels = slices.Clone(in.Levels)
+		if in.Threshold != nil {
+			t := *in.Threshold
+			in.Threshold = &t
+		}
+	}
+	c.Vetoes = slices.Clone(r.Vetoes)
+	c.Bands = slices.Clone(r.Bands)
 	return &c
 }

@@ -102,6 +102,13 @@ func TestRubricClone(t *testing.T) {
 	if diff := cmp.Diff(r, c); diff != "" {
 		t.Fatalf("Clone() mismatch (-want +got):\n%s", diff)
 	}
+	// A value no rubric file could hold (out of range, still unvalidated)
+	// is copied as it is, not lost.
+	odd := testRubric()
+	odd.PassLine, odd.Indicators[1].Max = Points(3*MaxAbs), Points(-7)
+	if diff := cmp.Diff(odd, odd.Clone()); diff != "" {
+		t.Errorf("Clone() of out-of-range points mismatch (-want +got):\n%s", diff)
+	}
 	c.Indicators[0].Levels[0].Text.ZH = "改"
 	*c.Indicators[0].Threshold = Pts(1)
 	c.Vetoes[0].Code = "V9"
