@@ -309,8 +309,23 @@ func canSeeCampaign(actor Actor, c *Campaign) bool {
 	return false
 }
 
-// projectsEditable: projects are added and changed while the campaign is
-// being set up and its panels formed; after that they are the record.
-func projectsEditable(c *Campaign) bool {
+// CanManageCampaign reports whether the actor runs the campaign: agency
+// staff of its agency. Who may see it is wider (canSeeCampaign).
+func CanManageCampaign(a Actor, c *Campaign) bool {
+	return a.Role == RoleAgencyStaff && a.AgencyID == c.AgencyID
+}
+
+// CampaignEditable reports whether the campaign's own settings (name,
+// year, aggregation, panel rules, pinned rubrics) can change: only in draft.
+func CampaignEditable(c *Campaign) bool { return c.State == CampaignDraft }
+
+// ProjectsEditable reports whether projects can be added, changed and
+// removed: while the campaign is set up and its panels form; after that
+// they are the record.
+func ProjectsEditable(c *Campaign) bool {
 	return c.State == CampaignDraft || c.State == CampaignForming
 }
+
+// PanelsOpen reports whether the campaign's panels can be drawn, matched
+// and changed: while it is forming.
+func PanelsOpen(c *Campaign) bool { return c.State == CampaignForming }

@@ -132,10 +132,10 @@ func (s *CampaignService) UpdateCampaign(ctx context.Context, actor Actor, id in
 		if err != nil {
 			return err
 		}
-		if actor.Role != RoleAgencyStaff {
+		if !CanManageCampaign(actor, c) {
 			return ErrForbidden
 		}
-		if c.State != CampaignDraft {
+		if !CampaignEditable(c) {
 			return Errorf(Conflict, "error.campaign_not_draft")
 		}
 		c.Name, c.Year, c.Programme = in.Name, in.Year, in.Programme
@@ -210,26 +210,24 @@ func (s *CampaignService) TransitionCampaign(ctx context.Context, actor Actor, i
 
 // checkTransition holds the preconditions of some moves: a campaign goes to
 // panel forming only with projects, and to scoring only when every project
-// has a confirmed panel (checked by panels, once they exist).
+// has a confirmed panel.
 func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, c *Campaign, to CampaignState) error {
 	switch {
 	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")
 	case c.State == CampaignForming && to == CampaignScoring:
-		projects, _, err := r.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Page: Page{Number: 1, Size: 1 << 30}})
+		no := false
+		_, unready, err := r.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Paneled: &no, Page: Page{Number: 1, Size: 1}})
 		if err != nil {
 			return err
 		}
-		unready := 0
-		for _, p := range projects {
-			panel, err := r.PanelOfProject(ctx, p.ID)
-			switch {
-			case ErrorCode(err) == NotFound:
-				unready++
-			case err != nil:
-				return err
-			case panel.State != PanelConfirmed:
-				unready++
+		panels, err := r.Panels(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range panels {
+			if p.State != PanelConfirmed {
+				unready += len(p.ProjectIDs)
 			}
 		}
 		if unready > 0 {

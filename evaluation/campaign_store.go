@@ -34,7 +34,7 @@ type campaignWriter interface {
 type campaignStore interface {
 	campaignReader
 	rubricReader
-	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
+	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
 }
 
 // campaignTx is what the campaigns service does in a transaction.

@@ -49,7 +49,7 @@ func (e *env) confirmPanels(t *testing.T, staff evaluation.Actor, campaignID int
 		p, _ = e.svc.Panels.Panel(ctx, staff, p.ID)
 		for _, m := range p.Members {
 			if m.Status == evaluation.MemberInvited {
-				if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
+				if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
 					t.Fatal(err)
 				}
 			}

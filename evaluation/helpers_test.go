@@ -1,7 +1,9 @@
 package evaluation_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -166,3 +168,66 @@ func wantCode(t *testing.T, err error, code evaluation.Code) *evaluation.Error {
 func ptr[T any](v T) *T { return &v }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// faultyStore is the env's store with reads and writes that fail on
+// demand, for testing that a failed store call reaches the caller and rolls
+// the whole service call back.
+type faultyStore struct {
+	*sqlite.DB
+	// fail reports whether the store method op (its name) fails for the
+	// object or id v.
+	fail func(op string, v any) bool
+}
+
+func (s *faultyStore) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) error {
+	return s.DB.InTx(ctx, func(tx evaluation.Tx) error { return fn(faultyTx{tx, s}) })
+}
+
+func (s *faultyStore) fails(op string, v any) bool { return s.fail != nil && s.fail(op, v) }
+
+type faultyTx struct {
+	evaluation.Tx
+	s *faultyStore
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (tx faultyTx) UpdatePanelMember(ctx context.Context, m *evaluation.PanelMember) error {
+	if tx.s.fails("UpdatePanelMember", m) {
+		return errDiskFull
+	}
+	return tx.Tx.UpdatePanelMember(ctx, m)
+}
+
+func (tx faultyTx) Project(ctx context.Context, id int64) (*evaluation.Project, error) {
+	if tx.s.fails("Project", id) {
+		return nil, errDiskFull
+	}
+	return tx.Tx.Project(ctx, id)
+}
+
+func (tx faultyTx) ProjectByCode(ctx context.Context, campaignID int64, code string) (*evaluation.Project, error) {
+	if tx.s.fails("ProjectByCode", code) {
+		return nil, errDiskFull
+	}
+	return tx.Tx.ProjectByCode(ctx, campaignID, code)
+}
+
+func (tx faultyTx) Expert(ctx context.Context, id int64) (*evaluation.Expert, error) {
+	if tx.s.fails("Expert", id) {
+		return nil, errDiskFull
+	}
+	return tx.Tx.Expert(ctx, id)
+}
+
+// faulty returns services over the env's database whose store calls fail
+// as the returned store is told to.
+func (e *env) faulty(t *testing.T) (*evaluation.Services, *faultyStore) {
+	t.Helper()
+	st := &faultyStore{DB: e.db}
+	svc, err := evaluation.New(st, password.New(password.Fast), evaluation.WithClock(e.clock.now))
+	if err != nil {
+		t.Fatalf("evaluation.New: %v", err)
+	}
+	return svc, st
+}

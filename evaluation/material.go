@@ -186,7 +186,7 @@ func MaterialsOpen(c *Campaign) bool {
 
 // MaterialsDeletable reports whether materials can be removed: only until
 // scoring starts, since after that an expert may have read them.
-func MaterialsDeletable(c *Campaign) bool { return projectsEditable(c) }
+func MaterialsDeletable(c *Campaign) bool { return ProjectsEditable(c) }
 
 // SizeText writes a size in bytes the way people read it: 512 B, 1.5 KiB,
 // 50 MiB.

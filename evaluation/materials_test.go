@@ -118,7 +118,7 @@ func (m *materialsEnv) acceptedExpert(t *testing.T) (accepted, invited evaluatio
 	}
 	tech := panel.Seated(evaluation.SeatTechnical)
 	accepted, invited = m.expertActor(t, tech[0].Expert), m.expertActor(t, tech[1].Expert)
-	if err := m.svc.Panels.RespondToInvitation(ctx, accepted, tech[0].ID, true, ""); err != nil {
+	if _, err := m.svc.Panels.RespondToInvitation(ctx, accepted, tech[0].ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	return accepted, invited, tech[0].Expert

@@ -103,6 +103,10 @@ func (p *Panel) Alternates(seat Seat) []*PanelMember {
 	return out
 }
 
+// Changeable reports whether the panel's members can still be changed by
+// hand: until every seat is accepted and the panel confirmed.
+func (p *Panel) Changeable() bool { return p.State != PanelConfirmed }
+
 // Member returns the member with the id.
 func (p *Panel) Member(id int64) (*PanelMember, bool) {
 	for _, m := range p.Members {

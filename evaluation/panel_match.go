@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -90,21 +91,12 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 		if err != nil {
 			return err
 		}
-		projects, _, err := tx.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Page: Page{Number: 1, Size: 1 << 30}})
+		// Every project without a panel: matching is for the whole campaign.
+		no := false
+		todo, _, err := tx.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Paneled: &no,
+			Page: Page{Number: 1, Size: math.MaxInt32}})
 		if err != nil {
 			return err
-		}
-		var todo []*Project
-		for _, p := range projects {
-			if _, err := tx.PanelOfProject(ctx, p.ID); ErrorCode(err) == NotFound {
-				full, err := tx.Project(ctx, p.ID)
-				if err != nil {
-					return err
-				}
-				todo = append(todo, full)
-			} else if err != nil {
-				return err
-			}
 		}
 		if len(todo) == 0 {
 			return Errorf(Conflict, "error.nothing_to_match")

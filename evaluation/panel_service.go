@@ -144,10 +144,10 @@ func (s *PanelService) panelCampaign(ctx context.Context, r campaignGetter, acto
 		return nil, err
 	}
 	if write {
-		if actor.Role != RoleAgencyStaff {
+		if !CanManageCampaign(actor, c) {
 			return nil, ErrForbidden
 		}
-		if c.State != CampaignForming {
+		if !PanelsOpen(c) {
 			return nil, Errorf(Conflict, "error.panels_locked")
 		}
 	}
@@ -210,7 +210,10 @@ func (s *PanelService) DrawPanel(ctx context.Context, actor Actor, campaignID in
 		var projects []*Project
 		for _, id := range projectIDs {
 			p, err := tx.Project(ctx, id)
-			if err != nil || p.CampaignID != c.ID {
+			if err != nil {
+				return fieldNotFound(err, "projects", "error.project_unknown")
+			}
+			if p.CampaignID != c.ID {
 				return FieldErrors{"projects": "error.project_unknown"}.Err()
 			}
 			if _, err := tx.PanelOfProject(ctx, id); err == nil {
@@ -298,7 +301,11 @@ func (s *PanelService) createPanel(ctx context.Context, tx panelTx, actor Actor,
 	}
 	chair := int64(0)
 	for _, id := range technical {
-		if e, err := tx.Expert(ctx, id); err == nil && (e.Type == StrategicScientist || e.Type == DomainExpert) {
+		e, err := tx.Expert(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("chair of panel %d: %w", p.ID, err)
+		}
+		if e.Type == StrategicScientist || e.Type == DomainExpert {
 			chair = id
 			break
 		}
@@ -366,6 +373,11 @@ type Exclusion struct {
 	Reasons []assign.Reason `json:"reasons"`
 }
 
+// Conflict reports whether the expert was kept out for a conflict of
+// interest, rather than only as not eligible (not drawable, over a load
+// cap, no subject match).
+func (x Exclusion) Conflict() bool { return len(x.Reasons) > 0 && x.Reasons[0].IsConflict() }
+
 // PanelExclusions lists the experts the panel's draw excluded, with every
 // reason (conflicts first), as recorded when it ran.
 func (s *PanelService) PanelExclusions(ctx context.Context, actor Actor, panelID int64) ([]Exclusion, error) {
@@ -386,9 +398,7 @@ func (s *PanelService) PanelExclusions(ctx context.Context, actor Actor, panelID
 		out = append(out, Exclusion{Expert: e, Reasons: x.Reasons})
 	}
 	// Conflicts of interest first: they are what staff most need to see.
-	sort.SliceStable(out, func(i, j int) bool {
-		return len(out[i].Reasons) > 0 && out[i].Reasons[0].IsConflict() && !(len(out[j].Reasons) > 0 && out[j].Reasons[0].IsConflict())
-	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Conflict() && !out[j].Conflict() })
 	return out, nil
 }
 
@@ -590,7 +600,7 @@ func (s *PanelService) ReplaceMember(ctx context.Context, actor Actor, panelID, 
 		if err != nil {
 			return err
 		}
-		if p.State == PanelConfirmed {
+		if !p.Changeable() {
 			return Errorf(Conflict, "error.panel_confirmed")
 		}
 		m, ok := p.Member(memberID)
@@ -757,24 +767,40 @@ func (s *PanelService) Invitations(ctx context.Context, actor Actor) ([]Invitati
 	return out, nil
 }
 
+// Answer is what became of an expert's answer to an invitation, once it is
+// recorded.
+type Answer struct {
+	// Status is the seat's status now: accepted, or declined (also when
+	// the expert accepted but a conflict of interest was found).
+	Status MemberStatus `json:"status"`
+	// Conflicts are the conflicts of interest found on accepting, for
+	// which the seat was declined on the expert's behalf.
+	Conflicts []assign.Reason `json:"conflicts,omitempty"`
+	// Alternate is the expert invited to the freed seat, 0 when none could
+	// take it; only the agency sees who.
+	Alternate int64 `json:"-"`
+}
+
 // RespondToInvitation records an expert's answer. Before an acceptance the
 // conflict rules run again: an expert found in conflict cannot accept, and
-// the seat is treated as declined. A decline (with its reason) calls up
-// the next alternate who passes the same checks and keeps every hard quota;
-// when none does, the seat stays vacant and the panel page says why.
-func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, memberID int64, accept bool, reason string) error {
+// the seat is treated as declined (the Answer says so and why; it is not an
+// error, since the decline is recorded). A decline (with its reason) calls
+// up the next alternate who passes the same checks and keeps every hard
+// quota; when none does, the seat stays vacant and the panel page says why.
+func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, memberID int64, accept bool, reason string) (Answer, error) {
 	reason = strings.TrimSpace(reason)
 	if !accept && reason == "" {
-		return FieldErrors{"reason": "error.reason_required"}.Err()
+		return Answer{}, FieldErrors{"reason": "error.reason_required"}.Err()
 	}
 	if utf8.RuneCountInString(reason) > 2000 {
-		return FieldErrors{"reason": "error.too_long"}.Err()
+		return Answer{}, FieldErrors{"reason": "error.too_long"}.Err()
 	}
 	if actor.Role != RoleExpert {
-		return ErrForbidden
+		return Answer{}, ErrForbidden
 	}
-	var conflicted []assign.Reason
+	var ans Answer
 	err := s.inTx(ctx, func(tx panelTx) error {
+		ans = Answer{}
 		panels, err := tx.MemberPanels(ctx, actor.ExpertID)
 		if err != nil {
 			return err
@@ -796,7 +822,7 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 		if err != nil {
 			return err
 		}
-		if c.State != CampaignForming {
+		if !PanelsOpen(c) {
 			return Errorf(Conflict, "error.panels_locked")
 		}
 		projects, err := panelProjects(ctx, tx, p)
@@ -805,10 +831,11 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 		}
 		now := s.now()
 		if accept {
-			if conflicted, err = expertConflicts(ctx, tx, c, actor.ExpertID, projects); err != nil {
+			if ans.Conflicts, err = expertConflicts(ctx, tx, c, actor.ExpertID, projects); err != nil {
 				return err
 			}
-			if len(conflicted) == 0 {
+			if len(ans.Conflicts) == 0 {
+				ans.Status = MemberAccepted
 				m.Status, m.RespondedAt = MemberAccepted, now
 				if err := tx.UpdatePanelMember(ctx, m); err != nil {
 					return err
@@ -819,8 +846,9 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 				}
 				return s.maybeConfirm(ctx, tx, actor, p.ID, now)
 			}
-			reason = "conflict: " + conflicted[0].Detail
+			reason = "conflict: " + ans.Conflicts[0].Detail
 		}
+		ans.Status = MemberDeclined
 		wasChair := m.Chair
 		m.Status, m.DeclineReason, m.RespondedAt, m.Chair = MemberDeclined, reason, now, false
 		if err := tx.UpdatePanelMember(ctx, m); err != nil {
@@ -831,18 +859,17 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 		if err != nil {
 			return err
 		}
-		called, err := s.callAlternate(ctx, tx, pc, p, projects, assignPanelRules(c, projects[0].Class), m, wasChair, now)
-		if err != nil {
+		if ans.Alternate, err = s.callAlternate(ctx, tx, pc, p, projects, assignPanelRules(c, projects[0].Class), m, wasChair, now); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.decline", ObjectType: "panel",
 			ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "reason": reason,
-				"alternate": called}})
+				"alternate": ans.Alternate}})
 	})
-	if err == nil && len(conflicted) > 0 {
-		return &Error{Code: Conflict, Message: "error.conflict_on_accept"}
+	if err != nil {
+		return Answer{}, err
 	}
-	return err
+	return ans, nil
 }
 
 // callAlternate invites the first waiting alternate of the seat's group who

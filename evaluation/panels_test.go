@@ -1,10 +1,12 @@
 package evaluation_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
 
 // pool adds a pool able to staff applied-technology panels on subject 480:
@@ -136,10 +138,10 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 			decliner = m
 		}
 	}
-	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, ""); evaluation.ErrorCode(err) != evaluation.Invalid {
+	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, ""); evaluation.ErrorCode(err) != evaluation.Invalid {
 		t.Errorf("decline without a reason: %v", err)
 	}
-	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, "出国访问，时间冲突"); err != nil {
+	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, "出国访问，时间冲突"); err != nil {
 		t.Fatal(err)
 	}
 	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
@@ -154,7 +156,7 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	}
 	// Someone else cannot answer another expert's invitation.
 	other := panel.Seated(evaluation.SeatFinance)[0]
-	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), other.ID, true, ""); evaluation.ErrorCode(err) != evaluation.NotFound {
+	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), other.ID, true, ""); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("answering another's invitation: %v, want not found", err)
 	}
 	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
@@ -162,7 +164,7 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	}
 	for _, m := range panel.Members {
 		if m.Status == evaluation.MemberInvited {
-			if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
+			if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
 				t.Fatalf("accept by %s: %v", m.Expert.Name, err)
 			}
 		}
@@ -246,9 +248,15 @@ func TestAvoidListAndConflictOnAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, member.Expert), member.ID, true, "")
-	if ev := evaluation.ErrorAs(err); ev == nil || ev.Code != evaluation.Conflict || ev.Message != "error.conflict_on_accept" {
-		t.Fatalf("accept with a conflict: %v, want error.conflict_on_accept", err)
+	ans, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, member.Expert), member.ID, true, "")
+	if err != nil {
+		t.Fatalf("accept with a conflict: %v, want the decline recorded and no error", err)
+	}
+	if ans.Status != evaluation.MemberDeclined || len(ans.Conflicts) == 0 || ans.Conflicts[0].Code != assign.ReasonDeclared {
+		t.Errorf("accept with a conflict answered %+v, want declined with the declared conflict", ans)
+	}
+	if ans.Alternate != alternates[0].ExpertID {
+		t.Errorf("alternate called = %d, want the first alternate %d", ans.Alternate, alternates[0].ExpertID)
 	}
 	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
@@ -350,7 +358,7 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	if len(panel.Alternates(evaluation.SeatTechnical)) == 0 {
 		t.Fatal("no technical alternates")
 	}
-	if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
+	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
 		t.Fatal(err)
 	}
 	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
@@ -366,5 +374,68 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	vac, err := e.svc.Panels.Vacancies(ctx, staff, panel)
 	if err != nil || vac[evaluation.SeatTechnical] != 1 {
 		t.Errorf("vacancies = %v, %v; want one technical seat vacant", vac, err)
+	}
+}
+
+// A decline whose alternate cannot be invited (the write fails) is not
+// recorded with a wrong "no alternate": the whole answer rolls back and the
+// error reaches the caller.
+func TestDeclineRollsBackWhenTheAlternateCannotBeCalled(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	e.pool(t)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	ctx := t.Context()
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("23DZ1200101"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	fin := panel.Seated(evaluation.SeatFinance)[0]
+	alternates := panel.Alternates(evaluation.SeatFinance)
+	if len(alternates) == 0 {
+		t.Fatal("no finance alternate was drawn")
+	}
+	svc, st := e.faulty(t)
+	st.fail = func(op string, v any) bool {
+		m, ok := v.(*evaluation.PanelMember)
+		return op == "UpdatePanelMember" && ok && m.ID == alternates[0].ID
+	}
+	before := e.auditCount(t)
+	_, err = svc.Panels.RespondToInvitation(ctx, e.expertActor(t, fin.Expert), fin.ID, false, "身体原因")
+	if !errors.Is(err, errDiskFull) {
+		t.Fatalf("decline with a failing alternate write: %v, want the write's error", err)
+	}
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := panel.Member(fin.ID); m.Status != evaluation.MemberInvited {
+		t.Errorf("the decliner is %s after the failed decline, want still invited", m.Status)
+	}
+	if n := e.auditCount(t); n != before {
+		t.Errorf("%d audit entries written by a failed decline", n-before)
+	}
+	// With the fault gone the same decline goes through and calls the
+	// alternate.
+	st.fail = nil
+	ans, err := svc.Panels.RespondToInvitation(ctx, e.expertActor(t, fin.Expert), fin.ID, false, "身体原因")
+	if err != nil || ans.Status != evaluation.MemberDeclined || ans.Alternate != alternates[0].ExpertID {
+		t.Fatalf("decline: %+v, %v; want declined with alternate %d", ans, err, alternates[0].ExpertID)
 	}
 }

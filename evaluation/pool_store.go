@@ -75,9 +75,11 @@ type poolTx interface {
 
 // ExpertFilter selects experts in a list of the pool.
 type ExpertFilter struct {
-	Query  string // matches name, institution or keywords
-	Type   ExpertType
-	Region Region
+	Query string // matches name, institution or keywords
+	Type  ExpertType
+	// NotType keeps the experts of every other type.
+	NotType ExpertType
+	Region  Region
 	// Drawable keeps only the experts who can (true) or cannot (false)
 	// be drawn; nil keeps both.
 	Drawable *bool
@@ -105,6 +107,9 @@ func (f *ExpertFilter) Validate() error {
 	fe := FieldErrors{}
 	if f.Type != "" && !f.Type.Valid() {
 		fe.Add("type", "error.type_invalid")
+	}
+	if f.NotType != "" && !f.NotType.Valid() {
+		fe.Add("not_type", "error.type_invalid")
 	}
 	if f.Region != "" && !f.Region.Valid() {
 		fe.Add("region", "error.region_invalid")

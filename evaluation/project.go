@@ -71,8 +71,11 @@ type Project struct {
 	Promotion  bool        `json:"promotion"`
 	Avoid      []Avoid     `json:"avoid"`
 	Indicators []Indicator `json:"indicators"`
-	CreatedAt  time.Time   `json:"created_at"`
-	UpdatedAt  time.Time   `json:"updated_at"`
+	// PanelID is the panel that evaluates the project, 0 until one is
+	// formed; the store sets it, writes ignore it.
+	PanelID   int64     `json:"panel_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 var (
@@ -376,6 +379,9 @@ type ProjectFilter struct {
 	AgencyID   int64
 	Class      ProjectClass
 	Query      string // code, title or lead institution
-	Sort       string
-	Page       Page
+	// Paneled keeps only the projects that have a panel (true) or that
+	// have none yet (false); nil keeps both.
+	Paneled *bool
+	Sort    string
+	Page    Page
 }

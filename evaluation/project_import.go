@@ -37,10 +37,10 @@ func (s *CampaignService) CheckProjectImport(ctx context.Context, actor Actor, c
 	if err != nil {
 		return err
 	}
-	if actor.Role != RoleAgencyStaff {
+	if !CanManageCampaign(actor, c) {
 		return ErrForbidden
 	}
-	if !projectsEditable(c) {
+	if !ProjectsEditable(c) {
 		return Errorf(Conflict, "error.projects_locked")
 	}
 	if len(list) > MaxImportRows {

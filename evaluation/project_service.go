@@ -32,10 +32,10 @@ func (s *CampaignService) editableCampaign(ctx context.Context, tx campaignTx, a
 	if err != nil {
 		return nil, err
 	}
-	if actor.Role != RoleAgencyStaff {
+	if !CanManageCampaign(actor, c) {
 		return nil, ErrForbidden
 	}
-	if !projectsEditable(c) {
+	if !ProjectsEditable(c) {
 		return nil, Errorf(Conflict, "error.projects_locked")
 	}
 	return c, nil
@@ -159,9 +159,6 @@ func (s *CampaignService) UpdateProject(ctx context.Context, actor Actor, id int
 		if err != nil {
 			return err
 		}
-		if other, err := tx.ProjectByCode(ctx, c.ID, p.Code); err == nil && other.ID != id {
-			return FieldErrors{"code": "error.already_exists"}.Err()
-		}
 		// Indicators keep their ids (method records refer to them) only
 		// if they belong to this project, and their tested status.
 		stored := map[int64]Indicator{}
@@ -180,6 +177,12 @@ func (s *CampaignService) UpdateProject(ctx context.Context, actor Actor, id int
 		}
 		p.Normalize()
 		if err := p.Validate(); err != nil {
+			return err
+		}
+		switch other, err := tx.ProjectByCode(ctx, c.ID, p.Code); {
+		case err == nil && other.ID != id:
+			return FieldErrors{"code": "error.already_exists"}.Err()
+		case err != nil && ErrorCode(err) != NotFound:
 			return err
 		}
 		p.ID, p.CampaignID, p.AgencyID, p.CreatedAt, p.UpdatedAt = id, old.CampaignID, old.AgencyID, old.CreatedAt, s.now()

@@ -167,6 +167,12 @@ func projectFilter(c *fiber.Ctx, campaignID int64) evaluation.ProjectFilter {
 	if !f.Class.Valid() {
 		f.Class = ""
 	}
+	switch c.Query("panel") {
+	case "with":
+		f.Paneled = ptrTo(true)
+	case "without":
+		f.Paneled = ptrTo(false)
+	}
 	return f
 }
 

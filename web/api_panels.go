@@ -23,7 +23,7 @@ type panelServices interface {
 	InvitePanel(ctx context.Context, actor evaluation.Actor, panelID int64) error
 	Vacancies(ctx context.Context, actor evaluation.Actor, p *evaluation.Panel) (map[evaluation.Seat]int, error)
 	Invitations(ctx context.Context, actor evaluation.Actor) ([]evaluation.Invitation, error)
-	RespondToInvitation(ctx context.Context, actor evaluation.Actor, memberID int64, accept bool, reason string) error
+	RespondToInvitation(ctx context.Context, actor evaluation.Actor, memberID int64, accept bool, reason string) (evaluation.Answer, error)
 }
 
 // panelRoutes: drawing, matching and changing panels, invitations.
@@ -237,10 +237,11 @@ func (a *App) apiAcceptInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, true, ""); err != nil {
+	ans, err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, true, "")
+	if err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return c.JSON(ans)
 }
 
 func (a *App) apiDeclineInvitation(c *fiber.Ctx) error {
@@ -252,10 +253,11 @@ func (a *App) apiDeclineInvitation(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, false, req.Reason); err != nil {
+	ans, err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, false, req.Reason)
+	if err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return c.JSON(ans)
 }
 
 func panelURL(id int64) string { return fmt.Sprintf("/panels/%d", id) }

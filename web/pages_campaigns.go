@@ -220,22 +220,24 @@ func (a *App) campaignUpdate(c *fiber.Ctx) error {
 }
 
 type campaignData struct {
-	Campaign   *evaluation.Campaign
-	Projects   []*evaluation.Project
-	Pager      *pager
-	Filter     evaluation.ProjectFilter
-	Moves      []evaluation.Transition
-	History    []*evaluation.CampaignTransition
-	Editable   bool // projects can be added and changed
-	CanEdit    bool // the campaign's settings can change
-	Classes    []evaluation.ProjectClass
-	Rubrics    map[string]*evaluation.Rubric
-	MoveError  string
-	MoveFields map[string]string
-	// Panels: the campaign's panels, its projects without one, problems
-	// of the last draw or match.
+	Campaign *evaluation.Campaign
+	Projects []*evaluation.Project
+	Pager    *pager
+	Filter   evaluation.ProjectFilter
+	// PanelFilter is the panel filter as asked: "with", "without" or "".
+	PanelFilter string
+	Moves       []evaluation.Transition
+	History     []*evaluation.CampaignTransition
+	Editable    bool // projects can be added and changed
+	CanEdit     bool // the campaign's settings can change
+	Classes     []evaluation.ProjectClass
+	Rubrics     map[string]*evaluation.Rubric
+	MoveError   string
+	MoveFields  map[string]string
+	// Panels: the campaign's panels, the number of its projects without
+	// one, problems of the last draw or match.
 	Panels        []*evaluation.Panel
-	Unpaneled     []*evaluation.Project
+	Unpaneled     int
 	CanForm       bool
 	PanelError    string
 	PanelProblems []string
@@ -253,6 +255,9 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	ctx, act := c.UserContext(), actor(c)
 	d.Campaign = camp
 	d.Filter = projectFilter(c, camp.ID)
+	if d.Filter.Paneled != nil {
+		d.PanelFilter = map[bool]string{true: "with", false: "without"}[*d.Filter.Paneled]
+	}
 	list, total, err := a.campaigns.Projects(ctx, act, d.Filter)
 	if err != nil {
 		return err
@@ -262,36 +267,27 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 		return err
 	}
 	d.Moves = evaluation.NextStates(camp.State, act.Role)
-	staff := act.Role == evaluation.RoleAgencyStaff
-	d.Editable = staff && (camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
-	d.CanEdit = staff && camp.State == evaluation.CampaignDraft
+	manager := evaluation.CanManageCampaign(act, camp)
+	d.Editable = manager && evaluation.ProjectsEditable(camp)
+	d.CanEdit = manager && evaluation.CampaignEditable(camp)
 	d.Classes = evaluation.ProjectClasses
 	if camp.State != evaluation.CampaignDraft {
 		if d.Panels, err = a.panels.Panels(ctx, act, camp.ID); err != nil {
 			return err
 		}
-		onPanel := map[int64]bool{}
-		for _, p := range d.Panels {
-			for _, id := range p.ProjectIDs {
-				onPanel[id] = true
-			}
-		}
-		all, _, err := a.campaigns.Projects(ctx, act, evaluation.ProjectFilter{CampaignID: camp.ID, Page: evaluation.Page{Size: 200}})
-		if err != nil {
+		if _, d.Unpaneled, err = a.campaigns.Projects(ctx, act, evaluation.ProjectFilter{CampaignID: camp.ID,
+			Paneled: ptrTo(false), Page: evaluation.Page{Size: 1}}); err != nil {
 			return err
 		}
-		for _, p := range all {
-			if !onPanel[p.ID] {
-				d.Unpaneled = append(d.Unpaneled, p)
-			}
-		}
-		d.CanForm = staff && camp.State == evaluation.CampaignForming
+		d.CanForm = manager && evaluation.PanelsOpen(camp)
 	}
 	d.Rubrics = map[string]*evaluation.Rubric{}
 	for key, pin := range camp.Settings.Rubrics {
-		if r, err := a.rubrics.Rubric(ctx, act, pin.Code, pin.Version); err == nil {
-			d.Rubrics[key] = r
+		r, err := a.rubrics.Rubric(ctx, act, pin.Code, pin.Version)
+		if err != nil {
+			return fmt.Errorf("rubric %s/v%d pinned by campaign %d: %w", pin.Code, pin.Version, camp.ID, err)
 		}
+		d.Rubrics[key] = r
 	}
 	return a.render(c, "campaign", camp.Name, d)
 }

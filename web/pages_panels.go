@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
@@ -94,8 +95,15 @@ type panelData struct {
 	Conflicted int // excluded for a conflict of interest
 	Ineligible int // excluded as not eligible only
 	Vacancies  map[evaluation.Seat]int
-	Candidates []*evaluation.ExpertSummary
-	Writable   bool
+	// Candidates are the pool's experts a replace form offers (technical
+	// and finance apart), the first candidateLimit matching the search
+	// CandidateQuery, and how many match in all.
+	Candidates        []*evaluation.ExpertSummary
+	FinanceCandidates []*evaluation.ExpertSummary
+	CandidateQuery    string
+	CandidateTotal    int
+	FinanceTotal      int
+	Writable          bool
 	// The result of checking a replacement, for one member.
 	CheckMember int64
 	CheckExpert int64
@@ -134,7 +142,7 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 		return err
 	}
 	for _, x := range d.Excluded {
-		if len(x.Reasons) > 0 && x.Reasons[0].IsConflict() {
+		if x.Conflict() {
 			d.Conflicted++
 		} else {
 			d.Ineligible++
@@ -143,13 +151,56 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 	if d.Vacancies, err = a.panels.Vacancies(ctx, act, p); err != nil {
 		return err
 	}
-	d.Writable = act.Role == evaluation.RoleAgencyStaff && camp.State == evaluation.CampaignForming && p.State != evaluation.PanelConfirmed
+	d.Writable = evaluation.CanManageCampaign(act, camp) && evaluation.PanelsOpen(camp) && p.Changeable()
 	if d.Writable {
-		if d.Candidates, _, err = a.pool.Experts(ctx, act, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}}); err != nil {
+		if err := a.replacementCandidates(c, &d); err != nil {
 			return err
 		}
 	}
 	return a.render(c, "panel", p.Name, d)
+}
+
+// candidateLimit is how many experts of the pool a replacement list offers
+// per group; the page says how many more match and asks for a narrower
+// search rather than dropping them silently.
+const candidateLimit = 50
+
+// replacementCandidates lists the pool's experts that the replace forms
+// offer: those matching the candidate search (expert_q), technical and
+// finance apart, and the expert being checked whatever the search.
+func (a *App) replacementCandidates(c *fiber.Ctx, d *panelData) error {
+	ctx, act := c.UserContext(), actor(c)
+	d.CandidateQuery = strings.TrimSpace(c.Query("expert_q"))
+	page := evaluation.Page{Number: 1, Size: candidateLimit}
+	var err error
+	if d.Candidates, d.CandidateTotal, err = a.pool.Experts(ctx, act, evaluation.ExpertFilter{Query: d.CandidateQuery,
+		NotType: evaluation.FinanceExpert, Sort: "name", Page: page}); err != nil {
+		return err
+	}
+	if d.FinanceCandidates, d.FinanceTotal, err = a.pool.Experts(ctx, act, evaluation.ExpertFilter{Query: d.CandidateQuery,
+		Type: evaluation.FinanceExpert, Sort: "name", Page: page}); err != nil {
+		return err
+	}
+	if d.CheckExpert == 0 {
+		return nil
+	}
+	for _, e := range append(d.Candidates, d.FinanceCandidates...) {
+		if e.ID == d.CheckExpert {
+			return nil
+		}
+	}
+	e, err := a.pool.Expert(ctx, act, d.CheckExpert)
+	if evaluation.ErrorCode(err) == evaluation.NotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if e.Type == evaluation.FinanceExpert {
+		d.FinanceCandidates = append([]*evaluation.ExpertSummary{{Expert: *e}}, d.FinanceCandidates...)
+	} else {
+		d.Candidates = append([]*evaluation.ExpertSummary{{Expert: *e}}, d.Candidates...)
+	}
+	return nil
 }
 
 // panelReplaceForm checks a replacement (op=check) or makes it.
@@ -225,15 +276,15 @@ func (a *App) invitationAcceptForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = a.panels.RespondToInvitation(c.UserContext(), actor(c), id, true, "")
-	if e := evaluation.ErrorAs(err); e != nil && e.Code == evaluation.Conflict {
-		a.flash(c, e.Message)
-		return c.Redirect("/", fiber.StatusSeeOther)
-	}
+	ans, err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, true, "")
 	if err != nil {
 		return err
 	}
-	a.flash(c, "invitations.accepted")
+	if ans.Status == evaluation.MemberDeclined {
+		a.flash(c, "invitations.conflict_on_accept")
+	} else {
+		a.flash(c, "invitations.accepted")
+	}
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
@@ -248,7 +299,7 @@ func (a *App) invitationDeclineForm(c *fiber.Ctx) error {
 		c.Status(fiber.StatusBadRequest)
 		return a.dashboardWith(c, dashboardData{DeclineMember: id, DeclineFields: fields})
 	}
-	if err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, false, f.Reason); err != nil {
+	if _, err := a.panels.RespondToInvitation(c.UserContext(), actor(c), id, false, f.Reason); err != nil {
 		return err
 	}
 	a.flash(c, "invitations.declined")

@@ -128,13 +128,17 @@ func (s *seeder) answer(staff evaluation.Actor, panelID int64, oneDeclines bool)
 			}
 			if oneDeclines && !m.Chair && m.Seat == evaluation.SeatTechnical && m.Expert.Type == evaluation.DomainExpert {
 				oneDeclines = false
-				if err := s.svc.Panels.RespondToInvitation(s.ctx, expert, m.ID, false, "评审期间在国外参加学术会议，时间冲突"); err != nil {
+				if _, err := s.svc.Panels.RespondToInvitation(s.ctx, expert, m.ID, false, "评审期间在国外参加学术会议，时间冲突"); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := s.svc.Panels.RespondToInvitation(s.ctx, expert, m.ID, true, ""); err != nil {
+			ans, err := s.svc.Panels.RespondToInvitation(s.ctx, expert, m.ID, true, "")
+			if err != nil {
 				return fmt.Errorf("%s accepts: %w", m.Expert.Name, err)
+			}
+			if ans.Status != evaluation.MemberAccepted {
+				return fmt.Errorf("%s cannot accept: %v", m.Expert.Name, ans.Conflicts)
 			}
 		}
 		if !open {

@@ -85,6 +85,9 @@ func (q queries) Experts(ctx context.Context, f evaluation.ExpertFilter) ([]*eva
 	if f.Type != "" {
 		w.add("type = ?", f.Type)
 	}
+	if f.NotType != "" {
+		w.add("type <> ?", f.NotType)
+	}
 	if f.Region != "" {
 		w.add("region = ?", f.Region)
 	}

@@ -25,12 +25,13 @@ type projectDetails struct {
 	Avoid        []evaluation.Avoid  `json:"avoid"`
 }
 
-const projectColumns = `id, campaign_id, agency_id, code, title, class, lead_institution, details, created_at, updated_at`
+const projectColumns = `id, campaign_id, agency_id, code, title, class, lead_institution, details,
+	coalesce((SELECT panel_id FROM panel_projects WHERE project_id = projects.id), 0), created_at, updated_at`
 
 func scanProject(row scanner) (*evaluation.Project, error) {
 	p := &evaluation.Project{}
 	var details string
-	if err := row.Scan(&p.ID, &p.CampaignID, &p.AgencyID, &p.Code, &p.Title, &p.Class, &p.Lead, &details,
+	if err := row.Scan(&p.ID, &p.CampaignID, &p.AgencyID, &p.Code, &p.Title, &p.Class, &p.Lead, &details, &p.PanelID,
 		timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt}); err != nil {
 		return nil, err
 	}
@@ -83,6 +84,13 @@ func (q queries) Projects(ctx context.Context, f evaluation.ProjectFilter) ([]*e
 	}
 	if f.Class != "" {
 		w.add("class = ?", f.Class)
+	}
+	if f.Paneled != nil {
+		not := "NOT "
+		if *f.Paneled {
+			not = ""
+		}
+		w.add(not + "EXISTS (SELECT 1 FROM panel_projects WHERE project_id = projects.id)")
 	}
 	if f.Query != "" {
 		w.add(`(lower(code) LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\' OR lower(lead_institution) LIKE ? ESCAPE '\')`,
