@@ -2,9 +2,12 @@ package evaluation
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
 
 // CampaignState is where an evaluation campaign (评价批次) is in its life.
@@ -95,17 +98,16 @@ var ProjectClasses = []ProjectClass{BasicResearch, AppliedTechnology}
 // Valid reports whether c is one of ProjectClasses.
 func (c ProjectClass) Valid() bool { return c == BasicResearch || c == AppliedTechnology }
 
-// Quota asks that at least Min of a technical group's seats go to experts of
-// the Types. A soft quota's shortfall is reported, not refused (DESIGN.md:
-// an international peer "when an eligible one exists").
-type Quota struct {
-	Name  string       `json:"name"`
-	Types []ExpertType `json:"types"`
-	Min   int          `json:"min"`
-	Soft  bool         `json:"soft,omitempty"`
-}
+// Quota asks that at least Min of a technical group's seats go to experts
+// of the Types (expert types, as strings). A soft quota's shortfall is
+// reported, not refused: an international peer "when an eligible one
+// exists". It is assign's quota, which draws, matches and replacements
+// apply as they are.
+type Quota = assign.Quota
 
-// PanelRules are the composition rules of the panels of one class.
+// PanelRules are the composition rules of the panels of one class, as a
+// campaign sets them. Draws take them as assign.PanelRules, with the
+// campaign's load caps and one finance alternate (assignPanelRules).
 type PanelRules struct {
 	Technical      int     `json:"technical"`  // 5, 7 or 9
 	Finance        int     `json:"finance"`    // finance experts
@@ -120,6 +122,10 @@ type RubricPin struct {
 	Code    string `json:"code"`
 	Version int    `json:"version"`
 }
+
+// quotaNamePattern is what a quota's name may be: a key for its label
+// ("quota.<name>") and its place in draw records.
+var quotaNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // CampaignSettings are a campaign's configurable rules.
 type CampaignSettings struct {
@@ -143,12 +149,12 @@ func DefaultCampaignSettings() CampaignSettings {
 	return CampaignSettings{
 		Panels: map[ProjectClass]PanelRules{
 			BasicResearch: {Technical: 5, Finance: 1, Alternates: 2, RequireSubject: true, Quotas: []Quota{
-				{Name: "domain", Types: []ExpertType{DomainExpert, StrategicScientist}, Min: 3},
-				{Name: "international", Types: []ExpertType{InternationalPeer}, Min: 1, Soft: true},
+				{Name: "domain_or_strategic", Types: []string{string(DomainExpert), string(StrategicScientist)}, Min: 3},
+				{Name: "international_peer", Types: []string{string(InternationalPeer)}, Min: 1, Soft: true},
 			}},
 			AppliedTechnology: {Technical: 5, Finance: 1, Alternates: 2, RequireSubject: true, Quotas: []Quota{
-				{Name: "industry", Types: []ExpertType{Investor, Entrepreneur}, Min: 1},
-				{Name: "domain", Types: []ExpertType{DomainExpert}, Min: 2},
+				{Name: "investor_or_entrepreneur", Types: []string{string(Investor), string(Entrepreneur)}, Min: 1},
+				{Name: "domain_expert", Types: []string{string(DomainExpert)}, Min: 2},
 			}},
 		},
 		LoadCampaign:        8,
@@ -250,8 +256,16 @@ func (s *CampaignSettings) validate(f FieldErrors) {
 			f.Add(field+".alternates", "error.alternates_range")
 		}
 		total := 0
+		names := map[string]bool{}
 		for i, q := range p.Quotas {
 			qf := fmt.Sprintf("%s.quotas.%d", field, i)
+			switch {
+			case !quotaNamePattern.MatchString(q.Name):
+				f.Add(qf+".name", "error.quota_name")
+			case names[q.Name]:
+				f.Add(qf+".name", "error.duplicate")
+			}
+			names[q.Name] = true
 			if q.Min < 1 || q.Min > p.Technical {
 				f.Add(qf+".min", "error.quota_min")
 			}
@@ -259,7 +273,7 @@ func (s *CampaignSettings) validate(f FieldErrors) {
 				f.Add(qf+".types", "error.required")
 			}
 			for _, t := range q.Types {
-				if !t.Valid() || t == FinanceExpert {
+				if t := ExpertType(t); !t.Valid() || t == FinanceExpert {
 					f.Add(qf+".types", "error.quota_types")
 				}
 			}

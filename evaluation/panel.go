@@ -107,6 +107,16 @@ func (p *Panel) Alternates(seat Seat) []*PanelMember {
 // hand: until every seat is accepted and the panel confirmed.
 func (p *Panel) Changeable() bool { return p.State != PanelConfirmed }
 
+// MemberOf returns the member row of an expert.
+func (p *Panel) MemberOf(expertID int64) (*PanelMember, bool) {
+	for _, m := range p.Members {
+		if m.ExpertID == expertID {
+			return m, true
+		}
+	}
+	return nil, false
+}
+
 // Member returns the member with the id.
 func (p *Panel) Member(id int64) (*PanelMember, bool) {
 	for _, m := range p.Members {

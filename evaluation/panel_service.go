@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,11 +39,8 @@ func assignPanelRules(c *Campaign, class ProjectClass) assign.PanelRules {
 	out := assign.PanelRules{Technical: pr.Technical, Finance: pr.Finance, Alternates: pr.Alternates, FinanceAlternates: 1,
 		Caps: assign.Caps{Campaign: c.Settings.LoadCampaign, Year: c.Settings.LoadYear, RequireSubject: pr.RequireSubject}}
 	for _, q := range pr.Quotas {
-		types := make([]string, len(q.Types))
-		for i, t := range q.Types {
-			types[i] = string(t)
-		}
-		out.Quotas = append(out.Quotas, assign.Quota{Name: q.Name, Types: types, Min: q.Min, Soft: q.Soft})
+		q.Types = slices.Clone(q.Types)
+		out.Quotas = append(out.Quotas, q)
 	}
 	return out
 }
@@ -872,28 +870,52 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 	return ans, nil
 }
 
-// callAlternate invites the first waiting alternate of the seat's group who
-// passes the checks and keeps every hard quota; it returns their expert id,
-// or 0 when none can take the seat.
+// callAlternate invites the alternate who takes the declined seat by
+// assign.Replace: the first waiting alternate of the seat's group who is
+// still eligible under today's pool and records and keeps every hard quota.
+// It returns their expert id, or 0 when none can take the seat.
 func (s *PanelService) callAlternate(ctx context.Context, tx panelTx, pc *panelContext, p *Panel, projects []*Project,
 	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) (int64, error) {
-	// The group as it was before the decline, the decliner included.
-	seated := seatedIDs(p, SeatTechnical)
-	if declined.Seat == SeatTechnical {
-		seated = append(seated, declined.ExpertID)
+	in := assign.DrawInput{Pool: pc.pool, Rules: pc.rules, Panel: rules}
+	for _, pr := range projects {
+		in.Projects = append(in.Projects, assignProject(pr, pc.names, pc.checker))
 	}
-	for _, alt := range p.Alternates(declined.Seat) {
-		check := checkCandidate(pc, seated, projects, rules, declined.Seat, declined.ExpertID, alt.ExpertID)
-		if !check.Allowed {
+	// The panel as it stood before the decline, the decliner in their seat.
+	before := assign.DrawResult{Technical: seatedIDs(p, SeatTechnical), Finance: seatedIDs(p, SeatFinance)}
+	if declined.Seat == SeatTechnical {
+		before.Technical = append(before.Technical, declined.ExpertID)
+	} else {
+		before.Finance = append(before.Finance, declined.ExpertID)
+	}
+	for _, m := range p.Alternates(SeatTechnical) {
+		before.Alternates = append(before.Alternates, m.ExpertID)
+	}
+	for _, m := range p.Alternates(SeatFinance) {
+		before.FinanceAlternates = append(before.FinanceAlternates, m.ExpertID)
+	}
+	after, err := assign.Replace(in, before, declined.ExpertID)
+	var noAlternate *assign.DrawError
+	if errors.As(err, &noAlternate) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("replace expert %d on panel %d: %w", declined.ExpertID, p.ID, err)
+	}
+	for _, id := range slices.Concat(after.Technical, after.Finance) {
+		if slices.Contains(before.Technical, id) || slices.Contains(before.Finance, id) {
 			continue
+		}
+		alt, ok := p.MemberOf(id)
+		if !ok {
+			return 0, fmt.Errorf("replace expert %d on panel %d: alternate %d is not on the panel", declined.ExpertID, p.ID, id)
 		}
 		alt.Status, alt.InvitedAt, alt.AlternateRank, alt.Chair = MemberInvited, now, 0, chair && declined.Seat == SeatTechnical
 		if err := tx.UpdatePanelMember(ctx, alt); err != nil {
 			return 0, err
 		}
-		return alt.ExpertID, nil
+		return id, nil
 	}
-	return 0, nil
+	return 0, fmt.Errorf("replace expert %d on panel %d: no alternate took the seat", declined.ExpertID, p.ID)
 }
 
 // maybeConfirm confirms a panel whose seats are all filled by experts who

@@ -91,7 +91,8 @@ func cliCounts(t *testing.T, path string) (users, entries int) {
 	return c.Users, c.AuditEntries
 }
 
-// cliLatestMigration is the number of the newest migration file.
+// cliLatestMigration is the number of the newest migration: a file or a Go
+// migration.
 func cliLatestMigration(t *testing.T) int64 {
 	t.Helper()
 	files, err := filepath.Glob("../../evaluation/sqlite/migrations/*.sql")
@@ -105,6 +106,9 @@ func cliLatestMigration(t *testing.T) int64 {
 		if err != nil {
 			t.Fatalf("migration %s: %v", f, err)
 		}
+		latest = max(latest, n)
+	}
+	for _, n := range sqlite.GoMigrationVersions() {
 		latest = max(latest, n)
 	}
 	return latest

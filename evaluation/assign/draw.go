@@ -34,33 +34,6 @@ const (
 	GroupFinanceAlternates = "finance_alternates"
 )
 
-// DefaultPanelRules returns the DESIGN.md defaults for a project class:
-// 5 technical experts, 1 finance expert, 2 technical alternates and 1
-// finance alternate, load caps of 8 projects per campaign and 10 per year,
-// subject match required; for "basic_research" at least 3 domain experts
-// or strategic scientists and, soft, 1 international peer; for
-// "applied_technology" at least 1 investor or entrepreneur and 2 domain
-// experts. Another class gets no quotas.
-func DefaultPanelRules(class string) PanelRules {
-	pr := PanelRules{
-		Technical: 5, Finance: 1, Alternates: 2, FinanceAlternates: 1,
-		Caps: Caps{Campaign: 8, Year: 10, RequireSubject: true},
-	}
-	switch class {
-	case "basic_research":
-		pr.Quotas = []Quota{
-			{Name: "domain_or_strategic", Types: []string{DomainExpert, StrategicScientist}, Min: 3},
-			{Name: "international_peer", Types: []string{InternationalPeer}, Min: 1, Soft: true},
-		}
-	case "applied_technology":
-		pr.Quotas = []Quota{
-			{Name: "investor_or_entrepreneur", Types: []string{Investor, Entrepreneur}, Min: 1},
-			{Name: "domain_expert", Types: []string{DomainExpert}, Min: 2},
-		}
-	}
-	return pr
-}
-
 // Validate checks the rules: a technical group of 5, 7 or 9, at least one
 // finance expert, no negative count or cap, quotas with a unique name,
 // known technical types and minimums that fit in the technical group
@@ -263,9 +236,6 @@ type drawState struct {
 // evaluate validates the input and sorts the pool into excluded experts
 // and ranked candidates.
 func evaluate(in DrawInput) (*drawState, error) {
-	if len(in.Seed) != 64 || strings.Trim(in.Seed, "0123456789abcdef") != "" {
-		return nil, errors.New("draw: the seed must be 64 lower-case hex digits (32 bytes)")
-	}
 	if len(in.Projects) == 0 {
 		return nil, errors.New("draw: no project")
 	}
@@ -363,6 +333,9 @@ func evaluate(in DrawInput) (*drawState, error) {
 //     order, then the next finance candidates; fewer than asked for is a
 //     Shortfall, not an error.
 func Draw(in DrawInput) (DrawResult, error) {
+	if len(in.Seed) != 64 || strings.Trim(in.Seed, "0123456789abcdef") != "" {
+		return DrawResult{}, errors.New("draw: the seed must be 64 lower-case hex digits (32 bytes)")
+	}
 	st, err := evaluate(in)
 	if err != nil {
 		return DrawResult{}, err
@@ -461,7 +434,8 @@ func countTypes(ids []int64, types map[int64]string, want []string) int {
 // removed. When no alternate fits, the error is a *DrawError naming the
 // quota (or group) that would break. Soft-quota shortfalls are recomputed
 // for the new panel; Excluded and PoolHash stay those of the draw; in and
-// res are not modified.
+// res are not modified, and in.Seed is not used: who takes the seat
+// follows from the alternates' order, not from a new lottery.
 func Replace(in DrawInput, res DrawResult, declined int64) (DrawResult, error) {
 	st, err := evaluate(in)
 	if err != nil {

@@ -88,7 +88,7 @@ func TestDrawByHand(t *testing.T) {
 	pool[14].CanBeDrawn = false                // 15
 	pool[15].LoadCampaign = 8                  // 16: at the cap
 	pool[16].SubjectCodes = []string{"610.10"} // 17: another discipline
-	in := DrawInput{Seed: testSeed, Projects: []Project{p}, Pool: pool, Rules: Rules{Year: 2025}, Panel: DefaultPanelRules("applied_technology")}
+	in := DrawInput{Seed: testSeed, Projects: []Project{p}, Pool: pool, Rules: Rules{Year: 2025}, Panel: panelRules("applied_technology")}
 	got, err := Draw(in)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestDrawNoQuotasTakesTheLowestKeys(t *testing.T) {
 		}
 		pool = append(pool, drawExpert(id, typ))
 	}
-	pr := DefaultPanelRules("other")
+	pr := panelRules("other")
 	pr.Technical, pr.Alternates = 7, 3
 	got, err := Draw(DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "X-1")}, Pool: pool, Panel: pr})
 	if err != nil {
@@ -200,7 +200,7 @@ func TestDrawSeedChangesTheDraw(t *testing.T) {
 		}
 		pool = append(pool, drawExpert(id, typ))
 	}
-	in := DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "SH-2025-001")}, Pool: pool, Panel: DefaultPanelRules("applied_technology")}
+	in := DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "SH-2025-001")}, Pool: pool, Panel: panelRules("applied_technology")}
 	a, err := Draw(in)
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestDrawSoftShortfall(t *testing.T) {
 	peer := drawExpert(11, InternationalPeer)
 	peer.Collaborations = []Collaboration{{Kind: "joint_paper", Person: "王伟", Year: 2024}}
 	pool = append(pool, peer)
-	in := DrawInput{Seed: testSeed, Projects: []Project{p}, Pool: pool, Rules: Rules{Year: 2025}, Panel: DefaultPanelRules("basic_research")}
+	in := DrawInput{Seed: testSeed, Projects: []Project{p}, Pool: pool, Rules: Rules{Year: 2025}, Panel: panelRules("basic_research")}
 	got, err := Draw(in)
 	if err != nil {
 		t.Fatal(err)
@@ -285,7 +285,7 @@ func TestDrawInfeasible(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Draw(DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "SH-2025-001")}, Pool: tt.pool,
-				Panel: DefaultPanelRules("applied_technology")})
+				Panel: panelRules("applied_technology")})
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("error %v, want %s", err, tt.want)
 			}
@@ -302,7 +302,7 @@ func TestDrawAlternates(t *testing.T) {
 	// order, 8 the finance seat, 9–10 finance alternates.
 	D, F := DomainExpert, FinanceExpert
 	pool, rank := rankedPool("SH-2025-001", []string{D, D, D, D, D, D, D, D, F, F, F})
-	pr := DefaultPanelRules("other")
+	pr := panelRules("other")
 	pr.Alternates, pr.FinanceAlternates = 3, 2
 	in := DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "SH-2025-001")}, Pool: pool, Panel: pr}
 	got, err := Draw(in)
@@ -336,7 +336,7 @@ func TestDrawGroup(t *testing.T) {
 	pool[0].Institution = "同济大学建筑与城市规划学院"     // 1: conflicts with P-2 only
 	pool[3].LoadCampaign = 7                  // 4: 7 + 2 projects > 8
 	pool[6].SubjectCodes = []string{"610.40"} // 7: matches P-2's discipline only: eligible
-	in := DrawInput{Seed: testSeed, Projects: []Project{p2, p1}, Pool: pool, Panel: DefaultPanelRules("other")}
+	in := DrawInput{Seed: testSeed, Projects: []Project{p2, p1}, Pool: pool, Panel: panelRules("other")}
 	in.Panel.Alternates, in.Panel.FinanceAlternates = 0, 0
 	got, err := Draw(in)
 	if err != nil {
@@ -358,7 +358,7 @@ func TestDrawGroup(t *testing.T) {
 func TestDrawInvalidInput(t *testing.T) {
 	good := func() DrawInput {
 		return DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "P-1")},
-			Pool: []Expert{drawExpert(1, DomainExpert)}, Panel: DefaultPanelRules("other")}
+			Pool: []Expert{drawExpert(1, DomainExpert)}, Panel: panelRules("other")}
 	}
 	tests := []struct {
 		name string
@@ -400,7 +400,7 @@ func TestReplace(t *testing.T) {
 	// and r1; alternates r5 (investor) and r6 (domain); finance r7, r8.
 	pool, r := rankedPool(code, []string{S, S, D, D, I, I, D, F, F})
 	in := DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, code)}, Pool: pool, Rules: Rules{Year: 2025},
-		Panel: DefaultPanelRules("applied_technology")}
+		Panel: panelRules("applied_technology")}
 	drawn, err := Draw(in)
 	if err != nil {
 		t.Fatal(err)
@@ -489,7 +489,7 @@ func TestReplaceSoftQuota(t *testing.T) {
 	pool, r := rankedPool(code, []string{P, D, D, D, D, D, F})
 	p := drawProject(1, code)
 	p.Class = "basic_research"
-	pr := DefaultPanelRules("basic_research")
+	pr := panelRules("basic_research")
 	pr.Alternates, pr.FinanceAlternates = 1, 0
 	in := DrawInput{Seed: testSeed, Projects: []Project{p}, Pool: pool, Panel: pr}
 	drawn, err := Draw(in)
@@ -557,7 +557,7 @@ func randomDrawInput(r *rand.Rand) DrawInput {
 		projects[i].Class = class
 		projects[i].SubjectCodes = []string{pick(r, subjects[:3])}
 	}
-	pr := DefaultPanelRules(class)
+	pr := panelRules(class)
 	pr.Technical = pick(r, []int{5, 5, 7, 9})
 	pr.Finance = 1 + r.IntN(2)
 	pr.Alternates, pr.FinanceAlternates = r.IntN(4), r.IntN(2)
@@ -744,4 +744,31 @@ func TestDrawProperties(t *testing.T) {
 	if ok < 100 || failed < 5 {
 		t.Errorf("%d draws succeeded and %d failed: the instances do not exercise both", ok, failed)
 	}
+}
+
+// panelRules are the rules the tests draw with, shaped like a campaign's
+// defaults (evaluation.DefaultCampaignSettings, with its quota names): 5
+// technical experts, 1 finance expert, 2 technical alternates and 1 finance
+// alternate, load caps of 8 and 10, subject match required; for
+// basic_research at least 3 domain experts or strategic scientists and,
+// soft, 1 international peer; for applied_technology at least 1 investor or
+// entrepreneur and 2 domain experts. Another class gets no quotas.
+func panelRules(class string) PanelRules {
+	pr := PanelRules{
+		Technical: 5, Finance: 1, Alternates: 2, FinanceAlternates: 1,
+		Caps: Caps{Campaign: 8, Year: 10, RequireSubject: true},
+	}
+	switch class {
+	case "basic_research":
+		pr.Quotas = []Quota{
+			{Name: "domain_or_strategic", Types: []string{DomainExpert, StrategicScientist}, Min: 3},
+			{Name: "international_peer", Types: []string{InternationalPeer}, Min: 1, Soft: true},
+		}
+	case "applied_technology":
+		pr.Quotas = []Quota{
+			{Name: "investor_or_entrepreneur", Types: []string{Investor, Entrepreneur}, Min: 1},
+			{Name: "domain_expert", Types: []string{DomainExpert}, Min: 2},
+		}
+	}
+	return pr
 }

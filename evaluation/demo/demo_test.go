@@ -290,7 +290,7 @@ func TestSeedSubjectsMatchPool(t *testing.T) {
 				for _, q := range c.Settings.Panels[p.Class].Quotas {
 					n := 0
 					for _, typ := range q.Types {
-						n += eligible[typ]
+						n += eligible[evaluation.ExpertType(typ)]
 					}
 					if !q.Soft && n < q.Min {
 						t.Errorf("quota %s: %d eligible experts, want at least %d", q.Name, n, q.Min)

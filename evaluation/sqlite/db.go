@@ -76,7 +76,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys, goose.WithGoMigrations(goMigrations...))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -92,7 +92,7 @@ func (db *DB) Version(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys, goose.WithGoMigrations(goMigrations...))
 	if err != nil {
 		return 0, err
 	}

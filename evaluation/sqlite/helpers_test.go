@@ -109,7 +109,8 @@ func mustExec(t *testing.T, db *sqlite.DB, query string, args ...any) {
 	}
 }
 
-// latestMigration is the number of the newest migration file in dir.
+// latestMigration is the number of the newest migration: a file in dir or
+// a Go migration.
 func latestMigration(t *testing.T, dir string) int64 {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
@@ -123,6 +124,9 @@ func latestMigration(t *testing.T, dir string) int64 {
 		if err != nil {
 			t.Fatalf("migration %s: %v", f, err)
 		}
+		latest = max(latest, n)
+	}
+	for _, n := range sqlite.GoMigrationVersions() {
 		latest = max(latest, n)
 	}
 	return latest
