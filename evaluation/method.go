@@ -136,7 +136,7 @@ func validateText(f FieldErrors, field, s string, required bool, max int) {
 
 func (r *InspectionRecord) normalize() {
 	r.Date, r.Place, r.Findings = strings.TrimSpace(r.Date), strings.TrimSpace(r.Place), strings.TrimSpace(r.Findings)
-	r.Participants = trimAll(r.Participants)
+	r.Participants = cleanList(r.Participants)
 }
 
 func (r *InspectionRecord) validate(now time.Time) error {

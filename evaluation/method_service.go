@@ -1,6 +1,9 @@
 package evaluation
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // MethodRecords lists a project's method records, oldest first.
 func (s *MaterialService) MethodRecords(ctx context.Context, actor Actor, projectID int64) ([]*MethodRecord, error) {
@@ -24,12 +27,10 @@ func (s *MaterialService) methodWork(ctx context.Context, tx materialTx, actor A
 	if !MethodRecordsOpen(acc.campaign) {
 		return nil, Errorf(Conflict, "error.methods_locked")
 	}
-	for _, m := range acc.project.Methods {
-		if m == kind.Method() {
-			return acc, nil
-		}
+	if !slices.Contains(acc.project.Methods, kind.Method()) {
+		return nil, Errorf(Conflict, "error.method_not_chosen")
 	}
-	return nil, Errorf(Conflict, "error.method_not_chosen")
+	return acc, nil
 }
 
 // addRecord stores a record and its audit entry.

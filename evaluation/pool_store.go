@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"regexp"
+	"slices"
 )
 
 // poolReader reads the expert pool: profiles, loads, declared conflicts,
@@ -125,11 +126,7 @@ func (f *ExpertFilter) Validate() error {
 		if key[0] == '-' {
 			key = key[1:]
 		}
-		ok := false
-		for _, s := range ExpertSorts {
-			ok = ok || s == key
-		}
-		if !ok {
+		if !slices.Contains(ExpertSorts, key) {
 			fe.Add("sort", "error.sort_invalid")
 		}
 	}

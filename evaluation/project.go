@@ -89,9 +89,9 @@ func (p *Project) Normalize() {
 	p.Code = strings.TrimSpace(p.Code)
 	p.Title = strings.TrimSpace(p.Title)
 	p.Lead = strings.TrimSpace(p.Lead)
-	p.Participants = trimAll(p.Participants)
-	p.SubjectCodes = trimAll(p.SubjectCodes)
-	p.Keywords = trimAll(p.Keywords)
+	p.Participants = cleanList(p.Participants)
+	p.SubjectCodes = cleanList(p.SubjectCodes)
+	p.Keywords = cleanList(p.Keywords)
 	p.PI.Name, p.PI.Institution = strings.TrimSpace(p.PI.Name), strings.TrimSpace(p.PI.Institution)
 	if p.PI.Institution == "" {
 		p.PI.Institution = p.Lead
@@ -125,19 +125,6 @@ func (p *Project) Normalize() {
 		p.Indicators[i].Seq = i + 1
 		p.Indicators[i].normalize()
 	}
-}
-
-func trimAll(list []string) []string {
-	out := list[:0]
-	seen := map[string]bool{}
-	for _, s := range list {
-		s = strings.TrimSpace(s)
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // Validate checks a normalised project. Field names are the JSON paths.

@@ -336,16 +336,27 @@ func eligibility(subjects []string, e *Expert, caps Caps, projects int) []Reason
 	return out
 }
 
-// discipline is the part of a subject code that must be equal for a match.
+// discipline is the part of a subject code that must be equal for a
+// match: the first-level discipline of a code of the national scheme, or
+// the whole (folded) code of any other scheme.
 func discipline(code string) string {
 	c := fold(code)
-	if len(c) >= 3 && isDigit(c[0]) && isDigit(c[1]) && isDigit(c[2]) {
-		return c[:3]
+	if d, ok := firstLevel(c); ok {
+		return d
 	}
 	return c
 }
 
-func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+// firstLevel returns the first-level discipline of a folded subject code of
+// the national scheme (GB/T 13745: "520.20" is in discipline "520"): its
+// first three characters, when they are digits.
+func firstLevel(code string) (string, bool) {
+	isDigit := func(b byte) bool { return '0' <= b && b <= '9' }
+	if len(code) >= 3 && isDigit(code[0]) && isDigit(code[1]) && isDigit(code[2]) {
+		return code[:3], true
+	}
+	return "", false
+}
 
 func subjectsMatch(a, b []string) bool {
 	for _, x := range a {

@@ -1,6 +1,7 @@
 package assign
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -99,17 +100,12 @@ func affinityFold(s string) string {
 	return string(buf)
 }
 
-// affinityDiscipline returns the discipline of a folded subject code: its
-// first three characters when they are digits, else "" (no discipline
-// credit for codes of another scheme).
+// affinityDiscipline returns the discipline of a folded subject code (see
+// firstLevel), or "": codes of another scheme get no discipline credit.
 func affinityDiscipline(code string) string {
-	if len(code) >= 3 && isASCIIDigit(code[0]) && isASCIIDigit(code[1]) && isASCIIDigit(code[2]) {
-		return code[:3]
-	}
-	return ""
+	d, _ := firstLevel(code)
+	return d
 }
-
-func isASCIIDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // affinityIndex interns codes, disciplines and keywords so that Match can
 // compute the affinity of hundreds of thousands of pairs on small integer
@@ -159,7 +155,7 @@ func (ix *affinityIndex) project(p *Project) affinityKeys {
 			continue
 		}
 		id := affinityIntern(ix.codes, f)
-		if affinityHas(k.codes, id) {
+		if slices.Contains(k.codes, id) {
 			continue
 		}
 		k.codes = append(k.codes, id)
@@ -197,28 +193,19 @@ func (ix *affinityIndex) expert(e *Expert) affinityKeys {
 	return k
 }
 
-func affinityHas(set []int32, id int32) bool {
-	for _, x := range set {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // affinity is Affinity on interned keys.
 func (p *affinityKeys) affinity(e *affinityKeys) int {
 	a := 0
 	for i, c := range p.codes {
 		switch {
-		case affinityHas(e.codes, c):
+		case slices.Contains(e.codes, c):
 			a += affinityCodeWeight
-		case p.discs[i] >= 0 && affinityHas(e.discs, p.discs[i]):
+		case p.discs[i] >= 0 && slices.Contains(e.discs, p.discs[i]):
 			a += affinityDisciplineWeight
 		}
 	}
 	for _, w := range p.words {
-		if affinityHas(e.words, w) {
+		if slices.Contains(e.words, w) {
 			a += affinityKeywordWeight
 		}
 	}
