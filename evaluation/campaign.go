@@ -323,6 +323,10 @@ func canSeeCampaign(actor Actor, c *Campaign) bool {
 	return false
 }
 
+// CanCreateCampaign reports whether the actor may start campaigns: agency
+// staff, in their own agency.
+func CanCreateCampaign(a Actor) bool { return a.Role == RoleAgencyStaff && a.AgencyID != 0 }
+
 // CanManageCampaign reports whether the actor runs the campaign: agency
 // staff of its agency. Who may see it is wider (canSeeCampaign).
 func CanManageCampaign(a Actor, c *Campaign) bool {

@@ -91,7 +91,7 @@ type NewCampaign struct {
 
 // CreateCampaign starts a campaign, in draft, in the actor's agency.
 func (s *CampaignService) CreateCampaign(ctx context.Context, actor Actor, in NewCampaign) (*Campaign, error) {
-	if actor.Role != RoleAgencyStaff {
+	if !CanCreateCampaign(actor) {
 		return nil, ErrForbidden
 	}
 	now := s.now()

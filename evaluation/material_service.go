@@ -54,7 +54,7 @@ func (s *MaterialService) projectAccess(ctx context.Context, r materialStore, ac
 	case RoleAdmin, RoleCommission:
 		return &projectAccess{project: p, campaign: c}, nil
 	case RoleAgencyStaff:
-		if actor.AgencyID == p.AgencyID {
+		if CanManageCampaign(actor, c) {
 			return &projectAccess{project: p, campaign: c, write: true}, nil
 		}
 	case RoleExpert:

@@ -23,7 +23,7 @@ func (a *App) campaignsPage(c *fiber.Ctx) error {
 		return err
 	}
 	return a.render(c, "campaigns", a.T(c, "nav.campaigns"), campaignsData{Campaigns: list, Filter: f,
-		States: evaluation.CampaignStates, CanCreate: actor(c).Role == evaluation.RoleAgencyStaff})
+		States: evaluation.CampaignStates, CanCreate: evaluation.CanCreateCampaign(actor(c))})
 }
 
 // campaignForm is the campaign form's flat fields.
@@ -351,7 +351,7 @@ func (a *App) projectPage(c *fiber.Ctx) error {
 // showProject renders the project page; rec carries a refused materials or
 // method record form, or is nil.
 func (a *App) showProject(c *fiber.Ctx, p *evaluation.Project, camp *evaluation.Campaign, rec *projectRecords) error {
-	editable := actor(c).Role == evaluation.RoleAgencyStaff && (camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
+	editable := evaluation.CanManageCampaign(actor(c), camp) && evaluation.ProjectsEditable(camp)
 	rec, err := a.projectRecords(c, p, camp, rec)
 	if err != nil {
 		return err

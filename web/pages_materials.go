@@ -66,7 +66,7 @@ func (a *App) projectRecords(c *fiber.Ctx, p *evaluation.Project, camp *evaluati
 		return nil, err
 	}
 	rec.Materials = materialRows(list)
-	staff := act.Role == evaluation.RoleAgencyStaff && act.AgencyID == p.AgencyID
+	staff := evaluation.CanManageCampaign(act, camp)
 	rec.CanUpload = staff && evaluation.MaterialsOpen(camp)
 	rec.CanDelete = staff && evaluation.MaterialsDeletable(camp)
 	rec.CanRecord = staff && evaluation.MethodRecordsOpen(camp)
