@@ -222,8 +222,8 @@ func cmdImportProjects(ctx context.Context, args []string, stdout, stderr io.Wri
 	for _, p := range list {
 		indicators += len(p.Indicators)
 	}
-	fmt.Fprintf(stdout, "imported %d projects with %d indicators into campaign %d (%s) as %s\n",
-		len(list), indicators, camp.ID, camp.Name, actor.Username)
+	fmt.Fprintf(stdout, "imported %s with %s into campaign %d (%s) as %s\n",
+		count(len(list), "project"), count(indicators, "indicator"), camp.ID, camp.Name, actor.Username)
 	return nil
 }
 
@@ -263,6 +263,14 @@ func cmdImportExperts(ctx context.Context, args []string, stdout, stderr io.Writ
 	if !r.OK() {
 		return c.problems(r)
 	}
-	fmt.Fprintf(stdout, "imported %d experts into the expert pool as %s\n", len(list), actor.Username)
+	fmt.Fprintf(stdout, "imported %s into the expert pool as %s\n", count(len(list), "expert"), actor.Username)
 	return nil
+}
+
+// count is n things: "1 project", "2 projects".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

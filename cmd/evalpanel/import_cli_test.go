@@ -203,6 +203,20 @@ func TestCLIImportProjects(t *testing.T) {
 		t.Errorf("project.import entries after --as: %+v, %v; want the newest by li.wei", entries, err)
 	}
 	db.Close()
+
+	// A csv import: the projects table, and the indicators table in a
+	// second file.
+	projectsCSV := writeTestFile(t, dir, "projects.csv", []byte("项目编号,项目名称,项目类别,承担单位,项目负责人,学科代码\r\n"+
+		"2024-ZD-005,面向中小企业的工业互联网安全监测平台,应用技术类,上海工业控制安全创新科技有限公司,陈晓,520.60\r\n"))
+	indicatorsCSV := writeTestFile(t, dir, "indicators.csv", []byte("项目编号,指标名称,方向,目标值,单位\r\n"+
+		"2024-ZD-005,接入企业数,≥,50,家\r\n2024-ZD-005,培养研究生,≥,3,人\r\n"))
+	r = cli(t, "", "import", "projects", projectsCSV, indicatorsCSV, "--campaign", campaign, "--db", path)
+	if want := fmt.Sprintf("imported 1 project with 2 indicators into campaign %d (2026 年度第一批) as system\n", cid); r.code() != 0 || r.stdout != want {
+		t.Errorf("csv import: %d %q, want %q; stderr %s", r.code(), r.stdout, want, r.stderr)
+	}
+	if n := cliTableCounts(t, path); n["projects"] != 5 || n["indicators"] != 6 {
+		t.Errorf("%d projects and %d indicators stored, want 5 and 6", n["projects"], n["indicators"])
+	}
 	if r := cli(t, "", "audit", "verify", "--db", path); r.code() != 0 {
 		t.Errorf("audit verify after the imports: %v %s", r.err, r.stderr)
 	}
@@ -229,6 +243,21 @@ func TestCLIImportProjectsProblems(t *testing.T) {
 		{"2024-ZD-009", "连续巡检里程", "技术", "≥", 5, "km", 6, ""},
 	}}))
 	before := cliTableCounts(t, path)
+
+	// A file whose only problem the reader finds, which the domain's
+	// rules would let through.
+	unreadCell := writeTestFile(t, dir, "budget.xlsx", workbook(t, testSheet{"项目 Projects", [][]any{
+		cliProjectHeader,
+		{"2024-ZD-010", "深海热液区微生物固碳机制", "基础研究类", "上海交通大学", "许海", "三百万", "180.50", ""},
+	}}))
+	r := cli(t, "", "import", "projects", unreadCell, "--db", path, "--campaign", campaign)
+	if want := "import projects: 文件中有 1 处问题，未导入任何内容。\n工作表\t行\t列\t问题\n" +
+		"项目 Projects\t2\tF 任务书经费（万元）\t须为数字。\n"; r.code() != 1 || r.stderr != want {
+		t.Errorf("budget in words: %d %q, want 1 and %q", r.code(), r.stderr, want)
+	}
+	if after := cliTableCounts(t, path); !cmp.Equal(after, before) {
+		t.Errorf("rows after a refused import %v, want %v", after, before)
+	}
 
 	for _, tc := range []struct {
 		lang string
