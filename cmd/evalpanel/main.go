@@ -6,9 +6,20 @@
 //	evalpanel user add --username NAME --role ROLE [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
 //	evalpanel audit verify [--db FILE] [--anchor ID:HASH]
 //	evalpanel draw verify [--db FILE] CAMPAIGN_ID
+//	evalpanel import projects FILE [INDICATORS.csv] --campaign ID [--db FILE] [--lang zh-CN|en] [--as USERNAME]
+//	evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
 // EVALPANEL_DB, EVALPANEL_DATA.
+//
+// The import commands take the spreadsheets of the web's import pages (an
+// xlsx workbook, or csv files) with the same all-or-nothing rules: on any
+// problem they print every one (sheet, row, column, message in --lang),
+// store nothing and exit with status 1. The audit log records the import
+// under --as USERNAME (staff of the campaign's agency for projects, an
+// administrator or the commission for experts), or without it under
+// "system": on behalf of the campaign's agency for projects, as the system
+// administrator for experts.
 package main
 
 import (
@@ -48,6 +59,12 @@ const usage = `usage:
   evalpanel user add --username NAME --role admin|commission|agency_staff|expert [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
   evalpanel audit verify [--db FILE] [--anchor ID:HASH]
   evalpanel draw verify [--db FILE] CAMPAIGN_ID
+  evalpanel import projects FILE [INDICATORS.csv] --campaign ID [--db FILE] [--lang zh-CN|en] [--as USERNAME]
+  evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
+      FILE is an xlsx workbook or a csv file (INDICATORS.csv: the indicators table of a csv import).
+      --as: the account the import acts as and the audit log names: staff of the campaign's agency
+      for projects, an administrator or the commission for experts. Without it the operator acts
+      as "system", on behalf of the campaign's agency for projects, as administrator for experts.
 `
 
 // run dispatches a command line; tests call it directly.
@@ -74,6 +91,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "draw":
 		if len(args) > 0 && args[0] == "verify" {
 			return cmdDrawVerify(ctx, args[1:], stdout, stderr)
+		}
+	case "import":
+		if len(args) > 0 && args[0] == "projects" {
+			return cmdImportProjects(ctx, args[1:], stdout, stderr)
+		}
+		if len(args) > 0 && args[0] == "experts" {
+			return cmdImportExperts(ctx, args[1:], stdout, stderr)
 		}
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

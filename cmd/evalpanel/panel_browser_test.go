@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/evalpanel/evalpanel/evaluation/demo"
 )
@@ -588,51 +587,21 @@ func writeTestFile(t *testing.T, dir, name string, data []byte) string {
 // applied technology, and two contract indicators of the first.
 func journeyProjectsXLSX(t *testing.T) []byte {
 	t.Helper()
-	sheets := []struct {
-		name string
-		rows [][]any
-	}{
-		{"项目 Projects", [][]any{
-			{"项目编号", "项目名称", "项目类别", "承担单位", "参与单位", "项目负责人", "任务书经费（万元）", "决算支出（万元）",
-				"开始日期", "结束日期", "学科代码", "关键词", "评价方式", "推广示范要求"},
-			{drawnCode, "智能网联汽车车载感知芯片与决策系统研发", "应用技术类", drawnLead, "", "陆文博", 800, 765.2,
-				"2023-01-01", "2025-12-31", "520.20；460.35；510.30", "自动驾驶、感知芯片、决策规划", "同行评议、现场测试", "否"},
-			{"2026-ZN-002", "面向工业质检的视觉大模型轻量化部署", "应用技术类", "上海临港智检科技有限公司", "", "沈嘉怡", 300, 288,
-				"2023-07-01", "2025-06-30", "520.20", "视觉大模型、工业质检", "同行评议、功能演示", "否"},
-			{"2026-JC-003", "类脑计算中的脉冲神经网络学习理论", "基础研究类", "上海科技大学", "", "韩思远", 120, 118.6,
-				"2023-01-01", "2025-12-31", "520.10；180.21", "脉冲神经网络、类脑计算", "同行评议", "否"},
-		}},
-		{"考核指标 Indicators", [][]any{
+	return workbook(t, testSheet{"项目 Projects", [][]any{
+		{"项目编号", "项目名称", "项目类别", "承担单位", "参与单位", "项目负责人", "任务书经费（万元）", "决算支出（万元）",
+			"开始日期", "结束日期", "学科代码", "关键词", "评价方式", "推广示范要求"},
+		{drawnCode, "智能网联汽车车载感知芯片与决策系统研发", "应用技术类", drawnLead, "", "陆文博", 800, 765.2,
+			"2023-01-01", "2025-12-31", "520.20；460.35；510.30", "自动驾驶、感知芯片、决策规划", "同行评议、现场测试", "否"},
+		{"2026-ZN-002", "面向工业质检的视觉大模型轻量化部署", "应用技术类", "上海临港智检科技有限公司", "", "沈嘉怡", 300, 288,
+			"2023-07-01", "2025-06-30", "520.20", "视觉大模型、工业质检", "同行评议、功能演示", "否"},
+		{"2026-JC-003", "类脑计算中的脉冲神经网络学习理论", "基础研究类", "上海科技大学", "", "韩思远", 120, 118.6,
+			"2023-01-01", "2025-12-31", "520.10；180.21", "脉冲神经网络、类脑计算", "同行评议", "否"},
+	}},
+		testSheet{"考核指标 Indicators", [][]any{
 			{"项目编号", "指标名称", "指标类型", "主要指标", "方向", "目标值", "单位", "实际值", "佐证"},
 			{drawnCode, "目标识别准确率", "技术", "是", "≥", 95, "%", 96.3, "第三方测试报告"},
 			{drawnCode, "申请发明专利", "知识产权", "否", "≥", 6, "项", 7, "专利受理通知书"},
-		}},
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, s := range sheets {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", s.name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(s.name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range s.rows {
-			cell, err := excelize.CoordinatesToCellName(1, r+1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+		}})
 }
 
 // minimalPDF is a one-page PDF with a correct cross-reference table, which
