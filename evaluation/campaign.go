@@ -13,7 +13,7 @@ import (
 // CampaignState is where an evaluation campaign (评价批次) is in its life.
 type CampaignState string
 
-// The states of DESIGN.md §2 step 1.
+// The states (evaluation/README.md §2.1; the moves are Transitions).
 const (
 	CampaignDraft      CampaignState = "draft"
 	CampaignForming    CampaignState = "forming"    // panels being formed
@@ -76,7 +76,7 @@ func NextStates(from CampaignState, role Role) []Transition {
 // Aggregation is how a panel's sheet totals become the panel score.
 type Aggregation string
 
-// The aggregation methods of DESIGN.md §3.
+// The aggregation methods (evaluation/README.md §3.5).
 const (
 	TrimmedMean Aggregation = "trimmed_mean"
 	Mean        Aggregation = "mean"
@@ -144,7 +144,8 @@ type CampaignSettings struct {
 	Rubrics map[string]RubricPin `json:"rubrics"`
 }
 
-// DefaultCampaignSettings returns DESIGN.md's defaults.
+// DefaultCampaignSettings returns the default settings of a campaign
+// (evaluation/README.md §4; the panel rules and quotas in §2.5.1).
 func DefaultCampaignSettings() CampaignSettings {
 	return CampaignSettings{
 		Panels: map[ProjectClass]PanelRules{

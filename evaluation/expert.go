@@ -14,7 +14,7 @@ import (
 // rules count seats by type.
 type ExpertType string
 
-// The six expert types of DESIGN.md §2.
+// The six expert types (evaluation/README.md §2.4).
 const (
 	StrategicScientist ExpertType = "strategic_scientist" // 战略科学家
 	DomainExpert       ExpertType = "domain_expert"       // 技术领域专家

@@ -16,7 +16,7 @@ import (
 // MaterialKind is what an evaluation material (评价材料) is.
 type MaterialKind string
 
-// The kinds of material of DESIGN.md §2 step 2.
+// The kinds of material (evaluation/README.md §2.2).
 const (
 	MaterialSelfEvaluation MaterialKind = "self_evaluation" // 自评价报告
 	MaterialSTReport       MaterialKind = "st_report"       // 科技报告

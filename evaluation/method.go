@@ -10,8 +10,8 @@ import (
 // RecordKind is the kind of a method record: what was done on site.
 type RecordKind string
 
-// The kinds of method record of DESIGN.md §2 step 3, each belonging to
-// one evaluation method.
+// The kinds of method record (evaluation/README.md §2.3), each belonging
+// to one evaluation method.
 const (
 	RecordInspection    RecordKind = "inspection"    // 实地考察记录
 	RecordTest          RecordKind = "test"          // 现场测试结果

@@ -69,7 +69,8 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 }
 
 // MatchCampaign forms a panel for every project of the campaign that has
-// none yet, with the optimal assignment of DESIGN.md §2 step 5: the most
+// none yet, with the optimal assignment of evaluation/README.md §2.5.3
+// (the procedure is in evaluation/assign/README.md): the most
 // expertise affinity under the conflict rules, quotas and load caps, with a
 // seeded perturbation among equally good answers. Alternates are the next
 // eligible experts by affinity. When the rules cannot be met it says which

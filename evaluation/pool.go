@@ -63,7 +63,7 @@ func (c *ExpertConflict) Validate(thisYear int) error {
 // institution.
 type CollaborationKind string
 
-// The collaboration kinds of DESIGN.md §2 step 4.
+// The collaboration kinds (evaluation/README.md §2.4).
 const (
 	JointProject CollaborationKind = "joint_project" // 合作项目
 	JointPaper   CollaborationKind = "joint_paper"   // 合作论文

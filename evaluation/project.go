@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Method is an evaluation method (评价方式) of DESIGN.md §2 step 3.
+// Method is an evaluation method (评价方式; evaluation/README.md §2.3).
 type Method string
 
 // The methods. Peer review always applies (rule); projects with promotion
@@ -205,7 +205,7 @@ func (p *Project) Validate() error {
 // IndicatorKind is what a contract indicator measures.
 type IndicatorKind string
 
-// The kinds of contract indicator of DESIGN.md §2 step 2.
+// The kinds of contract indicator (evaluation/README.md §2.2).
 const (
 	IndicatorTechnical IndicatorKind = "technical"
 	IndicatorEconomic  IndicatorKind = "economic"

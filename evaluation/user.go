@@ -12,7 +12,7 @@ import (
 // actions they may take at all.
 type Role string
 
-// The four roles of DESIGN.md §1.
+// The four roles (evaluation/README.md §1).
 const (
 	RoleAdmin       Role = "admin"        // 系统管理员
 	RoleCommission  Role = "commission"   // 市科委

@@ -19,8 +19,8 @@ func defaultFileNames() []string {
 	return []string{"defaults/basic_research.json", "defaults/applied_technology.json", "defaults/finance.json"}
 }
 
-// Defaults returns the default rubrics (默认评价指标体系) of DESIGN.md §3 in
-// the order basic research, applied technology, finance, each freshly
+// Defaults returns the default rubrics (默认评价指标体系; evaluation/README.md
+// §3.3) in the order basic research, applied technology, finance, each freshly
 // parsed so that callers may change them. It fails if any of them does not
 // parse or validate, so that a broken default can never ship: the tests
 // call it, and the store loads the defaults through it on first start.

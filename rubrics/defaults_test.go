@@ -13,7 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// TestDefaults pins the shape of the default rubrics to DESIGN.md §3.
+// TestDefaults pins the shape of the default rubrics to evaluation/README.md
+// §3.3.
 func TestDefaults(t *testing.T) {
 	t.Parallel()
 	type indicatorShape struct {

@@ -45,7 +45,7 @@ func indicator(code string, max Points) Indicator {
 	}
 }
 
-// standardBands are the grade bands of DESIGN.md §3.
+// standardBands are the default grade bands (evaluation/README.md §3.8).
 func standardBands() []Band {
 	return []Band{
 		{Grade: Excellent, Min: Pts(90), Name: Text{ZH: "优秀", EN: "Excellent"}},

@@ -107,7 +107,7 @@ type Veto struct {
 // Grade is a grade band's name.
 type Grade string
 
-// The grades of DESIGN.md §3.
+// The grades (evaluation/README.md §3.8).
 const (
 	Excellent Grade = "excellent" // 优秀
 	Good      Grade = "good"      // 良好

@@ -116,9 +116,10 @@ func TestParseSheet(t *testing.T) {
 	}
 }
 
-// TestCheckExactTotal is the example of issue #3: 17.5 + 24.5 + 22 + 8.5 +
-// 13 is exactly 85.5, on the test rubric and on the applied-technology
-// default, from a parsed sheet.
+// TestCheckExactTotal is the example of issue #3, sheet E1 of the worked
+// example in evaluation/README.md §3.11: 17.5 + 24.5 + 22 + 8.5 + 13 is
+// exactly 85.5, on the test rubric and on the applied-technology default,
+// from a parsed sheet.
 func TestCheckExactTotal(t *testing.T) {
 	t.Parallel()
 	const data = `{"scores":{"A1":17.5,"A2":24.5,"A3":22,"A4":8.5,"A5":13},

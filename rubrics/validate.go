@@ -80,8 +80,8 @@ func ParseRubric(data []byte) (*Rubric, Problems) {
 	return &r, r.Validate()
 }
 
-// Validate checks every rule of DESIGN.md §3 and issue #3 and returns all
-// problems found, or nil.
+// Validate checks every rule of a valid rubric (evaluation/README.md §3.2)
+// and returns all problems found, or nil.
 func (r *Rubric) Validate() Problems {
 	var ps Problems
 	if !rubricCodePattern.MatchString(r.Code) {

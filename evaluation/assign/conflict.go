@@ -8,7 +8,8 @@ import (
 )
 
 // DefaultWindow is the number of years before the evaluation year in which
-// a collaboration or a declared conflict still counts (DESIGN.md §2.5).
+// a collaboration or a declared conflict still counts (evaluation/README.md
+// §2.5.2).
 const DefaultWindow = 3
 
 // Caps are the eligibility limits of a draw or a match, other than the
@@ -16,7 +17,8 @@ const DefaultWindow = 3
 // subject-code requirement. A cap of 0 means no cap.
 type Caps struct {
 	// Campaign is the most projects an expert may review in one campaign
-	// (DESIGN.md default 8); Year the most in one year (default 10).
+	// (default 8); Year the most in one year (default 10); see
+	// evaluation/README.md §2.5.1.
 	Campaign int `json:"campaign"`
 	Year     int `json:"year"`
 	// RequireSubject keeps out technical experts who share no subject
@@ -174,7 +176,8 @@ func (c *Checker) prepareExpert(e *Expert) expertKeys {
 }
 
 // Conflicts returns every conflict of interest (回避) between the project
-// and the expert, nil when there is none. The rules (DESIGN.md §2.5):
+// and the expert, nil when there is none. The rules (evaluation/README.md
+// §2.5.2; in full in README.md here, "Conflicts of interest"):
 //
 //   - ReasonInstitution: the expert's institution is the lead or a
 //     participating institution (SameInstitution: normalised, aliases,

@@ -424,9 +424,9 @@ func countTypes(ids []int64, types map[int64]string, want []string) int {
 	return n
 }
 
-// Replace refills the seat of an expert who declined (DESIGN.md §2.6: a
-// decline calls up the next alternate). For a technical seat, the first
-// alternate in order who is still eligible under in (the pool and rules
+// Replace refills the seat of an expert who declined (evaluation/README.md
+// §2.5.5: a decline calls up the next alternate). For a technical seat, the
+// first alternate in order who is still eligible under in (the pool and rules
 // as they are now: a new conflict or load counts) and with whom every hard
 // quota that held still holds takes the seat, at the same position; for a
 // finance seat, the first eligible finance alternate. The alternates

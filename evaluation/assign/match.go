@@ -42,8 +42,9 @@ type MatchInput struct {
 // Match accepts any count) for experts of the technical types, Finance
 // seats for finance experts, and the Quotas of the technical seats.
 // Quotas must be laminar: the type sets of two quotas are disjoint or one
-// contains the other (as DESIGN.md's defaults are), so that every expert
-// type belongs to a chain of nested quotas. A quota with Min 0 is ignored.
+// contains the other (as the default quotas of evaluation/README.md §2.5.1
+// are), so that every expert type belongs to a chain of nested quotas. A
+// quota with Min 0 is ignored.
 type Seats struct {
 	Technical int     `json:"technical"`
 	Finance   int     `json:"finance"`
@@ -177,8 +178,9 @@ const matchNoise = 1024
 // above any real panel, so that supplies fit in int32.
 const matchMaxSeats = 1 << 16
 
-// Match assigns experts to all the projects of a campaign at once (DESIGN.md
-// §2 step 5, "Match"), optimally:
+// Match assigns experts to all the projects of a campaign at once
+// (evaluation/README.md §2.5.3; README.md here, "The campaign-wide
+// match"), optimally:
 //
 //  1. every project gets exactly its technical and finance seats, from its
 //     eligible experts, each expert at most once per project and on at most

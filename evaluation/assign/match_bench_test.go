@@ -13,12 +13,13 @@ import (
 
 // benchMatchInput builds a campaign of the size the issue asks for: nps
 // projects, half basic research and half applied technology, each with 5
-// technical seats and 1 finance seat and DESIGN.md's default quotas, and
-// nes experts with capacities 2–8. There are 40 disciplines (3-digit
-// subject prefixes) of 8 codes and 40 keywords each; an expert works in
-// one discipline and, three times in ten, in a second one; a project is
-// eligible to every expert sharing its discipline (about 300), minus up
-// to five conflicts. Capacities are minCap … maxCap.
+// technical seats and 1 finance seat and the default quotas
+// (evaluation/README.md §2.5.1), and nes experts with capacities 2–8.
+// There are 40 disciplines (3-digit subject prefixes) of 8 codes and 40
+// keywords each; an expert works in one discipline and, three times in
+// ten, in a second one; a project is eligible to every expert sharing its
+// discipline (about 300), minus up to five conflicts. Capacities are
+// minCap … maxCap.
 func benchMatchInput(nps, nes, minCap, maxCap int) MatchInput {
 	r := rand.New(rand.NewPCG(42, 2025))
 	const disciplines, codesPer, wordsPer = 40, 8, 40

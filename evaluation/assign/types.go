@@ -83,7 +83,8 @@ type Expert struct {
 // Rules are the settings the conflict check depends on.
 type Rules struct {
 	// Year is the evaluation year; collaborations within Window years
-	// before it (Year-Window … Year) conflict. DESIGN.md: 3 by default.
+	// before it (Year-Window … Year) conflict; 0 means DefaultWindow, 3
+	// (evaluation/README.md §2.5.2).
 	Year   int `json:"year"`
 	Window int `json:"window"`
 	// Aliases maps an institution name (normalised) to the canonical name
