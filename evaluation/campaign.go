@@ -3,6 +3,7 @@ package evaluation
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -123,6 +124,25 @@ type RubricPin struct {
 	Version int    `json:"version"`
 }
 
+// laminar reports whether the quotas' type sets are pairwise disjoint or
+// nested, as matching a campaign needs (assign.Seats).
+func laminar(quotas []Quota) bool {
+	for i, a := range quotas {
+		for _, b := range quotas[i+1:] {
+			shared := 0
+			for _, t := range a.Types {
+				if slices.Contains(b.Types, t) {
+					shared++
+				}
+			}
+			if shared > 0 && shared != len(a.Types) && shared != len(b.Types) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // quotaNamePattern is what a quota's name may be: a key for its label
 // ("quota.<name>") and its place in draw records.
 var quotaNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
@@ -235,7 +255,7 @@ func (s *CampaignSettings) validate(f FieldErrors) {
 	if s.LoadYear < s.LoadCampaign || s.LoadYear > 100 {
 		f.Add("settings.load_year", "error.load_year_range")
 	}
-	if s.CollaborationWindow < 0 || s.CollaborationWindow > 10 {
+	if s.CollaborationWindow < 1 || s.CollaborationWindow > 10 {
 		f.Add("settings.collaboration_window", "error.window_range")
 	}
 	for _, class := range ProjectClasses {
@@ -250,7 +270,7 @@ func (s *CampaignSettings) validate(f FieldErrors) {
 		default:
 			f.Add(field+".technical", "error.panel_size")
 		}
-		if p.Finance < 0 || p.Finance > 3 {
+		if p.Finance < 1 || p.Finance > 3 {
 			f.Add(field+".finance", "error.finance_size")
 		}
 		if p.Alternates < 0 || p.Alternates > 5 {
@@ -278,12 +298,16 @@ func (s *CampaignSettings) validate(f FieldErrors) {
 					f.Add(qf+".types", "error.quota_types")
 				}
 			}
-			if !q.Soft {
-				total += q.Min
-			}
+			// Every minimum, soft ones included, counts against the
+			// seats, as draws check it (assign.PanelRules.Validate):
+			// refuse here what a draw would refuse later.
+			total += q.Min
 		}
 		if total > p.Technical {
 			f.Add(field+".quotas", "error.quotas_exceed_size")
+		}
+		if !laminar(p.Quotas) {
+			f.Add(field+".quotas", "error.quotas_not_nested")
 		}
 	}
 	for _, key := range []string{string(BasicResearch), string(AppliedTechnology), "finance"} {

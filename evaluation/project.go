@@ -272,8 +272,8 @@ type Indicator struct {
 }
 
 // PartlyShare is how close a numeric result must come to count as partly
-// met: within 20% of the target (at least 80% of an "at least" target, at
-// most 120% of an "at most" one). The norm leaves "partly" to judgement;
+// met: at least 80% of an "at least" target, or at most 125% (the target
+// divided by 0.8) of an "at most" one. The norm leaves "partly" to judgement;
 // this default is what agencies start from, and an on-site test or the
 // agency can still set the status.
 const PartlyShare = 0.8

@@ -22,8 +22,7 @@ func (a *App) importProjects(c *fiber.Ctx, campaignID int64) ([]*evaluation.Proj
 func (a *App) projectImportData(c *fiber.Ctx, camp *evaluation.Campaign) importPageData {
 	lang := langOf(c)
 	base := fmt.Sprintf("/campaigns/%d/projects", camp.ID)
-	editable := actor(c).Role == evaluation.RoleAgencyStaff &&
-		(camp.State == evaluation.CampaignDraft || camp.State == evaluation.CampaignForming)
+	editable := evaluation.CanManageCampaign(actor(c), camp) && evaluation.ProjectsEditable(camp)
 	return importPageData{Kind: "projects", Action: base + "/import", Back: fmt.Sprintf("/campaigns/%d", camp.ID),
 		BackLabel: camp.Name, Campaign: camp, Locked: !editable, Indicators: true,
 		Templates: []templateLink{
