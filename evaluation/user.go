@@ -154,10 +154,12 @@ func (n *NewUser) Validate() error {
 	} else if !n.Language.Valid() {
 		f.Add("language", "error.language_invalid")
 	}
-	if msg := PasswordProblem(n.Password); msg != "" {
+	var args map[string]map[string]any
+	if msg, a := PasswordProblem(n.Password); msg != "" {
 		f.Add("password", msg)
+		args = map[string]map[string]any{"password": a}
 	}
-	return f.Err()
+	return f.ErrWithArgs(args)
 }
 
 // UserUpdate changes some attributes of a user; nil fields stay as they are.
@@ -188,18 +190,19 @@ func (u *UserUpdate) Validate() error {
 	return f.Err()
 }
 
-// PasswordProblem returns a message ID when the password breaks a rule, or "".
-func PasswordProblem(pw string) string {
+// PasswordProblem returns a message ID and the values it shows (the limit
+// broken) when the password breaks a rule, or "".
+func PasswordProblem(pw string) (string, map[string]any) {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLength:
-		return "error.password_too_short"
+		return "error.password_too_short", map[string]any{"Min": MinPasswordLength}
 	case n > MaxPasswordLength:
-		return "error.password_too_long"
+		return "error.password_too_long", map[string]any{"Max": MaxPasswordLength}
 	case strings.TrimSpace(pw) == "":
-		return "error.password_blank"
+		return "error.password_blank", nil
 	}
-	return ""
+	return "", nil
 }
 
 func validateName(f FieldErrors, field, name string) {

@@ -268,8 +268,8 @@ func (s *AccountService) ChangePassword(ctx context.Context, actor Actor, curren
 }
 
 func (s *AccountService) setPassword(ctx context.Context, actor Actor, id int64, password, action string) error {
-	if msg := PasswordProblem(password); msg != "" {
-		return FieldErrors{"password": msg}.Err()
+	if msg, args := PasswordProblem(password); msg != "" {
+		return FieldErrors{"password": msg}.ErrWithArgs(map[string]map[string]any{"password": args})
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
