@@ -41,7 +41,7 @@ const (
 var Languages = []Language{LangZH, LangEN}
 
 // Valid reports whether l is one of Languages, spelled exactly.
-func (l Language) Valid() bool { return l == LangZH || l == LangEN }
+func (l Language) Valid() bool { return slices.Contains(Languages, l) }
 
 // ParseLanguage returns the supported language named by s, matching loosely
 // ("zh", "zh-cn", "en-US"), and false when there is none.

@@ -146,7 +146,7 @@ func (a *App) apiMe(c *fiber.Ctx) error {
 }
 
 type meUpdate struct {
-	Language *string `json:"language" validate:"omitnil,oneof=zh-CN en"`
+	Language *string `json:"language" validate:"omitnil,language"`
 }
 
 func (a *App) apiUpdateMe(c *fiber.Ctx) error {
@@ -168,7 +168,7 @@ func (a *App) apiUpdateMe(c *fiber.Ctx) error {
 
 type passwordChange struct {
 	Current  string `json:"current_password" validate:"required,max=128"`
-	Password string `json:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" validate:"required,password"`
 }
 
 func (a *App) apiChangePassword(c *fiber.Ctx) error {
@@ -232,9 +232,9 @@ func (a *App) apiUser(c *fiber.Ctx) error {
 
 type userPatch struct {
 	Name     *string `json:"name" validate:"omitnil,min=1,max=64"`
-	Role     *string `json:"role" validate:"omitnil,oneof=admin commission agency_staff expert"`
+	Role     *string `json:"role" validate:"omitnil,role"`
 	Agency   *string `json:"agency" validate:"omitnil,max=20"`
-	Language *string `json:"language" validate:"omitnil,oneof=zh-CN en"`
+	Language *string `json:"language" validate:"omitnil,language"`
 	Disabled *bool   `json:"disabled"`
 }
 

@@ -79,7 +79,7 @@ type campaignRequest struct {
 	Name        string                       `json:"name" validate:"required,max=128"`
 	Year        int                          `json:"year" validate:"required,gte=2000,lte=2100"`
 	Programme   string                       `json:"programme" validate:"max=128"`
-	Aggregation string                       `json:"aggregation" validate:"omitempty,oneof=trimmed_mean mean median"`
+	Aggregation string                       `json:"aggregation" validate:"omitempty,aggregation"`
 	Settings    *evaluation.CampaignSettings `json:"settings"`
 }
 

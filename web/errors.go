@@ -51,14 +51,15 @@ type apiErrorBody struct {
 }
 
 // fieldMessages translates an error's field messages, which are message
-// IDs, in lang: each is filled from its own field's Args only.
+// IDs, in lang: each is filled from its own field's Args only, and may name
+// the field by its label (Label).
 func (a *App) fieldMessages(lang evaluation.Language, e *evaluation.Error) map[string]string {
 	if len(e.Fields) == 0 {
 		return nil
 	}
 	out := make(map[string]string, len(e.Fields))
 	for field, msg := range e.Fields {
-		var data []any
+		data := []any{"Label", a.tr.label(lang, field)}
 		for k, v := range e.Args[field] {
 			data = append(data, k, v)
 		}

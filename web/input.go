@@ -21,7 +21,7 @@ func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
 	if err := evaluation.ProblemsError(rubrics.DecodeJSON(c.Body(), v)); err != nil {
 		return err
 	}
-	return a.tr.check(langOf(c), v)
+	return a.check(v)
 }
 
 // requireJSON refuses a request whose body is empty or not declared JSON.
@@ -42,7 +42,7 @@ func (a *App) parseForm(c *fiber.Ctx, v any) error {
 	if err := c.BodyParser(v); err != nil {
 		return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input", Err: err}
 	}
-	return a.tr.check(langOf(c), v)
+	return a.check(v)
 }
 
 // formProblems returns the translated field messages of an input error, for

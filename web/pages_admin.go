@@ -58,11 +58,11 @@ func (a *App) usersPage(c *fiber.Ctx) error {
 type userForm struct {
 	Username string `json:"username" form:"username" validate:"required,min=3,max=32"`
 	Name     string `json:"name" form:"name" validate:"required,max=64"`
-	Role     string `json:"role" form:"role" validate:"required,oneof=admin commission agency_staff expert"`
+	Role     string `json:"role" form:"role" validate:"required,role"`
 	Agency   string `json:"agency" form:"agency" validate:"max=20"`
 	ExpertID int64  `json:"expert_id" form:"expert_id" validate:"gte=0"`
-	Language string `json:"language" form:"language" validate:"omitempty,oneof=zh-CN en"`
-	Password string `json:"password" form:"password" validate:"required,min=10,max=128"`
+	Language string `json:"language" form:"language" validate:"omitempty,language"`
+	Password string `json:"password" form:"password" validate:"required,password"`
 }
 
 func (f *userForm) newUser() evaluation.NewUser {
@@ -140,9 +140,9 @@ func (a *App) userPage(c *fiber.Ctx) error {
 
 type userEditForm struct {
 	Name     string `json:"name" form:"name" validate:"required,max=64"`
-	Role     string `json:"role" form:"role" validate:"required,oneof=admin commission agency_staff expert"`
+	Role     string `json:"role" form:"role" validate:"required,role"`
 	Agency   string `json:"agency" form:"agency" validate:"max=20"`
-	Language string `json:"language" form:"language" validate:"required,oneof=zh-CN en"`
+	Language string `json:"language" form:"language" validate:"required,language"`
 }
 
 func (a *App) userUpdate(c *fiber.Ctx) error {
@@ -170,7 +170,7 @@ func (a *App) userUpdate(c *fiber.Ctx) error {
 }
 
 type resetForm struct {
-	Password string `json:"password" form:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" form:"password" validate:"required,password"`
 }
 
 func (a *App) userResetPassword(c *fiber.Ctx) error {
