@@ -28,6 +28,9 @@ const (
 var CampaignStates = []CampaignState{CampaignDraft, CampaignForming, CampaignScoring, CampaignConcluding,
 	CampaignSubmitted, CampaignReturned, CampaignApproved, CampaignPublished, CampaignClosed}
 
+// Valid reports whether s is one of CampaignStates.
+func (s CampaignState) Valid() bool { return slices.Contains(CampaignStates, s) }
+
 // Transition is one allowed move of the campaign state machine: who may
 // make it and whether they must give a reason.
 type Transition struct {

@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"context"
-	"regexp"
 )
 
 // poolReader reads the expert pool: profiles, loads, declared conflicts,
@@ -92,46 +91,6 @@ type ExpertFilter struct {
 	// order experts joined the pool.
 	Sort string
 	Page Page
-}
-
-// ExpertSorts are the sort keys of ExpertFilter.
-var ExpertSorts = []string{"name", "type", "institution", "region", "load", "created", "updated"}
-
-var subjectPrefixPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9.]{0,6})?$`)
-
-// Validate checks the filter's values; a list asked for with a value that
-// names nothing is refused rather than silently widened.
-func (f *ExpertFilter) Validate() error {
-	fe := FieldErrors{}
-	if f.Type != "" && !f.Type.Valid() {
-		fe.Add("type", "error.type_invalid")
-	}
-	if f.Region != "" && !f.Region.Valid() {
-		fe.Add("region", "error.region_invalid")
-	}
-	if f.Subject != "" && !subjectPrefixPattern.MatchString(f.Subject) {
-		fe.Add("subject", "error.subject_prefix_format")
-	}
-	if f.Year != 0 && (f.Year < 2000 || f.Year > 2100) {
-		fe.Add("year", "error.year_range")
-	}
-	if f.Sort != "" {
-		key := f.Sort
-		if key[0] == '-' {
-			key = key[1:]
-		}
-		ok := false
-		for _, s := range ExpertSorts {
-			ok = ok || s == key
-		}
-		if !ok {
-			fe.Add("sort", "error.sort_invalid")
-		}
-	}
-	if len([]rune(f.Query)) > 100 {
-		fe.Add("q", "error.too_long")
-	}
-	return fe.Err()
 }
 
 // ExpertSummary is an expert as a list of the pool shows them: the profile

@@ -224,11 +224,21 @@ type UserFilter struct {
 	Page     Page
 }
 
-// Page is a 1-based page of a list.
+// Page is a 1-based page of a list. A zero Number or Size takes the
+// default: the first page, of DefaultPageSize rows.
 type Page struct {
 	Number int
 	Size   int
 }
+
+// Page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 200
+	// MaxPageNumber bounds the page asked for, keeping the offset far
+	// from overflowing.
+	MaxPageNumber = 1_000_000
+)
 
 // Normalize fills in defaults and clamps the size.
 func (p Page) Normalize() Page {
@@ -236,10 +246,10 @@ func (p Page) Normalize() Page {
 		p.Number = 1
 	}
 	if p.Size < 1 {
-		p.Size = 20
+		p.Size = DefaultPageSize
 	}
-	if p.Size > 200 {
-		p.Size = 200
+	if p.Size > MaxPageSize {
+		p.Size = MaxPageSize
 	}
 	return p
 }

@@ -76,6 +76,9 @@ func (s *AccountService) Users(ctx context.Context, actor Actor, f UserFilter) (
 	if !actor.IsAdmin() {
 		return nil, 0, ErrForbidden
 	}
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	f.Page = f.Page.Normalize()
 	return s.store.Users(ctx, f)
 }

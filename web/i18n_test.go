@@ -161,7 +161,7 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, g := range []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail} {
 		ids["grade."+string(g)] = true
 	}
-	for _, s := range []evaluation.RubricStatus{evaluation.RubricDraft, evaluation.RubricPublished, evaluation.RubricRetired} {
+	for _, s := range evaluation.RubricStatuses {
 		ids["rubric_status."+string(s)] = true
 	}
 	for _, st := range evaluation.CampaignStates {
@@ -216,7 +216,7 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, x := range []string{"draw", "match"} {
 		ids["draw_kind."+x] = true
 	}
-	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project", "panel"} {
+	for _, x := range evaluation.AuditObjectTypes {
 		ids["object."+x] = true
 	}
 	for _, l := range evaluation.Languages {
