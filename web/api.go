@@ -202,7 +202,10 @@ func (a *App) apiRevokeToken(c *fiber.Ctx) error {
 }
 
 func (a *App) apiUsers(c *fiber.Ctx) error {
-	f := userFilter(c)
+	f, err := userFilter(c)
+	if err != nil {
+		return err
+	}
 	users, total, err := a.accounts.Users(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
@@ -348,7 +351,10 @@ func (a *App) apiUpdateAgency(c *fiber.Ctx) error {
 }
 
 func (a *App) apiAudit(c *fiber.Ctx) error {
-	f := auditFilter(c)
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
 	list, total, err := a.accounts.AuditLog(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err

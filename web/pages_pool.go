@@ -91,9 +91,10 @@ func poolFilter(c *fiber.Ctx) (evaluation.ExpertFilter, error) {
 		Region:  evaluation.Region(c.Query("region")),
 		Subject: strings.TrimSpace(c.Query("subject")),
 		Sort:    c.Query("sort", "name"),
-		Page:    pageParams(c),
 	}
 	fe := evaluation.FieldErrors{}
+	f.Page = pageParams(c, fe)
+	f.Year = queryInt(c, fe, "year")
 	switch c.Query("drawable") {
 	case "":
 	case "true":
@@ -104,14 +105,7 @@ func poolFilter(c *fiber.Ctx) (evaluation.ExpertFilter, error) {
 	default:
 		fe.Add("drawable", "error.drawable_filter")
 	}
-	if y := c.Query("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil {
-			fe.Add("year", "error.year_range")
-		}
-		f.Year = n
-	}
-	return f, fe.Err()
+	return f, filterError(fe, &f)
 }
 
 type expertsData struct {
