@@ -175,6 +175,10 @@ func (v *AuditVerifier) Finish(head AuditHead) *AuditProblem {
 // Count is the number of entries checked.
 func (v *AuditVerifier) Count() int64 { return v.count }
 
+// AuditObjectTypes lists the kinds of object audit entries are about.
+var AuditObjectTypes = []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project",
+	"panel", "material", "institution_alias"}
+
 // AuditFilter selects audit entries in a list, newest first.
 type AuditFilter struct {
 	Action     string

@@ -12,6 +12,9 @@ func (s *AccountService) AuditLog(ctx context.Context, actor Actor, f AuditFilte
 	default:
 		return nil, 0, ErrForbidden
 	}
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	f.Page = f.Page.Normalize()
 	return s.store.AuditEntries(ctx, f)
 }

@@ -31,6 +31,9 @@ const (
 var CampaignStates = []CampaignState{CampaignDraft, CampaignForming, CampaignScoring, CampaignConcluding,
 	CampaignSubmitted, CampaignReturned, CampaignApproved, CampaignPublished, CampaignClosed}
 
+// Valid reports whether s is one of CampaignStates.
+func (s CampaignState) Valid() bool { return slices.Contains(CampaignStates, s) }
+
 // Transition is one allowed move of the campaign state machine: who may
 // make it and whether they must give a reason.
 type Transition struct {
@@ -84,6 +87,12 @@ const (
 	Median      Aggregation = "median"
 )
 
+// Aggregations lists the aggregation methods, the default first.
+var Aggregations = []Aggregation{TrimmedMean, Mean, Median}
+
+// Valid reports whether a is one of Aggregations.
+func (a Aggregation) Valid() bool { return slices.Contains(Aggregations, a) }
+
 // ProjectClass is the class of a project (项目类别), which decides its rubric.
 type ProjectClass string
 
@@ -97,7 +106,7 @@ const (
 var ProjectClasses = []ProjectClass{BasicResearch, AppliedTechnology}
 
 // Valid reports whether c is one of ProjectClasses.
-func (c ProjectClass) Valid() bool { return c == BasicResearch || c == AppliedTechnology }
+func (c ProjectClass) Valid() bool { return slices.Contains(ProjectClasses, c) }
 
 // Quota asks that at least Min of a technical group's seats go to experts
 // of the Types (expert types, as strings). A soft quota's shortfall is
@@ -220,9 +229,7 @@ func (c *Campaign) Validate() error {
 	if c.Year < 2000 || c.Year > 2100 {
 		f.Add("year", "error.year_range")
 	}
-	switch c.Aggregation {
-	case TrimmedMean, Mean, Median:
-	default:
+	if !c.Aggregation.Valid() {
 		f.Add("aggregation", "error.aggregation_invalid")
 	}
 	c.Settings.validate(f)

@@ -47,6 +47,9 @@ func (s *CampaignService) Campaigns(ctx context.Context, actor Actor, f Campaign
 	default:
 		return nil, ErrForbidden
 	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	return s.store.Campaigns(ctx, f)
 }
 

@@ -65,10 +65,25 @@ func (f FieldErrors) Add(field, msg string) {
 
 // Err returns nil when no field has a problem, otherwise an Invalid *Error.
 func (f FieldErrors) Err() error {
+	return f.ErrWithArgs(nil)
+}
+
+// ErrWithArgs is Err with the values that some fields' messages show
+// (Error.Args); values of fields without a problem are left out.
+func (f FieldErrors) ErrWithArgs(args map[string]map[string]any) error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &Error{Code: Invalid, Message: "error.invalid_input", Fields: f}
+	e := &Error{Code: Invalid, Message: "error.invalid_input", Fields: f}
+	for field, a := range args {
+		if _, ok := f[field]; ok && len(a) > 0 {
+			if e.Args == nil {
+				e.Args = map[string]map[string]any{}
+			}
+			e.Args[field] = a
+		}
+	}
+	return e
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, Internal

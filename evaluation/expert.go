@@ -48,7 +48,7 @@ var Regions = []Region{RegionLocal, RegionNonLocal, RegionInternational}
 
 // Valid reports whether r is one of Regions.
 func (r Region) Valid() bool {
-	return r == RegionLocal || r == RegionNonLocal || r == RegionInternational
+	return slices.Contains(Regions, r)
 }
 
 // TitleLevel is the level of an expert's professional title (职称级别).
@@ -66,7 +66,7 @@ var TitleLevels = []TitleLevel{TitleSenior, TitleAssociate, TitleOther}
 
 // Valid reports whether l is one of TitleLevels.
 func (l TitleLevel) Valid() bool {
-	return l == TitleSenior || l == TitleAssociate || l == TitleOther
+	return slices.Contains(TitleLevels, l)
 }
 
 // Expert is an expert's profile in the expert pool (专家库).

@@ -2,8 +2,6 @@ package evaluation
 
 import (
 	"context"
-	"regexp"
-	"slices"
 )
 
 // poolReader reads the expert pool: profiles, loads, declared conflicts,
@@ -95,45 +93,6 @@ type ExpertFilter struct {
 	// order experts joined the pool.
 	Sort string
 	Page Page
-}
-
-// ExpertSorts are the sort keys of ExpertFilter.
-var ExpertSorts = []string{"name", "type", "institution", "region", "load", "created", "updated"}
-
-var subjectPrefixPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9.]{0,6})?$`)
-
-// Validate checks the filter's values; a list asked for with a value that
-// names nothing is refused rather than silently widened.
-func (f *ExpertFilter) Validate() error {
-	fe := FieldErrors{}
-	if f.Type != "" && !f.Type.Valid() {
-		fe.Add("type", "error.type_invalid")
-	}
-	if f.NotType != "" && !f.NotType.Valid() {
-		fe.Add("not_type", "error.type_invalid")
-	}
-	if f.Region != "" && !f.Region.Valid() {
-		fe.Add("region", "error.region_invalid")
-	}
-	if f.Subject != "" && !subjectPrefixPattern.MatchString(f.Subject) {
-		fe.Add("subject", "error.subject_prefix_format")
-	}
-	if f.Year != 0 && (f.Year < 2000 || f.Year > 2100) {
-		fe.Add("year", "error.year_range")
-	}
-	if f.Sort != "" {
-		key := f.Sort
-		if key[0] == '-' {
-			key = key[1:]
-		}
-		if !slices.Contains(ExpertSorts, key) {
-			fe.Add("sort", "error.sort_invalid")
-		}
-	}
-	if len([]rune(f.Query)) > 100 {
-		fe.Add("q", "error.too_long")
-	}
-	return fe.Err()
 }
 
 // ExpertSummary is an expert as a list of the pool shows them: the profile

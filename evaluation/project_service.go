@@ -21,6 +21,9 @@ func (s *CampaignService) Projects(ctx context.Context, actor Actor, f ProjectFi
 	if err != nil {
 		return nil, 0, err
 	}
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	f.AgencyID = c.AgencyID
 	f.Page = f.Page.Normalize()
 	return s.store.Projects(ctx, f)

@@ -1,6 +1,7 @@
 package evaluation
 
 import (
+	"slices"
 	"time"
 
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -16,6 +17,12 @@ const (
 	RubricPublished RubricStatus = "published"
 	RubricRetired   RubricStatus = "retired"
 )
+
+// RubricStatuses lists the statuses in the order a version goes through them.
+var RubricStatuses = []RubricStatus{RubricDraft, RubricPublished, RubricRetired}
+
+// Valid reports whether s is one of RubricStatuses.
+func (s RubricStatus) Valid() bool { return slices.Contains(RubricStatuses, s) }
 
 // Rubric is a stored rubric version (评价指标体系版本).
 type Rubric struct {

@@ -53,6 +53,9 @@ func rubricID(r *Rubric) string { return fmt.Sprintf("%s/v%d", r.Code, r.Version
 // Rubrics lists rubric versions the actor may see, newest version first
 // within each code.
 func (s *RubricService) Rubrics(ctx context.Context, actor Actor, f RubricFilter) ([]*Rubric, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	list, err := s.store.Rubrics(ctx, f)
 	if err != nil {
 		return nil, err

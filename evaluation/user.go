@@ -41,7 +41,7 @@ const (
 var Languages = []Language{LangZH, LangEN}
 
 // Valid reports whether l is one of Languages, spelled exactly.
-func (l Language) Valid() bool { return l == LangZH || l == LangEN }
+func (l Language) Valid() bool { return slices.Contains(Languages, l) }
 
 // ParseLanguage returns the supported language named by s, matching loosely
 // ("zh", "zh-cn", "en-US"), and false when there is none.
@@ -154,10 +154,12 @@ func (n *NewUser) Validate() error {
 	} else if !n.Language.Valid() {
 		f.Add("language", "error.language_invalid")
 	}
-	if msg := PasswordProblem(n.Password); msg != "" {
+	var args map[string]map[string]any
+	if msg, a := PasswordProblem(n.Password); msg != "" {
 		f.Add("password", msg)
+		args = map[string]map[string]any{"password": a}
 	}
-	return f.Err()
+	return f.ErrWithArgs(args)
 }
 
 // UserUpdate changes some attributes of a user; nil fields stay as they are.
@@ -188,18 +190,19 @@ func (u *UserUpdate) Validate() error {
 	return f.Err()
 }
 
-// PasswordProblem returns a message ID when the password breaks a rule, or "".
-func PasswordProblem(pw string) string {
+// PasswordProblem returns a message ID and the values it shows (the limit
+// broken) when the password breaks a rule, or "".
+func PasswordProblem(pw string) (string, map[string]any) {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLength:
-		return "error.password_too_short"
+		return "error.password_too_short", map[string]any{"Min": MinPasswordLength}
 	case n > MaxPasswordLength:
-		return "error.password_too_long"
+		return "error.password_too_long", map[string]any{"Max": MaxPasswordLength}
 	case strings.TrimSpace(pw) == "":
-		return "error.password_blank"
+		return "error.password_blank", nil
 	}
-	return ""
+	return "", nil
 }
 
 func validateName(f FieldErrors, field, name string) {
@@ -221,11 +224,21 @@ type UserFilter struct {
 	Page     Page
 }
 
-// Page is a 1-based page of a list.
+// Page is a 1-based page of a list. A zero Number or Size takes the
+// default: the first page, of DefaultPageSize rows.
 type Page struct {
 	Number int
 	Size   int
 }
+
+// Page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 200
+	// MaxPageNumber bounds the page asked for, keeping the offset far
+	// from overflowing.
+	MaxPageNumber = 1_000_000
+)
 
 // Normalize fills in defaults and clamps the size.
 func (p Page) Normalize() Page {
@@ -233,10 +246,10 @@ func (p Page) Normalize() Page {
 		p.Number = 1
 	}
 	if p.Size < 1 {
-		p.Size = 20
+		p.Size = DefaultPageSize
 	}
-	if p.Size > 200 {
-		p.Size = 200
+	if p.Size > MaxPageSize {
+		p.Size = MaxPageSize
 	}
 	return p
 }

@@ -76,6 +76,9 @@ func (s *AccountService) Users(ctx context.Context, actor Actor, f UserFilter) (
 	if !actor.IsAdmin() {
 		return nil, 0, ErrForbidden
 	}
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	f.Page = f.Page.Normalize()
 	return s.store.Users(ctx, f)
 }
@@ -268,8 +271,8 @@ func (s *AccountService) ChangePassword(ctx context.Context, actor Actor, curren
 }
 
 func (s *AccountService) setPassword(ctx context.Context, actor Actor, id int64, password, action string) error {
-	if msg := PasswordProblem(password); msg != "" {
-		return FieldErrors{"password": msg}.Err()
+	if msg, args := PasswordProblem(password); msg != "" {
+		return FieldErrors{"password": msg}.ErrWithArgs(map[string]map[string]any{"password": args})
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {

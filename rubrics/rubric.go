@@ -27,7 +27,7 @@ var Targets = []Target{BasicResearch, AppliedTechnology, Finance}
 
 // Valid reports whether t is one of Targets.
 func (t Target) Valid() bool {
-	return t == BasicResearch || t == AppliedTechnology || t == Finance
+	return slices.Contains(Targets, t)
 }
 
 // Kind says what an indicator judges. The kinds Title, Honour, PaperCount

@@ -69,6 +69,9 @@ var (
 	indicatorCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,15}$`)
 )
 
+// ValidCode reports whether code is well-formed for a rubric's code.
+func ValidCode(code string) bool { return rubricCodePattern.MatchString(code) }
+
 // ParseRubric decodes a rubric from JSON strictly (see DecodeJSON) and
 // validates it. It returns nil and the decoding problem when the JSON does
 // not decode, else the rubric and its validation problems, if any.

@@ -146,7 +146,7 @@ func (a *App) apiMe(c *fiber.Ctx) error {
 }
 
 type meUpdate struct {
-	Language *string `json:"language" validate:"omitnil,oneof=zh-CN en"`
+	Language *string `json:"language" validate:"omitnil,language"`
 }
 
 func (a *App) apiUpdateMe(c *fiber.Ctx) error {
@@ -168,7 +168,7 @@ func (a *App) apiUpdateMe(c *fiber.Ctx) error {
 
 type passwordChange struct {
 	Current  string `json:"current_password" validate:"required,max=128"`
-	Password string `json:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" validate:"required,password"`
 }
 
 func (a *App) apiChangePassword(c *fiber.Ctx) error {
@@ -202,7 +202,10 @@ func (a *App) apiRevokeToken(c *fiber.Ctx) error {
 }
 
 func (a *App) apiUsers(c *fiber.Ctx) error {
-	f := userFilter(c)
+	f, err := userFilter(c)
+	if err != nil {
+		return err
+	}
 	users, total, err := a.accounts.Users(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
@@ -232,9 +235,9 @@ func (a *App) apiUser(c *fiber.Ctx) error {
 
 type userPatch struct {
 	Name     *string `json:"name" validate:"omitnil,min=1,max=64"`
-	Role     *string `json:"role" validate:"omitnil,oneof=admin commission agency_staff expert"`
+	Role     *string `json:"role" validate:"omitnil,role"`
 	Agency   *string `json:"agency" validate:"omitnil,max=20"`
-	Language *string `json:"language" validate:"omitnil,oneof=zh-CN en"`
+	Language *string `json:"language" validate:"omitnil,language"`
 	Disabled *bool   `json:"disabled"`
 }
 
@@ -348,7 +351,10 @@ func (a *App) apiUpdateAgency(c *fiber.Ctx) error {
 }
 
 func (a *App) apiAudit(c *fiber.Ctx) error {
-	f := auditFilter(c)
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
 	list, total, err := a.accounts.AuditLog(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rbac"
@@ -59,14 +58,20 @@ func (a *App) campaignRoutes() {
 	a.route(del, "/api/v1/projects/:id", write, a.apiDeleteProject)
 }
 
-func campaignFilter(c *fiber.Ctx) evaluation.CampaignFilter {
-	f := evaluation.CampaignFilter{State: evaluation.CampaignState(c.Query("state"))}
-	f.Year, _ = strconv.Atoi(c.Query("year"))
-	return f
+// campaignFilter reads the campaigns list's filters from the query (UI and
+// API).
+func campaignFilter(c *fiber.Ctx) (evaluation.CampaignFilter, error) {
+	bad := evaluation.FieldErrors{}
+	f := evaluation.CampaignFilter{State: evaluation.CampaignState(c.Query("state")), Year: queryInt(c, bad, "year")}
+	return f, filterError(bad, &f)
 }
 
 func (a *App) apiCampaigns(c *fiber.Ctx) error {
-	list, err := a.campaigns.Campaigns(c.UserContext(), actor(c), campaignFilter(c))
+	f, err := campaignFilter(c)
+	if err != nil {
+		return err
+	}
+	list, err := a.campaigns.Campaigns(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -79,7 +84,7 @@ type campaignRequest struct {
 	Name        string                       `json:"name" validate:"required,max=128"`
 	Year        int                          `json:"year" validate:"required,gte=2000,lte=2100"`
 	Programme   string                       `json:"programme" validate:"max=128"`
-	Aggregation string                       `json:"aggregation" validate:"omitempty,oneof=trimmed_mean mean median"`
+	Aggregation string                       `json:"aggregation" validate:"omitempty,aggregation"`
 	Settings    *evaluation.CampaignSettings `json:"settings"`
 }
 
@@ -161,19 +166,22 @@ func (a *App) apiTransitionCampaign(c *fiber.Ctx) error {
 	return c.JSON(camp)
 }
 
-func projectFilter(c *fiber.Ctx, campaignID int64) evaluation.ProjectFilter {
+// projectFilter reads a campaign's projects list's filters from the query
+// (UI and API).
+func projectFilter(c *fiber.Ctx, campaignID int64) (evaluation.ProjectFilter, error) {
+	bad := evaluation.FieldErrors{}
 	f := evaluation.ProjectFilter{CampaignID: campaignID, Class: evaluation.ProjectClass(c.Query("class")),
-		Query: c.Query("q"), Sort: c.Query("sort", "code"), Page: pageParams(c)}
-	if !f.Class.Valid() {
-		f.Class = ""
-	}
+		Query: c.Query("q"), Sort: c.Query("sort", "code"), Page: pageParams(c, bad)}
 	switch c.Query("panel") {
+	case "":
 	case "with":
 		f.Paneled = ptrTo(true)
 	case "without":
 		f.Paneled = ptrTo(false)
+	default:
+		bad.Add("panel", "error.panel_filter_invalid")
 	}
-	return f
+	return f, filterError(bad, &f)
 }
 
 func (a *App) apiProjects(c *fiber.Ctx) error {
@@ -181,7 +189,10 @@ func (a *App) apiProjects(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := projectFilter(c, id)
+	f, err := projectFilter(c, id)
+	if err != nil {
+		return err
+	}
 	list, total, err := a.campaigns.Projects(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err

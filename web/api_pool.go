@@ -23,13 +23,13 @@ func (a *App) apiExperts(c *fiber.Ctx) error {
 // is on unless set to false, which needs no_draw_reason.
 type expertRequest struct {
 	Name         string   `json:"name" validate:"required,max=64"`
-	Type         string   `json:"type" validate:"required,oneof=strategic_scientist domain_expert international_peer investor entrepreneur finance_expert"`
+	Type         string   `json:"type" validate:"required,expert_type"`
 	Institution  string   `json:"institution" validate:"required,max=128"`
 	Title        string   `json:"title" validate:"max=64"`
-	TitleLevel   string   `json:"title_level" validate:"required,oneof=senior associate other"`
+	TitleLevel   string   `json:"title_level" validate:"required,title_level"`
 	SubjectCodes []string `json:"subject_codes" validate:"max=10,dive,max=16"`
 	Keywords     []string `json:"keywords" validate:"max=20,dive,max=32"`
-	Region       string   `json:"region" validate:"required,oneof=local non_local international"`
+	Region       string   `json:"region" validate:"required,region"`
 	Languages    []string `json:"languages" validate:"max=10,dive,max=16"`
 	Email        string   `json:"email" validate:"omitempty,email,max=254"`
 	CanBeDrawn   *bool    `json:"can_be_drawn"`
@@ -82,13 +82,13 @@ func (a *App) sendExpert(c *fiber.Ctx, id int64, status int) error {
 // endpoint.
 type expertPatch struct {
 	Name         *string   `json:"name" validate:"omitnil,min=1,max=64"`
-	Type         *string   `json:"type" validate:"omitnil,oneof=strategic_scientist domain_expert international_peer investor entrepreneur finance_expert"`
+	Type         *string   `json:"type" validate:"omitnil,expert_type"`
 	Institution  *string   `json:"institution" validate:"omitnil,min=1,max=128"`
 	Title        *string   `json:"title" validate:"omitnil,max=64"`
-	TitleLevel   *string   `json:"title_level" validate:"omitnil,oneof=senior associate other"`
+	TitleLevel   *string   `json:"title_level" validate:"omitnil,title_level"`
 	SubjectCodes *[]string `json:"subject_codes" validate:"omitnil,max=10,dive,max=16"`
 	Keywords     *[]string `json:"keywords" validate:"omitnil,max=20,dive,max=32"`
-	Region       *string   `json:"region" validate:"omitnil,oneof=local non_local international"`
+	Region       *string   `json:"region" validate:"omitnil,region"`
 	Languages    *[]string `json:"languages" validate:"omitnil,max=10,dive,max=16"`
 	// Email may be set to "" to clear it, so its format is left to the
 	// domain's rule (the validator cannot skip an empty pointed-to value).

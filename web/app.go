@@ -15,6 +15,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rbac"
+	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -95,6 +96,7 @@ type App struct {
 	fiber     *fiber.App
 	sessions  *session.Store
 	tr        *translator
+	validate  *validator.Validate
 	limiter   *loginLimiter
 	log       *slog.Logger
 	// routes records the permission of every route, keyed "METHOD /path",
@@ -141,9 +143,13 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	validate, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
-		materials: sv.Materials, authz: cfg.Authorizer, tr: tr, log: cfg.Logger,
+		materials: sv.Materials, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {

@@ -50,23 +50,20 @@ type apiErrorBody struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// fieldMessages translates an error's field messages. Domain messages are
-// message IDs filled from the error's Args; messages from the validator
-// arrive translated already and pass through.
+// fieldMessages translates an error's field messages, which are message
+// IDs, in lang: each is filled from its own field's Args only, and may name
+// the field by its label (Label).
 func (a *App) fieldMessages(lang evaluation.Language, e *evaluation.Error) map[string]string {
 	if len(e.Fields) == 0 {
 		return nil
 	}
 	out := make(map[string]string, len(e.Fields))
 	for field, msg := range e.Fields {
-		if a.tr.Has(msg) {
-			data := []any{"Min", evaluation.MinPasswordLength, "Max", evaluation.MaxPasswordLength}
-			for k, v := range e.Args[field] {
-				data = append(data, k, v)
-			}
-			msg = a.tr.T(lang, msg, data...)
+		data := []any{"Label", a.tr.label(lang, field)}
+		for k, v := range e.Args[field] {
+			data = append(data, k, v)
 		}
-		out[field] = msg
+		out[field] = a.tr.T(lang, msg, data...)
 	}
 	return out
 }

@@ -5,16 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"reflect"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/go-playground/locales/en"
-	"github.com/go-playground/locales/zh"
-	ut "github.com/go-playground/universal-translator"
-	"github.com/go-playground/validator/v10"
-	entrans "github.com/go-playground/validator/v10/translations/en"
-	zhtrans "github.com/go-playground/validator/v10/translations/zh"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -34,20 +27,16 @@ func messagePaths(lang evaluation.Language) ([]string, error) {
 	return paths, err
 }
 
-// translator holds the message bundle and the validator with its
-// translations, built once at start-up.
+// translator holds the message bundle, built once at start-up.
 type translator struct {
 	localizers map[evaluation.Language]*i18n.Localizer
 	ids        map[string]bool
-	validate   *validator.Validate
-	vtrans     map[evaluation.Language]ut.Translator
 }
 
 func newTranslator() (*translator, error) {
 	bundle := i18n.NewBundle(language.SimplifiedChinese)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	t := &translator{localizers: map[evaluation.Language]*i18n.Localizer{}, ids: map[string]bool{},
-		vtrans: map[evaluation.Language]ut.Translator{}}
+	t := &translator{localizers: map[evaluation.Language]*i18n.Localizer{}, ids: map[string]bool{}}
 	for _, lang := range evaluation.Languages {
 		paths, err := messagePaths(lang)
 		if err != nil {
@@ -71,27 +60,6 @@ func newTranslator() (*translator, error) {
 		t.localizers[lang] = i18n.NewLocalizer(bundle, string(lang))
 	}
 
-	t.validate = validator.New(validator.WithRequiredStructEnabled())
-	t.validate.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		if name == "" {
-			return f.Name
-		}
-		return name
-	})
-	uni := ut.New(zh.New(), zh.New(), en.New())
-	zhT, _ := uni.GetTranslator("zh")
-	enT, _ := uni.GetTranslator("en")
-	if err := zhtrans.RegisterDefaultTranslations(t.validate, zhT); err != nil {
-		return nil, err
-	}
-	if err := entrans.RegisterDefaultTranslations(t.validate, enT); err != nil {
-		return nil, err
-	}
-	t.vtrans[evaluation.LangZH], t.vtrans[evaluation.LangEN] = zhT, enT
 	return t, nil
 }
 
@@ -120,34 +88,21 @@ func (t *translator) T(lang evaluation.Language, id string, data ...any) string 
 // Has reports whether id is a message ID.
 func (t *translator) Has(id string) bool { return t.ids[id] }
 
-// check validates v with its struct tags and returns an Invalid error with a
-// message per field in lang, or nil.
-func (t *translator) check(lang evaluation.Language, v any) error {
-	err := t.validate.Struct(v)
-	if err == nil {
-		return nil
+// label names an input field in lang by its field.<name> message: the
+// whole path's, else its last part's without an index ("items[2].date" is
+// a date), else the name as it is.
+func (t *translator) label(lang evaluation.Language, field string) string {
+	leaf := field
+	if i := strings.LastIndexByte(leaf, '.'); i >= 0 {
+		leaf = leaf[i+1:]
 	}
-	verrs, ok := err.(validator.ValidationErrors)
-	if !ok {
-		return fmt.Errorf("validate %T: %w", v, err)
+	if i := strings.IndexByte(leaf, '['); i >= 0 {
+		leaf = leaf[:i]
 	}
-	fields := evaluation.FieldErrors{}
-	for _, fe := range verrs {
-		// The namespace starts with the struct's name; drop it.
-		name := fe.Namespace()
-		if i := strings.IndexByte(name, '.'); i >= 0 {
-			name = name[i+1:]
+	for _, name := range []string{field, leaf} {
+		if t.Has("field." + name) {
+			return t.T(lang, "field."+name)
 		}
-		if fe.Tag() == "eqfield" {
-			fields.Add(name, t.T(lang, "error.fields_differ"))
-			continue
-		}
-		msg := fe.Translate(t.vtrans[lang])
-		// Messages name the field by its JSON name; use its label instead.
-		if label := t.T(lang, "field."+fe.Field()); label != "field."+fe.Field() {
-			msg = strings.Replace(msg, fe.Field(), label, 1)
-		}
-		fields.Add(name, msg)
 	}
-	return fields.Err()
+	return leaf
 }

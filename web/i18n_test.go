@@ -146,11 +146,11 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, x := range evaluation.ExpertTypes {
 		ids["expert_type."+string(x)] = true
 	}
-	for _, x := range []string{"local", "non_local", "international"} {
-		ids["region."+x] = true
+	for _, x := range evaluation.Regions {
+		ids["region."+string(x)] = true
 	}
-	for _, x := range []string{"senior", "associate", "other"} {
-		ids["title_level."+x] = true
+	for _, x := range evaluation.TitleLevels {
+		ids["title_level."+string(x)] = true
 	}
 	for _, t := range rubrics.Targets {
 		ids["target."+string(t)] = true
@@ -161,7 +161,7 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, g := range []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail} {
 		ids["grade."+string(g)] = true
 	}
-	for _, s := range []evaluation.RubricStatus{evaluation.RubricDraft, evaluation.RubricPublished, evaluation.RubricRetired} {
+	for _, s := range evaluation.RubricStatuses {
 		ids["rubric_status."+string(s)] = true
 	}
 	for _, st := range evaluation.CampaignStates {
@@ -172,7 +172,7 @@ func usedMessageIDs(t *testing.T) []string {
 			ids["campaign_move."+string(t.To)+suffix] = true
 		}
 	}
-	for _, x := range []evaluation.Aggregation{evaluation.TrimmedMean, evaluation.Mean, evaluation.Median} {
+	for _, x := range evaluation.Aggregations {
 		ids["aggregation."+string(x)] = true
 	}
 	for _, m := range evaluation.Methods {
@@ -216,7 +216,7 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, x := range []string{"draw", "match"} {
 		ids["draw_kind."+x] = true
 	}
-	for _, x := range []string{"user", "agency", "expert", "token", "system", "rubric", "campaign", "project", "panel"} {
+	for _, x := range evaluation.AuditObjectTypes {
 		ids["object."+x] = true
 	}
 	for _, l := range evaluation.Languages {
@@ -227,6 +227,9 @@ func usedMessageIDs(t *testing.T) []string {
 	}
 	for code := range statusOf {
 		ids["error."+string(code)] = true
+	}
+	for _, id := range validatorMessageIDs() {
+		ids[id] = true
 	}
 	for id := range ids {
 		if strings.HasSuffix(id, ".") || strings.HasSuffix(id, "_") {

@@ -21,7 +21,7 @@ func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
 	if err := evaluation.ProblemsError(rubrics.DecodeJSON(c.Body(), v)); err != nil {
 		return err
 	}
-	return a.tr.check(langOf(c), v)
+	return a.check(v)
 }
 
 // requireJSON refuses a request whose body is empty or not declared JSON.
@@ -42,7 +42,7 @@ func (a *App) parseForm(c *fiber.Ctx, v any) error {
 	if err := c.BodyParser(v); err != nil {
 		return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input", Err: err}
 	}
-	return a.tr.check(langOf(c), v)
+	return a.check(v)
 }
 
 // formProblems returns the translated field messages of an input error, for
@@ -74,4 +74,52 @@ func paramIDs(c *fiber.Ctx, a, b string) (int64, int64, error) {
 	}
 	y, err := paramID(c, b)
 	return x, y, err
+}
+
+// queryInt reads a whole number greater than zero (an id, a year, a page)
+// from the query; absent or empty is 0. Anything else is recorded in bad
+// under the parameter's name and reads as 0.
+func queryInt(c *fiber.Ctx, bad evaluation.FieldErrors, name string) int {
+	s := c.Query(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		bad.Add(name, "error.query_number")
+		return 0
+	}
+	return n
+}
+
+// pageParams reads ?page= and ?per_page=; the filter's Validate checks
+// their range.
+func pageParams(c *fiber.Ctx, bad evaluation.FieldErrors) evaluation.Page {
+	return evaluation.Page{Number: queryInt(c, bad, "page"), Size: queryInt(c, bad, "per_page")}
+}
+
+// filterError answers a list's query: nil when every parameter parsed
+// (the service validates the filter), else the parameters that did not
+// parse together with the filter's own problems, so that one answer names
+// every bad parameter.
+func filterError(bad evaluation.FieldErrors, f interface{ Validate() error }) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	e := evaluation.ErrorAs(bad.Err())
+	if fe := evaluation.ErrorAs(f.Validate()); fe != nil {
+		for param, msg := range fe.Fields {
+			if _, ok := e.Fields[param]; ok {
+				continue
+			}
+			e.Fields[param] = msg
+			if args := fe.Args[param]; args != nil {
+				if e.Args == nil {
+					e.Args = map[string]map[string]any{}
+				}
+				e.Args[param] = args
+			}
+		}
+	}
+	return e
 }

@@ -102,8 +102,8 @@ func TestErrorsInCallersLanguage(t *testing.T) {
 		password string
 		message  string
 	}{
-		{"zh-CN", "username长度必须至少为3个字符", "password长度必须至少为10个字符", "提交的内容有误"},
-		{"en-US,en;q=0.9", "username must be at least 3 characters in length", "password must be at least 10 characters in length", "Some of the input is not valid"},
+		{"zh-CN", "username长度必须至少为3个字符", "密码至少需要 10 个字符", "提交的内容有误"},
+		{"en-US,en;q=0.9", "username must be at least 3 characters in length", "The password needs at least 10 characters", "Some of the input is not valid"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.lang, func(t *testing.T) {

@@ -49,7 +49,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 		c.Status(status)
 		return a.render(c, "login", a.T(c, "login.title"), loginData{Form: f, Error: msg, Fields: fields})
 	}
-	if err := a.tr.check(langOf(c), &f); err != nil {
+	if err := a.check(&f); err != nil {
 		fields, msg, _ := a.formProblems(c, err)
 		return fail(fiber.StatusBadRequest, msg, fields)
 	}
@@ -240,7 +240,7 @@ func (a *App) profilePage(c *fiber.Ctx) error { return a.profile(c, profileData{
 
 type passwordForm struct {
 	Current  string `json:"current_password" form:"current_password" validate:"required,max=128"`
-	Password string `json:"password" form:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" form:"password" validate:"required,password"`
 	Confirm  string `json:"confirm" form:"confirm" validate:"eqfield=Password"`
 }
 

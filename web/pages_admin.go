@@ -9,26 +9,28 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// userFilter reads the users list's filters from the query (UI and API).
-func userFilter(c *fiber.Ctx) evaluation.UserFilter {
+// userFilter reads the users list's filters from the query (UI and API). A
+// value that does not parse or names nothing is refused, not ignored.
+func userFilter(c *fiber.Ctx) (evaluation.UserFilter, error) {
+	bad := evaluation.FieldErrors{}
 	f := evaluation.UserFilter{
-		Query: strings.TrimSpace(c.Query("q")),
-		Role:  evaluation.Role(c.Query("role")),
-		Sort:  c.Query("sort", "username"),
-		Page:  pageParams(c),
+		Query:    strings.TrimSpace(c.Query("q")),
+		Role:     evaluation.Role(c.Query("role")),
+		AgencyID: int64(queryInt(c, bad, "agency")),
+		Sort:     c.Query("sort", "username"),
+		Page:     pageParams(c, bad),
 	}
-	if !f.Role.Valid() {
-		f.Role = ""
-	}
-	f.AgencyID, _ = strconv.ParseInt(c.Query("agency"), 10, 64)
 	switch c.Query("status") {
+	case "":
 	case "active":
 		f.Disabled = new(bool)
 	case "disabled":
 		t := true
 		f.Disabled = &t
+	default:
+		bad.Add("status", "error.status_filter")
 	}
-	return f
+	return f, filterError(bad, &f)
 }
 
 type usersData struct {
@@ -42,7 +44,10 @@ type usersData struct {
 
 func (a *App) usersPage(c *fiber.Ctx) error {
 	ctx, act := c.UserContext(), actor(c)
-	f := userFilter(c)
+	f, err := userFilter(c)
+	if err != nil {
+		return err
+	}
 	users, total, err := a.accounts.Users(ctx, act, f)
 	if err != nil {
 		return err
@@ -58,11 +63,11 @@ func (a *App) usersPage(c *fiber.Ctx) error {
 type userForm struct {
 	Username string `json:"username" form:"username" validate:"required,min=3,max=32"`
 	Name     string `json:"name" form:"name" validate:"required,max=64"`
-	Role     string `json:"role" form:"role" validate:"required,oneof=admin commission agency_staff expert"`
+	Role     string `json:"role" form:"role" validate:"required,role"`
 	Agency   string `json:"agency" form:"agency" validate:"max=20"`
 	ExpertID int64  `json:"expert_id" form:"expert_id" validate:"gte=0"`
-	Language string `json:"language" form:"language" validate:"omitempty,oneof=zh-CN en"`
-	Password string `json:"password" form:"password" validate:"required,min=10,max=128"`
+	Language string `json:"language" form:"language" validate:"omitempty,language"`
+	Password string `json:"password" form:"password" validate:"required,password"`
 }
 
 func (f *userForm) newUser() evaluation.NewUser {
@@ -140,9 +145,9 @@ func (a *App) userPage(c *fiber.Ctx) error {
 
 type userEditForm struct {
 	Name     string `json:"name" form:"name" validate:"required,max=64"`
-	Role     string `json:"role" form:"role" validate:"required,oneof=admin commission agency_staff expert"`
+	Role     string `json:"role" form:"role" validate:"required,role"`
 	Agency   string `json:"agency" form:"agency" validate:"max=20"`
-	Language string `json:"language" form:"language" validate:"required,oneof=zh-CN en"`
+	Language string `json:"language" form:"language" validate:"required,language"`
 }
 
 func (a *App) userUpdate(c *fiber.Ctx) error {
@@ -170,7 +175,7 @@ func (a *App) userUpdate(c *fiber.Ctx) error {
 }
 
 type resetForm struct {
-	Password string `json:"password" form:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" form:"password" validate:"required,password"`
 }
 
 func (a *App) userResetPassword(c *fiber.Ctx) error {
@@ -319,21 +324,29 @@ func (a *App) agencyUpdate(c *fiber.Ctx) error {
 }
 
 type auditData struct {
-	Entries []*evaluation.AuditEntry
-	Pager   *pager
-	Filter  evaluation.AuditFilter
+	Entries     []*evaluation.AuditEntry
+	Pager       *pager
+	Filter      evaluation.AuditFilter
+	ObjectTypes []string
 }
 
-func auditFilter(c *fiber.Ctx) evaluation.AuditFilter {
-	return evaluation.AuditFilter{Action: strings.TrimSpace(c.Query("action")),
-		ObjectType: strings.TrimSpace(c.Query("object_type")), Page: pageParams(c)}
+// auditFilter reads the audit log's filters from the query (UI and API).
+func auditFilter(c *fiber.Ctx) (evaluation.AuditFilter, error) {
+	bad := evaluation.FieldErrors{}
+	f := evaluation.AuditFilter{Action: strings.TrimSpace(c.Query("action")),
+		ObjectType: strings.TrimSpace(c.Query("object_type")), Page: pageParams(c, bad)}
+	return f, filterError(bad, &f)
 }
 
 func (a *App) auditPage(c *fiber.Ctx) error {
-	f := auditFilter(c)
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
 	list, total, err := a.accounts.AuditLog(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
 	}
-	return a.render(c, "audit", a.T(c, "nav.audit"), auditData{Entries: list, Pager: newPager(c, f.Page, total, ""), Filter: f})
+	return a.render(c, "audit", a.T(c, "nav.audit"), auditData{Entries: list, Pager: newPager(c, f.Page, total, ""), Filter: f,
+		ObjectTypes: evaluation.AuditObjectTypes})
 }

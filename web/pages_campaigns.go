@@ -17,7 +17,10 @@ type campaignsData struct {
 }
 
 func (a *App) campaignsPage(c *fiber.Ctx) error {
-	f := campaignFilter(c)
+	f, err := campaignFilter(c)
+	if err != nil {
+		return err
+	}
 	list, err := a.campaigns.Campaigns(c.UserContext(), actor(c), f)
 	if err != nil {
 		return err
@@ -254,7 +257,10 @@ func (a *App) campaignPage(c *fiber.Ctx) error {
 func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignData) error {
 	ctx, act := c.UserContext(), actor(c)
 	d.Campaign = camp
-	d.Filter = projectFilter(c, camp.ID)
+	var err error
+	if d.Filter, err = projectFilter(c, camp.ID); err != nil {
+		return err
+	}
 	if d.Filter.Paneled != nil {
 		d.PanelFilter = map[bool]string{true: "with", false: "without"}[*d.Filter.Paneled]
 	}

@@ -91,9 +91,10 @@ func poolFilter(c *fiber.Ctx) (evaluation.ExpertFilter, error) {
 		Region:  evaluation.Region(c.Query("region")),
 		Subject: strings.TrimSpace(c.Query("subject")),
 		Sort:    c.Query("sort", "name"),
-		Page:    pageParams(c),
 	}
 	fe := evaluation.FieldErrors{}
+	f.Page = pageParams(c, fe)
+	f.Year = queryInt(c, fe, "year")
 	switch c.Query("drawable") {
 	case "":
 	case "true":
@@ -104,14 +105,7 @@ func poolFilter(c *fiber.Ctx) (evaluation.ExpertFilter, error) {
 	default:
 		fe.Add("drawable", "error.drawable_filter")
 	}
-	if y := c.Query("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil {
-			fe.Add("year", "error.year_range")
-		}
-		f.Year = n
-	}
-	return f, fe.Err()
+	return f, filterError(fe, &f)
 }
 
 type expertsData struct {
@@ -157,13 +151,13 @@ func (a *App) expertsPage(c *fiber.Ctx) error {
 // form; an existing profile's flag changes through its own form.
 type expertForm struct {
 	Name         string `json:"name" form:"name" validate:"required,max=64"`
-	Type         string `json:"type" form:"type" validate:"required,oneof=strategic_scientist domain_expert international_peer investor entrepreneur finance_expert"`
+	Type         string `json:"type" form:"type" validate:"required,expert_type"`
 	Institution  string `json:"institution" form:"institution" validate:"required,max=128"`
 	Title        string `json:"title" form:"title" validate:"max=64"`
-	TitleLevel   string `json:"title_level" form:"title_level" validate:"required,oneof=senior associate other"`
+	TitleLevel   string `json:"title_level" form:"title_level" validate:"required,title_level"`
 	SubjectCodes string `json:"subject_codes" form:"subject_codes" validate:"max=200"`
 	Keywords     string `json:"keywords" form:"keywords" validate:"max=1000"`
-	Region       string `json:"region" form:"region" validate:"required,oneof=local non_local international"`
+	Region       string `json:"region" form:"region" validate:"required,region"`
 	Languages    string `json:"languages" form:"languages" validate:"max=100"`
 	Email        string `json:"email" form:"email" validate:"omitempty,email,max=254"`
 	CanBeDrawn   string `json:"can_be_drawn" form:"can_be_drawn" validate:"omitempty,oneof=0 1"`
@@ -470,7 +464,7 @@ func (a *App) expertDeleteConflict(c *fiber.Ctx) error {
 
 // collaborationForm records a joint project, paper, patent or award.
 type collaborationForm struct {
-	Kind        string `json:"kind" form:"kind" validate:"required,oneof=joint_project joint_paper joint_patent joint_award"`
+	Kind        string `json:"kind" form:"kind" validate:"required,collaboration_kind"`
 	Person      string `json:"person" form:"person" validate:"max=64"`
 	Institution string `json:"institution" form:"institution" validate:"max=128"`
 	Year        int    `json:"year" form:"year" validate:"required,gte=1950,lte=2100"`

@@ -319,11 +319,6 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// pageParams reads ?page= and ?per_page= from the query.
-func pageParams(c *fiber.Ctx) evaluation.Page {
-	return evaluation.Page{Number: c.QueryInt("page", 1), Size: c.QueryInt("per_page", 20)}.Normalize()
-}
-
 // localPath keeps a redirect target on this site: a path, not "//host" or a URL.
 func localPath(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
