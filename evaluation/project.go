@@ -228,6 +228,12 @@ const (
 	StatusNotMet  IndicatorStatus = "not_met"
 )
 
+// IndicatorStatuses lists the statuses, unknown first.
+var IndicatorStatuses = []IndicatorStatus{StatusUnknown, StatusMet, StatusPartly, StatusNotMet}
+
+// Valid reports whether s is one of IndicatorStatuses.
+func (s IndicatorStatus) Valid() bool { return slices.Contains(IndicatorStatuses, s) }
+
 // Direction says which way a numeric target is met.
 type Direction string
 
@@ -345,9 +351,7 @@ func (in *Indicator) validate(f FieldErrors, field string) {
 	if in.Actual.Value != nil && !finite(*in.Actual.Value) {
 		f.Add(field+".actual.value", "error.not_finite")
 	}
-	switch in.Status {
-	case StatusUnknown, StatusMet, StatusPartly, StatusNotMet:
-	default:
+	if !in.Status.Valid() {
 		f.Add(field+".status", "error.status_invalid")
 	}
 	for _, s := range []struct{ field, v string }{{".target.unit", in.Target.Unit}, {".target.text", in.Target.Text},

@@ -125,6 +125,8 @@ type campaignFormData struct {
 	Fields   map[string]string
 	Error    string
 	Pins     map[string][]*evaluation.Rubric // published versions per target
+	// Aggregations are the methods the form offers.
+	Aggregations []evaluation.Aggregation
 }
 
 func (a *App) renderCampaignForm(c *fiber.Ctx, d campaignFormData) error {
@@ -132,6 +134,7 @@ func (a *App) renderCampaignForm(c *fiber.Ctx, d campaignFormData) error {
 	if err != nil {
 		return err
 	}
+	d.Aggregations = evaluation.Aggregations
 	d.Pins = map[string][]*evaluation.Rubric{}
 	for _, r := range published {
 		d.Pins[string(r.Target)] = append(d.Pins[string(r.Target)], r)
@@ -333,6 +336,7 @@ type projectData struct {
 	Classes  []evaluation.ProjectClass
 	Methods  []evaluation.Method
 	Kinds    []evaluation.IndicatorKind
+	Statuses []evaluation.IndicatorStatus
 	// Records are the project's materials and method records
 	// (pages_materials.go).
 	Records *projectRecords
@@ -366,7 +370,7 @@ func (a *App) showProject(c *fiber.Ctx, p *evaluation.Project, camp *evaluation.
 }
 
 func (a *App) renderProjectForm(c *fiber.Ctx, d projectData) error {
-	d.Classes, d.Methods, d.Kinds = evaluation.ProjectClasses, evaluation.Methods, evaluation.IndicatorKinds
+	d.Classes, d.Methods, d.Kinds, d.Statuses = evaluation.ProjectClasses, evaluation.Methods, evaluation.IndicatorKinds, evaluation.IndicatorStatuses
 	if len(d.Fields) > 0 {
 		fields := make(map[string]string, len(d.Fields))
 		for k, v := range d.Fields {
