@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -205,41 +206,82 @@ func (b *browser) login(username string) {
 	b.get("/")
 }
 
-// dump returns every row of every table except the session store, to show
-// that a refused request changed nothing.
+// dump returns every row of every table except the session store, each
+// table under a header with its row count, to show that a refused request
+// changed nothing. It fails the test on any error, and unless it covers the
+// tables every harness fills and finds rows in them, so that two dumps
+// cannot compare equal by both being empty.
 func (h *harness) dump() string {
 	h.t.Helper()
 	ctx := context.Background()
 	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions') ORDER BY name`)
 	if err != nil {
-		h.t.Fatal(err)
+		h.t.Fatalf("dump: list tables: %v", err)
 	}
 	var tables []string
 	for rows.Next() {
 		var n string
-		rows.Scan(&n)
+		if err := rows.Scan(&n); err != nil {
+			h.t.Fatalf("dump: list tables: %v", err)
+		}
 		tables = append(tables, n)
 	}
-	rows.Close()
+	if err := rows.Err(); err != nil {
+		h.t.Fatalf("dump: list tables: %v", err)
+	}
+	if err := rows.Close(); err != nil {
+		h.t.Fatalf("dump: list tables: %v", err)
+	}
 	var b strings.Builder
+	counts := map[string]int{}
 	for _, table := range tables {
-		r, err := h.db.SQL().QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
+		n, err := dumpTable(ctx, h.db.SQL(), table, &b)
 		if err != nil {
-			h.t.Fatal(err)
+			h.t.Fatalf("dump: table %s: %v", table, err)
 		}
-		cols, _ := r.Columns()
-		for r.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			r.Scan(ptrs...)
-			fmt.Fprintf(&b, "%s %v\n", table, vals)
+		counts[table] = n
+	}
+	// Every harness has agencies, users with tokens, an expert and the
+	// audit entries of their creation.
+	for _, table := range []string{"agencies", "users", "api_tokens", "experts", "audit_log"} {
+		if counts[table] == 0 {
+			h.t.Fatalf("dump: table %s is missing or empty (tables %v)", table, tables)
 		}
-		r.Close()
 	}
 	return b.String()
+}
+
+// dumpTable writes the table's rows to b under a header and returns how
+// many there were.
+func dumpTable(ctx context.Context, db *sql.DB, table string, b *strings.Builder) (int, error) {
+	r, err := db.QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	cols, err := r.Columns()
+	if err != nil {
+		return 0, err
+	}
+	var lines strings.Builder
+	n := 0
+	for r.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(&lines, "%v\n", vals)
+		n++
+	}
+	if err := r.Err(); err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(b, "== %s %v: %d rows\n%s", table, cols, n, lines.String())
+	return n, r.Close()
 }
 
 func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
