@@ -144,6 +144,84 @@ func apiErr(t *testing.T, body string) apiErrorBody {
 	return e.Error
 }
 
+// wantError fails the test unless body is the JSON error format with the
+// code and a message for each of the fields.
+func wantError(t *testing.T, body string, code evaluation.Code, fields ...string) apiErrorBody {
+	t.Helper()
+	e := apiErr(t, body)
+	if e.Code != code {
+		t.Errorf("error code %q, want %q; body %s", e.Code, code, body)
+	}
+	for _, f := range fields {
+		if e.Fields[f] == "" {
+			t.Errorf("error names no message for field %q; body %s", f, body)
+		}
+	}
+	return e
+}
+
+// scenario is one API request of a scenario table and what must come back:
+// the status; for an error status, the error's code and the fields it
+// names; and text the body must and must not contain.
+type scenario struct {
+	name, as, method, url, body string
+	status                      int
+	code                        evaluation.Code // the error's code; required for an error status
+	fields                      []string        // fields the error must name
+	contains, absent            []string
+}
+
+// run sends the scenario's request, its URL expanded, and checks the
+// response; it returns the body.
+func (h *harness) run(t *testing.T, sc scenario) string {
+	t.Helper()
+	resp, body := h.api(sc.as, sc.method, h.expand(sc.url), sc.body)
+	if resp.StatusCode != sc.status {
+		t.Fatalf("%s %s as %s: status %d, want %d; body %s", sc.method, sc.url, sc.as, resp.StatusCode, sc.status, body)
+	}
+	switch {
+	case sc.status >= 400 && sc.code == "":
+		t.Fatalf("the case gives no error code for status %d", sc.status)
+	case sc.status >= 400:
+		wantError(t, body, sc.code, sc.fields...)
+	case sc.code != "" || len(sc.fields) > 0:
+		t.Fatalf("the case gives an error code or fields for status %d", sc.status)
+	}
+	for _, s := range sc.contains {
+		if !strings.Contains(body, s) {
+			t.Errorf("body lacks %q: %s", s, body)
+		}
+	}
+	for _, s := range sc.absent {
+		if strings.Contains(body, s) {
+			t.Errorf("body has %q: %s", s, body)
+		}
+	}
+	return body
+}
+
+var placeholder = regexp.MustCompile(`\{([A-Za-z0-9_.]+)\}`)
+
+// expand replaces {username} in a URL with the user's ID and {AGA} or
+// {AGB} with the agency's, so that a table can name the rows of whichever
+// harness it runs on.
+func (h *harness) expand(url string) string {
+	h.t.Helper()
+	return placeholder.ReplaceAllStringFunc(url, func(m string) string {
+		name := m[1 : len(m)-1]
+		switch {
+		case h.users[name] != nil:
+			return fmt.Sprint(h.users[name].ID)
+		case name == h.agencyA.Code:
+			return fmt.Sprint(h.agencyA.ID)
+		case name == h.agencyB.Code:
+			return fmt.Sprint(h.agencyB.ID)
+		}
+		h.t.Fatalf("URL %s: no user or agency %s", url, name)
+		return ""
+	})
+}
+
 // browser is a cookie-keeping client of the HTML pages.
 type browser struct {
 	h       *harness

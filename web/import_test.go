@@ -587,12 +587,13 @@ func TestImportAccess(t *testing.T) {
 		as     string
 		target string
 		status int
+		code   evaluation.Code
 	}{
-		{"staffb", "/api/v1/campaigns/%d/projects/import", http.StatusNotFound},
-		{"commission", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden},
-		{"expert", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden},
-		{"staffa", "/api/v1/experts/import", http.StatusForbidden},
-		{"expert", "/api/v1/experts/import", http.StatusForbidden},
+		{"staffb", "/api/v1/campaigns/%d/projects/import", http.StatusNotFound, evaluation.NotFound},
+		{"commission", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden, evaluation.Forbidden},
+		{"expert", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden, evaluation.Forbidden},
+		{"staffa", "/api/v1/experts/import", http.StatusForbidden, evaluation.Forbidden},
+		{"expert", "/api/v1/experts/import", http.StatusForbidden, evaluation.Forbidden},
 	} {
 		target := tc.target
 		if strings.Contains(target, "%d") {
@@ -602,7 +603,7 @@ func TestImportAccess(t *testing.T) {
 		if resp.StatusCode != tc.status {
 			t.Errorf("%s POST %s: %d, want %d (%s)", tc.as, target, resp.StatusCode, tc.status, body)
 		}
-		apiErr(t, body)
+		wantError(t, body, tc.code)
 	}
 	for _, u := range []string{"/api/v1/campaigns/%d/projects/template.xlsx", "/api/v1/campaigns/%d/projects/template.csv"} {
 		if resp, _ := h.api("staffb", "GET", idPath(u, cid), ""); resp.StatusCode != http.StatusNotFound {
