@@ -60,16 +60,23 @@ func (h *harness) withBlobs(limit int64) *files.Store {
 }
 
 // storedFiles counts the stored files, temporary ones included: a refused
-// upload must leave none.
+// upload must leave none. A missing or unreadable folder fails the test
+// rather than counting as no files.
 func storedFiles(t *testing.T, blobs *files.Store) int {
 	t.Helper()
 	n := 0
-	filepath.WalkDir(blobs.Root(), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+	err := filepath.WalkDir(blobs.Root(), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
 			n++
 		}
-		return err
+		return nil
 	})
+	if err != nil {
+		t.Fatalf("count stored files: %v", err)
+	}
 	return n
 }
 
