@@ -47,7 +47,10 @@ func (e *env) confirmPanels(t *testing.T, staff evaluation.Actor, campaignID int
 		if err := e.svc.Panels.InvitePanel(ctx, staff, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		p, _ = e.svc.Panels.Panel(ctx, staff, p.ID)
+		p, err := e.svc.Panels.Panel(ctx, staff, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, m := range p.Members {
 			if m.Status == evaluation.MemberInvited {
 				if err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {

@@ -351,8 +351,8 @@ func TestMaterialStates(t *testing.T) {
 	}
 	m.setState(t, evaluation.CampaignScoring)
 	report := append(append([]byte{}, pdfBytes...), "% test report"...)
-	if _, err := m.upload(t, m.staff, "测试报告.pdf", report); err != nil {
-		t.Errorf("upload while scoring: %v", err)
+	if got, err := m.upload(t, m.staff, "测试报告.pdf", report); err != nil || got.Filename != "测试报告.pdf" || got.Size != int64(len(report)) {
+		t.Errorf("upload while scoring = %+v, %v; want 测试报告.pdf stored", got, err)
 	}
 	if err := m.svc.Materials.DeleteMaterial(ctx, m.staff, mat.ID); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("delete while scoring: %v, want conflict", err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -25,13 +24,13 @@ func (h *harness) campaignWithProject() (campaignID, projectID int64) {
 		h.t.Fatalf("create campaign: %d %s", resp.StatusCode, body)
 	}
 	var c evaluation.Campaign
-	json.Unmarshal([]byte(body), &c)
+	h.decode(body, &c)
 	resp, body = h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/projects", c.ID), fmt.Sprintf(projectJSON, "2024-ZD-001"))
 	if resp.StatusCode != http.StatusCreated {
 		h.t.Fatalf("create project: %d %s", resp.StatusCode, body)
 	}
 	var p evaluation.Project
-	json.Unmarshal([]byte(body), &p)
+	h.decode(body, &p)
 	return c.ID, p.ID
 }
 
@@ -164,7 +163,10 @@ func TestCampaignUI(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-reason"`) {
 		t.Errorf("back to draft without a reason: %d", resp.StatusCode)
 	}
-	entries, _, _ := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
+	entries, _, err := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 {
 		t.Errorf("%d transition audit entries, want 1", len(entries))
 	}

@@ -366,6 +366,15 @@ func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
+// decode unmarshals a JSON response body into v and fails the test
+// otherwise.
+func (h *harness) decode(body string, v any) {
+	h.t.Helper()
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		h.t.Fatalf("decode %.300s: %v", body, err)
+	}
+}
+
 // warmTokens uses every API token once, so that recording a token's first
 // use does not show up as a change in a later h.dump comparison.
 func (h *harness) warmTokens() {

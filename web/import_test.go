@@ -171,7 +171,7 @@ func (h *harness) importCampaign() int64 {
 		h.t.Fatalf("create campaign: %d %s", resp.StatusCode, body)
 	}
 	var c evaluation.Campaign
-	json.Unmarshal([]byte(body), &c)
+	h.decode(body, &c)
 	return c.ID
 }
 
@@ -324,8 +324,14 @@ func TestImportProjectsXLSX(t *testing.T) {
 
 	// One audit entry for the import, besides one per project.
 	ctx := context.Background()
-	imports, _, _ := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.import"})
-	creates, _, _ := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.create"})
+	imports, _, err := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.import"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creates, _, err := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.create"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(imports) != 1 || len(creates) != 5 {
 		t.Fatalf("%d import and %d create entries, want 1 and 5", len(imports), len(creates))
 	}
@@ -535,9 +541,16 @@ func TestImportRefusesFiles(t *testing.T) {
 	html := []byte("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
 	var zipped bytes.Buffer // a zip that is not a workbook (a .docx, say)
 	zw := zip.NewWriter(&zipped)
-	w, _ := zw.Create("word/document.xml")
-	w.Write([]byte("<w:document/>"))
-	zw.Close()
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("<w:document/>")); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name    string
 		files   []file
@@ -719,7 +732,10 @@ func TestImportTemplates(t *testing.T) {
 				t.Errorf("sheets %v", got)
 			}
 			for _, tbl := range []*importTable{projectsTable, indicatorsTable} {
-				rows, _ := f.GetRows(tbl.Sheet)
+				rows, err := f.GetRows(tbl.Sheet)
+				if err != nil || len(rows) == 0 {
+					t.Fatalf("%s: %d rows, %v", tbl.Sheet, len(rows), err)
+				}
 				var want []string
 				for _, c := range tbl.Columns {
 					want = append(want, c.Header(lang))
@@ -728,9 +744,9 @@ func TestImportTemplates(t *testing.T) {
 					t.Errorf("%s: header %v, want %v; %d rows", tbl.Sheet, rows[0], want, len(rows))
 				}
 			}
-			notes, _ := f.GetRows("填写说明 Instructions")
-			if len(notes) < 30 {
-				t.Errorf("instructions have %d rows", len(notes))
+			notes, err := f.GetRows("填写说明 Instructions")
+			if err != nil || len(notes) < 30 {
+				t.Errorf("instructions have %d rows (%v)", len(notes), err)
 			}
 			// Round trip: the template's example imports as it is.
 			resp, answer := h.upload("staffa", idPath("/api/v1/campaigns/%d/projects/import", cid), file{"file", "template.xlsx", []byte(body)})
@@ -855,7 +871,10 @@ func TestImportExperts(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", name, diff)
 		}
 	}
-	entries, _, _ := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "expert.import"})
+	entries, _, err := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "expert.import"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 || !strings.Contains(entries[0].Details, `"experts":3`) || !strings.Contains(entries[0].Details, `"drawable":2`) {
 		t.Errorf("expert.import entries: %+v", entries)
 	}
@@ -1001,7 +1020,10 @@ func TestImportTables(t *testing.T) {
 		ids[n] = true
 	}
 	used := regexp.MustCompile(`"((?:import|error)\.[a-z_.]+[a-z])"`)
-	paths, _ := filepath.Glob("import*.go")
+	paths, err := filepath.Glob("import*.go")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no import*.go files (%v)", err)
+	}
 	for _, p := range paths {
 		if strings.HasSuffix(p, "_test.go") {
 			continue

@@ -135,7 +135,7 @@ func (h *harness) panelWithSeat(campaignID, projectID int64) (accepted, invited,
 		t.Fatalf("draw: %d %s", resp.StatusCode, body)
 	}
 	var panel evaluation.Panel
-	jsonUnmarshal(body, &panel)
+	h.decode(body, &panel)
 	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), ""); resp.StatusCode != 200 {
 		t.Fatalf("invite: %d %s", resp.StatusCode, body)
 	}
@@ -164,7 +164,9 @@ func (h *harness) panelWithSeat(campaignID, projectID int64) (accepted, invited,
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.tokens["outsider"], _, _ = h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+	if h.tokens["outsider"], _, err = h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{}); err != nil {
+		t.Fatal(err)
+	}
 	return accepted, invited, "outsider"
 }
 
@@ -181,7 +183,7 @@ func TestMaterialScenarios(t *testing.T) {
 		t.Fatalf("second project: %d %s", resp.StatusCode, body)
 	}
 	var second evaluation.Project
-	jsonUnmarshal(body, &second)
+	h.decode(body, &second)
 	accepted, invited, outsider := h.panelWithSeat(cid, pid)
 	h.warmTokens()
 
@@ -191,7 +193,7 @@ func TestMaterialScenarios(t *testing.T) {
 		t.Fatalf("upload: %d %s", resp.StatusCode, body)
 	}
 	var mat evaluation.Material
-	jsonUnmarshal(body, &mat)
+	h.decode(body, &mat)
 	if mat.Filename != "自评价报告.pdf" || mat.ContentType != "application/pdf" || mat.Size != int64(len(pdfFile)) {
 		t.Errorf("material %+v", mat)
 	}
@@ -507,7 +509,7 @@ func (h *harness) projectWithMethods(campaignID int64, code string) evaluation.P
 		h.t.Fatalf("project: %d %s", resp.StatusCode, body)
 	}
 	var p evaluation.Project
-	jsonUnmarshal(body, &p)
+	h.decode(body, &p)
 	return p
 }
 

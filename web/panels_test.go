@@ -31,7 +31,10 @@ func (h *harness) withPool() map[string]string {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		secret, _, _ := h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+		secret, _, err := h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+		if err != nil {
+			h.t.Fatal(err)
+		}
 		h.tokens[username] = secret
 		accounts[name] = username
 	}

@@ -162,7 +162,10 @@ func TestFlowSimplexStrict(t *testing.T) {
 			for _, c := range g.cost {
 				maxCost = max(maxCost, c)
 			}
-			art, _ := flowArtificialCost(len(g.supply), maxCost)
+			art, ok := flowArtificialCost(len(g.supply), maxCost)
+			if !ok {
+				t.Fatalf("no artificial cost for %d nodes, costs up to %d", len(g.supply), maxCost)
+			}
 			big := &flowNet{}
 			for _, b := range g.supply {
 				big.addNode(b, false)
