@@ -1,6 +1,7 @@
 package evaluation_test
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -46,7 +47,10 @@ func (e *env) confirmPanels(t *testing.T, staff evaluation.Actor, campaignID int
 		if err := e.svc.Panels.InvitePanel(ctx, staff, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		p, _ = e.svc.Panels.Panel(ctx, staff, p.ID)
+		p, err := e.svc.Panels.Panel(ctx, staff, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, m := range p.Members {
 			if m.Status == evaluation.MemberInvited {
 				if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, m.Expert), m.ID, true, ""); err != nil {
@@ -192,5 +196,18 @@ func TestProjectsAllOrNothing(t *testing.T) {
 	}
 	if len(up.Methods) != 2 || up.Methods[1] != evaluation.Inspection {
 		t.Errorf("promotion project methods = %v, want peer review and inspection", up.Methods)
+	}
+}
+
+// TestUnknownMethodNamedAtItsIndex: an unknown evaluation method is named
+// at the index the caller sent it at, not where sorting the methods would
+// put it.
+func TestUnknownMethodNamedAtItsIndex(t *testing.T) {
+	p := sampleProject("P-1")
+	p.Methods = []evaluation.Method{evaluation.Testing, "x-ray"}
+	p.Normalize()
+	e := wantCode(t, p.Validate(), evaluation.Invalid)
+	if want := map[string]string{"methods.1": "error.method_invalid"}; !maps.Equal(e.Fields, want) {
+		t.Errorf("fields = %v, want %v", e.Fields, want)
 	}
 }

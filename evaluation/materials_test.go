@@ -88,17 +88,28 @@ func (m *materialsEnv) upload(t *testing.T, actor evaluation.Actor, name string,
 		Filename: name, Content: bytes.NewReader(content)})
 }
 
-// blobCount counts the stored blobs (not temporary files).
+// blobCount counts the stored blobs (not temporary files). A missing or
+// unreadable folder fails the test rather than counting as no blobs.
 func (m *materialsEnv) blobCount(t *testing.T) int {
 	t.Helper()
+	root := m.blobs.Root()
 	n := 0
-	filepath.WalkDir(m.blobs.Root(), func(p string, d fs.DirEntry, err error) error {
-		rel, _ := filepath.Rel(m.blobs.Root(), p)
-		if err == nil && !d.IsDir() && !strings.HasPrefix(rel, "tmp"+string(filepath.Separator)) {
-			n++
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
-		return err
+		if d.IsDir() {
+			if p == filepath.Join(root, "tmp") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		n++
+		return nil
 	})
+	if err != nil {
+		t.Fatalf("count blobs: %v", err)
+	}
 	return n
 }
 
@@ -340,8 +351,8 @@ func TestMaterialStates(t *testing.T) {
 	}
 	m.setState(t, evaluation.CampaignScoring)
 	report := append(append([]byte{}, pdfBytes...), "% test report"...)
-	if _, err := m.upload(t, m.staff, "测试报告.pdf", report); err != nil {
-		t.Errorf("upload while scoring: %v", err)
+	if got, err := m.upload(t, m.staff, "测试报告.pdf", report); err != nil || got.Filename != "测试报告.pdf" || got.Size != int64(len(report)) {
+		t.Errorf("upload while scoring = %+v, %v; want 测试报告.pdf stored", got, err)
 	}
 	if err := m.svc.Materials.DeleteMaterial(ctx, m.staff, mat.ID); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("delete while scoring: %v, want conflict", err)

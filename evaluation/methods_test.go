@@ -83,7 +83,10 @@ func TestRecordTestSetsIndicatorStatus(t *testing.T) {
 	if got := m.indicator(t, 2); got.Status != evaluation.StatusNotMet {
 		t.Errorf("after a failed test: %s, want not_met", got.Status)
 	}
-	p, _ := m.svc.Campaigns.Project(ctx, m.staff, m.project.ID)
+	p, err := m.svc.Campaigns.Project(ctx, m.staff, m.project.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p.Indicators[1].Actual.Value = float(9)
 	if _, err := m.svc.Campaigns.UpdateProject(ctx, m.staff, p.ID, p); err != nil {
 		t.Fatal(err)
@@ -206,7 +209,10 @@ func TestMethodRecordsByMethodAndState(t *testing.T) {
 		t.Errorf("other agency deletes: %v, want not found", err)
 	}
 	// A project with the demonstration method takes checklists.
-	p, _ := m.svc.Campaigns.Project(ctx, m.staff, m.project.ID)
+	p, err := m.svc.Campaigns.Project(ctx, m.staff, m.project.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p.Methods = append(p.Methods, evaluation.Demonstration)
 	if _, err := m.svc.Campaigns.UpdateProject(ctx, m.staff, p.ID, p); err != nil {
 		t.Fatal(err)

@@ -125,7 +125,9 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
 	alternates := panel.Alternates(evaluation.SeatTechnical)
 	if len(alternates) == 0 {
 		t.Fatal("no alternates were drawn")
@@ -144,7 +146,9 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, decliner.Expert), decliner.ID, false, "出国访问，时间冲突"); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
 	called := false
 	for _, m := range panel.Members {
 		if m.ExpertID == alternates[0].ExpertID && m.Status == evaluation.MemberInvited {
@@ -169,7 +173,9 @@ func TestDrawInviteDeclineConfirm(t *testing.T) {
 			}
 		}
 	}
-	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
 	if panel.State != evaluation.PanelConfirmed {
 		t.Fatalf("panel state %s after every seat accepted", panel.State)
 	}
@@ -277,13 +283,18 @@ func TestMatchCampaign(t *testing.T) {
 	e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, _ := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, code := range []string{"P-1", "P-2"} {
 		if _, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject(code)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
 	panels, err := e.svc.Panels.MatchCampaign(ctx, staff, c.ID, testSeed)
 	if err != nil {
 		t.Fatal(err)
@@ -305,8 +316,8 @@ func TestMatchCampaign(t *testing.T) {
 	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = replace(result, '"soft_met"', '"soft_met_x"')`); err != nil {
 		t.Fatal(err)
 	}
-	if _, problems, _ := evaluation.VerifyDraws(ctx, e.db, c.ID); len(problems) != 1 {
-		t.Errorf("a changed match record verifies: %v", problems)
+	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 {
+		t.Errorf("a changed match record verifies: %v, %v", problems, err)
 	}
 }
 
@@ -335,12 +346,17 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	add("财务一", evaluation.FinanceExpert)
 	add("财务二", evaluation.FinanceExpert)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
-	c, _ := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, "")
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
 	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +364,9 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
 	var domain *evaluation.PanelMember
 	for _, m := range panel.Seated(evaluation.SeatTechnical) {
 		if m.Expert.Type == evaluation.DomainExpert {
@@ -361,7 +379,9 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
 		t.Fatal(err)
 	}
-	panel, _ = e.svc.Panels.Panel(ctx, staff, panel.ID)
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
 	domains := 0
 	for _, m := range panel.Seated(evaluation.SeatTechnical) {
 		if m.Expert.Type == evaluation.DomainExpert {

@@ -229,8 +229,8 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 
 	t.Run("an update that changes nothing writes nothing", func(t *testing.T) {
 		before := e.auditCount(t)
-		if _, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr(" 研究员 ")}); err != nil {
-			t.Fatal(err)
+		if got, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr(" 研究员 ")}); err != nil || got.Title != "研究员" {
+			t.Fatalf("no-op update = %+v, %v; want the title 研究员 kept", got, err)
 		}
 		if e.auditCount(t) != before {
 			t.Error("a no-op update was audited")
@@ -242,7 +242,10 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 		if wantCode(t, err, evaluation.Invalid).Fields["email"] != "error.email_format" {
 			t.Errorf("fields %v", evaluation.ErrorAs(err).Fields)
 		}
-		got, _ := e.svc.Pool.Expert(ctx, e.admin, x.ID)
+		got, err := e.svc.Pool.Expert(ctx, e.admin, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.Title != "研究员" || e.auditCount(t) != before {
 			t.Errorf("after a refused update: title %q, audit grew %v", got.Title, e.auditCount(t) != before)
 		}
@@ -283,8 +286,8 @@ func TestUpdateExpertAndFlag(t *testing.T) {
 		if _, err := e.svc.Pool.UpdateExpert(ctx, e.admin, x.ID, evaluation.ExpertUpdate{Title: ptr("教授")}); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := e.svc.Pool.Expert(ctx, e.admin, x.ID); !got.CanBeDrawn {
-			t.Error("an update turned the flag off")
+		if got, err := e.svc.Pool.Expert(ctx, e.admin, x.ID); err != nil || !got.CanBeDrawn {
+			t.Errorf("an update turned the flag off (%v)", err)
 		}
 	})
 }
@@ -394,9 +397,9 @@ func TestDeclaredConflicts(t *testing.T) {
 		if err := e.svc.Pool.RemoveExpertConflict(ctx, p.admin, p.own.ID, recorded.ID); err != nil {
 			t.Fatalf("an admin removes the commission's record: %v", err)
 		}
-		list, _ := e.svc.Pool.ExpertConflicts(ctx, p.admin, p.own.ID)
-		if len(list) != 1 || list[0].ID != withProject.ID {
-			t.Errorf("left: %+v", list)
+		list, err := e.svc.Pool.ExpertConflicts(ctx, p.admin, p.own.ID)
+		if err != nil || len(list) != 1 || list[0].ID != withProject.ID {
+			t.Errorf("left: %+v, %v", list, err)
 		}
 	})
 }
@@ -518,7 +521,10 @@ func TestExpertLoadAndYear(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
-		id, _ := res.LastInsertId()
+		id, err := res.LastInsertId()
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 		return id
 	}
 	// A panel in a 2025 campaign reviewing two projects, and one in a 2024

@@ -100,27 +100,20 @@ func (p *Project) Normalize() {
 		p.Members[i].Name = strings.TrimSpace(p.Members[i].Name)
 		p.Members[i].Institution = strings.TrimSpace(p.Members[i].Institution)
 	}
-	has := map[Method]bool{}
-	for _, m := range p.Methods {
-		has[m] = true
-	}
-	has[PeerReview] = true
-	if p.Promotion {
-		has[Inspection] = true
-	}
-	var unknown []Method
-	for _, m := range p.Methods {
-		if !m.Valid() {
-			unknown = append(unknown, m) // kept so that Validate names them
+	// With an unknown method the list stays as sent, so that Validate
+	// names the method at the index the caller sent it at.
+	if !slices.ContainsFunc(p.Methods, func(m Method) bool { return !m.Valid() }) {
+		has := map[Method]bool{PeerReview: true, Inspection: p.Promotion}
+		for _, m := range p.Methods {
+			has[m] = true
+		}
+		p.Methods = p.Methods[:0]
+		for _, m := range Methods {
+			if has[m] {
+				p.Methods = append(p.Methods, m)
+			}
 		}
 	}
-	p.Methods = p.Methods[:0]
-	for _, m := range Methods {
-		if has[m] {
-			p.Methods = append(p.Methods, m)
-		}
-	}
-	p.Methods = append(p.Methods, unknown...)
 	for i := range p.Indicators {
 		p.Indicators[i].Seq = i + 1
 		p.Indicators[i].normalize()

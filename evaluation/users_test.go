@@ -329,8 +329,8 @@ func TestUpdateUser(t *testing.T) {
 		if a := e.lastAudit(t); a.Action != "user.enable" {
 			t.Errorf("audit action = %s, want user.enable", a.Action)
 		}
-		if _, err := e.svc.Accounts.SessionUser(ctx, u.ID); err != nil {
-			t.Errorf("SessionUser after enabling: %v", err)
+		if got, err := e.svc.Accounts.SessionUser(ctx, u.ID); err != nil || got.ID != u.ID || got.Disabled {
+			t.Errorf("SessionUser after enabling = %+v, %v; want li.wei, enabled", got, err)
 		}
 	})
 
@@ -433,8 +433,8 @@ func TestPasswordHashes(t *testing.T) {
 	if _, err := e.svc.Accounts.Login(ctx, "li.wei", pw, evaluation.LoginMeta{}); evaluation.ErrorCode(err) != evaluation.Unauthenticated {
 		t.Errorf("old password after reset: %v, want unauthenticated", err)
 	}
-	if _, err := e.svc.Accounts.Login(ctx, "li.wei", newPW, evaluation.LoginMeta{}); err != nil {
-		t.Errorf("new password after reset: %v", err)
+	if got, err := e.svc.Accounts.Login(ctx, "li.wei", newPW, evaluation.LoginMeta{}); err != nil || got.ID != u.ID {
+		t.Errorf("new password after reset = %+v, %v; want li.wei", got, err)
 	}
 
 	t.Run("change needs the current password", func(t *testing.T) {
@@ -452,8 +452,8 @@ func TestPasswordHashes(t *testing.T) {
 		if err := e.svc.Accounts.ChangePassword(ctx, u.Actor(), newPW, "another-secret-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Accounts.Authenticate(ctx, "li.wei", "another-secret-1"); err != nil {
-			t.Errorf("changed password does not work: %v", err)
+		if got, err := e.svc.Accounts.Authenticate(ctx, "li.wei", "another-secret-1"); err != nil || got.ID != u.ID {
+			t.Errorf("changed password does not work: %+v, %v", got, err)
 		}
 	})
 }

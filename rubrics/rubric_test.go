@@ -63,7 +63,10 @@ func TestRubricLookups(t *testing.T) {
 		t.Errorf("Veto(v2) = %+v, %v; want nil, false", v, ok)
 	}
 	// Indicator returns the rubric's own indicator, not a copy.
-	in, _ := r.Indicator("A1")
+	in, ok := r.Indicator("A1")
+	if !ok {
+		t.Fatal("Indicator(A1) found nothing")
+	}
 	in.Name.EN = "changed"
 	if r.Indicators[0].Name.EN != "changed" {
 		t.Errorf("Indicator() returned a copy; want a pointer into the rubric")

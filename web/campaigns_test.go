@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -25,13 +24,13 @@ func (h *harness) campaignWithProject() (campaignID, projectID int64) {
 		h.t.Fatalf("create campaign: %d %s", resp.StatusCode, body)
 	}
 	var c evaluation.Campaign
-	json.Unmarshal([]byte(body), &c)
+	h.decode(body, &c)
 	resp, body = h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/projects", c.ID), fmt.Sprintf(projectJSON, "2024-ZD-001"))
 	if resp.StatusCode != http.StatusCreated {
 		h.t.Fatalf("create project: %d %s", resp.StatusCode, body)
 	}
 	var p evaluation.Project
-	json.Unmarshal([]byte(body), &p)
+	h.decode(body, &p)
 	return c.ID, p.ID
 }
 
@@ -41,35 +40,31 @@ func TestCampaignScenarios(t *testing.T) {
 	cid, pid := h.campaignWithProject()
 	c := func(f string) string { return fmt.Sprintf(f, cid) }
 	p := func(f string) string { return fmt.Sprintf(f, pid) }
-	cases := []struct {
-		name, as, method, url, body string
-		status                      int
-		contains                    []string
-	}{
-		{"staff A lists own campaigns", "staffa", "GET", "/api/v1/campaigns", "", 200, []string{`"total":1`, `"projects":1`}},
-		{"staff B sees none", "staffb", "GET", "/api/v1/campaigns", "", 200, []string{`"total":0`}},
-		{"staff B: campaign not found", "staffb", "GET", c("/api/v1/campaigns/%d"), "", 404, nil},
-		{"staff B: projects not found", "staffb", "GET", c("/api/v1/campaigns/%d/projects"), "", 404, nil},
-		{"staff B: project not found", "staffb", "GET", p("/api/v1/projects/%d"), "", 404, nil},
-		{"staff B cannot change the project", "staffb", "PUT", p("/api/v1/projects/%d"), fmt.Sprintf(projectJSON, "X"), 404, nil},
-		{"staff B cannot move the campaign", "staffb", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 404, nil},
-		{"commission reads it", "commission", "GET", c("/api/v1/campaigns/%d"), "", 200, []string{`"state":"draft"`, `"agency":"AGA"`}},
-		{"commission cannot create", "commission", "POST", "/api/v1/campaigns", `{"name":"x","year":2026}`, 403, nil},
-		{"expert cannot list", "expert", "GET", "/api/v1/campaigns", "", 403, nil},
-		{"project has computed statuses", "staffa", "GET", p("/api/v1/projects/%d"), "", 200, []string{`"status":"met"`, `"status":"partly"`, `"status_from":"computed"`}},
-		{"duplicate project code", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), fmt.Sprintf(projectJSON, "2024-ZD-001"), 409, []string{`"code":`}},
+	cases := []scenario{
+		{"staff A lists own campaigns", "staffa", "GET", "/api/v1/campaigns", "", 200, "", nil, []string{`"total":1`, `"projects":1`}, nil},
+		{"staff B sees none", "staffb", "GET", "/api/v1/campaigns", "", 200, "", nil, []string{`"total":0`}, nil},
+		{"staff B: campaign not found", "staffb", "GET", c("/api/v1/campaigns/%d"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B: projects not found", "staffb", "GET", c("/api/v1/campaigns/%d/projects"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B: project not found", "staffb", "GET", p("/api/v1/projects/%d"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B cannot change the project", "staffb", "PUT", p("/api/v1/projects/%d"), fmt.Sprintf(projectJSON, "X"), 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B cannot move the campaign", "staffb", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 404, evaluation.NotFound, nil, nil, nil},
+		{"commission reads it", "commission", "GET", c("/api/v1/campaigns/%d"), "", 200, "", nil, []string{`"state":"draft"`, `"agency":"AGA"`}, nil},
+		{"commission cannot create", "commission", "POST", "/api/v1/campaigns", `{"name":"x","year":2026}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert cannot list", "expert", "GET", "/api/v1/campaigns", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"project has computed statuses", "staffa", "GET", p("/api/v1/projects/%d"), "", 200, "", nil, []string{`"status":"met"`, `"status":"partly"`, `"status_from":"computed"`}, nil},
+		{"duplicate project code", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), fmt.Sprintf(projectJSON, "2024-ZD-001"), 409, evaluation.Conflict, []string{"code"}, nil, nil},
 		{"bad project", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), `{"code":"A","title":"","class":"x","lead_institution":"","pi":{"name":""},"subject_codes":["abc"]}`, 400,
-			[]string{`"title":`, `"class":`, `"pi.name":`, `"subject_codes.0":`}},
+			evaluation.Invalid, []string{"title", "class", "pi.name", "subject_codes.0"}, nil, nil},
 		{"unknown method", "staffa", "POST", c("/api/v1/campaigns/%d/projects"), strings.Replace(fmt.Sprintf(projectJSON, "2024-ZD-009"), `"keywords"`, `"methods":["testing","x-ray"],"keywords"`, 1), 400,
-			[]string{`"methods.`}},
+			evaluation.Invalid, []string{"methods.1"}, nil, nil},
 		{"bad settings", "staffa", "PATCH", c("/api/v1/campaigns/%d"), `{"name":"x","year":2026,"settings":{"panels":{"basic_research":{"technical":6}}}}`, 400,
-			[]string{`"settings.panels.basic_research.technical":`}},
-		{"move to forming", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 200, []string{`"state":"forming"`}},
-		{"settings locked after draft", "staffa", "PATCH", c("/api/v1/campaigns/%d"), `{"name":"x","year":2026}`, 409, nil},
-		{"commission cannot skip to scoring", "commission", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"scoring"}`, 403, nil},
-		{"invalid move", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"closed"}`, 409, []string{`"to":`}},
-		{"back to draft needs a reason", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"draft"}`, 400, []string{`"reason":`}},
-		{"history", "staffa", "GET", c("/api/v1/campaigns/%d/transitions"), "", 200, []string{`"to":"forming"`}},
+			evaluation.Invalid, []string{"settings.panels.basic_research.technical"}, nil, nil},
+		{"move to forming", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"forming"}`, 200, "", nil, []string{`"state":"forming"`}, nil},
+		{"settings locked after draft", "staffa", "PATCH", c("/api/v1/campaigns/%d"), `{"name":"x","year":2026}`, 409, evaluation.Conflict, nil, nil, nil},
+		{"commission cannot skip to scoring", "commission", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"scoring"}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"invalid move", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"closed"}`, 409, evaluation.Conflict, []string{"to"}, nil, nil},
+		{"back to draft needs a reason", "staffa", "POST", c("/api/v1/campaigns/%d/transitions"), `{"to":"draft"}`, 400, evaluation.Invalid, []string{"reason"}, nil, nil},
+		{"history", "staffa", "GET", c("/api/v1/campaigns/%d/transitions"), "", 200, "", nil, []string{`"to":"forming"`}, nil},
 	}
 	for as := range h.tokens {
 		h.api(as, "GET", "/api/v1/me", "") // records each token's first use
@@ -77,20 +72,9 @@ func TestCampaignScenarios(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := h.dump()
-			resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tc.status, body)
-			}
-			for _, s := range tc.contains {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %q: %s", s, body)
-				}
-			}
-			if resp.StatusCode >= 400 {
-				apiErr(t, body)
-				if h.dump() != before {
-					t.Errorf("a refused request changed the database")
-				}
+			h.run(t, tc)
+			if tc.status >= 400 && h.dump() != before {
+				t.Errorf("a refused request changed the database")
 			}
 		})
 	}
@@ -179,7 +163,10 @@ func TestCampaignUI(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-reason"`) {
 		t.Errorf("back to draft without a reason: %d", resp.StatusCode)
 	}
-	entries, _, _ := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
+	entries, _, err := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "campaign.transition"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 {
 		t.Errorf("%d transition audit entries, want 1", len(entries))
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -143,6 +144,84 @@ func apiErr(t *testing.T, body string) apiErrorBody {
 	return e.Error
 }
 
+// wantError fails the test unless body is the JSON error format with the
+// code and a message for each of the fields.
+func wantError(t *testing.T, body string, code evaluation.Code, fields ...string) apiErrorBody {
+	t.Helper()
+	e := apiErr(t, body)
+	if e.Code != code {
+		t.Errorf("error code %q, want %q; body %s", e.Code, code, body)
+	}
+	for _, f := range fields {
+		if e.Fields[f] == "" {
+			t.Errorf("error names no message for field %q; body %s", f, body)
+		}
+	}
+	return e
+}
+
+// scenario is one API request of a scenario table and what must come back:
+// the status; for an error status, the error's code and the fields it
+// names; and text the body must and must not contain.
+type scenario struct {
+	name, as, method, url, body string
+	status                      int
+	code                        evaluation.Code // the error's code; required for an error status
+	fields                      []string        // fields the error must name
+	contains, absent            []string
+}
+
+// run sends the scenario's request, its URL expanded, and checks the
+// response; it returns the body.
+func (h *harness) run(t *testing.T, sc scenario) string {
+	t.Helper()
+	resp, body := h.api(sc.as, sc.method, h.expand(sc.url), sc.body)
+	if resp.StatusCode != sc.status {
+		t.Fatalf("%s %s as %s: status %d, want %d; body %s", sc.method, sc.url, sc.as, resp.StatusCode, sc.status, body)
+	}
+	switch {
+	case sc.status >= 400 && sc.code == "":
+		t.Fatalf("the case gives no error code for status %d", sc.status)
+	case sc.status >= 400:
+		wantError(t, body, sc.code, sc.fields...)
+	case sc.code != "" || len(sc.fields) > 0:
+		t.Fatalf("the case gives an error code or fields for status %d", sc.status)
+	}
+	for _, s := range sc.contains {
+		if !strings.Contains(body, s) {
+			t.Errorf("body lacks %q: %s", s, body)
+		}
+	}
+	for _, s := range sc.absent {
+		if strings.Contains(body, s) {
+			t.Errorf("body has %q: %s", s, body)
+		}
+	}
+	return body
+}
+
+var placeholder = regexp.MustCompile(`\{([A-Za-z0-9_.]+)\}`)
+
+// expand replaces {username} in a URL with the user's ID and {AGA} or
+// {AGB} with the agency's, so that a table can name the rows of whichever
+// harness it runs on.
+func (h *harness) expand(url string) string {
+	h.t.Helper()
+	return placeholder.ReplaceAllStringFunc(url, func(m string) string {
+		name := m[1 : len(m)-1]
+		switch {
+		case h.users[name] != nil:
+			return fmt.Sprint(h.users[name].ID)
+		case name == h.agencyA.Code:
+			return fmt.Sprint(h.agencyA.ID)
+		case name == h.agencyB.Code:
+			return fmt.Sprint(h.agencyB.ID)
+		}
+		h.t.Fatalf("URL %s: no user or agency %s", url, name)
+		return ""
+	})
+}
+
 // browser is a cookie-keeping client of the HTML pages.
 type browser struct {
 	h       *harness
@@ -205,46 +284,96 @@ func (b *browser) login(username string) {
 	b.get("/")
 }
 
-// dump returns every row of every table except the session store, to show
-// that a refused request changed nothing.
+// dump returns every row of every table except the session store, each
+// table under a header with its row count, to show that a refused request
+// changed nothing. It fails the test on any error, and unless it covers the
+// tables every harness fills and finds rows in them, so that two dumps
+// cannot compare equal by both being empty.
 func (h *harness) dump() string {
 	h.t.Helper()
 	ctx := context.Background()
 	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions') ORDER BY name`)
 	if err != nil {
-		h.t.Fatal(err)
+		h.t.Fatalf("dump: list tables: %v", err)
 	}
 	var tables []string
 	for rows.Next() {
 		var n string
-		rows.Scan(&n)
+		if err := rows.Scan(&n); err != nil {
+			h.t.Fatalf("dump: list tables: %v", err)
+		}
 		tables = append(tables, n)
 	}
-	rows.Close()
+	if err := rows.Err(); err != nil {
+		h.t.Fatalf("dump: list tables: %v", err)
+	}
+	if err := rows.Close(); err != nil {
+		h.t.Fatalf("dump: list tables: %v", err)
+	}
 	var b strings.Builder
+	counts := map[string]int{}
 	for _, table := range tables {
-		r, err := h.db.SQL().QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
+		n, err := dumpTable(ctx, h.db.SQL(), table, &b)
 		if err != nil {
-			h.t.Fatal(err)
+			h.t.Fatalf("dump: table %s: %v", table, err)
 		}
-		cols, _ := r.Columns()
-		for r.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			r.Scan(ptrs...)
-			fmt.Fprintf(&b, "%s %v\n", table, vals)
+		counts[table] = n
+	}
+	// Every harness has agencies, users with tokens, an expert and the
+	// audit entries of their creation.
+	for _, table := range []string{"agencies", "users", "api_tokens", "experts", "audit_log"} {
+		if counts[table] == 0 {
+			h.t.Fatalf("dump: table %s is missing or empty (tables %v)", table, tables)
 		}
-		r.Close()
 	}
 	return b.String()
+}
+
+// dumpTable writes the table's rows to b under a header and returns how
+// many there were.
+func dumpTable(ctx context.Context, db *sql.DB, table string, b *strings.Builder) (int, error) {
+	r, err := db.QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	cols, err := r.Columns()
+	if err != nil {
+		return 0, err
+	}
+	var lines strings.Builder
+	n := 0
+	for r.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(&lines, "%v\n", vals)
+		n++
+	}
+	if err := r.Err(); err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(b, "== %s %v: %d rows\n%s", table, cols, n, lines.String())
+	return n, r.Close()
 }
 
 func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// decode unmarshals a JSON response body into v and fails the test
+// otherwise.
+func (h *harness) decode(body string, v any) {
+	h.t.Helper()
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		h.t.Fatalf("decode %.300s: %v", body, err)
+	}
+}
 
 // warmTokens uses every API token once, so that recording a token's first
 // use does not show up as a change in a later h.dump comparison.

@@ -110,7 +110,10 @@ func usedMessageIDs(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{".", "../evaluation", "../evaluation/demo", "../rubrics"} {
-		paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(paths) == 0 {
+			t.Fatalf("no Go files in %s (%v)", dir, err)
+		}
 		for _, p := range paths {
 			if strings.HasSuffix(p, "_test.go") {
 				continue

@@ -172,7 +172,7 @@ func (h *harness) importCampaign() int64 {
 		h.t.Fatalf("create campaign: %d %s", resp.StatusCode, body)
 	}
 	var c evaluation.Campaign
-	json.Unmarshal([]byte(body), &c)
+	h.decode(body, &c)
 	return c.ID
 }
 
@@ -325,8 +325,14 @@ func TestImportProjectsXLSX(t *testing.T) {
 
 	// One audit entry for the import, besides one per project.
 	ctx := context.Background()
-	imports, _, _ := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.import"})
-	creates, _, _ := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.create"})
+	imports, _, err := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.import"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creates, _, err := h.svc.Accounts.AuditLog(ctx, evaluation.System, evaluation.AuditFilter{Action: "project.create"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(imports) != 1 || len(creates) != 5 {
 		t.Fatalf("%d import and %d create entries, want 1 and 5", len(imports), len(creates))
 	}
@@ -536,9 +542,16 @@ func TestImportRefusesFiles(t *testing.T) {
 	html := []byte("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
 	var zipped bytes.Buffer // a zip that is not a workbook (a .docx, say)
 	zw := zip.NewWriter(&zipped)
-	w, _ := zw.Create("word/document.xml")
-	w.Write([]byte("<w:document/>"))
-	zw.Close()
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("<w:document/>")); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name    string
 		files   []file
@@ -588,12 +601,13 @@ func TestImportAccess(t *testing.T) {
 		as     string
 		target string
 		status int
+		code   evaluation.Code
 	}{
-		{"staffb", "/api/v1/campaigns/%d/projects/import", http.StatusNotFound},
-		{"commission", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden},
-		{"expert", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden},
-		{"staffa", "/api/v1/experts/import", http.StatusForbidden},
-		{"expert", "/api/v1/experts/import", http.StatusForbidden},
+		{"staffb", "/api/v1/campaigns/%d/projects/import", http.StatusNotFound, evaluation.NotFound},
+		{"commission", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden, evaluation.Forbidden},
+		{"expert", "/api/v1/campaigns/%d/projects/import", http.StatusForbidden, evaluation.Forbidden},
+		{"staffa", "/api/v1/experts/import", http.StatusForbidden, evaluation.Forbidden},
+		{"expert", "/api/v1/experts/import", http.StatusForbidden, evaluation.Forbidden},
 	} {
 		target := tc.target
 		if strings.Contains(target, "%d") {
@@ -603,7 +617,7 @@ func TestImportAccess(t *testing.T) {
 		if resp.StatusCode != tc.status {
 			t.Errorf("%s POST %s: %d, want %d (%s)", tc.as, target, resp.StatusCode, tc.status, body)
 		}
-		apiErr(t, body)
+		wantError(t, body, tc.code)
 	}
 	for _, u := range []string{"/api/v1/campaigns/%d/projects/template.xlsx", "/api/v1/campaigns/%d/projects/template.csv"} {
 		if resp, _ := h.api("staffb", "GET", idPath(u, cid), ""); resp.StatusCode != http.StatusNotFound {
@@ -724,7 +738,10 @@ func TestImportTemplates(t *testing.T) {
 			help := imports.ProjectHelp(lang, noText)
 			for i, examples := range []int{1, 2} { // an example project with two indicators
 				tbl := help.Tables[i]
-				rows, _ := f.GetRows(tbl.Sheet)
+				rows, err := f.GetRows(tbl.Sheet)
+				if err != nil || len(rows) == 0 {
+					t.Fatalf("%s: %d rows, %v", tbl.Sheet, len(rows), err)
+				}
 				var want []string
 				for _, c := range tbl.Columns {
 					want = append(want, c.Header)
@@ -733,9 +750,9 @@ func TestImportTemplates(t *testing.T) {
 					t.Errorf("%s: header %v, want %v; %d rows", tbl.Sheet, rows[0], want, len(rows))
 				}
 			}
-			notes, _ := f.GetRows("填写说明 Instructions")
-			if len(notes) < 30 {
-				t.Errorf("instructions have %d rows", len(notes))
+			notes, err := f.GetRows("填写说明 Instructions")
+			if err != nil || len(notes) < 30 {
+				t.Errorf("instructions have %d rows (%v)", len(notes), err)
 			}
 			// Round trip: the template's example imports as it is.
 			resp, answer := h.upload("staffa", idPath("/api/v1/campaigns/%d/projects/import", cid), file{"file", "template.xlsx", []byte(body)})
@@ -860,7 +877,10 @@ func TestImportExperts(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", name, diff)
 		}
 	}
-	entries, _, _ := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "expert.import"})
+	entries, _, err := h.svc.Accounts.AuditLog(context.Background(), evaluation.System, evaluation.AuditFilter{Action: "expert.import"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 || !strings.Contains(entries[0].Details, `"experts":3`) || !strings.Contains(entries[0].Details, `"drawable":2`) {
 		t.Errorf("expert.import entries: %+v", entries)
 	}
@@ -912,8 +932,14 @@ func TestImportMessages(t *testing.T) {
 		imports.ExpertHelp(lang, record)
 	}
 	used := regexp.MustCompile(`"((?:import|error)\.[a-z_.]+[a-z])"`)
-	paths, _ := filepath.Glob("import*.go")
-	more, _ := filepath.Glob("../evaluation/imports/*.go")
+	paths, err := filepath.Glob("import*.go")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no import*.go files (%v)", err)
+	}
+	more, err := filepath.Glob("../evaluation/imports/*.go")
+	if err != nil || len(more) == 0 {
+		t.Fatalf("no files of evaluation/imports (%v)", err)
+	}
 	for _, p := range append(paths, more...) {
 		if strings.HasSuffix(p, "_test.go") {
 			continue

@@ -60,16 +60,23 @@ func (h *harness) withBlobs(limit int64) *files.Store {
 }
 
 // storedFiles counts the stored files, temporary ones included: a refused
-// upload must leave none.
+// upload must leave none. A missing or unreadable folder fails the test
+// rather than counting as no files.
 func storedFiles(t *testing.T, blobs *files.Store) int {
 	t.Helper()
 	n := 0
-	filepath.WalkDir(blobs.Root(), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+	err := filepath.WalkDir(blobs.Root(), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
 			n++
 		}
-		return err
+		return nil
 	})
+	if err != nil {
+		t.Fatalf("count stored files: %v", err)
+	}
 	return n
 }
 
@@ -128,7 +135,7 @@ func (h *harness) panelWithSeat(campaignID, projectID int64) (accepted, invited,
 		t.Fatalf("draw: %d %s", resp.StatusCode, body)
 	}
 	var panel evaluation.Panel
-	jsonUnmarshal(body, &panel)
+	h.decode(body, &panel)
 	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), ""); resp.StatusCode != 200 {
 		t.Fatalf("invite: %d %s", resp.StatusCode, body)
 	}
@@ -157,7 +164,9 @@ func (h *harness) panelWithSeat(campaignID, projectID int64) (accepted, invited,
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.tokens["outsider"], _, _ = h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+	if h.tokens["outsider"], _, err = h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{}); err != nil {
+		t.Fatal(err)
+	}
 	return accepted, invited, "outsider"
 }
 
@@ -174,7 +183,7 @@ func TestMaterialScenarios(t *testing.T) {
 		t.Fatalf("second project: %d %s", resp.StatusCode, body)
 	}
 	var second evaluation.Project
-	jsonUnmarshal(body, &second)
+	h.decode(body, &second)
 	accepted, invited, outsider := h.panelWithSeat(cid, pid)
 	h.warmTokens()
 
@@ -184,7 +193,7 @@ func TestMaterialScenarios(t *testing.T) {
 		t.Fatalf("upload: %d %s", resp.StatusCode, body)
 	}
 	var mat evaluation.Material
-	jsonUnmarshal(body, &mat)
+	h.decode(body, &mat)
 	if mat.Filename != "自评价报告.pdf" || mat.ContentType != "application/pdf" || mat.Size != int64(len(pdfFile)) {
 		t.Errorf("material %+v", mat)
 	}
@@ -206,18 +215,19 @@ func TestMaterialScenarios(t *testing.T) {
 		name, as, kind, filename string
 		content                  []byte
 		status                   int
-		field                    string
+		code                     evaluation.Code
+		field                    string // a field the error must name, if any
 	}{
-		{"the same bytes again in the project", "staffa", "other", "again.pdf", pdfFile, 409, "file"},
-		{"over the size limit", "staffa", "other", "big.pdf", append(append([]byte{}, pdfFile...), make([]byte, limit)...), 413, "file"},
-		{"an HTML file renamed .pdf", "staffa", "other", "report.pdf", htmlFile, 400, "file"},
-		{"a path-traversal name", "staffa", "other", "../../x.pdf", append(append([]byte{}, pdfFile...), '1'), 400, "file"},
-		{"a Windows path-traversal name", "staffa", "other", `..\x.pdf`, append(append([]byte{}, pdfFile...), '2'), 400, "file"},
-		{"an unknown kind", "staffa", "diary", "x.pdf", append(append([]byte{}, pdfFile...), '3'), 400, "kind"},
-		{"no file", "staffa", "other", "", nil, 400, "file"},
-		{"agency B", "staffb", "other", "x.pdf", append(append([]byte{}, pdfFile...), '4'), 404, ""},
-		{"commission", "commission", "other", "x.pdf", append(append([]byte{}, pdfFile...), '5'), 403, ""},
-		{"an expert with a seat", accepted, "other", "x.pdf", append(append([]byte{}, pdfFile...), '6'), 403, ""},
+		{"the same bytes again in the project", "staffa", "other", "again.pdf", pdfFile, 409, evaluation.Conflict, "file"},
+		{"over the size limit", "staffa", "other", "big.pdf", append(append([]byte{}, pdfFile...), make([]byte, limit)...), 413, evaluation.Invalid, "file"},
+		{"an HTML file renamed .pdf", "staffa", "other", "report.pdf", htmlFile, 400, evaluation.Invalid, "file"},
+		{"a path-traversal name", "staffa", "other", "../../x.pdf", append(append([]byte{}, pdfFile...), '1'), 400, evaluation.Invalid, "file"},
+		{"a Windows path-traversal name", "staffa", "other", `..\x.pdf`, append(append([]byte{}, pdfFile...), '2'), 400, evaluation.Invalid, "file"},
+		{"an unknown kind", "staffa", "diary", "x.pdf", append(append([]byte{}, pdfFile...), '3'), 400, evaluation.Invalid, "kind"},
+		{"no file", "staffa", "other", "", nil, 400, evaluation.Invalid, "file"},
+		{"agency B", "staffb", "other", "x.pdf", append(append([]byte{}, pdfFile...), '4'), 404, evaluation.NotFound, ""},
+		{"commission", "commission", "other", "x.pdf", append(append([]byte{}, pdfFile...), '5'), 403, evaluation.Forbidden, ""},
+		{"an expert with a seat", accepted, "other", "x.pdf", append(append([]byte{}, pdfFile...), '6'), 403, evaluation.Forbidden, ""},
 	}
 	for _, tc := range refusals {
 		t.Run("upload: "+tc.name, func(t *testing.T) {
@@ -226,10 +236,11 @@ func TestMaterialScenarios(t *testing.T) {
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
 			}
-			e := apiErr(t, body)
-			if tc.field != "" && e.Fields[tc.field] == "" {
-				t.Errorf("no message for %s: %s", tc.field, body)
+			var fields []string
+			if tc.field != "" {
+				fields = append(fields, tc.field)
 			}
+			wantError(t, body, tc.code, fields...)
 			if h.dump() != before || storedFiles(t, blobs) != files {
 				t.Errorf("a refused upload stored something")
 			}
@@ -238,47 +249,34 @@ func TestMaterialScenarios(t *testing.T) {
 	// Not multipart at all.
 	if resp, body := h.api("staffa", "POST", p("/api/v1/projects/%d/materials"), `{"kind":"other"}`); resp.StatusCode != 400 {
 		t.Errorf("JSON upload: %d %s", resp.StatusCode, body)
+	} else {
+		wantError(t, body, evaluation.Invalid)
 	}
 
-	reads := []struct {
-		name, as, method, url string
-		status                int
-		contains              []string
-	}{
-		{"staff A lists", "staffa", "GET", p("/api/v1/projects/%d/materials"), 200, []string{`"total":1`, "自评价报告.pdf", `"uploaded_by_name":"staffa"`}},
-		{"staff A reads one", "staffa", "GET", m("/api/v1/materials/%d"), 200, []string{`"sha256":"`}},
-		{"commission lists", "commission", "GET", p("/api/v1/projects/%d/materials"), 200, []string{"自评价报告.pdf"}},
-		{"admin downloads", "admin", "GET", m("/api/v1/materials/%d/content"), 200, nil},
-		{"expert with a seat lists", accepted, "GET", p("/api/v1/projects/%d/materials"), 200, []string{"自评价报告.pdf"}},
-		{"agency B: list", "staffb", "GET", p("/api/v1/projects/%d/materials"), 404, nil},
-		{"agency B: one", "staffb", "GET", m("/api/v1/materials/%d"), 404, nil},
-		{"agency B: download", "staffb", "GET", m("/api/v1/materials/%d/content"), 404, nil},
-		{"agency B: delete", "staffb", "DELETE", m("/api/v1/materials/%d"), 404, nil},
-		{"expert not on the panel: list", outsider, "GET", p("/api/v1/projects/%d/materials"), 404, nil},
-		{"expert not on the panel: download", outsider, "GET", m("/api/v1/materials/%d/content"), 404, nil},
-		{"expert invited, not accepted: download", invited, "GET", m("/api/v1/materials/%d/content"), 404, nil},
-		{"harness expert: download", "expert", "GET", m("/api/v1/materials/%d/content"), 404, nil},
-		{"commission cannot delete", "commission", "DELETE", m("/api/v1/materials/%d"), 403, nil},
-		{"expert cannot delete", accepted, "DELETE", m("/api/v1/materials/%d"), 403, nil},
-		{"unknown material", "staffa", "GET", "/api/v1/materials/99999/content", 404, nil},
+	reads := []scenario{
+		{"staff A lists", "staffa", "GET", p("/api/v1/projects/%d/materials"), "", 200, "", nil, []string{`"total":1`, "自评价报告.pdf", `"uploaded_by_name":"staffa"`}, nil},
+		{"staff A reads one", "staffa", "GET", m("/api/v1/materials/%d"), "", 200, "", nil, []string{`"sha256":"`}, nil},
+		{"commission lists", "commission", "GET", p("/api/v1/projects/%d/materials"), "", 200, "", nil, []string{"自评价报告.pdf"}, nil},
+		{"admin downloads", "admin", "GET", m("/api/v1/materials/%d/content"), "", 200, "", nil, nil, nil},
+		{"expert with a seat lists", accepted, "GET", p("/api/v1/projects/%d/materials"), "", 200, "", nil, []string{"自评价报告.pdf"}, nil},
+		{"agency B: list", "staffb", "GET", p("/api/v1/projects/%d/materials"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"agency B: one", "staffb", "GET", m("/api/v1/materials/%d"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"agency B: download", "staffb", "GET", m("/api/v1/materials/%d/content"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"agency B: delete", "staffb", "DELETE", m("/api/v1/materials/%d"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"expert not on the panel: list", outsider, "GET", p("/api/v1/projects/%d/materials"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"expert not on the panel: download", outsider, "GET", m("/api/v1/materials/%d/content"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"expert invited, not accepted: download", invited, "GET", m("/api/v1/materials/%d/content"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"harness expert: download", "expert", "GET", m("/api/v1/materials/%d/content"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"commission cannot delete", "commission", "DELETE", m("/api/v1/materials/%d"), "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert cannot delete", accepted, "DELETE", m("/api/v1/materials/%d"), "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"unknown material", "staffa", "GET", "/api/v1/materials/99999/content", "", 404, evaluation.NotFound, nil, nil, nil},
 	}
 	for _, tc := range reads {
 		t.Run(tc.name, func(t *testing.T) {
 			before := h.dump()
-			resp, body := h.api(tc.as, tc.method, tc.url, "")
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
-			}
-			for _, s := range tc.contains {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %q: %s", s, body)
-				}
-			}
-			if tc.status >= 400 {
-				apiErr(t, body)
-				if h.dump() != before {
-					t.Errorf("a refused request changed the database")
-				}
+			h.run(t, tc)
+			if tc.status >= 400 && h.dump() != before {
+				t.Errorf("a refused request changed the database")
 			}
 		})
 	}
@@ -366,7 +364,7 @@ func TestMaterialBodyLimits(t *testing.T) {
 			t.Errorf("%s with %d bytes: %d, want 413 (%.200s)", tc.path, n, status, body)
 		}
 		if strings.HasPrefix(tc.path, "/api/") {
-			apiErr(t, body)
+			wantError(t, body, evaluation.Invalid)
 		}
 	}
 	if h.dump() != before || storedFiles(t, blobs) != 1 {
@@ -511,7 +509,7 @@ func (h *harness) projectWithMethods(campaignID int64, code string) evaluation.P
 		h.t.Fatalf("project: %d %s", resp.StatusCode, body)
 	}
 	var p evaluation.Project
-	jsonUnmarshal(body, &p)
+	h.decode(body, &p)
 	return p
 }
 
@@ -529,66 +527,51 @@ func TestMethodRecordScenarios(t *testing.T) {
 	}
 	demo := `{"date":"2025-03-03","items":[{"name":"自主巡检","shown":true},{"name":"缺陷识别","shown":false}]}`
 	h.warmTokens()
-	cases := []struct {
-		name, as, method, url, body string
-		status                      int
-		contains                    []string
-	}{
-		{"inspection", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 201, []string{`"kind":"inspection"`, `"participants":["王工","李工"]`}},
-		{"passed test", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"), test(true, 4), 201, []string{`"status":"met"`}},
-		{"the indicator is met by the test", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, []string{`"status":"met","status_from":"test"`}},
-		{"demonstration", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), demo, 201, []string{`"shown":true`, `"shown":false`}},
-		{"list", "commission", "GET", u("/api/v1/projects/%d/methods"), "", 200, []string{`"total":3`}},
+	cases := []scenario{
+		{"inspection", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 201, "", nil, []string{`"kind":"inspection"`, `"participants":["王工","李工"]`}, nil},
+		{"passed test", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"), test(true, 4), 201, "", nil, []string{`"status":"met"`}, nil},
+		{"the indicator is met by the test", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, "", nil, []string{`"status":"met","status_from":"test"`}, nil},
+		{"demonstration", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), demo, 201, "", nil, []string{`"shown":true`, `"shown":false`}, nil},
+		{"list", "commission", "GET", u("/api/v1/projects/%d/methods"), "", 200, "", nil, []string{`"total":3`}, nil},
 		// Bad input changes nothing.
-		{"inspection without fields", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), `{}`, 400, []string{`"date":`, `"place":`, `"findings":`}},
+		{"inspection without fields", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), `{}`, 400, evaluation.Invalid, []string{"date", "place", "findings"}, nil, nil},
 		{"inspection in the future", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"),
-			strings.Replace(inspection, "2025-03-01", "2999-01-01", 1), 400, []string{`"date":`}},
+			strings.Replace(inspection, "2025-03-01", "2999-01-01", 1), 400, evaluation.Invalid, []string{"date"}, nil, nil},
 		{"inspection with a bad date", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"),
-			strings.Replace(inspection, "2025-03-01", "01/03/2025", 1), 400, []string{`"date":`}},
+			strings.Replace(inspection, "2025-03-01", "01/03/2025", 1), 400, evaluation.Invalid, []string{"date"}, nil, nil},
 		{"inspection with an unknown field", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"),
-			strings.Replace(inspection, `"date"`, `"weather":"晴","date"`, 1), 400, nil},
-		{"test passing a missed target", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"), test(true, 2), 400, []string{`"passed":`}},
+			strings.Replace(inspection, `"date"`, `"weather":"晴","date"`, 1), 400, evaluation.Invalid, []string{"weather"}, nil, nil},
+		{"test passing a missed target", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"), test(true, 2), 400, evaluation.Invalid, []string{"passed"}, nil, nil},
 		{"test without a verdict", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"),
-			strings.Replace(test(true, 4), `"passed":true,`, "", 1), 400, []string{`"passed":`}},
+			strings.Replace(test(true, 4), `"passed":true,`, "", 1), 400, evaluation.Invalid, []string{"passed"}, nil, nil},
 		{"test of another project's indicator", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"),
-			strings.Replace(test(true, 4), fmt.Sprintf(`"indicator_id":%d`, patents.ID), `"indicator_id":99999`, 1), 400, []string{`"indicator_id":`}},
+			strings.Replace(test(true, 4), fmt.Sprintf(`"indicator_id":%d`, patents.ID), `"indicator_id":99999`, 1), 400, evaluation.Invalid, []string{"indicator_id"}, nil, nil},
 		{"test with an infinite value", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"),
-			strings.Replace(test(false, 4), `"value":4`, `"value":1e400`, 1), 400, nil},
-		{"demonstration without items", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), `{"date":"2025-03-03","items":[]}`, 400, []string{`"items":`}},
-		{"demonstration with blank items", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), `{"date":"2025-03-03","items":[{"name":" "}]}`, 400, []string{`"items":`}},
-		{"not JSON", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), `date=2025-03-01`, 400, nil},
-		{"a method the project lacks", "staffa", "POST", fmt.Sprintf("/api/v1/projects/%d/methods/inspections", plain), inspection, 409, nil},
+			strings.Replace(test(false, 4), `"value":4`, `"value":1e400`, 1), 400, evaluation.Invalid, []string{"measured.value"}, nil, nil},
+		{"demonstration without items", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), `{"date":"2025-03-03","items":[]}`, 400, evaluation.Invalid, []string{"items"}, nil, nil},
+		{"demonstration with blank items", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), `{"date":"2025-03-03","items":[{"name":" "}]}`, 400, evaluation.Invalid, []string{"items"}, nil, nil},
+		{"not JSON", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), `date=2025-03-01`, 400, evaluation.Invalid, nil, nil, nil},
+		{"a method the project lacks", "staffa", "POST", fmt.Sprintf("/api/v1/projects/%d/methods/inspections", plain), inspection, 409, evaluation.Conflict, nil, nil, nil},
 		// Who.
-		{"agency B lists", "staffb", "GET", u("/api/v1/projects/%d/methods"), "", 404, nil},
-		{"agency B records", "staffb", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 404, nil},
-		{"agency B records with a bad body", "staffb", "POST", u("/api/v1/projects/%d/methods/inspections"), `{}`, 404, nil},
-		{"agency B deletes", "staffb", "DELETE", u("/api/v1/projects/%d/methods/1"), "", 404, nil},
-		{"commission records", "commission", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 403, nil},
-		{"expert records", "expert", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 403, nil},
-		{"expert not on the panel lists", "expert", "GET", u("/api/v1/projects/%d/methods"), "", 404, nil},
-		{"record of another project", "staffa", "DELETE", fmt.Sprintf("/api/v1/projects/%d/methods/1", plain), "", 404, nil},
-		{"delete the inspection", "staffa", "DELETE", u("/api/v1/projects/%d/methods/1"), "", 204, nil},
-		{"delete the test: the status is computed again", "staffa", "DELETE", u("/api/v1/projects/%d/methods/2"), "", 204, nil},
-		{"the indicator is partly met again", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, []string{`"status":"partly","status_from":"computed"`}},
-		{"the deletions are audited", "admin", "GET", "/api/v1/audit?action=project.delete_record", "", 200, []string{`"total":2`}},
+		{"agency B lists", "staffb", "GET", u("/api/v1/projects/%d/methods"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"agency B records", "staffb", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 404, evaluation.NotFound, nil, nil, nil},
+		{"agency B records with a bad body", "staffb", "POST", u("/api/v1/projects/%d/methods/inspections"), `{}`, 404, evaluation.NotFound, nil, nil, nil},
+		{"agency B deletes", "staffb", "DELETE", u("/api/v1/projects/%d/methods/1"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"commission records", "commission", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert records", "expert", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert not on the panel lists", "expert", "GET", u("/api/v1/projects/%d/methods"), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"record of another project", "staffa", "DELETE", fmt.Sprintf("/api/v1/projects/%d/methods/1", plain), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"delete the inspection", "staffa", "DELETE", u("/api/v1/projects/%d/methods/1"), "", 204, "", nil, nil, nil},
+		{"delete the test: the status is computed again", "staffa", "DELETE", u("/api/v1/projects/%d/methods/2"), "", 204, "", nil, nil, nil},
+		{"the indicator is partly met again", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, "", nil, []string{`"status":"partly","status_from":"computed"`}, nil},
+		{"the deletions are audited", "admin", "GET", "/api/v1/audit?action=project.delete_record", "", 200, "", nil, []string{`"total":2`}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := h.dump()
-			resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
-			}
-			for _, s := range tc.contains {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %s: %s", s, body)
-				}
-			}
-			if tc.status >= 400 {
-				apiErr(t, body)
-				if h.dump() != before {
-					t.Errorf("a refused request changed the database")
-				}
+			h.run(t, tc)
+			if tc.status >= 400 && h.dump() != before {
+				t.Errorf("a refused request changed the database")
 			}
 		})
 	}

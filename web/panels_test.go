@@ -31,7 +31,10 @@ func (h *harness) withPool() map[string]string {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		secret, _, _ := h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+		secret, _, err := h.svc.Accounts.CreateToken(ctx, u.Actor(), "test", evaluation.LoginMeta{})
+		if err != nil {
+			h.t.Fatal(err)
+		}
 		h.tokens[username] = secret
 		accounts[name] = username
 	}
@@ -172,38 +175,38 @@ func TestPanelTenancy(t *testing.T) {
 	h.withRubrics()
 	h.withPool()
 	cid, pid := h.campaignWithProject()
-	h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`)
+	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`); resp.StatusCode != 200 {
+		t.Fatalf("forming: %d %s", resp.StatusCode, body)
+	}
 	resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid))
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("draw: %d %s", resp.StatusCode, body)
 	}
 	var panel evaluation.Panel
-	jsonUnmarshal(body, &panel)
+	if err := jsonUnmarshal(body, &panel); err != nil || panel.ID == 0 || len(panel.Members) == 0 {
+		t.Fatalf("draw answered %s (%v), want a panel with members", body, err)
+	}
 	member := panel.Members[0].ID
 	h.warmTokens()
-	for _, tc := range []struct {
-		as, method, url, body string
-		status                int
-	}{
-		{"staffb", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 404},
-		{"staffb", "GET", fmt.Sprintf("/api/v1/campaigns/%d/panels", cid), "", 404},
-		{"staffb", "GET", fmt.Sprintf("/api/v1/panels/%d/exclusions", panel.ID), "", 404},
-		{"staffb", "GET", fmt.Sprintf("/api/v1/panels/%d/draws", panel.ID), "", 404},
-		{"staffb", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", 404},
-		{"staffb", "POST", fmt.Sprintf("/api/v1/panels/%d/members/%d/replace", panel.ID, member), `{"expert_id":1}`, 404},
-		{"staffb", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid), 404},
-		{"commission", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 200},
-		{"commission", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", 403},
-		{"expert", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 403},
+	for _, tc := range []scenario{
+		{"staff B reads the panel", "staffb", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B lists the campaign's panels", "staffb", "GET", fmt.Sprintf("/api/v1/campaigns/%d/panels", cid), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B reads the exclusions", "staffb", "GET", fmt.Sprintf("/api/v1/panels/%d/exclusions", panel.ID), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B reads the draws", "staffb", "GET", fmt.Sprintf("/api/v1/panels/%d/draws", panel.ID), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B invites", "staffb", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B replaces a member", "staffb", "POST", fmt.Sprintf("/api/v1/panels/%d/members/%d/replace", panel.ID, member), `{"expert_id":1}`, 404, evaluation.NotFound, nil, nil, nil},
+		{"staff B draws", "staffb", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid), 404, evaluation.NotFound, nil, nil, nil},
+		{"commission reads the panel", "commission", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 200, "", nil, []string{fmt.Sprintf(`"id":%d`, panel.ID)}, nil},
+		{"commission invites", "commission", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert reads the panel", "expert", "GET", fmt.Sprintf("/api/v1/panels/%d", panel.ID), "", 403, evaluation.Forbidden, nil, nil, nil},
 	} {
-		before := h.dump()
-		resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
-		if resp.StatusCode != tc.status {
-			t.Errorf("%s %s %s: %d, want %d (%s)", tc.as, tc.method, tc.url, resp.StatusCode, tc.status, body)
-		}
-		if tc.status >= 400 && h.dump() != before {
-			t.Errorf("%s %s %s changed the database", tc.as, tc.method, tc.url)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			before := h.dump()
+			h.run(t, tc)
+			if tc.status >= 400 && h.dump() != before {
+				t.Errorf("a refused request changed the database")
+			}
+		})
 	}
 	other := h.browser()
 	other.login("staffb")

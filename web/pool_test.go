@@ -63,92 +63,69 @@ func TestPoolAPIScenarios(t *testing.T) {
 	ownConflicts, otherConflicts := idPath("/api/v1/experts/%d/conflicts", own), idPath("/api/v1/experts/%d/conflicts", other)
 	newExpert := `{"name":"刘洋","type":"finance_expert","institution":"立信会计师事务所","title_level":"senior","region":"local",` +
 		`"subject_codes":["790.50"],"keywords":["审计"],"languages":["zh"],"email":"liu@example.com"}`
-	cases := []struct {
-		name, as, method, url, body string
-		status                      int
-		contains                    []string
-		absent                      []string
-	}{
+	cases := []scenario{
 		// The list.
-		{"staff lists the pool with loads", "staffa", "GET", "/api/v1/experts", "", 200, []string{`"total":2`, `"load":0`, `"load_year":`, "张专家", "Anna Berg"}, nil},
-		{"filter by region", "commission", "GET", "/api/v1/experts?region=international", "", 200, []string{`"total":1`, "Anna Berg"}, []string{"张专家"}},
-		{"filter not drawable", "admin", "GET", "/api/v1/experts?drawable=false", "", 200, []string{`"total":1`, `"no_draw_reason":"on sabbatical"`}, nil},
-		{"filter by subject prefix", "admin", "GET", "/api/v1/experts?subject=520", "", 200, []string{`"total":1`, "Anna Berg"}, nil},
-		{"filter by type and text", "admin", "GET", "/api/v1/experts?type=domain_expert&q=%E5%BC%A0", "", 200, []string{`"total":1`, "张专家"}, nil},
-		{"a year's load", "admin", "GET", "/api/v1/experts?year=2024&sort=-load", "", 200, []string{`"load_year":2024`}, nil},
-		{"bad drawable filter", "admin", "GET", "/api/v1/experts?drawable=maybe", "", 400, []string{`"drawable":`}, nil},
-		{"bad sort", "admin", "GET", "/api/v1/experts?sort=password_hash", "", 400, []string{`"sort":`}, nil},
-		{"bad subject", "admin", "GET", "/api/v1/experts?subject=%25", "", 400, []string{`"subject":`}, nil},
-		{"bad year", "admin", "GET", "/api/v1/experts?year=twenty", "", 400, []string{`"year":`}, nil},
-		{"experts cannot list the pool", "expert", "GET", "/api/v1/experts", "", 403, nil, nil},
+		{"staff lists the pool with loads", "staffa", "GET", "/api/v1/experts", "", 200, "", nil, []string{`"total":2`, `"load":0`, `"load_year":`, "张专家", "Anna Berg"}, nil},
+		{"filter by region", "commission", "GET", "/api/v1/experts?region=international", "", 200, "", nil, []string{`"total":1`, "Anna Berg"}, []string{"张专家"}},
+		{"filter not drawable", "admin", "GET", "/api/v1/experts?drawable=false", "", 200, "", nil, []string{`"total":1`, `"no_draw_reason":"on sabbatical"`}, nil},
+		{"filter by subject prefix", "admin", "GET", "/api/v1/experts?subject=520", "", 200, "", nil, []string{`"total":1`, "Anna Berg"}, nil},
+		{"filter by type and text", "admin", "GET", "/api/v1/experts?type=domain_expert&q=%E5%BC%A0", "", 200, "", nil, []string{`"total":1`, "张专家"}, nil},
+		{"a year's load", "admin", "GET", "/api/v1/experts?year=2024&sort=-load", "", 200, "", nil, []string{`"load_year":2024`}, nil},
+		{"bad drawable filter", "admin", "GET", "/api/v1/experts?drawable=maybe", "", 400, evaluation.Invalid, []string{"drawable"}, nil, nil},
+		{"bad sort", "admin", "GET", "/api/v1/experts?sort=password_hash", "", 400, evaluation.Invalid, []string{"sort"}, nil, nil},
+		{"bad subject", "admin", "GET", "/api/v1/experts?subject=%25", "", 400, evaluation.Invalid, []string{"subject"}, nil, nil},
+		{"bad year", "admin", "GET", "/api/v1/experts?year=twenty", "", 400, evaluation.Invalid, []string{"year"}, nil, nil},
+		{"experts cannot list the pool", "expert", "GET", "/api/v1/experts", "", 403, evaluation.Forbidden, nil, nil, nil},
 
 		// Profiles.
-		{"expert reads own profile", "expert", "GET", idPath("/api/v1/experts/%d", own), "", 200, []string{"张专家", `"loads":[{"year":`}, nil},
-		{"expert cannot read another's profile", "expert", "GET", idPath("/api/v1/experts/%d", other), "", 404, []string{`"code":"not_found"`}, []string{"Anna"}},
-		{"staff reads a profile", "staffb", "GET", idPath("/api/v1/experts/%d", other), "", 200, []string{"Anna Berg", `"can_be_drawn":false`}, nil},
-		{"missing profile", "admin", "GET", "/api/v1/experts/9999", "", 404, nil, nil},
-		{"commission adds an expert", "commission", "POST", "/api/v1/experts", newExpert, 201, []string{`"name":"刘洋"`, `"can_be_drawn":true`, `"subject_codes":["790.50"]`}, nil},
-		{"staff cannot add experts", "staffa", "POST", "/api/v1/experts", newExpert, 403, nil, nil},
-		{"experts cannot add experts", "expert", "POST", "/api/v1/experts", newExpert, 403, nil, nil},
-		{"admin adds one out of draws", "admin", "POST", "/api/v1/experts", strings.Replace(newExpert, `"email"`, `"can_be_drawn":false,"no_draw_reason":"退休","email"`, 1), 201, []string{`"can_be_drawn":false`, `"no_draw_reason":"退休"`}, nil},
-		{"commission edits a profile", "commission", "PATCH", idPath("/api/v1/experts/%d", other), `{"title":"Professor","keywords":["quantum","optics"]}`, 200, []string{`"title":"Professor"`, `"keywords":["quantum","optics"]`, `"institution":"KTH"`}, nil},
-		{"an email can be cleared", "admin", "PATCH", idPath("/api/v1/experts/%d", other), `{"email":""}`, 200, []string{`"title":"Professor"`}, []string{`"email"`}},
-		{"staff cannot edit", "staffa", "PATCH", idPath("/api/v1/experts/%d", own), `{"title":"x"}`, 403, nil, nil},
-		{"experts cannot edit their own profile", "expert", "PATCH", idPath("/api/v1/experts/%d", own), `{"title":"x"}`, 403, nil, nil},
-		{"admin puts an expert back into draws", "admin", "POST", idPath("/api/v1/experts/%d/flag", other), `{"can_be_drawn":true,"no_draw_reason":"back from sabbatical"}`, 200, []string{`"can_be_drawn":true`}, []string{"no_draw_reason"}},
-		{"staff cannot flag", "staffa", "POST", idPath("/api/v1/experts/%d/flag", other), `{"can_be_drawn":false,"no_draw_reason":"x"}`, 403, nil, nil},
+		{"expert reads own profile", "expert", "GET", idPath("/api/v1/experts/%d", own), "", 200, "", nil, []string{"张专家", `"loads":[{"year":`}, nil},
+		{"expert cannot read another's profile", "expert", "GET", idPath("/api/v1/experts/%d", other), "", 404, evaluation.NotFound, nil, nil, []string{"Anna"}},
+		{"staff reads a profile", "staffb", "GET", idPath("/api/v1/experts/%d", other), "", 200, "", nil, []string{"Anna Berg", `"can_be_drawn":false`}, nil},
+		{"missing profile", "admin", "GET", "/api/v1/experts/9999", "", 404, evaluation.NotFound, nil, nil, nil},
+		{"commission adds an expert", "commission", "POST", "/api/v1/experts", newExpert, 201, "", nil, []string{`"name":"刘洋"`, `"can_be_drawn":true`, `"subject_codes":["790.50"]`}, nil},
+		{"staff cannot add experts", "staffa", "POST", "/api/v1/experts", newExpert, 403, evaluation.Forbidden, nil, nil, nil},
+		{"experts cannot add experts", "expert", "POST", "/api/v1/experts", newExpert, 403, evaluation.Forbidden, nil, nil, nil},
+		{"admin adds one out of draws", "admin", "POST", "/api/v1/experts", strings.Replace(newExpert, `"email"`, `"can_be_drawn":false,"no_draw_reason":"退休","email"`, 1), 201, "", nil, []string{`"can_be_drawn":false`, `"no_draw_reason":"退休"`}, nil},
+		{"commission edits a profile", "commission", "PATCH", idPath("/api/v1/experts/%d", other), `{"title":"Professor","keywords":["quantum","optics"]}`, 200, "", nil, []string{`"title":"Professor"`, `"keywords":["quantum","optics"]`, `"institution":"KTH"`}, nil},
+		{"an email can be cleared", "admin", "PATCH", idPath("/api/v1/experts/%d", other), `{"email":""}`, 200, "", nil, []string{`"title":"Professor"`}, []string{`"email"`}},
+		{"staff cannot edit", "staffa", "PATCH", idPath("/api/v1/experts/%d", own), `{"title":"x"}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"experts cannot edit their own profile", "expert", "PATCH", idPath("/api/v1/experts/%d", own), `{"title":"x"}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"admin puts an expert back into draws", "admin", "POST", idPath("/api/v1/experts/%d/flag", other), `{"can_be_drawn":true,"no_draw_reason":"back from sabbatical"}`, 200, "", nil, []string{`"can_be_drawn":true`}, []string{"no_draw_reason"}},
+		{"staff cannot flag", "staffa", "POST", idPath("/api/v1/experts/%d/flag", other), `{"can_be_drawn":false,"no_draw_reason":"x"}`, 403, evaluation.Forbidden, nil, nil, nil},
 
 		// Declared conflicts.
-		{"expert reads own declarations", "expert", "GET", ownConflicts, "", 200, []string{`"total":2`, "复旦大学", "王伟", `"created_by_name":"commission"`}, nil},
-		{"expert gets 404 for another's declarations", "expert", "GET", otherConflicts, "", 404, nil, []string{"Lars"}},
-		{"staff read declarations", "staffa", "GET", otherConflicts, "", 200, []string{"Lars Nilsson"}, nil},
-		{"expert declares a conflict", "expert", "POST", ownConflicts, `{"institution":"同济大学","year":2024,"note":"合作单位"}`, 201, []string{`"institution":"同济大学"`, `"created_by_name":"expert"`}, nil},
-		{"expert cannot declare for another", "expert", "POST", otherConflicts, `{"person":"x","year":2024}`, 404, nil, nil},
-		{"staff cannot declare", "staffa", "POST", ownConflicts, `{"person":"x","year":2024}`, 403, nil, nil},
-		{"expert cannot remove another's record", "expert", "DELETE", fmt.Sprintf("%s/%d", otherConflicts, f.otherConflict.ID), "", 404, nil, nil},
-		{"another's record is not reachable through one's own id", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.otherConflict.ID), "", 404, nil, nil},
-		{"expert cannot remove what the commission recorded", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 403, []string{`"code":"forbidden"`}, nil},
-		{"expert removes own declaration", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.declared.ID), "", 204, nil, nil},
-		{"admin removes the commission's record", "admin", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 204, nil, nil},
-		{"removed twice", "admin", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 404, nil, nil},
+		{"expert reads own declarations", "expert", "GET", ownConflicts, "", 200, "", nil, []string{`"total":2`, "复旦大学", "王伟", `"created_by_name":"commission"`}, nil},
+		{"expert gets 404 for another's declarations", "expert", "GET", otherConflicts, "", 404, evaluation.NotFound, nil, nil, []string{"Lars"}},
+		{"staff read declarations", "staffa", "GET", otherConflicts, "", 200, "", nil, []string{"Lars Nilsson"}, nil},
+		{"expert declares a conflict", "expert", "POST", ownConflicts, `{"institution":"同济大学","year":2024,"note":"合作单位"}`, 201, "", nil, []string{`"institution":"同济大学"`, `"created_by_name":"expert"`}, nil},
+		{"expert cannot declare for another", "expert", "POST", otherConflicts, `{"person":"x","year":2024}`, 404, evaluation.NotFound, nil, nil, nil},
+		{"staff cannot declare", "staffa", "POST", ownConflicts, `{"person":"x","year":2024}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert cannot remove another's record", "expert", "DELETE", fmt.Sprintf("%s/%d", otherConflicts, f.otherConflict.ID), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"another's record is not reachable through one's own id", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.otherConflict.ID), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"expert cannot remove what the commission recorded", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert removes own declaration", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.declared.ID), "", 204, "", nil, nil, nil},
+		{"admin removes the commission's record", "admin", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 204, "", nil, nil, nil},
+		{"removed twice", "admin", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 404, evaluation.NotFound, nil, nil, nil},
 
 		// Collaborations.
-		{"expert reads own collaborations", "expert", "GET", idPath("/api/v1/experts/%d/collaborations", own), "", 200, []string{"joint_project", "同济大学"}, nil},
-		{"expert gets 404 for another's collaborations", "expert", "GET", idPath("/api/v1/experts/%d/collaborations", other), "", 404, nil, nil},
-		{"expert cannot record collaborations", "expert", "POST", idPath("/api/v1/experts/%d/collaborations", own), `{"kind":"joint_paper","person":"x","year":2024}`, 403, nil, nil},
-		{"commission records a collaboration", "commission", "POST", idPath("/api/v1/experts/%d/collaborations", other), `{"kind":"joint_patent","institution":"Ericsson AB","year":2023}`, 201, []string{`"kind":"joint_patent"`}, nil},
-		{"staff cannot remove a collaboration", "staffa", "DELETE", idPath("/api/v1/experts/%d/collaborations/", other) + fmt.Sprint(f.otherCollab.ID), "", 403, nil, nil},
-		{"admin removes a collaboration", "admin", "DELETE", idPath("/api/v1/experts/%d/collaborations/", other) + fmt.Sprint(f.otherCollab.ID), "", 204, nil, nil},
+		{"expert reads own collaborations", "expert", "GET", idPath("/api/v1/experts/%d/collaborations", own), "", 200, "", nil, []string{"joint_project", "同济大学"}, nil},
+		{"expert gets 404 for another's collaborations", "expert", "GET", idPath("/api/v1/experts/%d/collaborations", other), "", 404, evaluation.NotFound, nil, nil, nil},
+		{"expert cannot record collaborations", "expert", "POST", idPath("/api/v1/experts/%d/collaborations", own), `{"kind":"joint_paper","person":"x","year":2024}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"commission records a collaboration", "commission", "POST", idPath("/api/v1/experts/%d/collaborations", other), `{"kind":"joint_patent","institution":"Ericsson AB","year":2023}`, 201, "", nil, []string{`"kind":"joint_patent"`}, nil},
+		{"staff cannot remove a collaboration", "staffa", "DELETE", idPath("/api/v1/experts/%d/collaborations/", other) + fmt.Sprint(f.otherCollab.ID), "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"admin removes a collaboration", "admin", "DELETE", idPath("/api/v1/experts/%d/collaborations/", other) + fmt.Sprint(f.otherCollab.ID), "", 204, "", nil, nil, nil},
 
 		// Institution aliases.
-		{"admin lists aliases", "admin", "GET", "/api/v1/institution-aliases", "", 200, []string{`"alias":"上海交大"`, `"canonical":"上海交通大学"`}, nil},
-		{"commission cannot list aliases", "commission", "GET", "/api/v1/institution-aliases", "", 403, nil, nil},
-		{"staff cannot add aliases", "staffa", "POST", "/api/v1/institution-aliases", `{"alias":"复旦","canonical":"复旦大学"}`, 403, nil, nil},
-		{"admin adds an alias, normalised", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"Fudan Univ.","canonical":"复旦大学"}`, 201, []string{`"alias":"fudanuniv"`}, nil},
-		{"duplicate alias", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"上海 交大","canonical":"别的"}`, 409, []string{`"alias":`}, nil},
-		{"admin removes an alias by its encoded name", "admin", "DELETE", "/api/v1/institution-aliases/" + url.PathEscape("上海交大"), "", 204, nil, nil},
-		{"removed alias", "admin", "DELETE", "/api/v1/institution-aliases/" + url.PathEscape("上海交大"), "", 404, nil, nil},
+		{"admin lists aliases", "admin", "GET", "/api/v1/institution-aliases", "", 200, "", nil, []string{`"alias":"上海交大"`, `"canonical":"上海交通大学"`}, nil},
+		{"commission cannot list aliases", "commission", "GET", "/api/v1/institution-aliases", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"staff cannot add aliases", "staffa", "POST", "/api/v1/institution-aliases", `{"alias":"复旦","canonical":"复旦大学"}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"admin adds an alias, normalised", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"Fudan Univ.","canonical":"复旦大学"}`, 201, "", nil, []string{`"alias":"fudanuniv"`}, nil},
+		{"duplicate alias", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"上海 交大","canonical":"别的"}`, 409, evaluation.Conflict, []string{"alias"}, nil, nil},
+		{"admin removes an alias by its encoded name", "admin", "DELETE", "/api/v1/institution-aliases/" + url.PathEscape("上海交大"), "", 204, "", nil, nil, nil},
+		{"removed alias", "admin", "DELETE", "/api/v1/institution-aliases/" + url.PathEscape("上海交大"), "", 404, evaluation.NotFound, nil, nil, nil},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("%s %s as %s: status %d, want %d; body %s", tc.method, tc.url, tc.as, resp.StatusCode, tc.status, body)
-			}
-			for _, s := range tc.contains {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %q: %s", s, body)
-				}
-			}
-			for _, s := range tc.absent {
-				if strings.Contains(body, s) {
-					t.Errorf("body has %q: %s", s, body)
-				}
-			}
-			if resp.StatusCode >= 400 {
-				apiErr(t, body)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { h.run(t, tc) })
 	}
 
 	// Every change above is in the audit log, under its own action.
@@ -184,51 +161,52 @@ func TestPoolBadInputChangesNothing(t *testing.T) {
 	cases := []struct {
 		name, as, method, url, body string
 		status                      int
-		field                       string
+		code                        evaluation.Code
+		field                       string // a field the error must name, if any
 	}{
-		{"create: malformed", "admin", "POST", experts, `{"name":`, 400, ""},
-		{"create: empty body", "admin", "POST", experts, ``, 400, ""},
-		{"create: missing fields", "admin", "POST", experts, `{}`, 400, "name"},
-		{"create: unknown field", "admin", "POST", experts, good(`,"load":3`), 400, "load"},
-		{"create: list as text", "admin", "POST", experts, good(`,"subject_codes":"520.20"`), 400, "subject_codes"},
-		{"create: flag as text", "admin", "POST", experts, good(`,"can_be_drawn":"no"`), 400, "can_be_drawn"},
-		{"create: bad type", "admin", "POST", experts, strings.Replace(good(""), "finance_expert", "accountant", 1), 400, "type"},
-		{"create: bad region", "admin", "POST", experts, strings.Replace(good(""), `"local"`, `"mars"`, 1), 400, "region"},
-		{"create: malformed subject code", "admin", "POST", experts, good(`,"subject_codes":["520.2"]`), 400, "subject_codes.0"},
-		{"create: too many subject codes", "admin", "POST", experts, good(`,"subject_codes":` + codes), 400, "subject_codes"},
-		{"create: bad language", "admin", "POST", experts, good(`,"languages":["中文"]`), 400, "languages.0"},
-		{"create: bad email", "admin", "POST", experts, good(`,"email":"liu at example"`), 400, "email"},
-		{"create: out of draws without reason", "admin", "POST", experts, good(`,"can_be_drawn":false`), 400, "no_draw_reason"},
-		{"create: oversized name", "admin", "POST", experts, strings.Replace(good(""), "刘洋", strings.Repeat("刘", 65), 1), 400, "name"},
-		{"create: repeated field", "admin", "POST", experts, good(`,"name":"x"`), 400, "name"},
-		{"create: form instead of JSON", "admin", "POST", experts, "name=x", 400, ""},
-		{"patch: the flag is not a profile field", "admin", "PATCH", own, `{"can_be_drawn":false}`, 400, "can_be_drawn"},
-		{"patch: empty name", "admin", "PATCH", own, `{"name":""}`, 400, "name"},
-		{"patch: bad region", "admin", "PATCH", own, `{"region":"moon"}`, 400, "region"},
-		{"patch: malformed code among good ones", "admin", "PATCH", own, `{"subject_codes":["520.20","abc"]}`, 400, "subject_codes.1"},
-		{"patch: title as a number", "admin", "PATCH", own, `{"title":5}`, 400, "title"},
-		{"patch: bad email", "admin", "PATCH", own, `{"email":"wang@"}`, 400, "email"},
-		{"patch: long keyword", "admin", "PATCH", own, `{"keywords":["` + strings.Repeat("词", 33) + `"]}`, 400, "keywords[0]"},
-		{"patch: missing expert", "admin", "PATCH", "/api/v1/experts/9999", `{"title":"x"}`, 404, ""},
-		{"flag: missing flag", "admin", "POST", own + "/flag", `{"no_draw_reason":"x"}`, 400, "can_be_drawn"},
-		{"flag: off without reason", "admin", "POST", own + "/flag", `{"can_be_drawn":false,"no_draw_reason":"  "}`, 400, "no_draw_reason"},
-		{"flag: oversized reason", "admin", "POST", own + "/flag", `{"can_be_drawn":false,"no_draw_reason":"` + strings.Repeat("因", 501) + `"}`, 400, "no_draw_reason"},
-		{"conflict: names nothing", "expert", "POST", own + "/conflicts", `{"year":2024}`, 400, "person"},
-		{"conflict: no year", "expert", "POST", own + "/conflicts", `{"person":"王伟"}`, 400, "year"},
-		{"conflict: future year", "admin", "POST", own + "/conflicts", `{"person":"王伟","year":2099}`, 400, "year"},
-		{"conflict: unknown project", "admin", "POST", own + "/conflicts", `{"project_id":4242,"year":2024}`, 400, "project_id"},
-		{"conflict: negative project", "admin", "POST", own + "/conflicts", `{"project_id":-1,"year":2024}`, 400, "project_id"},
-		{"conflict: unknown field", "expert", "POST", own + "/conflicts", `{"person":"王伟","year":2024,"created_by":1}`, 400, "created_by"},
-		{"conflict: not own", "expert", "DELETE", fmt.Sprintf("%s/conflicts/%d", own, f.recorded.ID), "", 403, ""},
-		{"conflict: missing", "admin", "DELETE", own + "/conflicts/9999", "", 404, ""},
-		{"collaboration: bad kind", "admin", "POST", own + "/collaborations", `{"kind":"joint_dinner","person":"x","year":2024}`, 400, "kind"},
-		{"collaboration: names nobody", "admin", "POST", own + "/collaborations", `{"kind":"joint_paper","year":2024}`, 400, "person"},
-		{"collaboration: year as text", "admin", "POST", own + "/collaborations", `{"kind":"joint_paper","person":"x","year":"2024"}`, 400, "year"},
-		{"alias: same as canonical", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"复旦大学","canonical":"复旦 大学"}`, 400, "alias"},
-		{"alias: duplicate", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"上海交大","canonical":"x大学"}`, 409, "alias"},
-		{"alias: punctuation only", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"（）","canonical":"复旦大学"}`, 400, "alias"},
-		{"alias: missing canonical", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"复旦"}`, 400, "canonical"},
-		{"alias: removing a missing one", "admin", "DELETE", "/api/v1/institution-aliases/nothing", "", 404, ""},
+		{"create: malformed", "admin", "POST", experts, `{"name":`, 400, evaluation.Invalid, ""},
+		{"create: empty body", "admin", "POST", experts, ``, 400, evaluation.Invalid, ""},
+		{"create: missing fields", "admin", "POST", experts, `{}`, 400, evaluation.Invalid, "name"},
+		{"create: unknown field", "admin", "POST", experts, good(`,"load":3`), 400, evaluation.Invalid, "load"},
+		{"create: list as text", "admin", "POST", experts, good(`,"subject_codes":"520.20"`), 400, evaluation.Invalid, "subject_codes"},
+		{"create: flag as text", "admin", "POST", experts, good(`,"can_be_drawn":"no"`), 400, evaluation.Invalid, "can_be_drawn"},
+		{"create: bad type", "admin", "POST", experts, strings.Replace(good(""), "finance_expert", "accountant", 1), 400, evaluation.Invalid, "type"},
+		{"create: bad region", "admin", "POST", experts, strings.Replace(good(""), `"local"`, `"mars"`, 1), 400, evaluation.Invalid, "region"},
+		{"create: malformed subject code", "admin", "POST", experts, good(`,"subject_codes":["520.2"]`), 400, evaluation.Invalid, "subject_codes.0"},
+		{"create: too many subject codes", "admin", "POST", experts, good(`,"subject_codes":` + codes), 400, evaluation.Invalid, "subject_codes"},
+		{"create: bad language", "admin", "POST", experts, good(`,"languages":["中文"]`), 400, evaluation.Invalid, "languages.0"},
+		{"create: bad email", "admin", "POST", experts, good(`,"email":"liu at example"`), 400, evaluation.Invalid, "email"},
+		{"create: out of draws without reason", "admin", "POST", experts, good(`,"can_be_drawn":false`), 400, evaluation.Invalid, "no_draw_reason"},
+		{"create: oversized name", "admin", "POST", experts, strings.Replace(good(""), "刘洋", strings.Repeat("刘", 65), 1), 400, evaluation.Invalid, "name"},
+		{"create: repeated field", "admin", "POST", experts, good(`,"name":"x"`), 400, evaluation.Invalid, "name"},
+		{"create: form instead of JSON", "admin", "POST", experts, "name=x", 400, evaluation.Invalid, ""},
+		{"patch: the flag is not a profile field", "admin", "PATCH", own, `{"can_be_drawn":false}`, 400, evaluation.Invalid, "can_be_drawn"},
+		{"patch: empty name", "admin", "PATCH", own, `{"name":""}`, 400, evaluation.Invalid, "name"},
+		{"patch: bad region", "admin", "PATCH", own, `{"region":"moon"}`, 400, evaluation.Invalid, "region"},
+		{"patch: malformed code among good ones", "admin", "PATCH", own, `{"subject_codes":["520.20","abc"]}`, 400, evaluation.Invalid, "subject_codes.1"},
+		{"patch: title as a number", "admin", "PATCH", own, `{"title":5}`, 400, evaluation.Invalid, "title"},
+		{"patch: bad email", "admin", "PATCH", own, `{"email":"wang@"}`, 400, evaluation.Invalid, "email"},
+		{"patch: long keyword", "admin", "PATCH", own, `{"keywords":["` + strings.Repeat("词", 33) + `"]}`, 400, evaluation.Invalid, "keywords[0]"},
+		{"patch: missing expert", "admin", "PATCH", "/api/v1/experts/9999", `{"title":"x"}`, 404, evaluation.NotFound, ""},
+		{"flag: missing flag", "admin", "POST", own + "/flag", `{"no_draw_reason":"x"}`, 400, evaluation.Invalid, "can_be_drawn"},
+		{"flag: off without reason", "admin", "POST", own + "/flag", `{"can_be_drawn":false,"no_draw_reason":"  "}`, 400, evaluation.Invalid, "no_draw_reason"},
+		{"flag: oversized reason", "admin", "POST", own + "/flag", `{"can_be_drawn":false,"no_draw_reason":"` + strings.Repeat("因", 501) + `"}`, 400, evaluation.Invalid, "no_draw_reason"},
+		{"conflict: names nothing", "expert", "POST", own + "/conflicts", `{"year":2024}`, 400, evaluation.Invalid, "person"},
+		{"conflict: no year", "expert", "POST", own + "/conflicts", `{"person":"王伟"}`, 400, evaluation.Invalid, "year"},
+		{"conflict: future year", "admin", "POST", own + "/conflicts", `{"person":"王伟","year":2099}`, 400, evaluation.Invalid, "year"},
+		{"conflict: unknown project", "admin", "POST", own + "/conflicts", `{"project_id":4242,"year":2024}`, 400, evaluation.Invalid, "project_id"},
+		{"conflict: negative project", "admin", "POST", own + "/conflicts", `{"project_id":-1,"year":2024}`, 400, evaluation.Invalid, "project_id"},
+		{"conflict: unknown field", "expert", "POST", own + "/conflicts", `{"person":"王伟","year":2024,"created_by":1}`, 400, evaluation.Invalid, "created_by"},
+		{"conflict: not own", "expert", "DELETE", fmt.Sprintf("%s/conflicts/%d", own, f.recorded.ID), "", 403, evaluation.Forbidden, ""},
+		{"conflict: missing", "admin", "DELETE", own + "/conflicts/9999", "", 404, evaluation.NotFound, ""},
+		{"collaboration: bad kind", "admin", "POST", own + "/collaborations", `{"kind":"joint_dinner","person":"x","year":2024}`, 400, evaluation.Invalid, "kind"},
+		{"collaboration: names nobody", "admin", "POST", own + "/collaborations", `{"kind":"joint_paper","year":2024}`, 400, evaluation.Invalid, "person"},
+		{"collaboration: year as text", "admin", "POST", own + "/collaborations", `{"kind":"joint_paper","person":"x","year":"2024"}`, 400, evaluation.Invalid, "year"},
+		{"alias: same as canonical", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"复旦大学","canonical":"复旦 大学"}`, 400, evaluation.Invalid, "alias"},
+		{"alias: duplicate", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"上海交大","canonical":"x大学"}`, 409, evaluation.Conflict, "alias"},
+		{"alias: punctuation only", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"（）","canonical":"复旦大学"}`, 400, evaluation.Invalid, "alias"},
+		{"alias: missing canonical", "admin", "POST", "/api/v1/institution-aliases", `{"alias":"复旦"}`, 400, evaluation.Invalid, "canonical"},
+		{"alias: removing a missing one", "admin", "DELETE", "/api/v1/institution-aliases/nothing", "", 404, evaluation.NotFound, ""},
 	}
 	for as := range h.tokens {
 		h.api(as, "GET", "/api/v1/me", "")
@@ -244,10 +222,11 @@ func TestPoolBadInputChangesNothing(t *testing.T) {
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tc.status, body)
 			}
-			e := apiErr(t, body)
-			if tc.field != "" && e.Fields[tc.field] == "" {
-				t.Errorf("error names no message for field %q: %s", tc.field, body)
+			var fields []string
+			if tc.field != "" {
+				fields = append(fields, tc.field)
 			}
+			e := wantError(t, body, tc.code, fields...)
 			for field, msg := range e.Fields {
 				if strings.HasPrefix(msg, "error.") {
 					t.Errorf("field %s has an untranslated message %q", field, msg)

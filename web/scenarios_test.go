@@ -5,76 +5,90 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
 )
 
 // TestAPIScenarios: who may do what through the API, including tenant
 // isolation (another agency's objects are not found) and role refusals.
+//
+// Each case passes alone and in any order: the reads share one harness and
+// must leave its database as they found it, which is checked; a case that
+// changes the database runs on a harness of its own, after the requests it
+// needs (given).
 func TestAPIScenarios(t *testing.T) {
 	h := newHarness(t)
 	a, b := h.agencyA.ID, h.agencyB.ID
-	staffB := h.users["staffb"].ID
-	cases := []struct {
-		name, as, method, url, body string
-		status                      int
-		contains                    []string
-		absent                      []string
-	}{
-		{"me as expert", "expert", "GET", "/api/v1/me", "", 200, []string{`"username":"expert"`, `"role":"expert"`}, []string{"password"}},
-		{"me as staff shows agency", "staffa", "GET", "/api/v1/me", "", 200, []string{`"agency":"AGA"`, `"role":"agency_staff"`}, nil},
-		{"admin lists users", "admin", "GET", "/api/v1/users?sort=-username&per_page=2", "", 200, []string{`"total":5`, `"per_page":2`, `"username":"staffb"`}, []string{"password_hash", "$argon2id"}},
-		{"admin filters users by role", "admin", "GET", "/api/v1/users?role=agency_staff", "", 200, []string{`"total":2`}, nil},
-		{"admin searches users", "admin", "GET", "/api/v1/users?q=STAFF%20A", "", 200, []string{`"total":1`, `"username":"staffa"`}, nil},
-		{"staff cannot list users", "staffa", "GET", "/api/v1/users", "", 403, []string{`"code":"forbidden"`}, nil},
-		{"commission cannot list users", "commission", "GET", "/api/v1/users", "", 403, nil, nil},
-		{"expert cannot read a user", "expert", "GET", idPath("/api/v1/users/%d", staffB), "", 403, nil, nil},
-		{"admin reads a user", "admin", "GET", idPath("/api/v1/users/%d", staffB), "", 200, []string{`"username":"staffb"`}, nil},
-		{"admin reads a missing user", "admin", "GET", "/api/v1/users/9999", "", 404, []string{`"code":"not_found"`}, nil},
-		{"non-numeric id is not found", "admin", "GET", "/api/v1/users/abc", "", 404, nil, nil},
-		{"commission lists all agencies", "commission", "GET", "/api/v1/agencies", "", 200, []string{`"code":"AGA"`, `"code":"AGB"`}, nil},
-		{"staff A lists only agency A", "staffa", "GET", "/api/v1/agencies", "", 200, []string{`"code":"AGA"`, `"total":1`}, []string{`"AGB"`}},
-		{"staff A reads agency A", "staffa", "GET", idPath("/api/v1/agencies/%d", a), "", 200, []string{`"code":"AGA"`}, nil},
-		{"staff A gets 404 for agency B", "staffa", "GET", idPath("/api/v1/agencies/%d", b), "", 404, []string{`"code":"not_found"`}, []string{"AGB"}},
-		{"staff B gets 404 for agency A", "staffb", "GET", idPath("/api/v1/agencies/%d", a), "", 404, nil, []string{"AGA"}},
-		{"expert cannot list agencies", "expert", "GET", "/api/v1/agencies", "", 403, nil, nil},
-		{"staff cannot create agencies", "staffa", "POST", "/api/v1/agencies", `{"code":"AGC","name_zh":"丙","name_en":"C"}`, 403, nil, nil},
-		{"admin creates an agency", "admin", "POST", "/api/v1/agencies", `{"code":"agc","name_zh":"丙机构","name_en":"Agency C"}`, 201, []string{`"code":"AGC"`}, nil},
-		{"duplicate agency code conflicts", "admin", "POST", "/api/v1/agencies", `{"code":"AGA","name_zh":"甲","name_en":"A"}`, 409, []string{`"code":"conflict"`, `"code":"`}, nil},
-		{"admin disables agency B", "admin", "PATCH", idPath("/api/v1/agencies/%d", b), `{"disabled":true}`, 200, []string{`"disabled":true`}, nil},
-		{"staff of a disabled agency are signed out", "staffb", "GET", "/api/v1/me", "", 401, nil, nil},
-		{"staff reads the pool", "staffa", "GET", "/api/v1/experts?q=%E5%BC%A0", "", 200, []string{`"total":1`, "张专家"}, nil},
-		{"expert cannot read the pool", "expert", "GET", "/api/v1/experts", "", 403, nil, nil},
-		{"audit for staff is their agency's", "staffa", "GET", "/api/v1/audit", "", 200, []string{`"agency_id":` + fmt.Sprint(a)}, []string{`"agency_id":` + fmt.Sprint(b) + `,`}},
-		{"expert cannot read the audit log", "expert", "GET", "/api/v1/audit", "", 403, nil, nil},
-		{"admin creates a staff user", "admin", "POST", "/api/v1/users", `{"username":"Wang.Fang","name":"王芳","role":"agency_staff","agency":"AGA","password":"a long enough pw"}`, 201, []string{`"username":"wang.fang"`, `"agency":"AGA"`}, []string{"password"}},
-		{"duplicate username conflicts", "admin", "POST", "/api/v1/users", `{"username":"wang.fang","name":"x","role":"expert","password":"a long enough pw"}`, 409, []string{`"username":`}, nil},
-		{"admin changes a user's role", "admin", "PATCH", idPath("/api/v1/users/%d", h.users["commission"].ID), `{"role":"agency_staff","agency":"AGA"}`, 200, []string{`"role":"agency_staff"`, `"agency":"AGA"`}, nil},
-		{"admin cannot demote themself", "admin", "PATCH", idPath("/api/v1/users/%d", h.users["admin"].ID), `{"role":"expert"}`, 400, []string{`"role":`}, nil},
-		{"admin resets a password", "admin", "POST", idPath("/api/v1/users/%d/password", h.users["expert"].ID), `{"password":"another long one"}`, 204, nil, nil},
-		{"user changes language", "expert", "PATCH", "/api/v1/me", `{"language":"en"}`, 200, []string{`"language":"en"`}, nil},
-		{"wrong current password", "expert", "POST", "/api/v1/me/password", `{"current_password":"nope nope nope","password":"brand new password"}`, 400, []string{`"current_password":`}, nil},
-		{"change own password", "staffa", "POST", "/api/v1/me/password", `{"current_password":"` + testPassword + `","password":"brand new password"}`, 204, nil, nil},
-		{"list own tokens", "staffa", "GET", "/api/v1/tokens", "", 200, []string{`"name":"test"`, `"prefix":"ep_`}, []string{"hash"}},
-		{"admin lists a user's tokens", "admin", "GET", idPath("/api/v1/users/%d/tokens", h.users["expert"].ID), "", 200, []string{`"total":1`}, nil},
-		{"cannot revoke another's token", "staffa", "DELETE", "/api/v1/tokens/1", "", 404, nil, nil},
+	reads := []scenario{
+		{"me as expert", "expert", "GET", "/api/v1/me", "", 200, "", nil, []string{`"username":"expert"`, `"role":"expert"`}, []string{"password"}},
+		{"me as staff shows agency", "staffa", "GET", "/api/v1/me", "", 200, "", nil, []string{`"agency":"AGA"`, `"role":"agency_staff"`}, nil},
+		{"admin lists users", "admin", "GET", "/api/v1/users?sort=-username&per_page=2", "", 200, "", nil, []string{`"total":5`, `"per_page":2`, `"username":"staffb"`}, []string{"password_hash", "$argon2id"}},
+		{"admin filters users by role", "admin", "GET", "/api/v1/users?role=agency_staff", "", 200, "", nil, []string{`"total":2`}, nil},
+		{"admin searches users", "admin", "GET", "/api/v1/users?q=STAFF%20A", "", 200, "", nil, []string{`"total":1`, `"username":"staffa"`}, nil},
+		{"staff cannot list users", "staffa", "GET", "/api/v1/users", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"commission cannot list users", "commission", "GET", "/api/v1/users", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"expert cannot read a user", "expert", "GET", "/api/v1/users/{staffb}", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"admin reads a user", "admin", "GET", "/api/v1/users/{staffb}", "", 200, "", nil, []string{`"username":"staffb"`}, nil},
+		{"admin reads a missing user", "admin", "GET", "/api/v1/users/9999", "", 404, evaluation.NotFound, nil, nil, nil},
+		{"non-numeric id is not found", "admin", "GET", "/api/v1/users/abc", "", 404, evaluation.NotFound, nil, nil, nil},
+		{"commission lists all agencies", "commission", "GET", "/api/v1/agencies", "", 200, "", nil, []string{`"code":"AGA"`, `"code":"AGB"`}, nil},
+		{"staff A lists only agency A", "staffa", "GET", "/api/v1/agencies", "", 200, "", nil, []string{`"code":"AGA"`, `"total":1`}, []string{`"AGB"`}},
+		{"staff A reads agency A", "staffa", "GET", "/api/v1/agencies/{AGA}", "", 200, "", nil, []string{`"code":"AGA"`}, nil},
+		{"staff A gets 404 for agency B", "staffa", "GET", "/api/v1/agencies/{AGB}", "", 404, evaluation.NotFound, nil, nil, []string{"AGB"}},
+		{"staff B gets 404 for agency A", "staffb", "GET", "/api/v1/agencies/{AGA}", "", 404, evaluation.NotFound, nil, nil, []string{"AGA"}},
+		{"expert cannot list agencies", "expert", "GET", "/api/v1/agencies", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"staff cannot create agencies", "staffa", "POST", "/api/v1/agencies", `{"code":"AGC","name_zh":"丙","name_en":"C"}`, 403, evaluation.Forbidden, nil, nil, nil},
+		{"duplicate agency code conflicts", "admin", "POST", "/api/v1/agencies", `{"code":"AGA","name_zh":"甲","name_en":"A"}`, 409, evaluation.Conflict, []string{"code"}, nil, nil},
+		{"staff reads the pool", "staffa", "GET", "/api/v1/experts?q=%E5%BC%A0", "", 200, "", nil, []string{`"total":1`, "张专家"}, nil},
+		{"expert cannot read the pool", "expert", "GET", "/api/v1/experts", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"audit for staff is their agency's", "staffa", "GET", "/api/v1/audit", "", 200, "", nil, []string{`"agency_id":` + fmt.Sprint(a)}, []string{`"agency_id":` + fmt.Sprint(b) + `,`}},
+		{"expert cannot read the audit log", "expert", "GET", "/api/v1/audit", "", 403, evaluation.Forbidden, nil, nil, nil},
+		{"admin cannot demote themself", "admin", "PATCH", "/api/v1/users/{admin}", `{"role":"expert"}`, 400, evaluation.Invalid, []string{"role"}, nil, nil},
+		{"wrong current password", "expert", "POST", "/api/v1/me/password", `{"current_password":"nope nope nope","password":"brand new password"}`, 400, evaluation.Invalid, []string{"current_password"}, nil, nil},
+		{"list own tokens", "staffa", "GET", "/api/v1/tokens", "", 200, "", nil, []string{`"name":"test"`, `"prefix":"ep_`}, []string{"hash"}},
+		{"admin lists a user's tokens", "admin", "GET", "/api/v1/users/{expert}/tokens", "", 200, "", nil, []string{`"total":1`}, nil},
+		{"cannot revoke another's token", "staffa", "DELETE", "/api/v1/tokens/1", "", 404, evaluation.NotFound, nil, nil, nil},
 	}
-	for _, tc := range cases {
+	disableB := scenario{"admin disables agency B", "admin", "PATCH", "/api/v1/agencies/{AGB}", `{"disabled":true}`, 200, "", nil, []string{`"disabled":true`}, nil}
+	createWang := scenario{"admin creates a staff user", "admin", "POST", "/api/v1/users", `{"username":"Wang.Fang","name":"王芳","role":"agency_staff","agency":"AGA","password":"a long enough pw"}`, 201, "", nil,
+		[]string{`"username":"wang.fang"`, `"agency":"AGA"`}, []string{"password"}}
+	writes := []struct {
+		given []scenario
+		scenario
+	}{
+		{nil, scenario{"admin creates an agency", "admin", "POST", "/api/v1/agencies", `{"code":"agc","name_zh":"丙机构","name_en":"Agency C"}`, 201, "", nil, []string{`"code":"AGC"`}, nil}},
+		{nil, disableB},
+		{[]scenario{disableB}, scenario{"staff of a disabled agency are signed out", "staffb", "GET", "/api/v1/me", "", 401, evaluation.Unauthenticated, nil, nil, nil}},
+		{nil, createWang},
+		{[]scenario{createWang}, scenario{"duplicate username conflicts", "admin", "POST", "/api/v1/users", `{"username":"wang.fang","name":"x","role":"expert","password":"a long enough pw"}`, 409, evaluation.Conflict, []string{"username"}, nil, nil}},
+		{nil, scenario{"admin changes a user's role", "admin", "PATCH", "/api/v1/users/{commission}", `{"role":"agency_staff","agency":"AGA"}`, 200, "", nil, []string{`"role":"agency_staff"`, `"agency":"AGA"`}, nil}},
+		{nil, scenario{"admin resets a password", "admin", "POST", "/api/v1/users/{expert}/password", `{"password":"another long one"}`, 204, "", nil, nil, nil}},
+		{nil, scenario{"user changes language", "expert", "PATCH", "/api/v1/me", `{"language":"en"}`, 200, "", nil, []string{`"language":"en"`}, nil}},
+		{nil, scenario{"change own password", "staffa", "POST", "/api/v1/me/password", `{"current_password":"` + testPassword + `","password":"brand new password"}`, 204, "", nil, nil, nil}},
+	}
+
+	h.warmTokens()
+	for _, tc := range reads {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := h.api(tc.as, tc.method, tc.url, tc.body)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("%s %s as %s: status %d, want %d; body %s", tc.method, tc.url, tc.as, resp.StatusCode, tc.status, body)
+			before := h.dump()
+			h.run(t, tc)
+			if h.dump() != before {
+				t.Errorf("the request changed the database; it belongs with the writes")
 			}
-			for _, s := range tc.contains {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %q: %s", s, body)
-				}
+		})
+	}
+	for _, tc := range writes {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			for _, g := range tc.given {
+				h.run(t, g)
 			}
-			for _, s := range tc.absent {
-				if strings.Contains(body, s) {
-					t.Errorf("body has %q: %s", s, body)
-				}
-			}
-			if resp.StatusCode >= 400 {
-				apiErr(t, body)
+			h.warmTokens()
+			before := h.dump()
+			h.run(t, tc.scenario)
+			if tc.status >= 400 && h.dump() != before {
+				t.Errorf("a refused request changed the database")
 			}
 		})
 	}

@@ -162,7 +162,10 @@ func TestFlowSimplexStrict(t *testing.T) {
 			for _, c := range g.cost {
 				maxCost = max(maxCost, c)
 			}
-			art, _ := flowArtificialCost(len(g.supply), maxCost)
+			art, ok := flowArtificialCost(len(g.supply), maxCost)
+			if !ok {
+				t.Fatalf("no artificial cost for %d nodes, costs up to %d", len(g.supply), maxCost)
+			}
 			big := &flowNet{}
 			for _, b := range g.supply {
 				big.addNode(b, false)
@@ -215,7 +218,7 @@ func TestFlowCostRange(t *testing.T) {
 	g = &flowNet{}
 	g.addNode(1, false)
 	g.addNode(0, false)
-	if _, err := g.solve(context.Background()); err == nil {
-		t.Error("unbalanced supplies: got no error")
+	if _, err := g.solve(context.Background()); err == nil || err.Error() != "min-cost flow: supplies do not sum to zero" {
+		t.Errorf("unbalanced supplies: got %v, want the supplies error", err)
 	}
 }

@@ -422,10 +422,16 @@ func TestSeedPanels(t *testing.T) {
 func TestSeedMaterials(t *testing.T) {
 	_, svc, _ := seedDB(t)
 	ctx := t.Context()
-	campaigns, _ := svc.Campaigns.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	campaigns, err := svc.Campaigns.Campaigns(ctx, evaluation.System, evaluation.CampaignFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	total := 0
 	for _, c := range campaigns {
-		projects, _, _ := svc.Campaigns.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 3}})
+		projects, _, err := svc.Campaigns.Projects(ctx, evaluation.System, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, p := range projects {
 			list, err := svc.Materials.Materials(ctx, evaluation.System, p.ID)
 			if err != nil {

@@ -37,7 +37,9 @@ func zipOf(t *testing.T, names ...string) []byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Write([]byte("<x/>"))
+		if _, err := f.Write([]byte("<x/>")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -92,10 +94,11 @@ func blobFiles(t *testing.T, root string) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			out = append(out, rel)
+		if err != nil || d.IsDir() {
+			return err
 		}
+		rel, err := filepath.Rel(root, p)
+		out = append(out, rel)
 		return err
 	})
 	if err != nil {
@@ -127,8 +130,11 @@ func TestPutOpenDedupe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := io.ReadAll(f)
+	got, err := io.ReadAll(f)
 	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(got, pdfSample) {
 		t.Errorf("Open returned different content")
 	}
@@ -146,12 +152,12 @@ func TestPutOpenDedupe(t *testing.T) {
 	}
 	// Hashes that are not 64 hex digits name nothing.
 	for _, bad := range []string{"", "../../etc/passwd", strings.Repeat("A", 64), want[:63], want + "0", "../" + want[3:]} {
-		if _, err := s.Open(ctx, bad); err == nil {
-			t.Errorf("Open(%q) succeeded", bad)
+		if _, err := s.Open(ctx, bad); !errors.Is(err, evaluation.ErrNotFound) {
+			t.Errorf("Open(%q) = %v, want not found", bad, err)
 		}
 	}
-	if _, err := s.Open(ctx, hashOf([]byte("never stored"))); err == nil {
-		t.Errorf("Open of a hash never stored succeeded")
+	if _, err := s.Open(ctx, hashOf([]byte("never stored"))); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open of a hash never stored = %v, want %v", err, fs.ErrNotExist)
 	}
 }
 
@@ -185,8 +191,12 @@ func TestPutRefuses(t *testing.T) {
 		})
 	}
 	// Exactly at the limit is accepted.
-	if _, err := s.Put(ctx, bytes.NewReader(big), int64(len(big))); err != nil {
-		t.Errorf("Put at the limit: %v", err)
+	b, err := s.Put(ctx, bytes.NewReader(big), int64(len(big)))
+	if err != nil || !b.Created || b.Size != int64(len(big)) || b.SHA256 != hashOf(big) {
+		t.Errorf("Put at the limit = %+v, %v; want %d bytes stored", b, err, len(big))
+	}
+	if got := blobFiles(t, root); len(got) != 1 {
+		t.Errorf("after a Put at the limit: files = %v, want one", got)
 	}
 }
 
@@ -213,8 +223,14 @@ func TestCrashLeavesNoFinalName(t *testing.T) {
 		_, err := s.Put(t.Context(), pr, 1<<20)
 		done <- err
 	}()
-	pw.Write(pdfSample)
-	for _, f := range blobFiles(t, root) {
+	if _, err := pw.Write(pdfSample); err != nil {
+		t.Fatal(err)
+	}
+	writing := blobFiles(t, root)
+	if len(writing) == 0 {
+		t.Errorf("while writing, no temporary file")
+	}
+	for _, f := range writing {
 		if !strings.HasPrefix(f, "tmp"+string(filepath.Separator)) {
 			t.Errorf("while writing, %s is outside tmp/", f)
 		}
@@ -228,11 +244,17 @@ func TestCrashLeavesNoFinalName(t *testing.T) {
 	}
 	// A temporary file left by a crash long ago goes at the next Open.
 	stale := filepath.Join(root, "tmp", "put-crashed")
-	os.WriteFile(stale, pdfSample[:10], 0o600)
 	old := time.Now().Add(-2 * time.Hour)
-	os.Chtimes(stale, old, old)
 	fresh := filepath.Join(root, "tmp", "put-running")
-	os.WriteFile(fresh, pdfSample[:10], 0o600)
+	for _, err := range []error{
+		os.WriteFile(stale, pdfSample[:10], 0o600),
+		os.Chtimes(stale, old, old),
+		os.WriteFile(fresh, pdfSample[:10], 0o600),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := files.Open(root); err != nil {
 		t.Fatal(err)
 	}
@@ -251,8 +273,8 @@ func TestPutStopsWithContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := s.Put(ctx, bytes.NewReader(pdfSample), 1<<20); err == nil {
-		t.Errorf("Put with a cancelled context succeeded")
+	if _, err := s.Put(ctx, bytes.NewReader(pdfSample), 1<<20); !errors.Is(err, context.Canceled) {
+		t.Errorf("Put with a cancelled context = %v, want %v", err, context.Canceled)
 	}
 	if got := blobFiles(t, s.Root()); len(got) != 0 {
 		t.Errorf("files left: %v", got)

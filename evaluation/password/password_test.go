@@ -1,6 +1,7 @@
 package password
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,10 @@ func TestHashVerify(t *testing.T) {
 	if !strings.HasPrefix(hash, "$argon2id$v=19$m=64,t=1,p=1$") {
 		t.Fatalf("hash %q is not an argon2id PHC string", hash)
 	}
-	again, _ := h.Hash("correct horse battery")
+	again, err := h.Hash("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if again == hash {
 		t.Error("two hashes of one password are equal: salt not random")
 	}
@@ -43,8 +47,8 @@ func TestVerifyMalformed(t *testing.T) {
 		"$argon2id$v=18$m=64,t=1,p=1$c2FsdA$a2V5", "$argon2id$v=19$m=0,t=1,p=1$c2FsdA$a2V5",
 		"$argon2id$v=19$m=64,t=1,p=1$!!$a2V5", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdA$a2V5",
 	} {
-		if ok, err := New(Fast).Verify(hash, "x"); ok || err == nil {
-			t.Errorf("Verify(%q) = %v, %v; want false, error", hash, ok, err)
+		if ok, err := New(Fast).Verify(hash, "x"); ok || !errors.Is(err, ErrMalformed) {
+			t.Errorf("Verify(%q) = %v, %v; want false, %v", hash, ok, err, ErrMalformed)
 		}
 	}
 }

@@ -131,7 +131,8 @@ func TestMethodRecordRows(t *testing.T) {
 	err = db.InTx(ctx, func(tx evaluation.Tx) error {
 		return tx.CreateMethodRecord(ctx, &evaluation.MethodRecord{ProjectID: p.ID, Kind: "survey", RecordedAt: t0})
 	})
-	if err == nil {
-		t.Errorf("a record of an unknown kind was stored")
+	wantError(t, err, evaluation.Invalid)
+	if list, err := db.MethodRecords(ctx, p.ID); err != nil || len(list) != 1 {
+		t.Errorf("after the refused record: %d records, %v; want 1", len(list), err)
 	}
 }

@@ -279,8 +279,8 @@ func TestConflictAndCollaborationRecords(t *testing.T) {
 	})
 	wantError(t, err, evaluation.Invalid)
 	inTx(t, db, func(tx evaluation.Tx) error { return tx.DeleteExpertCollaboration(ctx, a.ID, paper.ID) })
-	if list, _ := db.ExpertCollaborations(ctx, a.ID); len(list) != 1 || list[0].ID != award.ID {
-		t.Errorf("after delete: %+v", list)
+	if list, err := db.ExpertCollaborations(ctx, a.ID); err != nil || len(list) != 1 || list[0].ID != award.ID {
+		t.Errorf("after delete: %+v, %v", list, err)
 	}
 }
 

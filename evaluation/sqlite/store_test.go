@@ -130,9 +130,9 @@ func TestAgencies(t *testing.T) {
 		if diff := cmp.Diff(map[string]string{"code": "error.already_exists"}, e.Fields); diff != "" {
 			t.Errorf("fields (-want +got):\n%s", diff)
 		}
-		list, _ := db.Agencies(ctx)
-		if len(list) != 2 {
-			t.Errorf("%d agencies after the conflict, want 2", len(list))
+		list, err := db.Agencies(ctx)
+		if err != nil || len(list) != 2 {
+			t.Errorf("%d agencies after the conflict (%v), want 2", len(list), err)
 		}
 	})
 
@@ -501,9 +501,9 @@ func TestTokens(t *testing.T) {
 				wantError(t, tt.call(), tt.want)
 			})
 		}
-		list, _ := db.Tokens(ctx, u.ID)
-		if len(list) != 2 {
-			t.Errorf("%d tokens after the refusals, want 2", len(list))
+		list, err := db.Tokens(ctx, u.ID)
+		if err != nil || len(list) != 2 {
+			t.Errorf("%d tokens after the refusals (%v), want 2", len(list), err)
 		}
 	})
 }
