@@ -211,3 +211,29 @@ func TestUnknownMethodNamedAtItsIndex(t *testing.T) {
 		t.Errorf("fields = %v, want %v", e.Fields, want)
 	}
 }
+
+// Another agency's staff learn nothing about a campaign from the answer to
+// a project list, valid or not: both are not found.
+func TestProjectsOfAnotherAgencyNotFound(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	e.newAgency(t, "OTHER")
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	other := e.staff(t, "staff.b", "OTHER").Actor()
+	ctx := t.Context()
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := sampleProject("P-1")
+	bad.Title = ""
+	for name, list := range map[string][]*evaluation.Project{"valid": {sampleProject("P-2")}, "invalid": {bad}} {
+		if err := e.svc.Campaigns.CreateProjects(ctx, other, c.ID, list); evaluation.ErrorCode(err) != evaluation.NotFound {
+			t.Errorf("%s list from another agency: %v, want not found", name, err)
+		}
+		err := e.svc.Campaigns.ImportProjects(ctx, other, c.ID, list, evaluation.ImportFile{Name: "p.xlsx", Format: "xlsx"})
+		if evaluation.ErrorCode(err) != evaluation.NotFound {
+			t.Errorf("%s import from another agency: %v, want not found", name, err)
+		}
+	}
+}

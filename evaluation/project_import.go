@@ -85,9 +85,6 @@ func (s *CampaignService) ImportProjects(ctx context.Context, actor Actor, campa
 	case len(list) > MaxImportRows:
 		return Errorf(Invalid, "error.import_too_many")
 	}
-	if err := checkProjects(list); err != nil {
-		return err
-	}
 	return s.inTx(ctx, func(tx campaignTx) error {
 		c, err := s.createProjects(ctx, tx, actor, campaignID, list)
 		if err != nil {

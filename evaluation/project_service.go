@@ -48,9 +48,6 @@ func (s *CampaignService) editableCampaign(ctx context.Context, tx campaignTx, a
 // is invalid or its code is taken, nothing is stored and the error names
 // every problem (fields prefixed "projects.N.").
 func (s *CampaignService) CreateProjects(ctx context.Context, actor Actor, campaignID int64, list []*Project) error {
-	if err := checkProjects(list); err != nil {
-		return err
-	}
 	return s.inTx(ctx, func(tx campaignTx) error {
 		_, err := s.createProjects(ctx, tx, actor, campaignID, list)
 		return err
@@ -81,8 +78,13 @@ func checkProjects(list []*Project) error {
 // createProjects stores a checked batch in the transaction, refusing it as
 // a whole when a code is already in the campaign.
 func (s *CampaignService) createProjects(ctx context.Context, tx campaignTx, actor Actor, campaignID int64, list []*Project) (*Campaign, error) {
+	// Who may change the campaign first: another agency's staff learn
+	// nothing from how their list would have been refused.
 	c, err := s.editableCampaign(ctx, tx, actor, campaignID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkProjects(list); err != nil {
 		return nil, err
 	}
 	problems := FieldErrors{}
