@@ -15,14 +15,8 @@ func TestStoreErrorsReachTheCaller(t *testing.T) {
 	e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("23DZ1200101"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, ps := e.campaignWith(t, staff, sampleProject("23DZ1200101"))
+	p := ps[0]
 	svc, st := e.faulty(t)
 
 	t.Run("project update, checking the code", func(t *testing.T) {

@@ -47,6 +47,50 @@ func (e *env) expertActor(t *testing.T, ex *evaluation.Expert) evaluation.Actor 
 	return u.Actor()
 }
 
+// campaignWith makes a draft campaign of the staff's agency with the
+// projects.
+func (e *env) campaignWith(t *testing.T, staff evaluation.Actor, projects ...*evaluation.Project) (*evaluation.Campaign, []*evaluation.Project) {
+	t.Helper()
+	ctx := t.Context()
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*evaluation.Project
+	for _, sp := range projects {
+		p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return c, out
+}
+
+// drawnPanel moves the campaign to forming, draws a panel for the project
+// with testSeed, invites its members when invite is set, and returns the
+// panel as stored.
+func (e *env) drawnPanel(t *testing.T, staff evaluation.Actor, c *evaluation.Campaign, p *evaluation.Project, invite bool) *evaluation.Panel {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if invite {
+		if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	return panel
+}
+
 const testSeed = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 func TestDrawInviteDeclineConfirm(t *testing.T) {
@@ -193,23 +237,11 @@ func TestAvoidListAndConflictOnAccept(t *testing.T) {
 	pool := e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
 	sp := sampleProject("23DZ1200101")
 	sp.Avoid = []evaluation.Avoid{{Name: "领域专家1", Reason: "学术观点分歧"}, {Name: "领域专家2", Institution: "另一研究所"}}
-	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
-		t.Fatal(err)
-	}
-	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, ps := e.campaignWith(t, staff, sp)
+	p := ps[0]
+	panel := e.drawnPanel(t, staff, c, p, false)
 	excluded, err := e.svc.Panels.PanelExclusions(ctx, staff, panel.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -346,27 +378,8 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	add("财务一", evaluation.FinanceExpert)
 	add("财务二", evaluation.FinanceExpert)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
-	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
-		t.Fatal(err)
-	}
-	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
-		t.Fatal(err)
-	}
-	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
-		t.Fatal(err)
-	}
+	c, ps := e.campaignWith(t, staff, sampleProject("P-1"))
+	panel := e.drawnPanel(t, staff, c, ps[0], true)
 	var domain *evaluation.PanelMember
 	for _, m := range panel.Seated(evaluation.SeatTechnical) {
 		if m.Expert.Type == evaluation.DomainExpert {
@@ -379,7 +392,8 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 	if _, err := e.svc.Panels.RespondToInvitation(ctx, e.expertActor(t, domain.Expert), domain.ID, false, "身体原因"); err != nil {
 		t.Fatal(err)
 	}
-	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+	panel, err := e.svc.Panels.Panel(ctx, staff, panel.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	domains := 0
@@ -406,27 +420,8 @@ func TestDeclineRollsBackWhenTheAlternateCannotBeCalled(t *testing.T) {
 	e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
-	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("23DZ1200101"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
-		t.Fatal(err)
-	}
-	panel, err := e.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{p.ID}, testSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
-		t.Fatal(err)
-	}
-	if panel, err = e.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
-		t.Fatal(err)
-	}
+	c, ps := e.campaignWith(t, staff, sampleProject("23DZ1200101"))
+	panel := e.drawnPanel(t, staff, c, ps[0], true)
 	fin := panel.Seated(evaluation.SeatFinance)[0]
 	alternates := panel.Alternates(evaluation.SeatFinance)
 	if len(alternates) == 0 {
@@ -438,7 +433,7 @@ func TestDeclineRollsBackWhenTheAlternateCannotBeCalled(t *testing.T) {
 		return op == "UpdatePanelMember" && ok && m.ID == alternates[0].ID
 	}
 	before := e.auditCount(t)
-	_, err = svc.Panels.RespondToInvitation(ctx, e.expertActor(t, fin.Expert), fin.ID, false, "身体原因")
+	_, err := svc.Panels.RespondToInvitation(ctx, e.expertActor(t, fin.Expert), fin.ID, false, "身体原因")
 	if !errors.Is(err, errDiskFull) {
 		t.Fatalf("decline with a failing alternate write: %v, want the write's error", err)
 	}

@@ -46,24 +46,13 @@ func (s *CampaignService) CheckProjectImport(ctx context.Context, actor Actor, c
 	if len(list) > MaxImportRows {
 		return Errorf(Invalid, "error.import_too_many")
 	}
-	problems := FieldErrors{}
-	first := map[string]bool{}
+	problems := checkProjects(list)
+	seen := map[string]bool{}
 	for i, p := range list {
-		clearTestResults(p)
-		p.Normalize()
-		if e := ErrorAs(p.Validate()); e != nil {
-			for field, msg := range e.Fields {
-				problems.Add(prefixField(i, field), msg)
-			}
-		}
-		if p.Code == "" {
+		if p.Code == "" || seen[p.Code] {
 			continue
 		}
-		if first[p.Code] {
-			problems.Add(prefixField(i, "code"), "error.duplicate_in_file")
-			continue
-		}
-		first[p.Code] = true
+		seen[p.Code] = true
 		if _, err := s.store.ProjectByCode(ctx, c.ID, p.Code); err == nil {
 			problems.Add(prefixField(i, "code"), "error.project_code_taken")
 		} else if ErrorCode(err) != NotFound {

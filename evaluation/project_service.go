@@ -54,9 +54,10 @@ func (s *CampaignService) CreateProjects(ctx context.Context, actor Actor, campa
 	})
 }
 
-// checkProjects normalises and validates a batch on its own: each project,
-// and codes that appear twice in it.
-func checkProjects(list []*Project) error {
+// checkProjects normalises and validates a batch on its own, and returns
+// the problems of each project and of codes that appear twice in it
+// (fields "projects.N.…").
+func checkProjects(list []*Project) FieldErrors {
 	problems := FieldErrors{}
 	codes := map[string]int{}
 	for i, p := range list {
@@ -72,7 +73,7 @@ func checkProjects(list []*Project) error {
 		}
 		codes[p.Code] = i
 	}
-	return problems.Err()
+	return problems
 }
 
 // createProjects stores a checked batch in the transaction, refusing it as
@@ -84,7 +85,7 @@ func (s *CampaignService) createProjects(ctx context.Context, tx campaignTx, act
 	if err != nil {
 		return nil, err
 	}
-	if err := checkProjects(list); err != nil {
+	if err := checkProjects(list).Err(); err != nil {
 		return nil, err
 	}
 	problems := FieldErrors{}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -175,23 +173,12 @@ func TestListPagesRefuseBadFilters(t *testing.T) {
 // accepts and its page offers.
 func TestAuditObjectTypesListed(t *testing.T) {
 	written := regexp.MustCompile(`ObjectType:\s*"([a-z_]+)"`)
-	paths, err := filepath.Glob("../evaluation/*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	found := 0
-	for _, p := range paths {
-		if strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range written.FindAllStringSubmatch(string(b), -1) {
+	for _, src := range goSources(t, "../evaluation/*.go") {
+		for _, m := range written.FindAllStringSubmatch(src.Text, -1) {
 			found++
 			if !slices.Contains(evaluation.AuditObjectTypes, m[1]) {
-				t.Errorf("%s writes object type %q, which AuditObjectTypes lacks", p, m[1])
+				t.Errorf("%s writes object type %q, which AuditObjectTypes lacks", src.Path, m[1])
 			}
 		}
 	}

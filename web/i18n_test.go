@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -110,32 +109,21 @@ func usedMessageIDs(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{".", "../evaluation", "../evaluation/demo", "../rubrics"} {
-		paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil || len(paths) == 0 {
-			t.Fatalf("no Go files in %s (%v)", dir, err)
-		}
-		for _, p := range paths {
-			if strings.HasSuffix(p, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range goCall.FindAllStringSubmatch(string(b), -1) {
+		for _, src := range goSources(t, filepath.Join(dir, "*.go")) {
+			for _, m := range goCall.FindAllStringSubmatch(src.Text, -1) {
 				ids[m[1]] = true
 			}
-			for _, m := range goError.FindAllStringSubmatch(string(b), -1) {
+			for _, m := range goError.FindAllStringSubmatch(src.Text, -1) {
 				ids[m[1]] = true
 			}
 			switch dir {
 			case ".":
 			case "../rubrics":
-				for _, m := range rubricMessage.FindAllStringSubmatch(string(b), -1) {
+				for _, m := range rubricMessage.FindAllStringSubmatch(src.Text, -1) {
 					ids[m[1]] = true
 				}
 			default:
-				for _, m := range goAction.FindAllStringSubmatch(string(b), -1) {
+				for _, m := range goAction.FindAllStringSubmatch(src.Text, -1) {
 					ids["audit_action."+m[1]] = true
 				}
 			}

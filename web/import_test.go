@@ -9,8 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -932,23 +930,8 @@ func TestImportMessages(t *testing.T) {
 		imports.ExpertHelp(lang, record)
 	}
 	used := regexp.MustCompile(`"((?:import|error)\.[a-z_.]+[a-z])"`)
-	paths, err := filepath.Glob("import*.go")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no import*.go files (%v)", err)
-	}
-	more, err := filepath.Glob("../evaluation/imports/*.go")
-	if err != nil || len(more) == 0 {
-		t.Fatalf("no files of evaluation/imports (%v)", err)
-	}
-	for _, p := range append(paths, more...) {
-		if strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+	for _, src := range goSources(t, "import*.go", "../evaluation/imports/*.go") {
+		for _, m := range used.FindAllStringSubmatch(src.Text, -1) {
 			ids[m[1]] = true
 		}
 	}

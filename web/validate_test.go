@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -42,20 +40,9 @@ var validateTag = regexp.MustCompile("json:\"([a-z_]+)[^\"]*\"[^`]*validate:\"([
 // the JSON name of their field ("" when the field has none).
 func validateTags(t *testing.T) map[string][]string {
 	t.Helper()
-	paths, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]string{}
-	for _, p := range paths {
-		if strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range validateTag.FindAllStringSubmatch(string(b), -1) {
+	for _, src := range goSources(t, "*.go") {
+		for _, m := range validateTag.FindAllStringSubmatch(src.Text, -1) {
 			name, tag := m[1], m[2]
 			if tag == "" {
 				tag = m[3]
