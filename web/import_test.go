@@ -17,47 +17,14 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/imports"
+	"github.com/evalpanel/evalpanel/evaluation/imports/importtest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // The import tests build their files here, with excelize and encoding/csv,
 // so that each test shows its input.
-
-// sheet is a worksheet of a test workbook: its name and rows of cells
-// (strings, numbers or time.Time for date cells).
-type sheet struct {
-	name string
-	rows [][]any
-}
-
-func xlsxOf(t *testing.T, sheets ...sheet) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, s := range sheets {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", s.name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(s.name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range s.rows {
-			cell, _ := excelize.CoordinatesToCellName(1, r+1)
-			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // csvOf joins rows into csv text (cells here never need quoting unless
 // they hold a comma, quote or line break, which csvOf quotes).
@@ -76,15 +43,6 @@ func csvOf(rows ...[]string) string {
 		b.WriteString("\r\n")
 	}
 	return b.String()
-}
-
-func gbk(t *testing.T, s string) []byte {
-	t.Helper()
-	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // file is an uploaded file of a test request.
@@ -205,8 +163,8 @@ var (
 // several text forms, yes/no in both languages, list separators.
 func goodProjects(t *testing.T) []byte {
 	header := append([]any{"序号"}, zhProjectHeader...)
-	return xlsxOf(t,
-		sheet{"项目 Projects", [][]any{
+	return importtest.XLSX(t,
+		importtest.Sheet{Name: "项目 Projects", Rows: [][]any{
 			{"2026 年度第一批综合绩效评价项目清单"},
 			header,
 			{1, "2024-ZD-001", "城市地下管网智能巡检机器人研发", "应用技术类", "同济大学", "上海交通大学；上海市政工程设计研究总院（集团）有限公司",
@@ -223,7 +181,7 @@ func goodProjects(t *testing.T) []byte {
 				"2023年3月1日", "20251231", "180.50", "", "", "", ""},
 			{6}, // numbered in advance, otherwise blank: no project
 		}},
-		sheet{"考核指标 Indicators", [][]any{
+		importtest.Sheet{Name: "考核指标 Indicators", Rows: [][]any{
 			append(zhIndicatorHeader, "备注"),
 			{"2024-ZD-001", "连续巡检里程", "技术", "是", "≥", 5, "km", "", 6, "", "第三方测试报告", "", "测试报告编号 T-2024-07"},
 			{"2024-ZD-001", "申请发明专利", "知识产权", "否", "", 4, "项", "", 3.5, "", "", ""},
@@ -364,15 +322,15 @@ func TestImportProjectsXLSX(t *testing.T) {
 // badProjects has three bad rows: a class that is none (row 3), no title
 // (row 4), a code given twice (row 5).
 func badProjects(t *testing.T) []byte {
-	return xlsxOf(t,
-		sheet{"项目 Projects", [][]any{
+	return importtest.XLSX(t,
+		importtest.Sheet{Name: "项目 Projects", Rows: [][]any{
 			zhProjectHeader,
 			{"2024-ZD-001", "城市地下管网智能巡检机器人研发", "应用技术类", "同济大学", "", "王建国", "", "", 300, "", "", "", "520.20", "", "", "", ""},
 			{"2024-ZD-002", "二维材料中激子输运的调控机理", "应用研究类", "复旦大学", "", "沈慧敏", "", "", 200, "", "", "", "140.30", "", "", "", ""},
 			{"2024-ZD-003", "", "基础研究类", "复旦大学", "", "沈慧敏", "", "", "", "", "", "", "140.30", "", "", "", ""},
 			{"2024-ZD-001", "城市更新中历史建筑结构安全评估技术", "应用技术类", "上海市建筑科学研究院", "", "刘敏", "", "", "", "", "", "", "560.20", "", "", "", ""},
 		}},
-		sheet{"考核指标 Indicators", [][]any{
+		importtest.Sheet{Name: "考核指标 Indicators", Rows: [][]any{
 			zhIndicatorHeader,
 			{"2024-ZD-001", "连续巡检里程", "技术", "是", "≥", 5, "km", "", 6, "", "", ""},
 		}})
@@ -455,7 +413,7 @@ func TestImportProjectsCSV(t *testing.T) {
 	}{
 		{"utf-8 with BOM", func(_ *testing.T, s string) []byte { return bom(s) }},
 		{"utf-8", func(_ *testing.T, s string) []byte { return []byte(s) }},
-		{"gbk", gbk},
+		{"gbk", func(t *testing.T, s string) []byte { return importtest.GBK(t, s) }},
 	} {
 		t.Run(enc.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -510,12 +468,12 @@ func TestImportProjectsEnglishHeaders(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
 	cid := h.importCampaign()
-	data := xlsxOf(t,
-		sheet{"Projects", [][]any{
+	data := importtest.XLSX(t,
+		importtest.Sheet{Name: "Projects", Rows: [][]any{
 			{"code", "TITLE", "Class", "Lead Institution", "principal investigator", "Subject codes", "Budget (10k yuan)", "Evaluation methods", "Promotion requirement"},
 			{"AT-2024-01", "Inspection robots for pipe networks", "applied_technology", "Tongji University", "Wang Jianguo", "520.20", "12.5", "peer_review, demonstration", "no"},
 		}},
-		sheet{"Indicators", [][]any{
+		importtest.Sheet{Name: "Indicators", Rows: [][]any{
 			{"Project code", "Indicator", "Kind", "Main", "Direction", "Target value", "Unit", "Actual value"},
 			{"AT-2024-01", "Inspection distance", "technical", "yes", "at least", "5", "km", "4"},
 		}})
@@ -806,13 +764,13 @@ var expertHeader = []any{"姓名", "专家类型", "工作单位", "职称职务
 func TestImportExperts(t *testing.T) {
 	h := newHarness(t)
 	h.warmTokens()
-	good := xlsxOf(t, sheet{"专家 Experts", [][]any{
+	good := importtest.XLSX(t, importtest.Sheet{Name: "专家 Experts", Rows: [][]any{
 		expertHeader,
 		{"陈立平", "技术领域专家", "上海大学", "教授", "正高级", "520.20；510.30", "智能机器人、机器视觉", "本地", "中文、英文", "chen.liping@example.edu.cn", "是", ""},
 		{"Maria Rossi", "international peer", "Politecnico di Milano", "Professor", "senior", 520.2, "robotics", "international", "English; it", "", "", ""},
 		{"刘强", "财务专家", "立信会计师事务所", "注册会计师", "副高级", "", "财务审计", "外地", "zh", "", "否", "长期出国"},
 	}})
-	bad := xlsxOf(t, sheet{"专家 Experts", [][]any{
+	bad := importtest.XLSX(t, importtest.Sheet{Name: "专家 Experts", Rows: [][]any{
 		expertHeader,
 		{"王芳", "技术领域专家", "华东师范大学", "研究员", "正高级", "140.30", "", "本地", "zh", "", "", ""},
 		{"赵刚", "院士", "同济大学", "教授", "正高级", "", "", "本地", "zh", "", "", ""},
@@ -898,7 +856,7 @@ func TestImportExperts(t *testing.T) {
 		t.Errorf("staff GET /experts/import: %d, want 403", resp.StatusCode)
 	}
 	admin.get("/experts/import")
-	csvData := gbk(t, csvOf(
+	csvData := importtest.GBK(t, csvOf(
 		[]string{"姓名", "专家类型", "工作单位", "职称级别", "地域", "学科代码"},
 		[]string{"孙悦", "投资人", "上海科创投资集团", "其他", "本地", "630.50"},
 	))
@@ -954,14 +912,14 @@ func TestImportProblemCells(t *testing.T) {
 	row := func(code, pi, members, budget, start, end, subjects, promotion string) []any {
 		return []any{code, "项目" + code, "应用技术类", "同济大学", "", pi, "", members, budget, "", start, end, subjects, "", "", promotion, ""}
 	}
-	data := xlsxOf(t,
-		sheet{"项目 Projects", [][]any{
+	data := importtest.XLSX(t,
+		importtest.Sheet{Name: "项目 Projects", Rows: [][]any{
 			zhProjectHeader,
 			row("2024-A-1", "王建国", "", "三百", "", "", "520.20", "也许"),
 			row("2024-A-2", "王建国", "李四, 同济大学\n, 复旦大学", "", "2024-13-01", "", "52", ""),
 			row("2024-A-3", "", "", "", "2024-01-01", "2023-01-01", "520.20", ""),
 		}},
-		sheet{"考核指标 Indicators", [][]any{
+		importtest.Sheet{Name: "考核指标 Indicators", Rows: [][]any{
 			zhIndicatorHeader,
 			{"2024-A-1", "软件著作权", "软件", "", "", 2, "项", "", "", "", "", ""},
 			{"2024-A-1", "巡检里程", "技术", "", "约", 5, "km", "", "", "", "", ""},

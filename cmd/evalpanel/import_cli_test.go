@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/imports/importtest"
 	"github.com/google/go-cmp/cmp"
-	"github.com/xuri/excelize/v2"
 )
 
 // cliImportSetup makes a database file with the default rubrics, two
@@ -69,43 +69,6 @@ func cliTableCounts(t *testing.T, path string) map[string]int {
 	return out
 }
 
-// testSheet is a worksheet of a test workbook: its name and rows of
-// cells.
-type testSheet struct {
-	name string
-	rows [][]any
-}
-
-// workbook is an xlsx workbook of the sheets.
-func workbook(t *testing.T, sheets ...testSheet) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, s := range sheets {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", s.name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(s.name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range s.rows {
-			cell, err := excelize.CoordinatesToCellName(1, r+1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 var (
 	cliProjectHeader   = []any{"项目编号", "项目名称", "项目类别", "承担单位", "项目负责人", "任务书经费（万元）", "学科代码", "评价方式"}
 	cliIndicatorHeader = []any{"项目编号", "指标名称", "指标类型", "方向", "目标值", "单位", "实际值", "文字目标"}
@@ -125,7 +88,7 @@ func projectsWorkbook(t *testing.T, dir, name string, codes ...string) string {
 				[]any{code, "管道缺陷识别方法", "技术", "", "", "", "", "形成适用于 DN300 以上管道的缺陷识别方法"})
 		}
 	}
-	return writeTestFile(t, dir, name, workbook(t, testSheet{"项目 Projects", projects}, testSheet{"考核指标 Indicators", indicators}))
+	return writeTestFile(t, dir, name, importtest.XLSX(t, importtest.Sheet{Name: "项目 Projects", Rows: projects}, importtest.Sheet{Name: "考核指标 Indicators", Rows: indicators}))
 }
 
 // TestCLIImportProjects imports a workbook into a campaign as the operator
@@ -232,13 +195,13 @@ func TestCLIImportProjectsProblems(t *testing.T) {
 	if r := cli(t, "", "import", "projects", "--db", path, "--campaign", campaign, projectsWorkbook(t, dir, "first.xlsx", "2024-ZD-001")); r.code() != 0 {
 		t.Fatalf("first import: %v %s", r.err, r.stderr)
 	}
-	bad := writeTestFile(t, dir, "bad.xlsx", workbook(t, testSheet{"项目 Projects", [][]any{
+	bad := writeTestFile(t, dir, "bad.xlsx", importtest.XLSX(t, importtest.Sheet{Name: "项目 Projects", Rows: [][]any{
 		cliProjectHeader,
 		{"2024-ZD-001", "已导入过的项目", "应用技术类", "同济大学", "王建国", 300, "520.20", ""},
 		{"2024-ZD-002", "二维材料中激子输运的调控机理", "应用研究类", "复旦大学", "沈慧敏", 200, "140.30", ""},
 		{"2024-ZD-003", "", "基础研究类", "复旦大学", "沈慧敏", "三百", "140.30", ""},
 		{"2024-ZD-002", "城市更新中历史建筑结构安全评估技术", "应用技术类", "上海市建筑科学研究院", "刘敏", "", "560.20", ""},
-	}}, testSheet{"考核指标 Indicators", [][]any{
+	}}, importtest.Sheet{Name: "考核指标 Indicators", Rows: [][]any{
 		cliIndicatorHeader,
 		{"2024-ZD-009", "连续巡检里程", "技术", "≥", 5, "km", 6, ""},
 	}}))
@@ -246,7 +209,7 @@ func TestCLIImportProjectsProblems(t *testing.T) {
 
 	// A file whose only problem the reader finds, which the domain's
 	// rules would let through.
-	unreadCell := writeTestFile(t, dir, "budget.xlsx", workbook(t, testSheet{"项目 Projects", [][]any{
+	unreadCell := writeTestFile(t, dir, "budget.xlsx", importtest.XLSX(t, importtest.Sheet{Name: "项目 Projects", Rows: [][]any{
 		cliProjectHeader,
 		{"2024-ZD-010", "深海热液区微生物固碳机制", "基础研究类", "上海交通大学", "许海", "三百万", "180.50", ""},
 	}}))

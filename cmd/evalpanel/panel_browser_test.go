@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/evalpanel/evalpanel/evaluation/demo"
+	"github.com/evalpanel/evalpanel/evaluation/imports/importtest"
 )
 
 // demoExperts are the names of the demo's pool experts in the order of
@@ -587,7 +588,7 @@ func writeTestFile(t *testing.T, dir, name string, data []byte) string {
 // applied technology, and two contract indicators of the first.
 func journeyProjectsXLSX(t *testing.T) []byte {
 	t.Helper()
-	return workbook(t, testSheet{"项目 Projects", [][]any{
+	return importtest.XLSX(t, importtest.Sheet{Name: "项目 Projects", Rows: [][]any{
 		{"项目编号", "项目名称", "项目类别", "承担单位", "参与单位", "项目负责人", "任务书经费（万元）", "决算支出（万元）",
 			"开始日期", "结束日期", "学科代码", "关键词", "评价方式", "推广示范要求"},
 		{drawnCode, "智能网联汽车车载感知芯片与决策系统研发", "应用技术类", drawnLead, "", "陆文博", 800, 765.2,
@@ -597,7 +598,7 @@ func journeyProjectsXLSX(t *testing.T) []byte {
 		{"2026-JC-003", "类脑计算中的脉冲神经网络学习理论", "基础研究类", "上海科技大学", "", "韩思远", 120, 118.6,
 			"2023-01-01", "2025-12-31", "520.10；180.21", "脉冲神经网络、类脑计算", "同行评议", "否"},
 	}},
-		testSheet{"考核指标 Indicators", [][]any{
+		importtest.Sheet{Name: "考核指标 Indicators", Rows: [][]any{
 			{"项目编号", "指标名称", "指标类型", "主要指标", "方向", "目标值", "单位", "实际值", "佐证"},
 			{drawnCode, "目标识别准确率", "技术", "是", "≥", 95, "%", 96.3, "第三方测试报告"},
 			{drawnCode, "申请发明专利", "知识产权", "否", "≥", 6, "项", 7, "专利受理通知书"},

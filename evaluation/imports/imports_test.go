@@ -8,18 +8,9 @@ import (
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/imports/importtest"
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
-
-func gbk(t *testing.T, s string) []byte {
-	t.Helper()
-	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // TestFormats checks the cell formats one by one.
 func TestFormats(t *testing.T) {
@@ -75,7 +66,7 @@ func TestFormats(t *testing.T) {
 		utf16 = append(utf16, byte(r), byte(r>>8))
 	}
 	for name, b := range map[string][]byte{"utf-8": []byte(text), "bom": append([]byte{0xEF, 0xBB, 0xBF}, text...),
-		"gbk": gbk(t, text), "utf-16": utf16} {
+		"gbk": importtest.GBK(t, text), "utf-16": utf16} {
 		if got, ok := decodeText(b); !ok || got != text {
 			t.Errorf("%s: %q %v", name, got, ok)
 		}
