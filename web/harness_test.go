@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,6 +201,39 @@ func (h *harness) run(t *testing.T, sc scenario) string {
 	return body
 }
 
+// writeScenario is a case of a scenario table that changes the database,
+// or reads what earlier changes made: it runs on a harness of its own,
+// after the requests it needs (given), and its request must add exactly
+// the audit entries with the actions in audit, oldest first.
+type writeScenario struct {
+	given []scenario
+	scenario
+	audit []string
+}
+
+// runWrite sends the case's given requests, then its own, and checks the
+// response, that the request added the case's audit entries and no
+// others, and that a refused request changed nothing.
+func (h *harness) runWrite(t *testing.T, tc writeScenario) {
+	t.Helper()
+	for _, g := range tc.given {
+		h.run(t, g)
+	}
+	h.warmTokens()
+	before, audit := h.dump(), h.auditActions()
+	h.run(t, tc.scenario)
+	if tc.status >= 400 && h.dump() != before {
+		t.Errorf("a refused request changed the database")
+	}
+	after := h.auditActions()
+	if len(after) < len(audit) || !slices.Equal(after[:len(audit)], audit) {
+		t.Fatalf("the request changed earlier audit entries: before %v, after %v", audit, after)
+	}
+	if got := after[len(audit):]; !slices.Equal(got, tc.audit) {
+		t.Errorf("the request added audit entries %q, want %q", got, tc.audit)
+	}
+}
+
 var placeholder = regexp.MustCompile(`\{([A-Za-z0-9_.]+)\}`)
 
 // expand replaces {username} in a URL with the user's ID and {AGA} or
@@ -373,6 +407,25 @@ func (h *harness) decode(body string, v any) {
 	if err := json.Unmarshal([]byte(body), v); err != nil {
 		h.t.Fatalf("decode %.300s: %v", body, err)
 	}
+}
+
+// auditActions returns the action of every audit entry, oldest first, so
+// that a case can check which entries its request added.
+func (h *harness) auditActions() []string {
+	h.t.Helper()
+	entries, total, err := h.svc.Accounts.AuditLog(context.Background(), evaluation.System,
+		evaluation.AuditFilter{Page: evaluation.Page{Size: evaluation.MaxPageSize}})
+	if err != nil {
+		h.t.Fatalf("audit log: %v", err)
+	}
+	if total != len(entries) {
+		h.t.Fatalf("audit log: %d entries, more than one page of %d", total, len(entries))
+	}
+	actions := make([]string, len(entries))
+	for i, e := range entries {
+		actions[len(entries)-1-i] = e.Action
+	}
+	return actions
 }
 
 // warmTokens uses every API token once, so that recording a token's first

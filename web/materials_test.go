@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -513,6 +514,16 @@ func (h *harness) projectWithMethods(campaignID int64, code string) evaluation.P
 	return p
 }
 
+// TestMethodRecordScenarios: records of the on-site methods (inspection,
+// test, demonstration) through the API: bad input, who may record, and
+// how a test's verdict sets an indicator's status until it is deleted.
+//
+// Each case passes alone and in any order, as in TestAPIScenarios: the
+// reads share one harness whose project has one record of each method
+// (inspection 1, test 2, demonstration 3), and must leave its database as
+// they found it; a case that changes the database, or reads what a
+// deletion left, runs on a harness of its own after the requests it
+// needs, and checks the audit entries it adds.
 func TestMethodRecordScenarios(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
@@ -526,12 +537,13 @@ func TestMethodRecordScenarios(t *testing.T) {
 			patents.ID, value, passed)
 	}
 	demo := `{"date":"2025-03-03","items":[{"name":"自主巡检","shown":true},{"name":"缺陷识别","shown":false}]}`
-	h.warmTokens()
-	cases := []scenario{
-		{"inspection", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 201, "", nil, []string{`"kind":"inspection"`, `"participants":["王工","李工"]`}, nil},
-		{"passed test", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"), test(true, 4), 201, "", nil, []string{`"status":"met"`}, nil},
+	recordInspection := scenario{"inspection", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 201, "", nil, []string{`"kind":"inspection"`, `"participants":["王工","李工"]`}, nil}
+	recordTest := scenario{"passed test", "staffa", "POST", u("/api/v1/projects/%d/methods/tests"), test(true, 4), 201, "", nil, []string{`"status":"met"`}, nil}
+	recordDemo := scenario{"demonstration", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), demo, 201, "", nil, []string{`"shown":true`, `"shown":false`}, nil}
+	deleteInspection := scenario{"delete the inspection", "staffa", "DELETE", u("/api/v1/projects/%d/methods/1"), "", 204, "", nil, nil, nil}
+	deleteTest := scenario{"delete the test: the status is computed again", "staffa", "DELETE", u("/api/v1/projects/%d/methods/2"), "", 204, "", nil, nil, nil}
+	reads := []scenario{
 		{"the indicator is met by the test", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, "", nil, []string{`"status":"met","status_from":"test"`}, nil},
-		{"demonstration", "staffa", "POST", u("/api/v1/projects/%d/methods/demonstrations"), demo, 201, "", nil, []string{`"shown":true`, `"shown":false`}, nil},
 		{"list", "commission", "GET", u("/api/v1/projects/%d/methods"), "", 200, "", nil, []string{`"total":3`}, nil},
 		// Bad input changes nothing.
 		{"inspection without fields", "staffa", "POST", u("/api/v1/projects/%d/methods/inspections"), `{}`, 400, evaluation.Invalid, []string{"date", "place", "findings"}, nil, nil},
@@ -561,18 +573,49 @@ func TestMethodRecordScenarios(t *testing.T) {
 		{"expert records", "expert", "POST", u("/api/v1/projects/%d/methods/inspections"), inspection, 403, evaluation.Forbidden, nil, nil, nil},
 		{"expert not on the panel lists", "expert", "GET", u("/api/v1/projects/%d/methods"), "", 404, evaluation.NotFound, nil, nil, nil},
 		{"record of another project", "staffa", "DELETE", fmt.Sprintf("/api/v1/projects/%d/methods/1", plain), "", 404, evaluation.NotFound, nil, nil, nil},
-		{"delete the inspection", "staffa", "DELETE", u("/api/v1/projects/%d/methods/1"), "", 204, "", nil, nil, nil},
-		{"delete the test: the status is computed again", "staffa", "DELETE", u("/api/v1/projects/%d/methods/2"), "", 204, "", nil, nil, nil},
-		{"the indicator is partly met again", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, "", nil, []string{`"status":"partly","status_from":"computed"`}, nil},
-		{"the deletions are audited", "admin", "GET", "/api/v1/audit?action=project.delete_record", "", 200, "", nil, []string{`"total":2`}, nil},
 	}
-	for _, tc := range cases {
+	writes := []writeScenario{
+		{nil, recordInspection, []string{"project.record_inspection"}},
+		{nil, recordTest, []string{"project.record_test"}},
+		{nil, recordDemo, []string{"project.record_demonstration"}},
+		{[]scenario{recordInspection}, deleteInspection, []string{"project.delete_record"}},
+		{[]scenario{recordInspection, recordTest}, deleteTest, []string{"project.delete_record"}},
+		{[]scenario{recordInspection, recordTest, deleteTest},
+			scenario{"the indicator is partly met again", "staffa", "GET", u("/api/v1/projects/%d"), "", 200, "", nil, []string{`"status":"partly","status_from":"computed"`}, nil}, nil},
+		{[]scenario{recordInspection, recordTest, deleteInspection, deleteTest},
+			scenario{"the deletions are audited", "admin", "GET", "/api/v1/audit?action=project.delete_record", "", 200, "", nil, []string{`"total":2`}, nil}, nil},
+	}
+
+	// methodProject makes on a fresh harness the campaign and projects of
+	// the shared one, with the same IDs, which the URLs hold.
+	methodProject := func(t *testing.T, h *harness) {
+		t.Helper()
+		h.withRubrics()
+		c, pl := h.campaignWithProject()
+		q := h.projectWithMethods(c, "2024-ZD-009")
+		if got, want := []int64{c, pl, q.ID, q.Indicators[1].ID}, []int64{cid, plain, p.ID, patents.ID}; !slices.Equal(got, want) {
+			t.Fatalf("campaign, projects and indicator %v, want %v", got, want)
+		}
+	}
+	for _, g := range []scenario{recordInspection, recordTest, recordDemo} {
+		h.run(t, g)
+	}
+	h.warmTokens()
+	for _, tc := range reads {
 		t.Run(tc.name, func(t *testing.T) {
 			before := h.dump()
 			h.run(t, tc)
-			if tc.status >= 400 && h.dump() != before {
-				t.Errorf("a refused request changed the database")
+			if h.dump() != before {
+				t.Errorf("the request changed the database; it belongs with the writes")
 			}
+		})
+	}
+	for _, tc := range writes {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			methodProject(t, h)
+			h.runWrite(t, tc)
 		})
 	}
 }
