@@ -54,19 +54,8 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(path), Table: "sessions"})
-	t.Cleanup(func() { sessions.Close() })
-	authz, err := rbac.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := &harness{t: t, db: db, svc: svc, now: time.Now(), users: map[string]*evaluation.User{}, tokens: map[string]string{}}
-	app, err := New(Config{Services: ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.app = app
+	h.app = h.newApp(ServicesOf(svc, db.Ping), 0)
 
 	sys := evaluation.System
 	if h.agencyA, err = svc.Accounts.CreateAgency(ctx, sys, evaluation.NewAgency{Code: "AGA", NameZH: "甲机构", NameEN: "Agency A"}); err != nil {
@@ -435,4 +424,22 @@ func (h *harness) warmTokens() {
 	for as := range h.tokens {
 		h.api(as, "GET", "/api/v1/me", "")
 	}
+}
+
+// newApp builds an app over the harness's database with the services,
+// sessions in the same file, and the upload limit (the default when 0).
+func (h *harness) newApp(services Services, uploadLimit int64) *App {
+	h.t.Helper()
+	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	h.t.Cleanup(func() { sessions.Close() })
+	authz, err := rbac.New()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	app, err := New(Config{Services: services, Authorizer: authz, Sessions: sessions, UploadLimit: uploadLimit,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return app
 }

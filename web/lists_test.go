@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -114,4 +115,31 @@ func section(page, from, to string) string {
 		return page[:j]
 	}
 	return page
+}
+
+// failingRubrics are the rubric services with a store that fails to read
+// a version.
+type failingRubrics struct{ rubricServices }
+
+func (failingRubrics) Rubric(context.Context, evaluation.Actor, string, int) (*evaluation.Rubric, error) {
+	return nil, errors.New("disk full")
+}
+
+// A pinned rubric that cannot be read is an error of the page, not a
+// section silently left out of it.
+func TestCampaignPageShowsRubricErrors(t *testing.T) {
+	h := newHarness(t)
+	h.withRubrics()
+	cid, _ := h.campaignWithProject()
+	b := h.browser()
+	b.login("staffa")
+	if resp, page := b.get(fmt.Sprintf("/campaigns/%d", cid)); resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="settings"`) {
+		t.Fatalf("campaign page: %d", resp.StatusCode)
+	}
+	services := ServicesOf(h.svc, h.db.Ping)
+	services.Rubrics = failingRubrics{services.Rubrics}
+	h.app = h.newApp(services, 0)
+	if resp, _ := b.get(fmt.Sprintf("/campaigns/%d", cid)); resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("campaign page with an unreadable pinned rubric: status %d, want 500", resp.StatusCode)
+	}
 }

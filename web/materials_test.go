@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -17,14 +16,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
-	"github.com/evalpanel/evalpanel/rbac"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
 
 var (
@@ -45,18 +40,7 @@ func (h *harness) withBlobs(limit int64) *files.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
-	t.Cleanup(func() { sessions.Close() })
-	authz, err := rbac.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := New(Config{Services: ServicesOf(svc, h.db.Ping), Authorizer: authz, Sessions: sessions, UploadLimit: limit,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.svc, h.app = svc, app
+	h.svc, h.app = svc, h.newApp(ServicesOf(svc, h.db.Ping), limit)
 	return blobs
 }
 
