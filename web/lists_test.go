@@ -143,3 +143,31 @@ func TestCampaignPageShowsRubricErrors(t *testing.T) {
 		t.Errorf("campaign page with an unreadable pinned rubric: status %d, want 500", resp.StatusCode)
 	}
 }
+
+// An agency's page lists its first staff accounts and links to all of
+// them when there are more.
+func TestAgencyPageLinksToAllStaff(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for i := range agencyStaffShown + 5 {
+		_, err := h.svc.Accounts.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: fmt.Sprintf("staff%02d", i),
+			Name: fmt.Sprintf("人员%02d", i), Role: evaluation.RoleAgencyStaff, AgencyCode: "AGA", Password: testPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := h.browser()
+	b.login("admin")
+	_, page := b.get(fmt.Sprintf("/agencies/%d", h.agencyA.ID))
+	if n := strings.Count(page, `href="/users/`); n != agencyStaffShown {
+		t.Errorf("the agency page lists %d staff, want %d", n, agencyStaffShown)
+	}
+	link := fmt.Sprintf(`href="/users?agency=%d" id="all-staff"`, h.agencyA.ID)
+	if !strings.Contains(page, link) {
+		t.Errorf("the agency page does not link to all its staff")
+	}
+	_, page = b.get(fmt.Sprintf("/users?agency=%d&per_page=50", h.agencyA.ID))
+	if n := strings.Count(page, `href="/users/`); n < agencyStaffShown+5 {
+		t.Errorf("the users list of the agency shows %d accounts, want at least %d", n, agencyStaffShown+5)
+	}
+}

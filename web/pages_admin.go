@@ -225,13 +225,19 @@ type agencyForm struct {
 	NameEN string `json:"name_en" form:"name_en" validate:"required,max=128"`
 }
 
+// agencyStaffShown is how many staff accounts an agency's page lists.
+const agencyStaffShown = 20
+
 type agencyData struct {
 	Agencies []*evaluation.Agency
 	Agency   *evaluation.Agency
-	Staff    []*evaluation.User
-	Form     agencyForm
-	Fields   map[string]string
-	Error    string
+	// Staff are the first agencyStaffShown of the agency's StaffTotal
+	// accounts; the page links to the users list for all of them.
+	Staff      []*evaluation.User
+	StaffTotal int
+	Form       agencyForm
+	Fields     map[string]string
+	Error      string
 }
 
 func (a *App) agenciesPage(c *fiber.Ctx) error {
@@ -284,7 +290,8 @@ func (a *App) showAgency(c *fiber.Ctx, id int64, d agencyData) error {
 	}
 	d.Form.Code = ag.Code
 	if act.IsAdmin() {
-		if d.Staff, _, err = a.accounts.Users(ctx, act, evaluation.UserFilter{AgencyID: ag.ID, Page: evaluation.Page{Size: 200}}); err != nil {
+		if d.Staff, d.StaffTotal, err = a.accounts.Users(ctx, act, evaluation.UserFilter{AgencyID: ag.ID, Sort: "name",
+			Page: evaluation.Page{Size: agencyStaffShown}}); err != nil {
 			return err
 		}
 	}
