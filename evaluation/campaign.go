@@ -376,6 +376,13 @@ func ProjectsEditable(c *Campaign) bool {
 	return c.State == CampaignDraft || c.State == CampaignForming
 }
 
+// InvitationsOpen reports whether experts may answer invitations: while
+// panels form, and during scoring, when an alternate is called to a seat
+// that fell free.
+func InvitationsOpen(c *Campaign) bool {
+	return c.State == CampaignForming || c.State == CampaignScoring
+}
+
 // PanelsOpen reports whether the campaign's panels can be drawn, matched
 // and changed: while it is forming.
 func PanelsOpen(c *Campaign) bool { return c.State == CampaignForming }

@@ -84,6 +84,7 @@ type Services struct {
 	Campaigns *CampaignService
 	Panels    *PanelService
 	Materials *MaterialService
+	Sheets    *SheetService
 }
 
 // New returns the services over the store.
@@ -104,6 +105,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Campaigns: &CampaignService{core: c, store: store},
 		Panels:    &PanelService{core: c, store: store},
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
+		Sheets:    &SheetService{core: c, store: store},
 	}, nil
 }
 

@@ -30,7 +30,7 @@ type Error struct {
 	// to a message ID that says what is wrong with it.
 	Fields map[string]string
 	// Args holds, per field, the values its message shows (for example the
-	// total that should have been 100).
+	// total that should have been 100); under "" the values of Message.
 	Args map[string]map[string]any
 	Err  error
 }

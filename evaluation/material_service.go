@@ -94,10 +94,23 @@ func (s *MaterialService) expertMayRead(ctx context.Context, r materialStore, ac
 		return false, nil
 	}
 	conflicts, err := expertConflicts(ctx, r, c, actor.ExpertID, []*Project{p})
-	if err != nil {
+	if err != nil || len(conflicts) > 0 {
 		return false, err
 	}
-	return len(conflicts) == 0, nil
+	// The pledge and the declaration come before any material.
+	for _, err := range []error{
+		func() error { _, err := r.Pledge(ctx, c.ID, actor.ExpertID); return err }(),
+		func() error { _, err := r.Declared(ctx, p.ID, actor.ExpertID); return err }(),
+	} {
+		switch ErrorCode(err) {
+		case "":
+		case NotFound:
+			return false, nil
+		default:
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // poolExpert loads one expert with their conflict records.

@@ -1,6 +1,9 @@
 package evaluation
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // materialReader reads materials and method records. Each is found by its
 // id or listed by its project; the service decides who may see the
@@ -38,6 +41,10 @@ type materialStore interface {
 	projectGetter
 	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
 	conflictReader
+	// An expert reads a project's materials after the campaign's pledge
+	// and the project's declaration.
+	Pledge(ctx context.Context, campaignID, expertID int64) (*Pledge, error)
+	Declared(ctx context.Context, projectID, expertID int64) (time.Time, error)
 }
 
 // materialTx is what the materials service does in a transaction: an

@@ -114,9 +114,10 @@ func (m *materialsEnv) blobCount(t *testing.T) int {
 }
 
 // acceptedExpert draws a panel for the project and has one technical
-// member accept; it returns that member's actor and the actor of another
-// member who is invited but has not answered.
-func (m *materialsEnv) acceptedExpert(t *testing.T) (accepted, invited evaluation.Actor, acceptedExpert *evaluation.Expert) {
+// member accept, sign the pledge and declare no conflict; it returns that
+// member's actor, the actor of another member who is invited but has not
+// answered, and of a third who accepted but has not signed the pledge.
+func (m *materialsEnv) acceptedExpert(t *testing.T) (accepted, invited, unpledged evaluation.Actor, acceptedExpert *evaluation.Expert) {
 	t.Helper()
 	ctx := t.Context()
 	m.pool(t)
@@ -128,11 +129,19 @@ func (m *materialsEnv) acceptedExpert(t *testing.T) (accepted, invited evaluatio
 		t.Fatal(err)
 	}
 	tech := panel.Seated(evaluation.SeatTechnical)
-	accepted, invited = m.expertActor(t, tech[0].Expert), m.expertActor(t, tech[1].Expert)
-	if _, err := m.svc.Panels.RespondToInvitation(ctx, accepted, tech[0].ID, true, ""); err != nil {
+	accepted, invited, unpledged = m.expertActor(t, tech[0].Expert), m.expertActor(t, tech[1].Expert), m.expertActor(t, tech[2].Expert)
+	for i, a := range []evaluation.Actor{accepted, unpledged} {
+		if _, err := m.svc.Panels.RespondToInvitation(ctx, a, tech[i*2].ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.svc.Sheets.SignPledge(ctx, accepted, m.campaign.ID, evaluation.PledgeVersion); err != nil {
 		t.Fatal(err)
 	}
-	return accepted, invited, tech[0].Expert
+	if err := m.svc.Sheets.DeclareNoConflict(ctx, accepted, m.project.ID); err != nil {
+		t.Fatal(err)
+	}
+	return accepted, invited, unpledged, tech[0].Expert
 }
 
 func TestCleanFilename(t *testing.T) {
@@ -279,7 +288,7 @@ func TestMaterialAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accepted, invited, acceptedExpert := m.acceptedExpert(t)
+	accepted, invited, unpledged, acceptedExpert := m.acceptedExpert(t)
 	stranger := m.user(t, evaluation.NewUser{Username: "stranger", Role: evaluation.RoleExpert, ExpertID: m.expert(t, "局外专家").ID}).Actor()
 	cases := []struct {
 		name                 string
@@ -291,6 +300,7 @@ func TestMaterialAccess(t *testing.T) {
 		{"commission", m.comm, "", evaluation.Forbidden, evaluation.Forbidden},
 		{"admin", m.admin, "", evaluation.Forbidden, evaluation.Forbidden},
 		{"expert with an accepted seat", accepted, "", evaluation.Forbidden, evaluation.Forbidden},
+		{"expert accepted, no pledge yet", unpledged, evaluation.NotFound, evaluation.NotFound, evaluation.NotFound},
 		{"expert invited, not accepted", invited, evaluation.NotFound, evaluation.NotFound, evaluation.NotFound},
 		{"expert on no panel", stranger, evaluation.NotFound, evaluation.NotFound, evaluation.NotFound},
 		{"no role", evaluation.Actor{UserID: 99}, evaluation.NotFound, evaluation.NotFound, evaluation.NotFound},

@@ -54,9 +54,12 @@ type PanelMember struct {
 	Source        string       `json:"source"` // draw, match or manual
 	Override      string       `json:"override,omitempty"`
 	DeclineReason string       `json:"decline_reason,omitempty"`
-	InvitedAt     time.Time    `json:"invited_at,omitzero"`
-	RespondedAt   time.Time    `json:"responded_at,omitzero"`
-	CreatedAt     time.Time    `json:"created_at"`
+	// Due is the member's own last day for scoring (YYYY-MM-DD) when the
+	// agency extended it; "" keeps the campaign's (ScoringDue).
+	Due         string    `json:"due,omitempty"`
+	InvitedAt   time.Time `json:"invited_at,omitzero"`
+	RespondedAt time.Time `json:"responded_at,omitzero"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Panel is an expert panel for one project or a group of projects.

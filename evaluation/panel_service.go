@@ -164,6 +164,18 @@ type panelContext struct {
 }
 
 func (s *PanelService) loadPanelContext(ctx context.Context, tx panelStore, c *Campaign) (*panelContext, error) {
+	return poolContext(ctx, tx, c)
+}
+
+// poolSource reads the pool as forming a panel sees it.
+type poolSource interface {
+	PoolRecords(ctx context.Context, campaignID int64, year int) ([]*PoolExpert, error)
+	Aliases(ctx context.Context) (map[string]string, error)
+}
+
+// poolContext loads the campaign's pool, in assign's terms, and its
+// conflict checker.
+func poolContext(ctx context.Context, tx poolSource, c *Campaign) (*panelContext, error) {
 	records, err := tx.PoolRecords(ctx, c.ID, c.Year)
 	if err != nil {
 		return nil, err
@@ -820,7 +832,7 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 		if err != nil {
 			return err
 		}
-		if !PanelsOpen(c) {
+		if !InvitationsOpen(c) {
 			return Errorf(Conflict, "error.panels_locked")
 		}
 		projects, err := panelProjects(ctx, tx, p)
@@ -876,6 +888,15 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 // It returns their expert id, or 0 when none can take the seat.
 func (s *PanelService) callAlternate(ctx context.Context, tx panelTx, pc *panelContext, p *Panel, projects []*Project,
 	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) (int64, error) {
+	return callAlternate(ctx, tx, pc, p, projects, rules, declined, chair, now)
+}
+
+// callAlternate is PanelService.callAlternate for any area's transaction
+// that can write members.
+func callAlternate(ctx context.Context, tx interface {
+	UpdatePanelMember(ctx context.Context, m *PanelMember) error
+}, pc *panelContext, p *Panel, projects []*Project, rules assign.PanelRules, declined *PanelMember, chair bool,
+	now time.Time) (int64, error) {
 	in := assign.DrawInput{Pool: pc.pool, Rules: pc.rules, Panel: rules}
 	for _, pr := range projects {
 		in.Projects = append(in.Projects, assignProject(pr, pc.names, pc.checker))

@@ -282,7 +282,10 @@ func TestAvoidListAndConflictOnAccept(t *testing.T) {
 	if len(alternates) == 0 {
 		t.Fatal("no alternates were drawn")
 	}
-	err = e.svc.Pool.AddExpertConflict(ctx, e.admin, member.ExpertID, &evaluation.ExpertConflict{ProjectID: p.ID, Year: 2026, Note: "受聘于项目承担单位"})
+	// A conflict recorded about the member since the invitation, with the
+	// lead institution (one with the project itself would withdraw the
+	// seat at once: TestConflictDeclaredWithdrawsTheSeat).
+	err = e.svc.Pool.AddExpertConflict(ctx, e.admin, member.ExpertID, &evaluation.ExpertConflict{Institution: "上海理工大学", Year: 2026, Note: "受聘于项目承担单位"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -207,6 +208,15 @@ func (s *PoolService) AddExpertConflict(ctx context.Context, actor Actor, expert
 		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.Username, s.now()
 		if c.ProjectID != 0 {
 			p, err := tx.Project(ctx, c.ProjectID)
+			if err == nil && actor.Role == RoleExpert {
+				// An expert declares only for projects they were invited
+				// to review: any other id, real or not, is unknown to them,
+				// so that declaring cannot probe which projects exist.
+				var invited bool
+				if invited, err = invitedTo(ctx, tx, expertID, c.ProjectID); err == nil && !invited {
+					err = ErrNotFound
+				}
+			}
 			if err != nil {
 				return fieldNotFound(err, "project_id", "error.project_unknown")
 			}
@@ -223,6 +233,13 @@ func (s *PoolService) AddExpertConflict(ctx context.Context, actor Actor, expert
 		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "expert.conflict_add", ObjectType: "expert",
 			ObjectID: idString(expertID), Details: details}); err != nil {
 			return err
+		}
+		if c.ProjectID != 0 {
+			// A conflict with a project withdraws the expert from its
+			// panel at once, whoever records it.
+			if _, _, err := withdrawSeat(ctx, tx, s.audit, c.CreatedAt, actor, c.ProjectID, expertID, c.Note); err != nil {
+				return err
+			}
 		}
 		hideProjectCode(actor, c)
 		return nil
@@ -241,6 +258,11 @@ func (s *PoolService) RemoveExpertConflict(ctx context.Context, actor Actor, exp
 		c, err := tx.ExpertConflict(ctx, expertID, id)
 		if err != nil {
 			return err
+		}
+		if c.ProjectID != 0 {
+			// A conflict with a project stays in force: only the
+			// project's agency lifts it (SheetService.LiftConflict).
+			return Errorf(Forbidden, "error.conflict_lift_by_agency")
 		}
 		if !CanRemoveConflict(actor, c) {
 			return Errorf(Forbidden, "error.conflict_recorded_by_other")
@@ -372,4 +394,21 @@ func (s *PoolService) RemoveInstitutionAlias(ctx context.Context, actor Actor, a
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "institution_alias.remove", ObjectType: "institution_alias",
 			ObjectID: a.Alias, Details: map[string]any{"alias": a.Alias, "canonical": a.Canonical}})
 	})
+}
+
+// invitedTo reports whether the expert has or had a seat, an invitation or
+// a declined invitation on the panel of the project.
+func invitedTo(ctx context.Context, r interface {
+	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
+}, expertID, projectID int64) (bool, error) {
+	panels, err := r.MemberPanels(ctx, expertID)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range panels {
+		if slices.Contains(p.ProjectIDs, projectID) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -69,6 +69,10 @@ type poolTx interface {
 	poolReader
 	poolWriter
 	projectGetter
+	// Experts declare conflicts for the projects they were invited to, and
+	// a conflict with a project withdraws the expert from its panel.
+	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
+	seatTx
 	auditor
 }
 

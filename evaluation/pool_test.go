@@ -306,16 +306,16 @@ func TestDeclaredConflicts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The expert declares a conflict with a project and one with a person.
+	// The commission records a conflict of the expert with a project (the
+	// expert declares one only for a project they were invited to: see
+	// TestConflictDeclaredWithdrawsTheSeat); the expert declares one with
+	// a person.
 	withProject := &evaluation.ExpertConflict{ProjectID: proj.ID, Year: 2025, Note: " 曾参与申报 "}
-	if err := e.svc.Pool.AddExpertConflict(ctx, p.expert, p.own.ID, withProject); err != nil {
+	if err := e.svc.Pool.AddExpertConflict(ctx, p.commission, p.own.ID, withProject); err != nil {
 		t.Fatal(err)
 	}
-	if withProject.ProjectCode != "" {
-		t.Errorf("the expert learns the project's code %q", withProject.ProjectCode)
-	}
 	a := e.lastAudit(t)
-	if a.Action != "expert.conflict_add" || a.ActorID != p.expert.UserID || a.ObjectID != idString(p.own.ID) ||
+	if a.Action != "expert.conflict_add" || a.ActorID != p.commission.UserID || a.ObjectID != idString(p.own.ID) ||
 		details(t, a)["project_id"] != float64(proj.ID) || details(t, a)["note"] != "曾参与申报" {
 		t.Errorf("audit entry %+v", a)
 	}
@@ -340,6 +340,9 @@ func TestDeclaredConflicts(t *testing.T) {
 		}{
 			{"names nothing", evaluation.ExpertConflict{Year: 2024, Note: "x"}, "person", "error.conflict_target_required", evaluation.Invalid},
 			{"unknown project", evaluation.ExpertConflict{ProjectID: 999, Year: 2024}, "project_id", "error.project_unknown", evaluation.Invalid},
+			// A real project the expert was not invited to answers as an
+			// unknown one: declaring cannot probe which ids exist.
+			{"a project not invited to", evaluation.ExpertConflict{ProjectID: proj.ID, Year: 2024}, "project_id", "error.project_unknown", evaluation.Invalid},
 			{"year too early", evaluation.ExpertConflict{Person: "x", Year: 1949}, "year", "error.record_year_range", evaluation.Invalid},
 			{"year after next", evaluation.ExpertConflict{Person: "x", Year: 2027}, "year", "error.record_year_range", evaluation.Invalid},
 			{"long person", evaluation.ExpertConflict{Person: strings.Repeat("x", 65), Year: 2024}, "person", "error.too_long", evaluation.Invalid},
@@ -374,6 +377,14 @@ func TestDeclaredConflicts(t *testing.T) {
 	})
 
 	t.Run("removing", func(t *testing.T) {
+		// A conflict with a project stays until the project's agency
+		// lifts it; not even a pool manager removes it here.
+		for _, actor := range []evaluation.Actor{p.expert, p.admin} {
+			err := e.svc.Pool.RemoveExpertConflict(ctx, actor, p.own.ID, withProject.ID)
+			if got := wantCode(t, err, evaluation.Forbidden); got.Message != "error.conflict_lift_by_agency" {
+				t.Errorf("removing the project's conflict as %s: message %q", actor.Role, got.Message)
+			}
+		}
 		err := e.svc.Pool.RemoveExpertConflict(ctx, p.expert, p.own.ID, recorded.ID)
 		if got := wantCode(t, err, evaluation.Forbidden); got.Message != "error.conflict_recorded_by_other" {
 			t.Errorf("message %q", got.Message)

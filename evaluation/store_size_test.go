@@ -24,6 +24,7 @@ func TestAreaStoresStaySmall(t *testing.T) {
 		{"campaigns", reflect.TypeFor[campaignStore](), reflect.TypeFor[campaignTx]()},
 		{"panels", reflect.TypeFor[panelStore](), reflect.TypeFor[panelTx]()},
 		{"materials", reflect.TypeFor[materialStore](), reflect.TypeFor[materialTx]()},
+		{"sheets", reflect.TypeFor[sheetStore](), reflect.TypeFor[sheetTx]()},
 	} {
 		t.Logf("%-10s store %2d methods, tx %2d", tt.area, tt.store.NumMethod(), tt.tx.NumMethod())
 		if n := tt.tx.NumMethod(); n > maxAreaStore {

@@ -87,7 +87,19 @@ func CommentRequired(score, max Points) bool {
 // Check validates a complete sheet against the rubric and, when it is
 // valid, returns its result. Problems name the field: "scores.A1",
 // "comments.A1", "opinion", "vetoes.0.code", …
-func (r *Rubric) Check(s *Sheet) (Result, Problems) {
+func (r *Rubric) Check(s *Sheet) (Result, Problems) { return r.check(s, true) }
+
+// CheckDraft validates what a draft holds, by the same rules as Check, but
+// a draft may leave scores, required comments, the opinion and a veto's
+// evidence for later: what is there must be right (known indicators and
+// veto items, scores in range, texts within their limits, no veto twice).
+func (r *Rubric) CheckDraft(s *Sheet) Problems {
+	_, ps := r.check(s, false)
+	return ps
+}
+
+// check validates s; complete asks for everything a submission needs.
+func (r *Rubric) check(s *Sheet, complete bool) (Result, Problems) {
 	var ps Problems
 	for _, code := range sortedKeys(s.Scores) {
 		if _, ok := r.Indicator(code); !ok {
@@ -103,6 +115,11 @@ func (r *Rubric) Check(s *Sheet) (Result, Problems) {
 	for _, in := range r.Indicators {
 		score, ok := s.Scores[in.Code]
 		switch {
+		case !ok && !complete:
+			if utf8.RuneCountInString(strings.TrimSpace(s.Comments[in.Code])) > MaxCommentLen {
+				ps.add("comments."+in.Code, "rubric.text_too_long", "Max", MaxCommentLen)
+			}
+			continue
 		case !ok:
 			ps.add("scores."+in.Code, "rubric.score_missing")
 			continue
@@ -113,7 +130,7 @@ func (r *Rubric) Check(s *Sheet) (Result, Problems) {
 		res.Total += score
 		comment := strings.TrimSpace(s.Comments[in.Code])
 		switch {
-		case comment == "" && CommentRequired(score, in.Max):
+		case comment == "" && complete && CommentRequired(score, in.Max):
 			ps.add("comments."+in.Code, "rubric.comment_required")
 		case utf8.RuneCountInString(comment) > MaxCommentLen:
 			ps.add("comments."+in.Code, "rubric.text_too_long", "Max", MaxCommentLen)
@@ -123,7 +140,7 @@ func (r *Rubric) Check(s *Sheet) (Result, Problems) {
 		}
 	}
 	switch opinion := strings.TrimSpace(s.Opinion); {
-	case opinion == "":
+	case opinion == "" && complete:
 		ps.add("opinion", "rubric.opinion_required")
 	case utf8.RuneCountInString(opinion) > MaxOpinionLen:
 		ps.add("opinion", "rubric.text_too_long", "Max", MaxOpinionLen)
@@ -141,14 +158,14 @@ func (r *Rubric) Check(s *Sheet) (Result, Problems) {
 		}
 		flagged[v.Code] = true
 		switch ev := strings.TrimSpace(v.Evidence); {
-		case ev == "":
+		case ev == "" && complete:
 			ps.add(f+".evidence", "rubric.evidence_required")
 		case utf8.RuneCountInString(ev) > MaxCommentLen:
 			ps.add(f+".evidence", "rubric.text_too_long", "Max", MaxCommentLen)
 		}
 		res.Vetoes = append(res.Vetoes, v.Code)
 	}
-	if len(ps) > 0 {
+	if len(ps) > 0 || !complete {
 		return Result{}, ps
 	}
 	res.Grade = r.Grade(res.Total).Grade

@@ -78,12 +78,16 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		status int
 		code   evaluation.Code
 		msgID  string
+		args   []any
 		fields map[string]string
 	)
 	var ferr *fiber.Error
 	switch e := evaluation.ErrorAs(err); {
 	case e != nil:
 		code, msgID, fields = e.Code, e.Message, a.fieldMessages(lang, e)
+		for k, v := range e.Args[""] {
+			args = append(args, k, v)
+		}
 		status = statusOf[code]
 	case errors.As(err, &ferr):
 		status, code = ferr.Code, codeOf(ferr.Code)
@@ -103,7 +107,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		a.log.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
 		msgID, fields = "error.internal", nil
 	}
-	message := a.tr.T(lang, msgID)
+	message := a.tr.T(lang, msgID, args...)
 	translated := fields
 
 	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" {

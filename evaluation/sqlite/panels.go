@@ -18,12 +18,12 @@ func scanPanel(row scanner) (*evaluation.Panel, error) {
 }
 
 const memberColumns = `id, panel_id, expert_id, seat, chair, status, alternate_rank, source, override, decline_reason,
-	invited_at, responded_at, created_at`
+	due, invited_at, responded_at, created_at`
 
 func scanMember(row scanner) (*evaluation.PanelMember, error) {
 	m := &evaluation.PanelMember{}
 	err := row.Scan(&m.ID, &m.PanelID, &m.ExpertID, &m.Seat, &m.Chair, &m.Status, &m.AlternateRank, &m.Source, &m.Override,
-		&m.DeclineReason, timeScan{&m.InvitedAt}, timeScan{&m.RespondedAt}, timeScan{&m.CreatedAt})
+		&m.DeclineReason, &m.Due, timeScan{&m.InvitedAt}, timeScan{&m.RespondedAt}, timeScan{&m.CreatedAt})
 	return m, err
 }
 
@@ -232,8 +232,8 @@ func (t *tx) UpdatePanelState(ctx context.Context, id int64, state evaluation.Pa
 
 func (t *tx) AddPanelMember(ctx context.Context, m *evaluation.PanelMember) error {
 	res, err := t.db.ExecContext(ctx, `INSERT INTO panel_members (panel_id, expert_id, seat, chair, status, alternate_rank,
-		source, override, decline_reason, invited_at, responded_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.PanelID, m.ExpertID, m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Source, m.Override, m.DeclineReason,
+		source, override, decline_reason, due, invited_at, responded_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.PanelID, m.ExpertID, m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Source, m.Override, m.DeclineReason, m.Due,
 		nullTime(m.InvitedAt), nullTime(m.RespondedAt), formatTime(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("add expert %d to panel %d: %w", m.ExpertID, m.PanelID, mapError(err, "expert_id"))
@@ -244,8 +244,8 @@ func (t *tx) AddPanelMember(ctx context.Context, m *evaluation.PanelMember) erro
 
 func (t *tx) UpdatePanelMember(ctx context.Context, m *evaluation.PanelMember) error {
 	res, err := t.db.ExecContext(ctx, `UPDATE panel_members SET seat = ?, chair = ?, status = ?, alternate_rank = ?,
-		override = ?, decline_reason = ?, invited_at = ?, responded_at = ? WHERE id = ? AND panel_id = ?`,
-		m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Override, m.DeclineReason, nullTime(m.InvitedAt),
+		override = ?, decline_reason = ?, due = ?, invited_at = ?, responded_at = ? WHERE id = ? AND panel_id = ?`,
+		m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Override, m.DeclineReason, m.Due, nullTime(m.InvitedAt),
 		nullTime(m.RespondedAt), m.ID, m.PanelID)
 	if err != nil {
 		return fmt.Errorf("update panel member %d: %w", m.ID, mapError(err, ""))

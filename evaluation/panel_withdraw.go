@@ -1,0 +1,86 @@
+package evaluation
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// withdrawSeat takes an expert off a project's panel because of a conflict
+// of interest declared or recorded for the project: their seat is declined
+// with the reason, the chair (组长), if they held it, passes to another
+// technical member who accepted, and the next alternate who passes the
+// checks is invited, as after a decline. It reports whether the expert
+// held a seat there, and the alternate called (0 for none). Any area whose
+// transaction is a seatTx records a project conflict through it, so a
+// declaration withdraws the seat wherever it is made.
+func withdrawSeat(ctx context.Context, tx seatTx, au func(context.Context, auditor, AuditEvent) error, now time.Time,
+	actor Actor, projectID, expertID int64, reason string) (bool, int64, error) {
+	p, err := tx.PanelOfProject(ctx, projectID)
+	if ErrorCode(err) == NotFound {
+		return false, 0, nil
+	}
+	if err != nil {
+		return false, 0, err
+	}
+	m, ok := p.MemberOf(expertID)
+	if !ok || !m.Status.Seated() {
+		return false, 0, nil
+	}
+	wasChair := m.Chair
+	m.Status, m.DeclineReason, m.RespondedAt, m.Chair = MemberDeclined, reason, now, false
+	if err := tx.UpdatePanelMember(ctx, m); err != nil {
+		return false, 0, err
+	}
+	newChair := int64(0)
+	if wasChair {
+		if next := nextChair(p, m.ID); next != nil {
+			next.Chair = true
+			if err := tx.UpdatePanelMember(ctx, next); err != nil {
+				return false, 0, err
+			}
+			newChair = next.ExpertID
+		}
+	}
+	c, err := tx.Campaign(ctx, p.CampaignID)
+	if err != nil {
+		return false, 0, err
+	}
+	projects, err := panelProjects(ctx, tx, p)
+	if err != nil {
+		return false, 0, err
+	}
+	pc, err := poolContext(ctx, tx, c)
+	if err != nil {
+		return false, 0, err
+	}
+	// The alternate is invited to the seat, not to the chair: the chair
+	// is handed on at once, since the panel is already at work.
+	alternate, err := callAlternate(ctx, tx, pc, p, projects, assignPanelRules(c, projects[0].Class), m, false, now)
+	if err != nil {
+		return false, 0, fmt.Errorf("withdraw expert %d from panel %d: %w", expertID, p.ID, err)
+	}
+	err = au(ctx, tx, AuditEvent{Actor: actor, Action: "panel.withdraw", ObjectType: "panel", ObjectID: idString(p.ID),
+		AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "expert": expertID, "project": projectID,
+			"reason": reason, "chair": newChair, "alternate": alternate}})
+	return true, alternate, err
+}
+
+// nextChair is the technical member who takes the chair when its holder
+// leaves: the first who accepted, a strategic scientist or domain expert
+// before others; nil when nobody has accepted.
+func nextChair(p *Panel, leaving int64) *PanelMember {
+	var first *PanelMember
+	for _, m := range p.Seated(SeatTechnical) {
+		if m.ID == leaving || m.Status != MemberAccepted {
+			continue
+		}
+		if m.Expert != nil && (m.Expert.Type == StrategicScientist || m.Expert.Type == DomainExpert) {
+			return m
+		}
+		if first == nil {
+			first = m
+		}
+	}
+	return first
+}
