@@ -46,13 +46,22 @@ func ParseSheet(data []byte) (*Sheet, Problems) {
 	if ps := DecodeJSON(data, &raw); ps != nil {
 		return nil, ps
 	}
-	s := &Sheet{Scores: make(map[string]Points, len(raw.Scores)), Comments: raw.Comments, Opinion: raw.Opinion, Vetoes: raw.Vetoes}
+	scores, ps := ParseScores(raw.Scores)
+	return &Sheet{Scores: scores, Comments: raw.Comments, Opinion: raw.Opinion, Vetoes: raw.Vetoes}, ps
+}
+
+// ParseScores reads each score of a sheet as it arrived in JSON: a number
+// that is exactly a multiple of 0.5 within ±MaxAbs, or a problem naming the
+// score ("scores.A1"). It serves ParseSheet and bodies that carry a sheet's
+// fields beside others.
+func ParseScores(raw map[string]jsontext.Value) (map[string]Points, Problems) {
+	scores := make(map[string]Points, len(raw))
 	var ps Problems
-	for _, code := range sortedKeys(raw.Scores) {
+	for _, code := range sortedKeys(raw) {
 		var p Points
-		switch err := p.UnmarshalJSON(raw.Scores[code]); err {
+		switch err := p.UnmarshalJSON(raw[code]); err {
 		case nil:
-			s.Scores[code] = p
+			scores[code] = p
 		case ErrNotStep:
 			ps.add("scores."+code, "rubric.score_step")
 		case ErrOutOfRange:
@@ -61,7 +70,7 @@ func ParseSheet(data []byte) (*Sheet, Problems) {
 			ps.add("scores."+code, "rubric.score_not_number")
 		}
 	}
-	return s, ps
+	return scores, ps
 }
 
 // Result is what a complete, valid sheet comes to.

@@ -138,6 +138,15 @@ func (h *harness) panelWithSeat(campaignID, projectID int64) (accepted, invited,
 	if resp, body := h.api(accepted, "POST", fmt.Sprintf("/api/v1/invitations/%d/accept", members[0].ID), ""); resp.StatusCode >= 300 {
 		t.Fatalf("accept: %d %s", resp.StatusCode, body)
 	}
+	// The materials open after the campaign's pledge and the project's
+	// declaration.
+	if resp, body := h.api(accepted, "POST", fmt.Sprintf("/api/v1/campaigns/%d/pledge", campaignID),
+		fmt.Sprintf(`{"version":%q}`, evaluation.PledgeVersion)); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("pledge: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := h.api(accepted, "POST", fmt.Sprintf("/api/v1/projects/%d/declaration", projectID), `{"conflict":false}`); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("declaration: %d %s", resp.StatusCode, body)
+	}
 	ctx := context.Background()
 	ex := &evaluation.Expert{Name: "局外专家", Type: evaluation.DomainExpert, Institution: "某研究院", TitleLevel: evaluation.TitleSenior,
 		Region: evaluation.RegionLocal, CanBeDrawn: true}
