@@ -50,11 +50,14 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc, err := evaluation.New(db, password.New(password.Fast))
+	h := &harness{t: t, db: db, now: time.Now(), users: map[string]*evaluation.User{}, tokens: map[string]string{}}
+	// The services and the app share the harness's clock, so a test can
+	// move both past a deadline.
+	svc, err := evaluation.New(db, password.New(password.Fast), evaluation.WithClock(func() time.Time { return h.now }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, db: db, svc: svc, now: time.Now(), users: map[string]*evaluation.User{}, tokens: map[string]string{}}
+	h.svc = svc
 	h.app = h.newApp(ServicesOf(svc, db.Ping), 0)
 
 	sys := evaluation.System

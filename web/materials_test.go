@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/files"
@@ -36,7 +37,8 @@ func (h *harness) withBlobs(limit int64) *files.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := evaluation.New(h.db, password.New(password.Fast), evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(limit))
+	svc, err := evaluation.New(h.db, password.New(password.Fast), evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(limit),
+		evaluation.WithClock(func() time.Time { return h.now }))
 	if err != nil {
 		t.Fatal(err)
 	}
