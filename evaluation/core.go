@@ -105,7 +105,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Campaigns: &CampaignService{core: c, store: store},
 		Panels:    &PanelService{core: c, store: store},
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
-		Sheets:    &SheetService{core: c, store: store},
+		Sheets:    &SheetService{core: c, store: store, progress: store},
 	}, nil
 }
 

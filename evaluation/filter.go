@@ -172,3 +172,10 @@ func (f *RubricFilter) Validate() error {
 	}
 	return p.err()
 }
+
+// Validate checks the progress monitor's filter.
+func (f *ProgressFilter) Validate() error {
+	p := newFilterProblems()
+	p.page(f.Page)
+	return p.err()
+}

@@ -18,7 +18,8 @@ import (
 // conflict).
 type SheetService struct {
 	*core
-	store sheetStore
+	store    sheetStore
+	progress progressStore
 }
 
 func (s *SheetService) inTx(ctx context.Context, fn func(tx sheetTx) error) error {

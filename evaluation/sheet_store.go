@@ -17,8 +17,6 @@ type sheetReader interface {
 	SheetByID(ctx context.Context, id int64) (*Sheet, error)
 	// ProjectSheets lists a project's sheets, by seat then expert.
 	ProjectSheets(ctx context.Context, projectID int64) ([]*Sheet, error)
-	// CampaignSheets lists the sheets of a campaign's projects.
-	CampaignSheets(ctx context.Context, campaignID int64) ([]*Sheet, error)
 	// ExpertSheets lists an expert's sheets, of every campaign.
 	ExpertSheets(ctx context.Context, expertID int64) ([]*Sheet, error)
 	// SheetVersions lists a sheet's submitted versions, oldest first.
@@ -57,7 +55,6 @@ type sheetStore interface {
 	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
 	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
 	Panel(ctx context.Context, id int64) (*Panel, error)
-	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
 	campaignGetter
 	projectGetter
 	rubricReader
@@ -73,4 +70,14 @@ type sheetTx interface {
 	ExpertConflicts(ctx context.Context, expertID int64) ([]*ExpertConflict, error)
 	DeleteExpertConflict(ctx context.Context, expertID, id int64) error
 	auditor
+}
+
+// progressStore is what the agency's progress monitor reads: a campaign's
+// panels (with members), projects and sheets, all at once.
+type progressStore interface {
+	campaignGetter
+	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
+	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+	// CampaignSheets lists the sheets of a campaign's projects.
+	CampaignSheets(ctx context.Context, campaignID int64) ([]*Sheet, error)
 }

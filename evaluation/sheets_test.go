@@ -426,3 +426,145 @@ func TestConflictDeclaredWithdrawsTheSeat(t *testing.T) {
 		t.Errorf("after the lift the expert is back on the project: %v", err)
 	}
 }
+
+// The progress monitor counts what the database holds: a mixed campaign
+// (sheets not started, drafts, submitted, reopened; a member overdue and
+// one with an extension) counted directly with SQL gives the same figures.
+func TestProgressCountsMatchTheDatabase(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	e.pool(t)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	ctx := t.Context()
+	settings := evaluation.DefaultCampaignSettings()
+	settings.ScoringDue = "2025-04-30"
+	c, err := e.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "批次", Year: 2025, Settings: &settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var projects []*evaluation.Project
+	for _, code := range []string{"P-1", "P-2", "P-3"} {
+		p, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject(code))
+		if err != nil {
+			t.Fatal(err)
+		}
+		projects = append(projects, p)
+	}
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.confirmPanels(t, staff, c.ID)
+	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Work on the sheets: for each project, its first member submits, the
+	// second saves a draft, the rest do nothing; the first sheet submitted
+	// is then reopened.
+	var reopen int64
+	var extended *evaluation.PanelMember
+	for _, p := range projects {
+		p, err := e.svc.Campaigns.Project(ctx, staff, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		panel, err := e.svc.Panels.Panel(ctx, staff, p.PanelID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tech := panel.Seated(evaluation.SeatTechnical)
+		for i, m := range tech[:2] {
+			a := e.expertActor(t, m.Expert)
+			if err := e.svc.Sheets.SignPledge(ctx, a, c.ID, evaluation.PledgeVersion); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.svc.Sheets.DeclareNoConflict(ctx, a, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			sh, err := e.svc.Sheets.SaveSheet(ctx, a, p.ID, 0, complete(), i == 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 && reopen == 0 {
+				reopen = sh.ID
+			}
+		}
+		if extended == nil {
+			extended = tech[3]
+		}
+	}
+	if _, err := e.svc.Sheets.ReopenSheet(ctx, staff, reopen, "复核"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Sheets.ExtendDeadline(ctx, staff, extended.PanelID, extended.ID, "2025-05-31", "出差"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.t = time.Date(2025, 5, 2, 9, 0, 0, 0, time.UTC) // past the campaign's deadline
+
+	got, err := e.svc.Sheets.Progress(ctx, staff, c.ID, evaluation.ProgressFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same figures, straight from the tables.
+	db := e.db.SQL()
+	var want evaluation.ProgressCounts
+	row := db.QueryRowContext(ctx, `SELECT count(*) FROM panel_members m JOIN panel_projects pp ON pp.panel_id = m.panel_id
+		JOIN panels p ON p.id = m.panel_id WHERE p.campaign_id = ? AND m.status = 'accepted'`, c.ID)
+	if err := row.Scan(&want.Expected); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT status, count(*) FROM sheets WHERE campaign_id = ? GROUP BY status`, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			t.Fatal(err)
+		}
+		switch evaluation.SheetStatus(status) {
+		case evaluation.SheetDraft:
+			want.Draft = n
+		case evaluation.SheetSubmitted:
+			want.Submitted = n
+		case evaluation.SheetReopened:
+			want.Reopened = n
+		}
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want.NotStarted = want.Expected - want.Draft - want.Submitted - want.Reopened
+	// Overdue: every sheet not submitted of an accepted member whose own
+	// deadline (extended or the campaign's) has passed.
+	row = db.QueryRowContext(ctx, `SELECT count(*) FROM panel_members m JOIN panel_projects pp ON pp.panel_id = m.panel_id
+		JOIN panels p ON p.id = m.panel_id
+		LEFT JOIN sheets s ON s.project_id = pp.project_id AND s.expert_id = m.expert_id
+		WHERE p.campaign_id = ? AND m.status = 'accepted' AND COALESCE(s.status, '') <> 'submitted'
+		AND (CASE WHEN m.due <> '' THEN m.due ELSE ? END) < '2025-05-02'`, c.ID, settings.ScoringDue)
+	if err := row.Scan(&want.Overdue); err != nil {
+		t.Fatal(err)
+	}
+	if got.Counts != want {
+		t.Errorf("progress counts %+v, the database says %+v", got.Counts, want)
+	}
+	if want.Submitted != 2 || want.Draft != 3 || want.Reopened != 1 || want.NotStarted == 0 || want.Overdue == 0 || want.Overdue == want.Expected-2 {
+		t.Errorf("the campaign is not as mixed as the test means: %+v", want)
+	}
+	var sum evaluation.ProgressCounts
+	for _, p := range got.Panels {
+		sum.Expected += p.Counts.Expected
+		sum.Submitted += p.Counts.Submitted
+		sum.Overdue += p.Counts.Overdue
+	}
+	if got.Total != 3 || sum.Expected != want.Expected || sum.Submitted != want.Submitted || sum.Overdue != want.Overdue {
+		t.Errorf("the panels' counts add up to %+v over %d panels, want %+v", sum, got.Total, want)
+	}
+	if page, err := e.svc.Sheets.Progress(ctx, staff, c.ID, evaluation.ProgressFilter{Page: evaluation.Page{Number: 2, Size: 2}}); err != nil ||
+		len(page.Panels) != 1 || page.Counts != want {
+		t.Errorf("page 2 of 2 panels: %d panels, counts %+v (%v)", len(page.Panels), page.Counts, err)
+	}
+	if _, err := e.svc.Sheets.Progress(ctx, e.expertActor(t, extended.Expert), c.ID, evaluation.ProgressFilter{}); evaluation.ErrorCode(err) != evaluation.Forbidden {
+		t.Errorf("an expert reads the progress: %v", err)
+	}
+}

@@ -18,6 +18,7 @@ type Reader interface {
 	panelReader
 	materialReader
 	sheetReader
+	progressStore
 }
 
 // Tx is a write transaction. Create methods set the new object's ID.
