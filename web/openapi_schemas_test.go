@@ -431,3 +431,93 @@ func TestEveryAPIRouteDocumentsItsSuccess(t *testing.T) {
 		t.Errorf("checked %d API routes, want ≥ 60", checked)
 	}
 }
+
+// TestOpenAPIEnumsFollowTheDomain: the values the document lists for the
+// domain's words (roles, states, kinds, classes…) are the domain's lists,
+// wherever a schema names them.
+func TestOpenAPIEnumsFollowTheDomain(t *testing.T) {
+	c := contract(t)
+	codes := toStrings([]evaluation.Code{evaluation.Invalid, evaluation.NotFound, evaluation.Conflict, evaluation.Forbidden,
+		evaluation.Unauthenticated, evaluation.TooManyRequests, evaluation.Internal})
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"Error.error.code", codes},
+		{"Role", toStrings(evaluation.Roles)},
+		{"User.language", toStrings(evaluation.Languages)},
+		{"NewUser.language", toStrings(evaluation.Languages)},
+		{"ExpertType", toStrings(evaluation.ExpertTypes)},
+		{"Region", toStrings(evaluation.Regions)},
+		{"TitleLevel", toStrings(evaluation.TitleLevels)},
+		{"Expert.region", toStrings(evaluation.Regions)},
+		{"Expert.title_level", toStrings(evaluation.TitleLevels)},
+		{"CollaborationKind", toStrings(evaluation.CollaborationKinds)},
+		{"Campaign.state", toStrings(evaluation.CampaignStates)},
+		{"Campaign.aggregation", toStrings(evaluation.Aggregations)},
+		{"CampaignInput.aggregation", toStrings(evaluation.Aggregations)},
+		{"Project.class", toStrings(evaluation.ProjectClasses)},
+		{"ProjectInput.class", toStrings(evaluation.ProjectClasses)},
+		{"ProjectSummary.class", toStrings(evaluation.ProjectClasses)},
+		{"Project.methods[]", toStrings(evaluation.Methods)},
+		{"ProjectInput.methods[]", toStrings(evaluation.Methods)},
+		{"Project.indicators[].kind", toStrings(evaluation.IndicatorKinds)},
+		{"ProjectInput.indicators[].kind", toStrings(evaluation.IndicatorKinds)},
+		{"Project.indicators[].status", toStrings(evaluation.IndicatorStatuses)},
+		{"ProjectInput.indicators[].status", toStrings(evaluation.IndicatorStatuses)},
+		{"Material.kind", toStrings(evaluation.MaterialKinds)},
+		{"StoredRubric.status", toStrings(evaluation.RubricStatuses)},
+		{"StoredRubric.target", toStrings(rubrics.Targets)},
+		{"Rubric.target", toStrings(rubrics.Targets)},
+		{"Rubric.indicators[].kind", toStrings(rubrics.Kinds)},
+	} {
+		s, err := c.schemaAt(tc.path)
+		if err != nil {
+			t.Errorf("%s: %v", tc.path, err)
+			continue
+		}
+		var got []string
+		for _, v := range s.Enum {
+			got = append(got, fmt.Sprint(v))
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(tc.want))) {
+			t.Errorf("%s: the document lists %v, want the domain's %v", tc.path, got, tc.want)
+		}
+	}
+}
+
+// schemaAt finds the schema at a path of a component schema: property
+// names after dots, [] for an array's items, through $refs and allOf.
+func (c *apiContract) schemaAt(path string) (*openapi3.Schema, error) {
+	name, rest, _ := strings.Cut(path, ".")
+	name, items := strings.CutSuffix(name, "[]")
+	ref := c.doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("no schema %s", name)
+	}
+	s := ref.Value
+	if items {
+		rest = "[]." + rest
+	}
+	for _, step := range strings.Split(rest, ".") {
+		if step == "" {
+			continue
+		}
+		step, items := strings.CutSuffix(step, "[]")
+		if step != "" {
+			props, _, _ := objectShape(s)
+			p := props[step]
+			if p == nil || p.Value == nil {
+				return nil, fmt.Errorf("no property %s", step)
+			}
+			s = p.Value
+		}
+		if items {
+			if s.Items == nil || s.Items.Value == nil {
+				return nil, fmt.Errorf("%s is not an array", step)
+			}
+			s = s.Items.Value
+		}
+	}
+	return s, nil
+}
