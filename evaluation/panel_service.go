@@ -736,10 +736,21 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 
 // Invitation is a panel seat offered to an expert, as the expert sees it.
 type Invitation struct {
-	Member   *PanelMember `json:"member"`
-	Panel    *Panel       `json:"panel"`
-	Campaign *Campaign    `json:"campaign"`
-	Projects []*Project   `json:"projects"`
+	Member   *PanelMember      `json:"member"`
+	Panel    *Panel            `json:"panel"`
+	Campaign *Campaign         `json:"campaign"`
+	Projects []*ProjectSummary `json:"projects"`
+}
+
+// ProjectSummary is what an invited expert sees of a project: no team,
+// budget, indicators or avoid list until they have accepted and declared
+// no conflict (expert workspace).
+type ProjectSummary struct {
+	ID    int64        `json:"id"`
+	Code  string       `json:"code"`
+	Title string       `json:"title"`
+	Class ProjectClass `json:"class"`
+	Lead  string       `json:"lead_institution"`
 }
 
 // Invitations lists the actor's invitations and accepted seats.
@@ -768,9 +779,7 @@ func (s *PanelService) Invitations(ctx context.Context, actor Actor) ([]Invitati
 			if err != nil {
 				return nil, err
 			}
-			// An expert sees a project's summary, not its materials, until
-			// they have accepted and declared no conflict (expert workspace).
-			inv.Projects = append(inv.Projects, &Project{ID: pr.ID, Code: pr.Code, Title: pr.Title, Class: pr.Class, Lead: pr.Lead})
+			inv.Projects = append(inv.Projects, &ProjectSummary{ID: pr.ID, Code: pr.Code, Title: pr.Title, Class: pr.Class, Lead: pr.Lead})
 		}
 		out = append(out, inv)
 	}

@@ -147,5 +147,12 @@ func (a *App) apiCheckSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The lists are always lists in the API, empty rather than null.
+	if res.BelowThreshold == nil {
+		res.BelowThreshold = []string{}
+	}
+	if res.Vetoes == nil {
+		res.Vetoes = []string{}
+	}
 	return c.JSON(res)
 }

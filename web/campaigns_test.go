@@ -13,6 +13,7 @@ import (
 const projectJSON = `{"code":"%s","title":"城市地下管网智能巡检机器人研发","class":"applied_technology",
 	"lead_institution":"同济大学","pi":{"name":"王建国"},"subject_codes":["560.20"],"keywords":["机器人","管网"],
 	"budget":3000000000,"members":[{"name":"李四","institution":"同济大学"}],
+	"avoid":[{"name":"赵六","institution":"某研究院","reason":"学术观点分歧"}],
 	"indicators":[{"name":"连续巡检里程","target":{"value":5,"unit":"km","direction":"ge"},"actual":{"value":6}},
 	{"name":"申请发明专利","kind":"ip","target":{"value":4,"unit":"项"},"actual":{"value":3.5}}]}`
 

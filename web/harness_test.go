@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -94,9 +95,21 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-// do sends a request through the app and returns the response and its body.
+// do sends a request through the app and returns the response and its
+// body. An API request and its response are checked against the OpenAPI
+// document (apiContract.checkContract), and any mismatch fails the test.
 func (h *harness) do(req *http.Request) (*http.Response, string) {
 	h.t.Helper()
+	var sent []byte
+	api := strings.HasPrefix(req.URL.Path, "/api/")
+	if api && req.Body != nil {
+		var err error
+		if sent, err = io.ReadAll(req.Body); err != nil {
+			h.t.Fatal(err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
+	check := req.Clone(context.Background())
 	resp, err := h.app.Handler().Test(req, -1)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -105,7 +118,25 @@ func (h *harness) do(req *http.Request) (*http.Response, string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	if api {
+		h.checkContract(check, sent, resp, b)
+	}
 	return resp, string(b)
+}
+
+// checkContract fails the test when an API request or its response does
+// not match the OpenAPI document.
+func (h *harness) checkContract(req *http.Request, sent []byte, resp *http.Response, body []byte) {
+	h.t.Helper()
+	contract, err := loadContract()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	op, problems := contract.checkContract(req, sent, resp, body)
+	if len(problems) > 0 {
+		h.t.Errorf("OpenAPI mismatch: %s (sent %s %s), status %d:\n\t%s\nrequest body: %.300s\nresponse body: %.500s",
+			op, req.Method, req.URL.RequestURI(), resp.StatusCode, strings.Join(problems, "\n\t"), sent, body)
+	}
 }
 
 // api sends a JSON API request as the user (no user when as is "").

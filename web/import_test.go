@@ -269,12 +269,7 @@ func TestImportProjectsXLSX(t *testing.T) {
 			t.Errorf("project %s was not imported", code)
 			continue
 		}
-		if diff := cmp.Diff(w, view(p), cmp.Transformer("nilEmpty", func(s []string) []string {
-			if len(s) == 0 {
-				return nil
-			}
-			return s
-		})); diff != "" {
+		if diff := cmp.Diff(w, view(p), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("project %s (-want +got):\n%s", code, diff)
 		}
 	}

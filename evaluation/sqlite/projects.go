@@ -42,7 +42,19 @@ func scanProject(row scanner) (*evaluation.Project, error) {
 	p.Participants, p.PI, p.Members, p.Budget, p.Spent = d.Participants, d.PI, d.Members, d.Budget, d.Spent
 	p.Start, p.End, p.SubjectCodes, p.Keywords = d.Start, d.End, d.SubjectCodes, d.Keywords
 	p.Methods, p.Promotion, p.Avoid = d.Methods, d.Promotion, d.Avoid
+	// A list left out when the project was written reads as an empty
+	// list, not a missing one: the API sends it as [] rather than null.
+	p.Participants, p.Members, p.SubjectCodes = orEmpty(p.Participants), orEmpty(p.Members), orEmpty(p.SubjectCodes)
+	p.Keywords, p.Methods, p.Avoid = orEmpty(p.Keywords), orEmpty(p.Methods), orEmpty(p.Avoid)
 	return p, nil
+}
+
+// orEmpty returns list, or an empty list for nil.
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }
 
 func detailsJSON(p *evaluation.Project) (string, error) {
@@ -127,7 +139,7 @@ func scanIndicator(row scanner) (evaluation.Indicator, error) {
 func (q queries) loadIndicators(ctx context.Context, p *evaluation.Project) error {
 	list, err := queryList(ctx, q.db, "list indicators", scanIndicator,
 		`SELECT `+indicatorColumns+` FROM indicators WHERE project_id = ? ORDER BY seq`, p.ID)
-	p.Indicators = list
+	p.Indicators = orEmpty(list)
 	return err
 }
 
