@@ -227,7 +227,7 @@ func (s *SheetService) Project(ctx context.Context, actor Actor, projectID int64
 	out := &ExpertProject{Assignment: st.assignment(sh, s.now())}
 	if out.Assignment.Open() {
 		p := *st.project
-		p.Avoid = nil // the applicant's avoid list names experts; not for a reviewer's eyes
+		p.Avoid = []Avoid{} // the applicant's avoid list names experts; not for a reviewer's eyes
 		out.Project = &p
 	}
 	return out, nil
@@ -450,8 +450,10 @@ func (s *SheetService) Sheet(ctx context.Context, actor Actor, projectID int64) 
 	v := &SheetView{Assignment: st.assignment(sh, now), Rubric: rb, Sheet: sh, Versions: []*SheetVersion{}}
 	if sh == nil {
 		v.Sheet = st.newSheet(rb, now)
-	} else if v.Versions, err = s.store.SheetVersions(ctx, sh.ID); err != nil {
+	} else if versions, err := s.store.SheetVersions(ctx, sh.ID); err != nil {
 		return nil, err
+	} else if len(versions) > 0 {
+		v.Versions = versions
 	}
 	if e := ErrorAs(st.saveProblem(v.Sheet, now)); e != nil {
 		v.Locked = e.Message
