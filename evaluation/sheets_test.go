@@ -154,7 +154,7 @@ func TestExpertWorkspace(t *testing.T) {
 		t.Errorf("signing twice: %v", err)
 	}
 	p, err := s.svc.Sheets.Project(ctx, ex, s.project.ID)
-	if err != nil || p.Project == nil || len(p.Project.Indicators) != 3 || p.Project.Avoid != nil {
+	if err != nil || p.Project == nil || len(p.Project.Indicators) != 3 || len(p.Project.Avoid) != 0 {
 		t.Fatalf("project after the declaration = %+v, %v", p, err)
 	}
 
