@@ -35,7 +35,9 @@ func newScoringEnv(t *testing.T) *scoringEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.project, err = e.svc.Campaigns.CreateProject(ctx, s.staff, c.ID, sampleProject("23DZ1200101")); err != nil {
+	sp := sampleProject("23DZ1200101")
+	sp.Avoid = []evaluation.Avoid{{Name: "张三", Reason: "学术观点分歧"}} // an avoid list no reviewer may read
+	if s.project, err = e.svc.Campaigns.CreateProject(ctx, s.staff, c.ID, sp); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, s.staff, c.ID, evaluation.CampaignForming, ""); err != nil {
