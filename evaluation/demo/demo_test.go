@@ -2,10 +2,12 @@ package demo
 
 import (
 	"bytes"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/files"
@@ -93,6 +95,8 @@ func TestSeedCampaigns(t *testing.T) {
 		t.Fatal("Seeded = false on an empty database")
 	}
 	cs := loadCampaigns(t, svc)
+	// The deadlines are days from the day of seeding (campaignSettings).
+	day := func(n int) string { return time.Now().In(evaluation.Beijing).AddDate(0, 0, n).Format(time.DateOnly) }
 	tests := []struct {
 		name     string
 		agency   string
@@ -100,9 +104,9 @@ func TestSeedCampaigns(t *testing.T) {
 		projects int
 		opens    string
 	}{
-		{"2026 年度市级科技计划项目综合绩效评价（第一批）", "SSTPC", evaluation.CampaignForming, 12, "2026-12-01"},
+		{"2026 年度市级科技计划项目综合绩效评价（第一批）", "SSTPC", evaluation.CampaignForming, 12, day(7)},
 		// Its panels are matched, invited and confirmed (formPanels).
-		{"2026 年度科技创新行动计划项目综合绩效评价", "SHTIS", evaluation.CampaignScoring, 8, "2026-11-16"},
+		{"2026 年度科技创新行动计划项目综合绩效评价", "SHTIS", evaluation.CampaignScoring, 8, day(-10)},
 	}
 	if len(cs) != len(tests) {
 		t.Errorf("got %d campaigns, want %d", len(cs), len(tests))
@@ -449,5 +453,73 @@ func TestSeedMaterials(t *testing.T) {
 	doc := pdfDocument("t", []string{"a (b)"})
 	if !bytes.HasPrefix(doc, []byte("%PDF-1.4")) || !bytes.HasSuffix(doc, []byte("%%EOF\n")) {
 		t.Errorf("not a PDF: %q", doc)
+	}
+}
+
+// The experts the logins name show what their notes say, and the scoring
+// campaign's progress shows every status of a sheet.
+func TestWorkspaceShowcase(t *testing.T) {
+	db, svc, _ := seedDB(t)
+	ctx := t.Context()
+	state := func(username string) (int, map[evaluation.SheetStatus]int) {
+		u, err := db.UserByUsername(ctx, username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := svc.Sheets.Assignments(ctx, u.Actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := svc.Panels.Invitations(ctx, u.Actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := 0
+		for _, i := range inv {
+			if i.Member != nil && i.Member.Status == evaluation.MemberInvited {
+				open++
+			}
+		}
+		st := map[evaluation.SheetStatus]int{}
+		for _, a := range list {
+			st[a.Status]++
+			if a.Status != evaluation.SheetNotStarted && !a.Pledged {
+				t.Errorf("%s has a sheet without a signed pledge", username)
+			}
+		}
+		return open, st
+	}
+	for _, tc := range []struct {
+		username string
+		open     int
+		want     map[evaluation.SheetStatus]int
+	}{
+		{"expert10", 1, map[evaluation.SheetStatus]int{evaluation.SheetDraft: 1, evaluation.SheetSubmitted: 1}},
+		{"expert03", 0, map[evaluation.SheetStatus]int{evaluation.SheetReopened: 1}},
+		{"expert37", 0, map[evaluation.SheetStatus]int{evaluation.SheetNotStarted: 3}},
+	} {
+		open, st := state(tc.username)
+		if open != tc.open || !maps.Equal(st, tc.want) {
+			t.Errorf("%s: %d open invitations, sheets %v; want %d and %v", tc.username, open, st, tc.open, tc.want)
+		}
+	}
+	for _, s := range showcase {
+		u, err := db.UserByUsername(ctx, s.Username)
+		if err != nil || u.Name != s.Name {
+			t.Errorf("showcase %s is %v (%v), want %s", s.Username, u, err, s.Name)
+		}
+	}
+	staff, err := db.UserByUsername(ctx, "shtis-huang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := loadCampaigns(t, svc)
+	c := cs["2026 年度科技创新行动计划项目综合绩效评价"]
+	p, err := svc.Sheets.Progress(ctx, staff.Actor(), c.ID, evaluation.ProgressFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Counts; n.NotStarted == 0 || n.Draft == 0 || n.Submitted == 0 || n.Reopened == 0 || n.Overdue != 0 {
+		t.Errorf("the scoring campaign's progress %+v lacks a status or has overdue sheets", n)
 	}
 }

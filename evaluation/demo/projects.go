@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 )
@@ -24,7 +25,7 @@ type demoCampaign struct {
 // campaign, bring in its projects with their contract indicators and move it
 // to panel forming, as they would in the UI.
 func (s *seeder) campaigns() {
-	for _, dc := range demoCampaigns() {
+	for _, dc := range demoCampaigns(s.today) {
 		if s.err != nil {
 			return
 		}
@@ -104,7 +105,7 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 	if _, err := s.svc.Campaigns.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
 		return fmt.Errorf("move campaign %q to scoring: %w", c.Name, err)
 	}
-	return nil
+	return s.workspace(staff, c)
 }
 
 // answer has the invited experts of a panel accept, until no invitation is
@@ -165,10 +166,13 @@ func (s *seeder) staffActor(username string) (evaluation.Actor, error) {
 	return evaluation.Actor{}, fmt.Errorf("demo staff user %q not found", username)
 }
 
-// campaignSettings returns the default settings with the deadlines.
-func campaignSettings(opens, due, conclude string) *evaluation.CampaignSettings {
+// campaignSettings returns the default settings with the deadlines, as
+// days from the day the demo is seeded (in Beijing), so that a demo seeded
+// any day shows a campaign whose scoring is under way, not long over.
+func campaignSettings(today time.Time, opens, due, conclude int) *evaluation.CampaignSettings {
 	st := evaluation.DefaultCampaignSettings()
-	st.ScoringOpens, st.ScoringDue, st.ConcludeDue = opens, due, conclude
+	day := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+	st.ScoringOpens, st.ScoringDue, st.ConcludeDue = day(opens), day(due), day(conclude)
 	return &st
 }
 
@@ -246,7 +250,7 @@ const (
 //   - 23DZ2200300's applicant asks to avoid 唐建军 (a competitor);
 //   - 23DZ2200500 has 陈志强 of 中国科学院上海有机化学研究所, a pool expert,
 //     among its members.
-func demoCampaigns() []demoCampaign {
+func demoCampaigns(today time.Time) []demoCampaign {
 	return []demoCampaign{
 		{
 			Staff: "sstpc-li",
@@ -254,7 +258,7 @@ func demoCampaigns() []demoCampaign {
 				Name:      "2026 年度市级科技计划项目综合绩效评价（第一批）",
 				Year:      2026,
 				Programme: "科技创新行动计划",
-				Settings:  campaignSettings("2026-12-01", "2026-12-20", "2027-01-10"),
+				Settings:  campaignSettings(today, 7, 28, 45),
 			},
 			Projects: sstpcProjects(),
 		},
@@ -264,7 +268,7 @@ func demoCampaigns() []demoCampaign {
 				Name:      "2026 年度科技创新行动计划项目综合绩效评价",
 				Year:      2026,
 				Programme: "科技创新行动计划",
-				Settings:  campaignSettings("2026-11-16", "2026-11-30", "2026-12-25"),
+				Settings:  campaignSettings(today, -10, 10, 25),
 			},
 			Projects: shtisProjects(),
 			Scoring:  true,
