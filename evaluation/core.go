@@ -84,6 +84,8 @@ type Services struct {
 	Campaigns *CampaignService
 	Panels    *PanelService
 	Materials *MaterialService
+	// Notifications reads the outbox that the other services write to.
+	Notifications *NotificationService
 }
 
 // New returns the services over the store.
@@ -104,6 +106,8 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Campaigns: &CampaignService{core: c, store: store},
 		Panels:    &PanelService{core: c, store: store},
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
+
+		Notifications: &NotificationService{core: c, store: store},
 	}, nil
 }
 

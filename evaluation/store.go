@@ -17,6 +17,7 @@ type Reader interface {
 	campaignReader
 	panelReader
 	materialReader
+	outboxReader
 }
 
 // Tx is a write transaction. Create methods set the new object's ID.
@@ -28,6 +29,7 @@ type Tx interface {
 	campaignWriter
 	panelWriter
 	materialWriter
+	outboxWriter
 	auditor
 }
 
