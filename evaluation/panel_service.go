@@ -636,6 +636,11 @@ func (s *PanelService) ReplaceMember(ctx context.Context, actor Actor, panelID, 
 		if err := s.putMember(ctx, tx, nm); err != nil {
 			return err
 		}
+		if nm.Status == MemberInvited {
+			if err := s.tellInvited(ctx, tx, p, nm); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.replace", ObjectType: "panel", ObjectID: idString(p.ID),
 			AgencyID: p.AgencyID, Details: map[string]any{"removed": old.ExpertID, "added": expertID, "seat": m.Seat,
 				"override": reason, "soft": res.Soft}})
@@ -705,6 +710,7 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 		}
 		now := s.now()
 		var invited []int64
+		var told []*PanelMember
 		for _, m := range p.Members {
 			if m.Status == MemberProposed {
 				m.Status, m.InvitedAt = MemberInvited, now
@@ -712,9 +718,13 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 					return err
 				}
 				invited = append(invited, m.ExpertID)
+				told = append(told, m)
 			}
 		}
 		if err := tx.UpdatePanelState(ctx, p.ID, PanelInviting, now); err != nil {
+			return err
+		}
+		if err := s.tellInvited(ctx, tx, p, told...); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.invite", ObjectType: "panel", ObjectID: idString(p.ID),
@@ -911,6 +921,9 @@ func (s *PanelService) callAlternate(ctx context.Context, tx panelTx, pc *panelC
 		}
 		alt.Status, alt.InvitedAt, alt.AlternateRank, alt.Chair = MemberInvited, now, 0, chair && declined.Seat == SeatTechnical
 		if err := tx.UpdatePanelMember(ctx, alt); err != nil {
+			return 0, err
+		}
+		if err := s.tellInvited(ctx, tx, p, alt); err != nil {
 			return 0, err
 		}
 		return id, nil
