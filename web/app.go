@@ -92,6 +92,7 @@ type App struct {
 	campaigns campaignServices
 	panels    panelServices
 	materials materialServices
+	outbox    notificationServices
 	authz     *rbac.Authorizer
 	fiber     *fiber.App
 	sessions  *session.Store
@@ -149,7 +150,7 @@ func New(cfg Config) (*App, error) {
 	}
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
-		materials: sv.Materials, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
+		materials: sv.Materials, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {

@@ -16,6 +16,7 @@ func (a *App) registerRoutes() {
 	a.importRoutes() // before poolRoutes: /experts/import is not an expert's id
 	a.poolRoutes()
 	a.materialRoutes()
+	a.notificationRoutes()
 }
 
 // Method names, for the route lists.

@@ -18,13 +18,15 @@ type Services struct {
 	Campaigns campaignServices
 	Panels    panelServices
 	Materials materialServices
+	// Notifications reads the outbox.
+	Notifications notificationServices
 	// Ready reports whether the store answers, for /readyz.
 	Ready func(ctx context.Context) error
 }
 
 func (s Services) check() error {
 	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
-		s.Materials == nil || s.Ready == nil {
+		s.Materials == nil || s.Notifications == nil || s.Ready == nil {
 		return errors.New("web: every area service and Ready are required")
 	}
 	return nil
@@ -38,11 +40,13 @@ var (
 	_ campaignServices = (*evaluation.CampaignService)(nil)
 	_ panelServices    = (*evaluation.PanelService)(nil)
 	_ materialServices = (*evaluation.MaterialService)(nil)
+
+	_ notificationServices = (*evaluation.NotificationService)(nil)
 )
 
 // ServicesOf takes the evaluation package's area services; ready reports
 // whether the store answers.
 func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
 	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
-		Materials: s.Materials, Ready: ready}
+		Materials: s.Materials, Notifications: s.Notifications, Ready: ready}
 }
