@@ -47,14 +47,22 @@ func (e *env) updateAccount(t *testing.T, ex *evaluation.Expert, up evaluation.U
 // failed from the start, saying why. An alternate called up after a
 // decline, and an expert put in a seat by hand while the panel invites,
 // are told too.
-func TestInvitationsGoToTheOutbox(t *testing.T) {
+// panelEnv is an env with the rubrics, the pool and agency staff whose
+// campaign has one project with a drawn panel, invited when invite is set.
+func panelEnv(t *testing.T, invite bool) (*env, map[string]*evaluation.Expert, evaluation.Actor, *evaluation.Campaign,
+	*evaluation.Project, *evaluation.Panel) {
+	t.Helper()
 	e := newEnv(t)
 	e.withRubrics(t)
 	pool := e.pool(t)
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
-	ctx := t.Context()
 	c, projects := e.campaignWith(t, staff, sampleProject("23DZ1200100"))
-	panel := e.drawnPanel(t, staff, c, projects[0], false)
+	return e, pool, staff, c, projects[0], e.drawnPanel(t, staff, c, projects[0], invite)
+}
+
+func TestInvitationsGoToTheOutbox(t *testing.T) {
+	e, pool, staff, c, project, panel := panelEnv(t, false)
+	ctx := t.Context()
 
 	for _, ex := range pool {
 		e.setEmail(t, ex, fmt.Sprintf("expert%d@example.org", ex.ID))
@@ -72,7 +80,7 @@ func TestInvitationsGoToTheOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantData := evaluation.InvitationData{Campaign: c.Name, Year: c.Year, Panel: panel.Name,
-		Projects: []evaluation.ProjectRef{{Code: projects[0].Code, Title: projects[0].Title}}}
+		Projects: []evaluation.ProjectRef{{Code: project.Code, Title: project.Title}}}
 	msgs := e.outbox(t)
 	if len(msgs) != len(seated) {
 		t.Fatalf("%d messages for %d members invited", len(msgs), len(seated))
@@ -191,12 +199,7 @@ func (tx faultyTx) Enqueue(ctx context.Context, m *evaluation.Message) (bool, er
 // The invitations and the invitation are one change: when a message
 // cannot be written, nobody is invited and no message stays.
 func TestInvitationsRollBackTogether(t *testing.T) {
-	e := newEnv(t)
-	e.withRubrics(t)
-	e.pool(t)
-	staff := e.staff(t, "staff.a", "SSTPC").Actor()
-	c, projects := e.campaignWith(t, staff, sampleProject("23DZ1200100"))
-	panel := e.drawnPanel(t, staff, c, projects[0], false)
+	e, _, staff, _, _, panel := panelEnv(t, false)
 	svc, st := e.faulty(t)
 	n := 0
 	st.fail = func(op string, v any) bool {
@@ -229,12 +232,7 @@ func TestInvitationsRollBackTogether(t *testing.T) {
 // Administrators read every message; agency staff their agency's; nobody
 // else reads the outbox.
 func TestOutboxAccess(t *testing.T) {
-	e := newEnv(t)
-	e.withRubrics(t)
-	e.pool(t)
-	staff := e.staff(t, "staff.a", "SSTPC").Actor()
-	c, projects := e.campaignWith(t, staff, sampleProject("23DZ1200100"))
-	e.drawnPanel(t, staff, c, projects[0], true)
+	e, _, staff, _, _, _ := panelEnv(t, true)
 	e.newAgency(t, "OTHER")
 	other := e.staff(t, "staff.b", "OTHER").Actor()
 	commission := e.user(t, evaluation.NewUser{Username: "commission", Role: evaluation.RoleCommission}).Actor()

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,23 +20,6 @@ import (
 var _ mailer.Queue = (*sqlite.DB)(nil)
 
 var t0 = time.Date(2026, 5, 11, 1, 30, 0, 0, time.UTC)
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // texts renders a message as "<language> <kind> for <recipient>", so that
 // a test sees which language the sender asked for.
@@ -52,13 +34,13 @@ func (texts) Render(m *evaluation.Message) (string, string, error) {
 	return string(m.Language) + " " + string(m.Kind) + " " + d.Panel, greeting + " " + m.RecipientName + "\n", nil
 }
 
-// fixture is an outbox in a fresh database, a test SMTP server and a
-// clock.
+// fixture is an outbox in a fresh database, a test SMTP server and the
+// senders' clock, which a test sets only while no sender runs.
 type fixture struct {
-	db    *sqlite.DB
-	smtp  *mailtest.Server
-	clock *clock
-	user  *evaluation.User
+	db   *sqlite.DB
+	smtp *mailtest.Server
+	now  time.Time
+	user *evaluation.User
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -68,7 +50,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, smtp: mailtest.Start(t), clock: &clock{t: t0}}
+	f := &fixture{db: db, smtp: mailtest.Start(t), now: t0}
 	f.user = &evaluation.User{Username: "gu.jianhua", Name: "顾建华", Role: evaluation.RoleAdmin, Language: evaluation.LangZH,
 		PasswordHash: "x", CreatedAt: t0, UpdatedAt: t0}
 	if err := db.InTx(t.Context(), func(tx evaluation.Tx) error { return tx.CreateUser(t.Context(), f.user) }); err != nil {
@@ -83,9 +65,9 @@ func (f *fixture) enqueue(t *testing.T, name, to string, lang evaluation.Languag
 	data, _ := json.Marshal(evaluation.InvitationData{Campaign: "2026 年度第一批", Year: 2026, Panel: "P-" + name})
 	m := &evaluation.Message{Kind: evaluation.KindInvitation, DedupeKey: "test:" + name, RecipientID: f.user.ID,
 		RecipientName: name, To: to, Language: lang, Data: data, ObjectType: "panel", ObjectID: "1",
-		CreatedAt: f.clock.now(), NextAttemptAt: f.clock.now()}
+		CreatedAt: f.now, NextAttemptAt: f.now}
 	if to == "" {
-		m.Problem, m.FailedAt = evaluation.ProblemNoEmail, f.clock.now()
+		m.Problem, m.FailedAt = evaluation.ProblemNoEmail, f.now
 	}
 	if err := f.db.InTx(t.Context(), func(tx evaluation.Tx) error { _, err := tx.Enqueue(t.Context(), m); return err }); err != nil {
 		t.Fatal(err)
@@ -118,7 +100,7 @@ func (f *fixture) sender(t *testing.T, user, password string, change func(*maile
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := mailer.Config{Server: server, Queue: f.db, Renderer: texts{}, Now: f.clock.now, Poll: 10 * time.Millisecond,
+	cfg := mailer.Config{Server: server, Queue: f.db, Renderer: texts{}, Now: func() time.Time { return f.now }, Poll: 10 * time.Millisecond,
 		SendTimeout: 5 * time.Second, TLSConfig: f.smtp.ClientTLS, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))}
 	if change != nil {
 		change(&cfg)
@@ -200,7 +182,7 @@ func TestSenderAuthenticates(t *testing.T) {
 	if got := f.message(t, m.ID); got.Status != evaluation.MessageQueued || got.LastError == "" {
 		t.Errorf("after a refused sign-in: status %s, last error %q; want queued with the error", got.Status, got.LastError)
 	}
-	f.clock.set(t0.Add(time.Hour))
+	f.now = t0.Add(time.Hour)
 	if n := sendDue(t, f.sender(t, "mailer", "s3cret", nil)); n != 1 {
 		t.Fatalf("sent %d with the password, want 1", n)
 	}
@@ -230,12 +212,12 @@ func TestSenderRetriesWithBackoff(t *testing.T) {
 			t.Fatalf("after attempt %d: status %s, %d attempts, error %q, next %s; want queued, %d, a 451, %s",
 				attempt+1, got.Status, got.Attempts, got.LastError, got.NextAttemptAt, attempt+1, now.Add(delay))
 		}
-		f.clock.set(now.Add(delay - time.Second))
+		f.now = now.Add(delay - time.Second)
 		if n := sendDue(t, s); n != 0 || f.message(t, m.ID).Attempts != attempt+1 {
 			t.Fatalf("attempt %d: tried again before the delay", attempt+1)
 		}
 		now = now.Add(delay)
-		f.clock.set(now)
+		f.now = now
 	}
 	if n := sendDue(t, s); n != 1 {
 		t.Fatalf("the fifth attempt sent %d, want 1", n)
@@ -266,7 +248,7 @@ func TestSenderGivesUp(t *testing.T) {
 			f.smtp.Refuse(tc.refusals...)
 			for range tc.attempts {
 				sendDue(t, s)
-				f.clock.set(f.clock.now().Add(time.Hour)) // past any delay
+				f.now = f.now.Add(time.Hour) // past any delay
 			}
 			got := f.message(t, m.ID)
 			code := tc.refusals[len(tc.refusals)-1]
@@ -310,7 +292,7 @@ func TestSenderStoppedMidwaySendsOnce(t *testing.T) {
 		t.Errorf("the next message is %s with %d attempts after the stop, want queued and untouched", got.Status, got.Attempts)
 	}
 
-	f.clock.set(t0.Add(time.Hour)) // every lease has run out
+	f.now = t0.Add(time.Hour) // every lease has run out
 	ctx, stop = context.WithCancel(t.Context())
 	defer stop()
 	go func() { done <- f.sender(t, "", "", nil).Run(ctx) }()
@@ -359,11 +341,11 @@ func TestSenderLostMarkResendsSameMessageID(t *testing.T) {
 	if got := f.message(t, m.ID); got.Status != evaluation.MessageQueued {
 		t.Fatalf("after a lost mark the message is %s, want queued", got.Status)
 	}
-	f.clock.set(t0.Add(5*time.Minute - time.Second))
+	f.now = t0.Add(5*time.Minute - time.Second)
 	if n := sendDue(t, s); n != 0 {
 		t.Fatalf("sent again within the lease")
 	}
-	f.clock.set(t0.Add(5 * time.Minute))
+	f.now = t0.Add(5 * time.Minute)
 	if n := sendDue(t, s); n != 1 {
 		t.Fatalf("after the lease: sent %d, want 1", n)
 	}
