@@ -85,6 +85,8 @@ type Services struct {
 	Panels    *PanelService
 	Materials *MaterialService
 	Sheets    *SheetService
+	// Notifications reads the outbox that the other services write to.
+	Notifications *NotificationService
 }
 
 // New returns the services over the store.
@@ -106,6 +108,8 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Panels:    &PanelService{core: c, store: store},
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
 		Sheets:    &SheetService{core: c, store: store, progress: store},
+
+		Notifications: &NotificationService{core: c, store: store},
 	}, nil
 }
 

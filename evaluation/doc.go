@@ -14,8 +14,10 @@
 //	                      read, and do in a transaction
 //
 // The areas today are accounts (users, tokens, agencies, the audit log),
-// rubrics, pool, campaigns (with projects and imports), panels, and
-// materials (with method records). Every service embeds the shared core
+// rubrics, pool, campaigns (with projects and imports), panels,
+// materials (with method records), and notifications (the outbox of
+// e-mail that the other areas write to in their transactions; see
+// notification.go, and evaluation/mailer for the sender). Every service embeds the shared core
 // (the store's transactions and the clock) and sees the store only through
 // its own interfaces, which a test keeps small; store.go holds their union,
 // which evaluation/sqlite implements. New constructs a service for every

@@ -648,6 +648,11 @@ func (s *PanelService) ReplaceMember(ctx context.Context, actor Actor, panelID, 
 		if err := s.putMember(ctx, tx, nm); err != nil {
 			return err
 		}
+		if nm.Status == MemberInvited {
+			if err := s.core.tellInvited(ctx, tx, p, nm); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.replace", ObjectType: "panel", ObjectID: idString(p.ID),
 			AgencyID: p.AgencyID, Details: map[string]any{"removed": old.ExpertID, "added": expertID, "seat": m.Seat,
 				"override": reason, "soft": res.Soft}})
@@ -717,6 +722,7 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 		}
 		now := s.now()
 		var invited []int64
+		var told []*PanelMember
 		for _, m := range p.Members {
 			if m.Status == MemberProposed {
 				m.Status, m.InvitedAt = MemberInvited, now
@@ -724,9 +730,13 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 					return err
 				}
 				invited = append(invited, m.ExpertID)
+				told = append(told, m)
 			}
 		}
 		if err := tx.UpdatePanelState(ctx, p.ID, PanelInviting, now); err != nil {
+			return err
+		}
+		if err := s.core.tellInvited(ctx, tx, p, told...); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.invite", ObjectType: "panel", ObjectID: idString(p.ID),
@@ -897,14 +907,12 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 // It returns their expert id, or 0 when none can take the seat.
 func (s *PanelService) callAlternate(ctx context.Context, tx panelTx, pc *panelContext, p *Panel, projects []*Project,
 	rules assign.PanelRules, declined *PanelMember, chair bool, now time.Time) (int64, error) {
-	return callAlternate(ctx, tx, pc, p, projects, rules, declined, chair, now)
+	return callAlternate(ctx, s.core, tx, pc, p, projects, rules, declined, chair, now)
 }
 
 // callAlternate is PanelService.callAlternate for any area's transaction
 // that can write members.
-func callAlternate(ctx context.Context, tx interface {
-	UpdatePanelMember(ctx context.Context, m *PanelMember) error
-}, pc *panelContext, p *Panel, projects []*Project, rules assign.PanelRules, declined *PanelMember, chair bool,
+func callAlternate(ctx context.Context, c *core, tx inviteTx, pc *panelContext, p *Panel, projects []*Project, rules assign.PanelRules, declined *PanelMember, chair bool,
 	now time.Time) (int64, error) {
 	in := assign.DrawInput{Pool: pc.pool, Rules: pc.rules, Panel: rules}
 	for _, pr := range projects {
@@ -941,6 +949,9 @@ func callAlternate(ctx context.Context, tx interface {
 		}
 		alt.Status, alt.InvitedAt, alt.AlternateRank, alt.Chair = MemberInvited, now, 0, chair && declined.Seat == SeatTechnical
 		if err := tx.UpdatePanelMember(ctx, alt); err != nil {
+			return 0, err
+		}
+		if err := c.tellInvited(ctx, tx, p, alt); err != nil {
 			return 0, err
 		}
 		return id, nil

@@ -48,11 +48,13 @@ type panelStore interface {
 	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
 }
 
-// panelTx is what the panels service does in a transaction.
+// panelTx is what the panels service does in a transaction; invitations
+// are told by e-mail (expertNotifier).
 type panelTx interface {
 	panelStore
 	panelWriter
 	auditor
+	expertNotifier
 }
 
 // panelWriter writes panels and draw records.

@@ -14,8 +14,8 @@ import (
 // held a seat there, and the alternate called (0 for none). Any area whose
 // transaction is a seatTx records a project conflict through it, so a
 // declaration withdraws the seat wherever it is made.
-func withdrawSeat(ctx context.Context, tx seatTx, au func(context.Context, auditor, AuditEvent) error, now time.Time,
-	actor Actor, projectID, expertID int64, reason string) (bool, int64, error) {
+func (c *core) withdrawSeat(ctx context.Context, tx seatTx, now time.Time, actor Actor, projectID, expertID int64,
+	reason string) (bool, int64, error) {
 	p, err := tx.PanelOfProject(ctx, projectID)
 	if ErrorCode(err) == NotFound {
 		return false, 0, nil
@@ -42,7 +42,7 @@ func withdrawSeat(ctx context.Context, tx seatTx, au func(context.Context, audit
 			newChair = next.ExpertID
 		}
 	}
-	c, err := tx.Campaign(ctx, p.CampaignID)
+	camp, err := tx.Campaign(ctx, p.CampaignID)
 	if err != nil {
 		return false, 0, err
 	}
@@ -50,17 +50,17 @@ func withdrawSeat(ctx context.Context, tx seatTx, au func(context.Context, audit
 	if err != nil {
 		return false, 0, err
 	}
-	pc, err := poolContext(ctx, tx, c)
+	pc, err := poolContext(ctx, tx, camp)
 	if err != nil {
 		return false, 0, err
 	}
 	// The alternate is invited to the seat, not to the chair: the chair
 	// is handed on at once, since the panel is already at work.
-	alternate, err := callAlternate(ctx, tx, pc, p, projects, assignPanelRules(c, projects[0].Class), m, false, now)
+	alternate, err := callAlternate(ctx, c, tx, pc, p, projects, assignPanelRules(camp, projects[0].Class), m, false, now)
 	if err != nil {
 		return false, 0, fmt.Errorf("withdraw expert %d from panel %d: %w", expertID, p.ID, err)
 	}
-	err = au(ctx, tx, AuditEvent{Actor: actor, Action: "panel.withdraw", ObjectType: "panel", ObjectID: idString(p.ID),
+	err = c.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.withdraw", ObjectType: "panel", ObjectID: idString(p.ID),
 		AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "expert": expertID, "project": projectID,
 			"reason": reason, "chair": newChair, "alternate": alternate}})
 	return true, alternate, err

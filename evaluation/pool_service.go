@@ -237,7 +237,7 @@ func (s *PoolService) AddExpertConflict(ctx context.Context, actor Actor, expert
 		if c.ProjectID != 0 {
 			// A conflict with a project withdraws the expert from its
 			// panel at once, whoever records it.
-			if _, _, err := withdrawSeat(ctx, tx, s.audit, c.CreatedAt, actor, c.ProjectID, expertID, c.Note); err != nil {
+			if _, _, err := s.withdrawSeat(ctx, tx, c.CreatedAt, actor, c.ProjectID, expertID, c.Note); err != nil {
 				return err
 			}
 		}

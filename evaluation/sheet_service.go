@@ -348,7 +348,7 @@ func (s *SheetService) DeclareConflict(ctx context.Context, actor Actor, project
 			Details: map[string]any{"expert": actor.ExpertID, "conflict_id": c.ID, "reason": reason}}); err != nil {
 			return err
 		}
-		_, _, err = withdrawSeat(ctx, tx, s.audit, now, actor, projectID, actor.ExpertID, reason)
+		_, _, err = s.withdrawSeat(ctx, tx, now, actor, projectID, actor.ExpertID, reason)
 		return err
 	})
 }

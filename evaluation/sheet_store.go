@@ -43,7 +43,7 @@ type seatTx interface {
 	Aliases(ctx context.Context) (map[string]string, error)
 	campaignGetter
 	projectGetter
-	UpdatePanelMember(ctx context.Context, m *PanelMember) error
+	inviteTx
 	auditor
 }
 

@@ -19,6 +19,7 @@ type Reader interface {
 	materialReader
 	sheetReader
 	progressStore
+	outboxReader
 }
 
 // Tx is a write transaction. Create methods set the new object's ID.
@@ -31,6 +32,7 @@ type Tx interface {
 	panelWriter
 	materialWriter
 	sheetWriter
+	outboxWriter
 	auditor
 }
 

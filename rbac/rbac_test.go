@@ -35,6 +35,8 @@ func TestAllowed(t *testing.T) {
 		{Write("panel"), []string{"agency_staff"}},
 		{Permission{"invitation", "answer"}, []string{"expert"}},
 		{Write("rubric"), []string{"admin"}},
+		{Read("outbox"), []string{"admin", "agency_staff"}},
+		{Write("outbox"), nil},
 		{Permission{"user", "delete"}, nil},
 		{Permission{"nonexistent", "read"}, nil},
 		{Permission{"authenticated", "read"}, nil},

@@ -221,6 +221,8 @@ func TestOpenAPIFiltersFollowTheDomain(t *testing.T) {
 		{"/api/v1/campaigns", "state", toStrings(evaluation.CampaignStates)},
 		{"/api/v1/audit", "object_type", evaluation.AuditObjectTypes},
 		{"/api/v1/rubrics", "status", toStrings(evaluation.RubricStatuses)},
+		{"/api/v1/outbox", "sort", sorts(evaluation.OutboxSorts)},
+		{"/api/v1/outbox", "status", toStrings(evaluation.MessageStatuses)},
 	} {
 		var got []string
 		found := false

@@ -213,6 +213,17 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, l := range evaluation.Languages {
 		ids["lang."+string(l)] = true
 	}
+	for _, k := range evaluation.MessageKinds {
+		ids["message_kind."+string(k)] = true
+		ids["mail."+string(k)+".subject"], ids["mail."+string(k)+".body"] = true, true
+	}
+	for _, s := range evaluation.MessageStatuses {
+		ids["message_status."+string(s)] = true
+	}
+	for _, x := range evaluation.MessageProblems {
+		ids["outbox.problem."+x] = true
+	}
+	ids["mail.greeting"], ids["mail.footer"] = true, true
 	for _, k := range []string{"string", "number", "bool", "array", "object"} {
 		ids["error.wrong_type_"+k] = true
 	}

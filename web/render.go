@@ -133,12 +133,13 @@ func (a *App) navFor(c *fiber.Ctx, u *evaluation.User) []navItem {
 	switch u.Role {
 	case evaluation.RoleAdmin:
 		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.users", "/users"}, entry{"nav.agencies", "/agencies"},
-			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"}, entry{"nav.outbox", "/outbox"})
 	case evaluation.RoleCommission:
 		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.agencies", "/agencies"},
 			entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
 	case evaluation.RoleAgencyStaff:
-		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"})
+		items = append(items, entry{"nav.campaigns", "/campaigns"}, entry{"nav.experts", "/experts"}, entry{"nav.audit", "/audit"},
+			entry{"nav.outbox", "/outbox"})
 	case evaluation.RoleExpert:
 		if u.ExpertID != 0 {
 			items = append(items, entry{"nav.my_expert_profile", "/experts/" + strconv.FormatInt(u.ExpertID, 10)})

@@ -17,6 +17,7 @@ func (a *App) registerRoutes() {
 	a.poolRoutes()
 	a.materialRoutes()
 	a.sheetRoutes()
+	a.notificationRoutes()
 }
 
 // Method names, for the route lists.

@@ -19,13 +19,15 @@ type Services struct {
 	Panels    panelServices
 	Materials materialServices
 	Sheets    sheetServices
+	// Notifications reads the outbox.
+	Notifications notificationServices
 	// Ready reports whether the store answers, for /readyz.
 	Ready func(ctx context.Context) error
 }
 
 func (s Services) check() error {
 	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
-		s.Materials == nil || s.Sheets == nil || s.Ready == nil {
+		s.Materials == nil || s.Sheets == nil || s.Notifications == nil || s.Ready == nil {
 		return errors.New("web: every area service and Ready are required")
 	}
 	return nil
@@ -40,11 +42,13 @@ var (
 	_ panelServices    = (*evaluation.PanelService)(nil)
 	_ materialServices = (*evaluation.MaterialService)(nil)
 	_ sheetServices    = (*evaluation.SheetService)(nil)
+
+	_ notificationServices = (*evaluation.NotificationService)(nil)
 )
 
 // ServicesOf takes the evaluation package's area services; ready reports
 // whether the store answers.
 func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
 	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
-		Materials: s.Materials, Sheets: s.Sheets, Ready: ready}
+		Materials: s.Materials, Sheets: s.Sheets, Notifications: s.Notifications, Ready: ready}
 }

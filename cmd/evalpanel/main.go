@@ -1,6 +1,6 @@
 // Command evalpanel runs the evalpanel server and its maintenance tasks.
 //
-//	evalpanel [serve] [--addr A] [--db FILE] [--data DIR] [--demo]
+//	evalpanel [serve] [--addr A] [--db FILE] [--data DIR] [--smtp-url URL] [--demo]
 //	evalpanel migrate [--db FILE]
 //	evalpanel demo [--db FILE] [--data DIR]
 //	evalpanel user add --username NAME --role ROLE [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
@@ -10,7 +10,7 @@
 //	evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
-// EVALPANEL_DB, EVALPANEL_DATA.
+// EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL.
 //
 // The import commands take the spreadsheets of the web's import pages (an
 // xlsx workbook, or csv files) with the same all-or-nothing rules: on any
@@ -53,7 +53,8 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 const usage = `usage:
-  evalpanel [serve] [--addr 127.0.0.1:8080] [--db ./evalpanel.db] [--data ./evalpanel-data] [--upload-limit 50MiB] [--demo]
+  evalpanel [serve] [--addr 127.0.0.1:8080] [--db ./evalpanel.db] [--data ./evalpanel-data] [--upload-limit 50MiB]
+                  [--smtp-url smtp://user:pass@host:587?from=ADDRESS] [--demo]
   evalpanel migrate [--db FILE]
   evalpanel demo [--db FILE] [--data DIR]
   evalpanel user add --username NAME --role admin|commission|agency_staff|expert [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]

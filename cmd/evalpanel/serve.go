@@ -15,6 +15,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/files"
+	"github.com/evalpanel/evalpanel/evaluation/mailer"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlite"
 	"github.com/evalpanel/evalpanel/rbac"
@@ -35,6 +36,12 @@ type serverConfig struct {
 	// UploadLimit is the largest material file in bytes; 0 means
 	// evaluation.DefaultUploadLimit.
 	UploadLimit int64
+
+	// SMTP is the mail server of the outbox's sender; nil sends nothing
+	// and leaves messages queued. MailPoll overrides how often the sender
+	// looks for due messages (tests).
+	SMTP     *mailer.Server
+	MailPoll time.Duration
 }
 
 // server is a running evalpanel: the store, the web app and its listener.
@@ -45,6 +52,8 @@ type server struct {
 	ln       net.Listener
 	served   chan error
 	log      *slog.Logger
+	// stopMail stops the mail sender and waits for it; nil without one.
+	stopMail func()
 }
 
 // URL is the address the server listens on.
@@ -56,6 +65,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", envOr("EVALPANEL_DATA", "./evalpanel-data"), "folder for uploaded files (env EVALPANEL_DATA)")
 	uploadLimit := fs.String("upload-limit", envOr("EVALPANEL_UPLOAD_LIMIT", "50MiB"),
 		"largest uploaded material: bytes, or a number with KiB, MiB or GiB (env EVALPANEL_UPLOAD_LIMIT)")
+	smtpURL := fs.String("smtp-url", envOr("EVALPANEL_SMTP_URL", ""),
+		"mail server for e-mail notifications, smtp://user:pass@host:587?from=ADDRESS or smtps://…; none: messages stay queued (env EVALPANEL_SMTP_URL)")
 	withDemo := fs.Bool("demo", false, "seed demo data into an empty database and print the demo logins")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -65,9 +76,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "serve: --upload-limit: %v\n", err)
 		return exitError(2)
 	}
+	var smtp *mailer.Server
+	if *smtpURL != "" {
+		server, err := mailer.ParseURL(*smtpURL)
+		if err != nil {
+			fmt.Fprintf(stderr, "serve: --smtp-url: %v\n", err)
+			return exitError(2)
+		}
+		smtp = &server
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo,
-		Password: password.Default, Logger: logger, Stdout: stdout})
+		Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp})
 	if err != nil {
 		return err
 	}
@@ -122,8 +142,37 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 		return nil, err
 	}
 	s = &server{db: db, sessions: sessions, app: app, ln: ln, served: make(chan error, 1), log: cfg.Logger}
+	if cfg.SMTP != nil {
+		if s.stopMail, err = startMail(db, cfg); err != nil {
+			ln.Close()
+			sessions.Close()
+			return nil, err
+		}
+	}
 	go func() { s.served <- app.Serve(ln) }()
 	return s, nil
+}
+
+// startMail starts the outbox's sender in the background and returns the
+// function that stops it and waits until it has.
+func startMail(db *sqlite.DB, cfg serverConfig) (func(), error) {
+	texts, err := web.NewMailTexts()
+	if err != nil {
+		return nil, err
+	}
+	sender, err := mailer.New(mailer.Config{Server: *cfg.SMTP, Queue: db, Renderer: texts, Logger: cfg.Logger, Poll: cfg.MailPoll})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sender.Run(ctx); err != nil {
+			cfg.Logger.Error("mail sender", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }, nil
 }
 
 // parseSize reads a size in bytes: a whole number, optionally followed by
@@ -160,13 +209,17 @@ func openSessions(dbPath string) (st *sqlitestore.Storage, err error) {
 }
 
 // shutdown stops accepting connections, lets in-flight requests finish
-// (up to the timeout), then closes the session store and the database.
+// (up to the timeout), stops the mail sender (which finishes the message
+// it is sending), then closes the session store and the database.
 func (s *server) shutdown(timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	errs := []error{s.app.Shutdown(ctx)}
 	if err := <-s.served; err != nil && !errors.Is(err, net.ErrClosed) {
 		errs = append(errs, err)
+	}
+	if s.stopMail != nil {
+		s.stopMail()
 	}
 	errs = append(errs, s.sessions.Close(), s.db.Close())
 	return errors.Join(errs...)
