@@ -36,10 +36,16 @@ type MessageKind string
 const (
 	// KindInvitation invites an expert to a panel seat (评审邀请).
 	KindInvitation MessageKind = "invitation"
+	// KindReopen tells an expert the agency reopened their sheet, and why
+	// (评分表退回).
+	KindReopen MessageKind = "reopen"
+	// KindReminder reminds an expert of the sheets they have not
+	// submitted (评分提醒).
+	KindReminder MessageKind = "reminder"
 )
 
 // MessageKinds lists every kind of message.
-var MessageKinds = []MessageKind{KindInvitation}
+var MessageKinds = []MessageKind{KindInvitation, KindReopen, KindReminder}
 
 // Valid reports whether k is one of MessageKinds.
 func (k MessageKind) Valid() bool { return slices.Contains(MessageKinds, k) }
@@ -129,11 +135,31 @@ type ProjectRef struct {
 	Title string `json:"title"`
 }
 
+// ReopenData is what a reopening tells the expert (KindReopen).
+type ReopenData struct {
+	Campaign string     `json:"campaign"`
+	Project  ProjectRef `json:"project"`
+	Reason   string     `json:"reason"`
+	Due      string     `json:"due,omitempty"`
+}
+
+// ReminderData is what a reminder tells the expert (KindReminder): the
+// sheets not submitted yet and the last day.
+type ReminderData struct {
+	Campaign string       `json:"campaign"`
+	Due      string       `json:"due,omitempty"`
+	Projects []ProjectRef `json:"projects"`
+}
+
 // messageData returns a new value of the kind's data type.
 func messageData(k MessageKind) (any, error) {
 	switch k {
 	case KindInvitation:
 		return &InvitationData{}, nil
+	case KindReopen:
+		return &ReopenData{}, nil
+	case KindReminder:
+		return &ReminderData{}, nil
 	}
 	return nil, fmt.Errorf("message kind %q has no data type", k)
 }

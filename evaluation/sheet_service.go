@@ -694,6 +694,23 @@ func (s *SheetService) ReopenSheet(ctx context.Context, actor Actor, sheetID int
 			return err
 		}
 		out = sh
+		p, err := tx.Project(ctx, sh.ProjectID)
+		if err != nil {
+			return err
+		}
+		panel, err := tx.Panel(ctx, sh.PanelID)
+		if err != nil {
+			return err
+		}
+		due := c.Settings.ScoringDue
+		if m, ok := panel.MemberOf(sh.ExpertID); ok {
+			due = ScoringDue(c, m)
+		}
+		if _, err := s.notifyExpert(ctx, tx, sh.ExpertID, Notice{Kind: KindReopen, ObjectType: "project",
+			ObjectID: idString(sh.ProjectID), AgencyID: sh.AgencyID, Key: "reopen:" + idString(sh.ID) + ":" + idString(int64(sh.Round)),
+			Data: ReopenData{Campaign: c.Name, Project: ProjectRef{Code: p.Code, Title: p.Title}, Reason: reason, Due: due}}); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "sheet.reopen", ObjectType: "project",
 			ObjectID: idString(sh.ProjectID), AgencyID: sh.AgencyID,
 			Details: map[string]any{"sheet": sh.ID, "expert": sh.ExpertID, "round": sh.Round, "reason": reason}})
@@ -747,4 +764,84 @@ func (s *SheetService) ExtendDeadline(ctx context.Context, actor Actor, panelID,
 			ObjectID: idString(p.ID), AgencyID: p.AgencyID,
 			Details: map[string]any{"member": m.ID, "expert": m.ExpertID, "from": before, "to": m.Due, "reason": reason}})
 	})
+}
+
+// Remind puts a reminder in the outbox for each accepted member of the
+// campaign's panels who has sheets not submitted, naming them and the
+// member's last day; with expertID set, only for that expert. It returns
+// how many experts were reminded; a reminder already sent today for the
+// same sheets is not sent again. Only the agency's staff may, while the
+// campaign is scoring.
+func (s *SheetService) Remind(ctx context.Context, actor Actor, campaignID, expertID int64) (int, error) {
+	reminded := 0
+	err := s.inTx(ctx, func(tx sheetTx) error {
+		c, err := loadCampaign(ctx, tx, actor, campaignID)
+		if err != nil {
+			return err
+		}
+		if !CanManageCampaign(actor, c) {
+			return ErrForbidden
+		}
+		if c.State != CampaignScoring {
+			return Errorf(Conflict, "error.scoring_closed")
+		}
+		panels, err := s.progress.Panels(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		type pending struct {
+			due      string
+			projects []ProjectRef
+		}
+		left := map[int64]*pending{}
+		var order []int64
+		for _, p := range panels {
+			for _, m := range p.Members {
+				if m.Status != MemberAccepted || (expertID != 0 && m.ExpertID != expertID) {
+					continue
+				}
+				for _, id := range p.ProjectIDs {
+					sh, err := tx.Sheet(ctx, id, m.ExpertID)
+					if err != nil && ErrorCode(err) != NotFound {
+						return err
+					}
+					if sh != nil && sh.Status == SheetSubmitted {
+						continue
+					}
+					pr, err := tx.Project(ctx, id)
+					if err != nil {
+						return err
+					}
+					if left[m.ExpertID] == nil {
+						left[m.ExpertID] = &pending{due: ScoringDue(c, m)}
+						order = append(order, m.ExpertID)
+					}
+					left[m.ExpertID].projects = append(left[m.ExpertID].projects, ProjectRef{Code: pr.Code, Title: pr.Title})
+				}
+			}
+		}
+		if expertID != 0 && len(order) == 0 {
+			return Errorf(Conflict, "error.nothing_to_remind")
+		}
+		today := s.now().In(Beijing).Format(time.DateOnly)
+		for _, id := range order {
+			l := left[id]
+			codes := make([]string, len(l.projects))
+			for i, p := range l.projects {
+				codes[i] = p.Code
+			}
+			told, err := s.notifyExpert(ctx, tx, id, Notice{Kind: KindReminder, ObjectType: "campaign", ObjectID: idString(c.ID),
+				AgencyID: c.AgencyID, Key: "reminder:" + idString(c.ID) + ":" + idString(id) + ":" + today + ":" + strings.Join(codes, ","),
+				Data: ReminderData{Campaign: c.Name, Due: l.due, Projects: l.projects}})
+			if err != nil {
+				return err
+			}
+			if told {
+				reminded++
+			}
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "campaign.remind", ObjectType: "campaign", ObjectID: idString(c.ID),
+			AgencyID: c.AgencyID, Details: map[string]any{"experts": reminded, "expert": expertID}})
+	})
+	return reminded, err
 }

@@ -570,3 +570,66 @@ func TestProgressCountsMatchTheDatabase(t *testing.T) {
 		t.Errorf("an expert reads the progress: %v", err)
 	}
 }
+
+// messages lists the outbox's messages of a kind, oldest first.
+func (s *scoringEnv) messages(t *testing.T, kind evaluation.MessageKind) []*evaluation.Message {
+	t.Helper()
+	list, _, err := s.svc.Notifications.Outbox(t.Context(), s.admin, evaluation.OutboxFilter{Page: evaluation.Page{Number: 1, Size: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*evaluation.Message
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].Kind == kind {
+			out = append(out, list[i])
+		}
+	}
+	return out
+}
+
+// A reopened sheet tells its expert why, in the same transaction; a
+// reminder goes to each member with sheets left, once a day.
+func TestReopenAndRemindersTellTheExperts(t *testing.T) {
+	s := newScoringEnv(t)
+	ctx := t.Context()
+	m, ex := s.member(t, evaluation.SeatTechnical, false)
+	s.open(t, ex)
+	sh, err := s.svc.Sheets.SaveSheet(ctx, ex, s.project.ID, 0, complete(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.Sheets.ReopenSheet(ctx, s.staff, sh.ID, "请补充 A3 的评分依据"); err != nil {
+		t.Fatal(err)
+	}
+	reopens := s.messages(t, evaluation.KindReopen)
+	if len(reopens) != 1 || reopens[0].RecipientName != m.Expert.Name {
+		t.Fatalf("reopen messages = %+v, want one to %s", reopens, m.Expert.Name)
+	}
+	var data evaluation.ReopenData
+	if err := json.Unmarshal(reopens[0].Data, &data); err != nil || data.Reason != "请补充 A3 的评分依据" || data.Project.Code != "23DZ1200101" {
+		t.Errorf("reopen data %+v (%v)", data, err)
+	}
+
+	// Everyone accepted has the sheet to (re)submit: every member is told,
+	// once however often the agency asks the same day.
+	members := len(s.panel.Seated(evaluation.SeatTechnical)) + len(s.panel.Seated(evaluation.SeatFinance))
+	for range 2 {
+		if _, err := s.svc.Sheets.Remind(ctx, s.staff, s.c.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := s.messages(t, evaluation.KindReminder); len(got) != members {
+		t.Errorf("%d reminders after asking twice, want one to each of the %d members", len(got), members)
+	}
+	// Once the member resubmits, a reminder to them alone is refused:
+	// nothing is left.
+	if _, err := s.svc.Sheets.SaveSheet(ctx, ex, s.project.ID, 2, complete(), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.Sheets.Remind(ctx, s.staff, s.c.ID, m.ExpertID); wantCode(t, err, evaluation.Conflict).Message != "error.nothing_to_remind" {
+		t.Errorf("reminding a member with nothing left: %v", err)
+	}
+	if _, err := s.svc.Sheets.Remind(ctx, s.other, s.c.ID, 0); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("another agency reminds: %v", err)
+	}
+}

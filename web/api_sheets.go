@@ -26,6 +26,8 @@ type sheetServices interface {
 	ReopenSheet(ctx context.Context, actor evaluation.Actor, sheetID int64, reason string) (*evaluation.Sheet, error)
 	ExtendDeadline(ctx context.Context, actor evaluation.Actor, panelID, memberID int64, due, reason string) error
 	LiftConflict(ctx context.Context, actor evaluation.Actor, projectID, expertID int64, reason string) error
+	Progress(ctx context.Context, actor evaluation.Actor, campaignID int64, f evaluation.ProgressFilter) (*evaluation.Progress, error)
+	Remind(ctx context.Context, actor evaluation.Actor, campaignID, expertID int64) (int, error)
 }
 
 // sheetRoutes: the expert's workspace (assignments, pledge, declaration,
@@ -46,6 +48,8 @@ func (a *App) sheetRoutes() {
 	a.route(post, "/api/v1/sheets/:id/reopen", manage, a.apiReopenSheet)
 	a.route(post, "/api/v1/panels/:id/members/:member/deadline", manage, a.apiExtendDeadline)
 	a.route(post, "/api/v1/projects/:id/conflicts/:expert/lift", manage, a.apiLiftConflict)
+	a.route(get, "/api/v1/campaigns/:id/progress", sheets, a.apiProgress)
+	a.route(post, "/api/v1/campaigns/:id/reminders", manage, a.apiRemind)
 }
 
 func (a *App) apiAssignments(c *fiber.Ctx) error {
@@ -276,4 +280,62 @@ func (a *App) apiLiftConflict(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// progressFilter reads the progress monitor's page and whether to show
+// only the panels with overdue members (overdue=1).
+func progressFilter(c *fiber.Ctx) (evaluation.ProgressFilter, error) {
+	bad := evaluation.FieldErrors{}
+	f := evaluation.ProgressFilter{Page: pageParams(c, bad)}
+	switch c.Query("overdue") {
+	case "", "0":
+	case "1":
+		f.OverdueOnly = true
+	default:
+		bad.Add("overdue", "error.overdue_filter")
+	}
+	return f, filterError(bad, &f)
+}
+
+func (a *App) apiProgress(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := progressFilter(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.sheets.Progress(c.UserContext(), actor(c), id, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+// remindRequest names the expert to remind; none reminds every member with
+// sheets left.
+type remindRequest struct {
+	ExpertID int64 `json:"expert_id" form:"expert_id" validate:"gte=0"`
+}
+
+// remindResult is how many experts a reminder went to.
+type remindResult struct {
+	Reminded int `json:"reminded"`
+}
+
+func (a *App) apiRemind(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req remindRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	n, err := a.sheets.Remind(c.UserContext(), actor(c), id, req.ExpertID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(remindResult{Reminded: n})
 }

@@ -70,7 +70,7 @@ func TestMailTexts(t *testing.T) {
 	// A message that cannot be written is an error, never a text with a
 	// message ID in it.
 	bad := invitation(t, "顾建华", evaluation.LangZH)
-	bad.Kind = "reminder"
+	bad.Kind = "no_such_kind"
 	if _, _, err := texts.Render(bad); err == nil {
 		t.Error("a kind without texts rendered")
 	}

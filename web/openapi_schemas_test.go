@@ -82,6 +82,7 @@ func TestOpenAPISchemasFollowTheGoTypes(t *testing.T) {
 		{"SheetVersion", evaluation.SheetVersion{}},
 		{"SheetView", evaluation.SheetView{}},
 		{"StaleSheet", staleBody{}},
+		{"Progress", evaluation.Progress{}},
 		{"ImportProblem", problemView{}},
 		{"ImportError", importErrorBody{}},
 		{"POST /api/v1/rubrics/validate", validationResult{}},

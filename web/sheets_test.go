@@ -257,3 +257,34 @@ func TestDeclaredConflictHidesTheProject(t *testing.T) {
 		t.Errorf("assignments after the declaration: %d %s", resp.StatusCode, body)
 	}
 }
+
+// The agency reads the progress and reminds its experts; others cannot.
+func TestProgressAndRemindersAPI(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	h.openSheet(s, s.member)
+	if resp, body := h.api(s.member, "POST", fmt.Sprintf("/api/v1/projects/%d/sheet/submit", s.projectID), `{"version":0,`+fullSheet+`}`); resp.StatusCode != 200 {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	cp := func(format string) string { return fmt.Sprintf(format, s.campaignID) }
+	for _, sc := range []scenario{
+		{name: "the agency reads the progress", as: "staffa", method: "GET", url: cp("/api/v1/campaigns/%d/progress"), status: 200,
+			contains: []string{`"submitted":1`, `"total":1`}},
+		{name: "only overdue panels", as: "staffa", method: "GET", url: cp("/api/v1/campaigns/%d/progress?overdue=1"), status: 200,
+			contains: []string{`"total":0`}},
+		{name: "a bad overdue filter", as: "staffa", method: "GET", url: cp("/api/v1/campaigns/%d/progress?overdue=yes"), status: 400,
+			code: evaluation.Invalid, fields: []string{"overdue"}},
+		{name: "the commission reads the progress", as: "commission", method: "GET", url: cp("/api/v1/campaigns/%d/progress"), status: 200},
+		{name: "another agency", as: "staffb", method: "GET", url: cp("/api/v1/campaigns/%d/progress"), status: 404, code: evaluation.NotFound},
+		{name: "an expert", as: s.member, method: "GET", url: cp("/api/v1/campaigns/%d/progress"), status: 403, code: evaluation.Forbidden},
+		{name: "the commission cannot remind", as: "commission", method: "POST", url: cp("/api/v1/campaigns/%d/reminders"), body: `{}`,
+			status: 403, code: evaluation.Forbidden},
+	} {
+		t.Run(sc.name, func(t *testing.T) { h.run(t, sc) })
+	}
+	members := len(s.panel.Seated(evaluation.SeatTechnical)) + len(s.panel.Seated(evaluation.SeatFinance))
+	resp, body := h.api("staffa", "POST", cp("/api/v1/campaigns/%d/reminders"), `{}`)
+	if resp.StatusCode != 200 || body != fmt.Sprintf(`{"reminded":%d}`, members-1) {
+		t.Errorf("reminders: %d %s; want %d experts reminded (all but the one who submitted)", resp.StatusCode, body, members-1)
+	}
+}
