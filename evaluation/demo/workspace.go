@@ -114,7 +114,7 @@ func demoSheet(r *rubrics.Rubric, projectID, expertID int64, complete bool) eval
 		sum := sha256.Sum256(b)
 		return float64(binary.BigEndian.Uint64(sum[:8])) / math.MaxUint64
 	}
-	quality := 0.62 + 0.3*h(projectID)    // 62% to 92% of the maximum
+	quality := 0.62 + 0.3*h(projectID)     // 62% to 92% of the maximum
 	leaning := (h(expertID, 7) - 0.5) / 10 // ±5%
 	c := evaluation.SheetContent{Sheet: rubrics.Sheet{Scores: map[string]rubrics.Points{}, Comments: map[string]string{}}}
 	for i, in := range r.Indicators {
