@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/url"
+	"slices"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
@@ -68,6 +70,25 @@ func (a *App) fieldMessages(lang evaluation.Language, e *evaluation.Error) map[s
 	return out
 }
 
+// message translates an error's message in lang. A message that is also
+// a field's (a conflict about one field, such as error.panels_unconfirmed
+// on "to") is filled from that field's Args, so that it never lacks the
+// values it shows.
+func (a *App) message(lang evaluation.Language, e *evaluation.Error) string {
+	var data []any
+	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
+		if e.Fields[field] != e.Message {
+			continue
+		}
+		data = append(data, "Label", a.tr.label(lang, field))
+		for k, v := range e.Args[field] {
+			data = append(data, k, v)
+		}
+		break
+	}
+	return a.tr.T(lang, e.Message, data...)
+}
+
 // handleError is the one place where errors become responses: it picks the
 // status, logs internal errors once, and answers in JSON on the API and
 // with a page (or a redirect to sign in) in the UI. Users never see a raw
@@ -81,10 +102,11 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		fields map[string]string
 	)
 	var ferr *fiber.Error
+	var message string
 	switch e := evaluation.ErrorAs(err); {
 	case e != nil:
 		code, msgID, fields = e.Code, e.Message, a.fieldMessages(lang, e)
-		status = statusOf[code]
+		status, message = statusOf[code], a.message(lang, e)
 	case errors.As(err, &ferr):
 		status, code = ferr.Code, codeOf(ferr.Code)
 		msgID = "error." + string(code)
@@ -103,7 +125,9 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		a.log.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
 		msgID, fields = "error.internal", nil
 	}
-	message := a.tr.T(lang, msgID)
+	if message == "" || code == evaluation.Internal {
+		message = a.tr.T(lang, msgID)
+	}
 	translated := fields
 
 	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -37,6 +38,8 @@ type harness struct {
 	agencyA  *evaluation.Agency
 	agencyB  *evaluation.Agency
 	expertID int64
+	// password is every account's password; testPassword when empty.
+	password string
 }
 
 const testPassword = "correct horse battery"
@@ -300,7 +303,8 @@ func (b *browser) post(target string, form url.Values) (*http.Response, string) 
 func (b *browser) login(username string) {
 	b.h.t.Helper()
 	b.get("/login")
-	resp, body := b.post("/login", url.Values{"username": {username}, "password": {testPassword}})
+	pw := cmp.Or(b.h.password, testPassword)
+	resp, body := b.post("/login", url.Values{"username": {username}, "password": {pw}})
 	if resp.StatusCode != http.StatusSeeOther {
 		b.h.t.Fatalf("login %s: status %d, body %.300s", username, resp.StatusCode, body)
 	}
