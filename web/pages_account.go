@@ -126,7 +126,7 @@ type dashboardData struct {
 	Counts        *evaluation.Counts
 	Agency        *evaluation.Agency
 	Expert        *evaluation.Expert
-	Recent        []*evaluation.AuditEntry
+	Recent        []auditRow
 	RoleCounts    []roleCount
 	TypeCounts    []typeCount
 }
@@ -178,7 +178,7 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 			n := counts.ExpertsByType[t]
 			d.TypeCounts = append(d.TypeCounts, typeCount{t, n, pct(n, maxType)})
 		}
-		if d.Recent, _, err = a.accounts.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
+		if d.Recent, err = a.recentActivity(c); err != nil {
 			return err
 		}
 	case evaluation.RoleAgencyStaff:
@@ -187,7 +187,7 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 			return err
 		}
 		d.Agency = ag
-		if d.Recent, _, err = a.accounts.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
+		if d.Recent, err = a.recentActivity(c); err != nil {
 			return err
 		}
 	case evaluation.RoleExpert:
@@ -204,6 +204,15 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 		}
 	}
 	return a.render(c, "dashboard", a.T(c, "nav.dashboard"), d)
+}
+
+// recentActivity is the newest entries of the audit log the user may read.
+func (a *App) recentActivity(c *fiber.Ctx) ([]auditRow, error) {
+	list, _, err := a.accounts.AuditLog(c.UserContext(), actor(c), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}})
+	if err != nil {
+		return nil, err
+	}
+	return a.auditRows(c, list)
 }
 
 type profileData struct {

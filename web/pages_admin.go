@@ -331,10 +331,11 @@ func (a *App) agencyUpdate(c *fiber.Ctx) error {
 }
 
 type auditData struct {
-	Entries     []*evaluation.AuditEntry
+	Entries     []auditRow
 	Pager       *pager
 	Filter      evaluation.AuditFilter
 	ObjectTypes []string
+	Actions     []auditDetail // the filter's actions: their names and values
 }
 
 // auditFilter reads the audit log's filters from the query (UI and API).
@@ -354,6 +355,10 @@ func (a *App) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "audit", a.T(c, "nav.audit"), auditData{Entries: list, Pager: newPager(c, f.Page, total, ""), Filter: f,
-		ObjectTypes: evaluation.AuditObjectTypes})
+	rows, err := a.auditRows(c, list)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "audit", a.T(c, "nav.audit"), auditData{Entries: rows, Pager: newPager(c, f.Page, total, ""), Filter: f,
+		ObjectTypes: evaluation.AuditObjectTypes, Actions: a.auditActions(c)})
 }
