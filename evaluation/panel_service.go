@@ -722,49 +722,6 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 	})
 }
 
-// Invitation is a panel seat offered to an expert, as the expert sees it.
-type Invitation struct {
-	Member   *PanelMember `json:"member"`
-	Panel    *Panel       `json:"panel"`
-	Campaign *Campaign    `json:"campaign"`
-	Projects []*Project   `json:"projects"`
-}
-
-// Invitations lists the actor's invitations and accepted seats.
-func (s *PanelService) Invitations(ctx context.Context, actor Actor) ([]Invitation, error) {
-	if actor.Role != RoleExpert || actor.ExpertID == 0 {
-		return nil, nil
-	}
-	panels, err := s.store.MemberPanels(ctx, actor.ExpertID)
-	if err != nil {
-		return nil, err
-	}
-	var out []Invitation
-	for _, p := range panels {
-		c, err := s.store.Campaign(ctx, p.CampaignID)
-		if err != nil {
-			return nil, err
-		}
-		inv := Invitation{Panel: p, Campaign: c}
-		for _, m := range p.Members {
-			if m.ExpertID == actor.ExpertID {
-				inv.Member = m
-			}
-		}
-		for _, id := range p.ProjectIDs {
-			pr, err := s.store.Project(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			// An expert sees a project's summary, not its materials, until
-			// they have accepted and declared no conflict (expert workspace).
-			inv.Projects = append(inv.Projects, &Project{ID: pr.ID, Code: pr.Code, Title: pr.Title, Class: pr.Class, Lead: pr.Lead})
-		}
-		out = append(out, inv)
-	}
-	return out, nil
-}
-
 // Answer is what became of an expert's answer to an invitation, once it is
 // recorded.
 type Answer struct {

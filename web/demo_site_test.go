@@ -29,9 +29,10 @@ type demoSite struct {
 	experts   map[string]int64                // by name
 	users     map[string]*evaluation.User     // by username
 	// Experts of the demo's panels, by what became of their invitation:
-	// accepted (a seat on the scoring campaign's panel), invited (no answer
-	// yet, on the forming campaign) and declined.
-	accepted, invited, declined *panelSeat
+	// accepted (a seat on the scoring campaign's panel, not the chair),
+	// invited (two with no answer yet, on the forming campaign, the first
+	// not the chair) and declined.
+	accepted, invited, invited2, declined *panelSeat
 }
 
 // panelSeat is an expert's member row on a demo panel, with the account.
@@ -126,22 +127,24 @@ func (s *demoSite) load(t *testing.T) {
 			for _, m := range p.Members {
 				seat := &panelSeat{panel: p, member: m, username: byExpert[m.ExpertID]}
 				switch {
-				case m.Status == evaluation.MemberAccepted && c.State == evaluation.CampaignScoring && s.accepted == nil:
+				case m.Status == evaluation.MemberAccepted && c.State == evaluation.CampaignScoring && !m.Chair && s.accepted == nil:
 					s.accepted = seat
-				case m.Status == evaluation.MemberInvited && s.invited == nil:
+				case m.Status == evaluation.MemberInvited && !m.Chair && s.invited == nil:
 					s.invited = seat
+				case m.Status == evaluation.MemberInvited && s.invited2 == nil:
+					s.invited2 = seat
 				case m.Status == evaluation.MemberDeclined && s.declined == nil:
 					s.declined = seat
 				}
 			}
 		}
 	}
-	if s.campaigns["SSTPC"] == nil || s.campaigns["SHTIS"] == nil || s.accepted == nil || s.invited == nil || s.declined == nil {
+	if s.campaigns["SSTPC"] == nil || s.campaigns["SHTIS"] == nil || s.accepted == nil || s.invited == nil || s.invited2 == nil || s.declined == nil {
 		t.Fatalf("the demo lacks a campaign of each agency (%v), or an accepted, an invited or a declined seat", s.campaigns)
 	}
 	// Every account the tests sign in as gets an API token.
 	for _, username := range s.roles() {
-		secret, _, err := s.svc.Accounts.CreateToken(ctx, s.users[username].Actor(), "test", evaluation.LoginMeta{})
+		secret, _, err := s.svc.Accounts.CreateToken(ctx, s.users[username].Actor(), "demo token", evaluation.LoginMeta{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +156,8 @@ func (s *demoSite) load(t *testing.T) {
 // commission, staff of each agency, and experts with an accepted seat, an
 // open invitation and a declined one.
 func (s *demoSite) roles() []string {
-	return []string{"admin", "commission", "sstpc-li", "shtis-huang", s.accepted.username, s.invited.username, s.declined.username}
+	return []string{"admin", "commission", "sstpc-li", "shtis-huang", s.accepted.username, s.invited.username, s.invited2.username,
+		s.declined.username}
 }
 
 // projectIDs lists the demo's projects by a property.
