@@ -129,6 +129,9 @@ type dashboardData struct {
 	Recent        []auditRow
 	RoleCounts    []roleCount
 	TypeCounts    []typeCount
+	// Campaigns are the campaigns the agency's staff run, or every
+	// agency's for the commission, with what needs doing next.
+	Campaigns []campaignCard
 }
 
 // roleCount and typeCount are rows of the dashboard's bar charts; Pct is
@@ -158,6 +161,12 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 	ctx, u := c.UserContext(), currentUser(c)
 	switch u.Role {
 	case evaluation.RoleAdmin, evaluation.RoleCommission:
+		if u.Role == evaluation.RoleCommission {
+			var err error
+			if d.Campaigns, err = a.campaignCards(c); err != nil {
+				return err
+			}
+		}
 		counts, err := a.accounts.Counts(ctx, u.Actor())
 		if err != nil {
 			return err
@@ -187,6 +196,9 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 			return err
 		}
 		d.Agency = ag
+		if d.Campaigns, err = a.campaignCards(c); err != nil {
+			return err
+		}
 		if d.Recent, err = a.recentActivity(c); err != nil {
 			return err
 		}
