@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
@@ -141,6 +142,21 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(status)
 	return a.render(c, "error", a.T(c, "error.title"), fiber.Map{
-		"Status": status, "Message": message, "Fields": translated,
+		"Status": status, "Message": message, "Fields": a.fieldLines(lang, translated),
 	})
+}
+
+// fieldLines lists translated field messages for a page, in the order of
+// the fields, each after its field's label when the field has one (a page
+// shows no parameter names).
+func (a *App) fieldLines(lang evaluation.Language, fields map[string]string) []string {
+	var out []string
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		line := fields[field]
+		if id, _ := a.tr.labelID(field); id != "" && !strings.Contains(line, a.tr.T(lang, id)) {
+			line = a.tr.T(lang, "error.field_problem", "Label", a.tr.T(lang, id), "Message", line)
+		}
+		out = append(out, line)
+	}
+	return out
 }
