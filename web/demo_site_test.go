@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,9 @@ type demoSite struct {
 	// invited (two with no answer yet, on the forming campaign, the first
 	// not the chair) and declined.
 	accepted, invited, invited2, declined *panelSeat
+
+	codesOnce sync.Once
+	codes     map[string]bool
 }
 
 // panelSeat is an expert's member row on a demo panel, with the account.
