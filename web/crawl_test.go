@@ -101,7 +101,7 @@ var (
 	// database id after its name, JSON, Go's printing of maps, structs and
 	// bad format verbs, file and command names.
 	developerText = []*regexp.Regexp{
-		regexp.MustCompile(`\pL[ \t]*#\d+`),
+		regexp.MustCompile(`\pL[ \t]*#\d+|(?m)^#\d+$`),
 		regexp.MustCompile(`\{"|\["|\[\{`),
 		regexp.MustCompile(`map\[|&\{|%!`),
 		regexp.MustCompile(`(?i)readme|\.md\b`),

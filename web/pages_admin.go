@@ -85,6 +85,8 @@ type userFormData struct {
 	Error    string
 	Section  string // which form on the page the error belongs to
 	Now      time.Time
+	// Expert is the pool profile of an expert's account.
+	Expert *evaluation.Expert
 }
 
 func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
@@ -98,6 +100,11 @@ func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
 		title = d.User.Name
 		if d.Tokens, err = a.accounts.UserTokens(c.UserContext(), actor(c), d.User.ID); err != nil {
 			return err
+		}
+		if d.User.ExpertID != 0 {
+			if d.Expert, err = a.pool.Expert(c.UserContext(), actor(c), d.User.ExpertID); err != nil {
+				return err
+			}
 		}
 	}
 	return a.render(c, name, title, d)
