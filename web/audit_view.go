@@ -142,71 +142,91 @@ func (n *auditNames) object(e *evaluation.AuditEntry) string {
 	return kind + " " + name
 }
 
-// name returns the name of an object by its kind and id, "" when the user
-// may not see it or it is gone.
-func (n *auditNames) name(kind, id string) string {
-	key := kind + ":" + id
+// lookup returns the name cached under key, or finds it: a name the user
+// may not see, or of an object that is gone, is ""; any other failure is
+// kept in n.err.
+func (n *auditNames) lookup(key string, find func() (string, error)) string {
 	if s, ok := n.cache[key]; ok {
 		return s
 	}
-	ctx, act, lang := n.c.UserContext(), actor(n.c), langOf(n.c)
-	num, _ := strconv.ParseInt(id, 10, 64)
-	var s string
-	var err error
-	switch kind {
-	case "user":
-		var u *evaluation.User
-		if u, err = n.a.accounts.User(ctx, act, num); err == nil {
-			s = fmt.Sprintf("%s（%s）", u.Name, u.Username)
-		}
-	case "agency":
-		var ag *evaluation.Agency
-		if ag, err = n.a.accounts.Agency(ctx, act, num); err == nil {
-			s = ag.NameZH
-			if lang == evaluation.LangEN && ag.NameEN != "" {
-				s = ag.NameEN
-			}
-		}
-	case "expert":
-		var e *evaluation.Expert
-		if e, err = n.a.pool.Expert(ctx, act, num); err == nil {
-			s = e.Name
-		}
-	case "campaign":
-		var c *evaluation.Campaign
-		if c, err = n.a.campaigns.Campaign(ctx, act, num); err == nil {
-			s = c.Name
-		}
-	case "project":
-		var p *evaluation.Project
-		if p, err = n.a.campaigns.Project(ctx, act, num); err == nil {
-			s = p.Code
-		}
-	case "panel":
-		var p *evaluation.Panel
-		if p, err = n.a.panels.Panel(ctx, act, num); err == nil {
-			s = p.Name
-		}
-	case "material":
-		var m *evaluation.Material
-		if m, err = n.a.materials.Material(ctx, act, num); err == nil {
-			s = m.Filename
-		}
-	case "rubric":
-		code, v, _ := strings.Cut(id, "/v")
-		version, _ := strconv.Atoi(v)
-		var r *evaluation.Rubric
-		if r, err = n.a.rubrics.Rubric(ctx, act, code, version); err == nil {
-			s = fmt.Sprintf("%s v%d", r.Content.Name.In(string(lang)), r.Version)
-		}
-	}
+	s, err := find()
 	switch evaluation.ErrorCode(err) {
-	case "", evaluation.NotFound, evaluation.Forbidden:
+	case "":
+	case evaluation.NotFound, evaluation.Forbidden:
+		s = ""
 	default:
-		n.err = fmt.Errorf("name %s %s for the audit log: %w", kind, id, err)
+		s = ""
+		if n.err == nil {
+			n.err = fmt.Errorf("name %s for the audit log: %w", key, err)
+		}
 	}
 	n.cache[key] = s
 	return s
+}
+
+// name returns the name of an object by its kind and id, "" when the user
+// may not see it or it is gone.
+func (n *auditNames) name(kind, id string) string {
+	ctx, act, lang := n.c.UserContext(), actor(n.c), langOf(n.c)
+	num, _ := strconv.ParseInt(id, 10, 64)
+	return n.lookup(kind+":"+id, func() (string, error) {
+		switch kind {
+		case "user":
+			u, err := n.a.accounts.User(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%s（%s）", u.Name, u.Username), nil
+		case "agency":
+			ag, err := n.a.accounts.Agency(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			if lang == evaluation.LangEN && ag.NameEN != "" {
+				return ag.NameEN, nil
+			}
+			return ag.NameZH, nil
+		case "expert":
+			e, err := n.a.pool.Expert(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			return e.Name, nil
+		case "campaign":
+			c, err := n.a.campaigns.Campaign(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			return c.Name, nil
+		case "project":
+			p, err := n.a.campaigns.Project(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			return p.Code, nil
+		case "panel":
+			p, err := n.a.panels.Panel(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			return p.Name, nil
+		case "material":
+			m, err := n.a.materials.Material(ctx, act, num)
+			if err != nil {
+				return "", err
+			}
+			return m.Filename, nil
+		case "rubric":
+			code, v, _ := strings.Cut(id, "/v")
+			version, _ := strconv.Atoi(v)
+			r, err := n.a.rubrics.Rubric(ctx, act, code, version)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%s v%d", r.Content.Name.In(string(lang)), r.Version), nil
+		}
+		return "", nil
+	})
 }
 
 // details lists an entry's details, in the order of their keys, with
@@ -296,25 +316,18 @@ func (n *auditNames) memberName(e *evaluation.AuditEntry, memberID string) strin
 	if e.ObjectType != "panel" {
 		return ""
 	}
-	key := "member:" + e.ObjectID + ":" + memberID
-	if s, ok := n.cache[key]; ok {
-		return s
-	}
-	s := ""
 	id, _ := strconv.ParseInt(e.ObjectID, 10, 64)
 	mid, _ := strconv.ParseInt(memberID, 10, 64)
-	p, err := n.a.panels.Panel(n.c.UserContext(), actor(n.c), id)
-	switch evaluation.ErrorCode(err) {
-	case "":
-		if m, ok := p.Member(mid); ok {
-			s = n.name("expert", strconv.FormatInt(m.ExpertID, 10))
+	return n.lookup("member:"+e.ObjectID+":"+memberID, func() (string, error) {
+		p, err := n.a.panels.Panel(n.c.UserContext(), actor(n.c), id)
+		if err != nil {
+			return "", err
 		}
-	case evaluation.NotFound, evaluation.Forbidden:
-	default:
-		n.err = fmt.Errorf("name member %s of panel %s for the audit log: %w", memberID, e.ObjectID, err)
-	}
-	n.cache[key] = s
-	return s
+		if m, ok := p.Member(mid); ok {
+			return n.name("expert", strconv.FormatInt(m.ExpertID, 10)), nil
+		}
+		return "", nil
+	})
 }
 
 // indicatorName names a contract indicator of the project that is the
@@ -323,25 +336,18 @@ func (n *auditNames) indicatorName(e *evaluation.AuditEntry, indicatorID string)
 	if e.ObjectType != "project" {
 		return ""
 	}
-	key := "indicator:" + e.ObjectID + ":" + indicatorID
-	if s, ok := n.cache[key]; ok {
-		return s
-	}
-	s := ""
 	id, _ := strconv.ParseInt(e.ObjectID, 10, 64)
 	iid, _ := strconv.ParseInt(indicatorID, 10, 64)
-	p, err := n.a.campaigns.Project(n.c.UserContext(), actor(n.c), id)
-	switch evaluation.ErrorCode(err) {
-	case "":
+	return n.lookup("indicator:"+e.ObjectID+":"+indicatorID, func() (string, error) {
+		p, err := n.a.campaigns.Project(n.c.UserContext(), actor(n.c), id)
+		if err != nil {
+			return "", err
+		}
 		for _, in := range p.Indicators {
 			if in.ID == iid {
-				s = fmt.Sprintf("%d. %s", in.Seq, in.Name)
+				return fmt.Sprintf("%d. %s", in.Seq, in.Name), nil
 			}
 		}
-	case evaluation.NotFound, evaluation.Forbidden:
-	default:
-		n.err = fmt.Errorf("name indicator %s of project %s for the audit log: %w", indicatorID, e.ObjectID, err)
-	}
-	n.cache[key] = s
-	return s
+		return "", nil
+	})
 }
