@@ -219,23 +219,14 @@ func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, 
 	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")
 	case c.State == CampaignForming && to == CampaignScoring:
-		no := false
-		_, unready, err := r.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID, Paneled: &no, Page: Page{Number: 1, Size: 1}})
+		// The dashboards show the same count (CampaignProgress).
+		p, err := campaignProgress(ctx, r, c)
 		if err != nil {
 			return err
 		}
-		panels, err := r.Panels(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		for _, p := range panels {
-			if p.State != PanelConfirmed {
-				unready += len(p.ProjectIDs)
-			}
-		}
-		if unready > 0 {
+		if p.Unconfirmed > 0 {
 			return &Error{Code: Conflict, Message: "error.panels_unconfirmed", Fields: map[string]string{"to": "error.panels_unconfirmed"},
-				Args: map[string]map[string]any{"to": {"Count": unready}}}
+				Args: map[string]map[string]any{"to": {"Count": p.Unconfirmed}}}
 		}
 	}
 	return nil

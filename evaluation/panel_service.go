@@ -744,58 +744,6 @@ func (s *PanelService) InvitePanel(ctx context.Context, actor Actor, panelID int
 	})
 }
 
-// Invitation is a panel seat offered to an expert, as the expert sees it.
-type Invitation struct {
-	Member   *PanelMember      `json:"member"`
-	Panel    *Panel            `json:"panel"`
-	Campaign *Campaign         `json:"campaign"`
-	Projects []*ProjectSummary `json:"projects"`
-}
-
-// ProjectSummary is what an invited expert sees of a project: no team,
-// budget, indicators or avoid list until they have accepted and declared
-// no conflict (expert workspace).
-type ProjectSummary struct {
-	ID    int64        `json:"id"`
-	Code  string       `json:"code"`
-	Title string       `json:"title"`
-	Class ProjectClass `json:"class"`
-	Lead  string       `json:"lead_institution"`
-}
-
-// Invitations lists the actor's invitations and accepted seats.
-func (s *PanelService) Invitations(ctx context.Context, actor Actor) ([]Invitation, error) {
-	if actor.Role != RoleExpert || actor.ExpertID == 0 {
-		return nil, nil
-	}
-	panels, err := s.store.MemberPanels(ctx, actor.ExpertID)
-	if err != nil {
-		return nil, err
-	}
-	var out []Invitation
-	for _, p := range panels {
-		c, err := s.store.Campaign(ctx, p.CampaignID)
-		if err != nil {
-			return nil, err
-		}
-		inv := Invitation{Panel: p, Campaign: c}
-		for _, m := range p.Members {
-			if m.ExpertID == actor.ExpertID {
-				inv.Member = m
-			}
-		}
-		for _, id := range p.ProjectIDs {
-			pr, err := s.store.Project(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			inv.Projects = append(inv.Projects, &ProjectSummary{ID: pr.ID, Code: pr.Code, Title: pr.Title, Class: pr.Class, Lead: pr.Lead})
-		}
-		out = append(out, inv)
-	}
-	return out, nil
-}
-
 // Answer is what became of an expert's answer to an invitation, once it is
 // recorded.
 type Answer struct {

@@ -17,6 +17,7 @@ type campaignServices interface {
 	UpdateCampaign(ctx context.Context, actor evaluation.Actor, id int64, in evaluation.NewCampaign) (*evaluation.Campaign, error)
 	TransitionCampaign(ctx context.Context, actor evaluation.Actor, id int64, to evaluation.CampaignState, reason string) (*evaluation.Campaign, error)
 	CampaignTransitions(ctx context.Context, actor evaluation.Actor, id int64) ([]*evaluation.CampaignTransition, error)
+	CampaignsProgress(ctx context.Context, actor evaluation.Actor, f evaluation.CampaignFilter) ([]*evaluation.CampaignProgress, error)
 
 	Projects(ctx context.Context, actor evaluation.Actor, f evaluation.ProjectFilter) ([]*evaluation.Project, int, error)
 	Project(ctx context.Context, actor evaluation.Actor, id int64) (*evaluation.Project, error)

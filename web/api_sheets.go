@@ -205,7 +205,7 @@ func (a *App) apiStoreSheet(c *fiber.Ctx, submit bool) error {
 	if errors.As(err, &stale) {
 		lang := langOf(c)
 		e := evaluation.ErrorAs(err)
-		return c.Status(fiber.StatusConflict).JSON(staleBody{Error: apiErrorBody{Code: e.Code, Message: a.tr.T(lang, e.Message),
+		return c.Status(fiber.StatusConflict).JSON(staleBody{Error: apiErrorBody{Code: e.Code, Message: a.message(lang, e),
 			Fields: a.fieldMessages(lang, e)}, Current: stale.Current})
 	}
 	if err != nil {

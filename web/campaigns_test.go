@@ -196,3 +196,48 @@ func TestCampaignUI(t *testing.T) {
 		t.Errorf("%d transition audit entries, want 1", len(entries))
 	}
 }
+
+// TestScoringRefusedNamesUnconfirmedProjects: moving the demo's forming
+// campaign to scoring, whose panels are not all confirmed, is refused with
+// a message that counts the projects concerned, on the page and in the
+// API's error, in both languages.
+func TestScoringRefusedNamesUnconfirmedProjects(t *testing.T) {
+	s := newDemoSite(t)
+	c := s.campaigns["SSTPC"]
+	unready := 0
+	for _, p := range s.projects {
+		if pn := s.panelOf(p.ID); p.CampaignID == c.ID && (pn == nil || pn.State != evaluation.PanelConfirmed) {
+			unready++
+		}
+	}
+	if unready == 0 {
+		t.Fatal("every project of the forming campaign has a confirmed panel")
+	}
+	want := map[evaluation.Language]string{
+		evaluation.LangZH: fmt.Sprintf("还有 %d 个项目的专家组未确认", unready),
+		evaluation.LangEN: fmt.Sprintf("%d projects have no confirmed panel yet", unready),
+	}
+	br := s.browser()
+	br.login("sstpc-li")
+	campaignURL := fmt.Sprintf("/campaigns/%d", c.ID)
+	for _, lang := range evaluation.Languages {
+		t.Run(string(lang), func(t *testing.T) {
+			br.post("/lang", formOf("lang", string(lang), "next", campaignURL))
+			resp, page := br.post(campaignURL+"/transition", formOf("to", "scoring"))
+			if resp.StatusCode != http.StatusConflict {
+				t.Errorf("page: status %d, want 409", resp.StatusCode)
+			}
+			if !strings.Contains(visibleText(page), want[lang]) {
+				t.Errorf("page lacks %q", want[lang])
+			}
+			resp, body := s.api("sstpc-li", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", c.ID), `{"to":"scoring"}`,
+				"Accept-Language", string(lang))
+			if resp.StatusCode != http.StatusConflict {
+				t.Fatalf("API: status %d, want 409; body %s", resp.StatusCode, body)
+			}
+			if e := wantError(t, body, evaluation.Conflict, "to"); !strings.Contains(e.Message, want[lang]) || !strings.Contains(e.Fields["to"], want[lang]) {
+				t.Errorf("API error %+v, want message and field to with %q", e, want[lang])
+			}
+		})
+	}
+}

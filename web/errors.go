@@ -2,7 +2,10 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
@@ -68,6 +71,28 @@ func (a *App) fieldMessages(lang evaluation.Language, e *evaluation.Error) map[s
 	return out
 }
 
+// message translates an error's message in lang. A message that is also
+// a field's (a conflict about one field, such as error.panels_unconfirmed
+// on "to") is filled from that field's Args, so that it never lacks the
+// values it shows; values under "" are the message's own.
+func (a *App) message(lang evaluation.Language, e *evaluation.Error) string {
+	var data []any
+	for k, v := range e.Args[""] { // the message's own values
+		data = append(data, k, v)
+	}
+	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
+		if e.Fields[field] != e.Message {
+			continue
+		}
+		data = append(data, "Label", a.tr.label(lang, field))
+		for k, v := range e.Args[field] {
+			data = append(data, k, v)
+		}
+		break
+	}
+	return a.tr.T(lang, e.Message, data...)
+}
+
 // handleError is the one place where errors become responses: it picks the
 // status, logs internal errors once, and answers in JSON on the API and
 // with a page (or a redirect to sign in) in the UI. Users never see a raw
@@ -78,17 +103,14 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		status int
 		code   evaluation.Code
 		msgID  string
-		args   []any
 		fields map[string]string
 	)
 	var ferr *fiber.Error
+	var message string
 	switch e := evaluation.ErrorAs(err); {
 	case e != nil:
 		code, msgID, fields = e.Code, e.Message, a.fieldMessages(lang, e)
-		for k, v := range e.Args[""] {
-			args = append(args, k, v)
-		}
-		status = statusOf[code]
+		status, message = statusOf[code], a.message(lang, e)
 	case errors.As(err, &ferr):
 		status, code = ferr.Code, codeOf(ferr.Code)
 		msgID = "error." + string(code)
@@ -107,7 +129,9 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		a.log.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
 		msgID, fields = "error.internal", nil
 	}
-	message := a.tr.T(lang, msgID, args...)
+	if message == "" || code == evaluation.Internal {
+		message = a.tr.T(lang, msgID)
+	}
 	translated := fields
 
 	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" {
@@ -121,6 +145,21 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(status)
 	return a.render(c, "error", a.T(c, "error.title"), fiber.Map{
-		"Status": status, "Message": message, "Fields": translated,
+		"Status": status, "Message": message, "Fields": a.fieldLines(lang, translated),
 	})
+}
+
+// fieldLines lists translated field messages for a page, in the order of
+// the fields, each after its field's label when the field has one (a page
+// shows no parameter names).
+func (a *App) fieldLines(lang evaluation.Language, fields map[string]string) []string {
+	var out []string
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		line := fields[field]
+		if id, _ := a.tr.labelID(field); id != "" && !strings.Contains(line, a.tr.T(lang, id)) {
+			line = a.tr.T(lang, "error.field_problem", "Label", a.tr.T(lang, id), "Message", line)
+		}
+		out = append(out, line)
+	}
+	return out
 }

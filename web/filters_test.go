@@ -133,8 +133,8 @@ func TestFilterErrorsInCallersLanguage(t *testing.T) {
 }
 
 // TestListPagesRefuseBadFilters: the UI's lists show a bad filter as they
-// show other errors, on the error page with status 400, naming the
-// parameter in the user's language.
+// show other errors, on the error page with status 400, saying what is
+// wrong in the user's language without the parameter's name.
 func TestListPagesRefuseBadFilters(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
@@ -159,10 +159,14 @@ func TestListPagesRefuseBadFilters(t *testing.T) {
 			if resp.StatusCode != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400", resp.StatusCode)
 			}
-			for _, want := range []string{`id="error-page"`, "<li>" + tc.param + ": " + tc.message + "</li>"} {
+			for _, want := range []string{`id="error-page"`, "<li>" + tc.message + "</li>"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("page lacks %q; page: %.1500s", want, body)
 				}
+			}
+			// The page names the problem in words, not the parameter.
+			if strings.Contains(body, "<li>"+tc.param+":") {
+				t.Errorf("the page shows the parameter's name %q", tc.param)
 			}
 		})
 	}

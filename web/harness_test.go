@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -38,6 +39,8 @@ type harness struct {
 	agencyA  *evaluation.Agency
 	agencyB  *evaluation.Agency
 	expertID int64
+	// password is every account's password; testPassword when empty.
+	password string
 }
 
 const testPassword = "correct horse battery"
@@ -334,7 +337,8 @@ func (b *browser) post(target string, form url.Values) (*http.Response, string) 
 func (b *browser) login(username string) {
 	b.h.t.Helper()
 	b.get("/login")
-	resp, body := b.post("/login", url.Values{"username": {username}, "password": {testPassword}})
+	pw := cmp.Or(b.h.password, testPassword)
+	resp, body := b.post("/login", url.Values{"username": {username}, "password": {pw}})
 	if resp.StatusCode != http.StatusSeeOther {
 		b.h.t.Fatalf("login %s: status %d, body %.300s", username, resp.StatusCode, body)
 	}

@@ -92,7 +92,17 @@ func (t *translator) Has(id string) bool { return t.ids[id] }
 // whole path's, else its last part's without an index ("items[2].date" is
 // a date), else the name as it is.
 func (t *translator) label(lang evaluation.Language, field string) string {
-	leaf := field
+	id, leaf := t.labelID(field)
+	if id == "" {
+		return leaf
+	}
+	return t.T(lang, id)
+}
+
+// labelID returns the ID of the field's label message, "" when it has
+// none, and the last part of its name.
+func (t *translator) labelID(field string) (id, leaf string) {
+	leaf = field
 	if i := strings.LastIndexByte(leaf, '.'); i >= 0 {
 		leaf = leaf[i+1:]
 	}
@@ -101,8 +111,8 @@ func (t *translator) label(lang evaluation.Language, field string) string {
 	}
 	for _, name := range []string{field, leaf} {
 		if t.Has("field." + name) {
-			return t.T(lang, "field."+name)
+			return "field." + name, leaf
 		}
 	}
-	return leaf
+	return "", leaf
 }

@@ -53,7 +53,7 @@ func (a *App) formProblems(c *fiber.Ctx, err error) (map[string]string, string, 
 		return nil, "", false
 	}
 	lang := langOf(c)
-	return a.fieldMessages(lang, e), a.tr.T(lang, e.Message), true
+	return a.fieldMessages(lang, e), a.message(lang, e), true
 }
 
 // paramID reads a positive integer path parameter; anything else is not found.

@@ -119,6 +119,8 @@ type outboxData struct {
 	Pager    *pager
 	Filter   evaluation.OutboxFilter
 	Statuses []evaluation.MessageStatus
+	// About names what the message is about, as the audit log names it.
+	About string
 }
 
 func (a *App) outboxList(c *fiber.Ctx) ([]*evaluation.Message, int, evaluation.OutboxFilter, error) {
@@ -163,7 +165,13 @@ func (a *App) outboxMessagePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "outbox_message", a.T(c, "outbox.message_title", "ID", m.ID), outboxData{Message: m})
+	names := &auditNames{a: a, c: c, cache: map[string]string{}}
+	about := names.object(&evaluation.AuditEntry{ObjectType: m.ObjectType, ObjectID: m.ObjectID, AgencyID: m.AgencyID})
+	if names.err != nil {
+		return names.err
+	}
+	title := a.T(c, "outbox.message_title", "Kind", a.T(c, "message_kind."+string(m.Kind)), "Recipient", m.RecipientName)
+	return a.render(c, "outbox_message", title, outboxData{Message: m, About: about})
 }
 
 func (a *App) apiOutbox(c *fiber.Ctx) error {

@@ -126,9 +126,12 @@ type dashboardData struct {
 	Counts        *evaluation.Counts
 	Agency        *evaluation.Agency
 	Expert        *evaluation.Expert
-	Recent        []*evaluation.AuditEntry
+	Recent        []auditRow
 	RoleCounts    []roleCount
 	TypeCounts    []typeCount
+	// Campaigns are the campaigns the agency's staff run, or every
+	// agency's for the commission, with what needs doing next.
+	Campaigns []campaignCard
 }
 
 // roleCount and typeCount are rows of the dashboard's bar charts; Pct is
@@ -158,6 +161,12 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 	ctx, u := c.UserContext(), currentUser(c)
 	switch u.Role {
 	case evaluation.RoleAdmin, evaluation.RoleCommission:
+		if u.Role == evaluation.RoleCommission {
+			var err error
+			if d.Campaigns, err = a.campaignCards(c); err != nil {
+				return err
+			}
+		}
 		counts, err := a.accounts.Counts(ctx, u.Actor())
 		if err != nil {
 			return err
@@ -178,7 +187,7 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 			n := counts.ExpertsByType[t]
 			d.TypeCounts = append(d.TypeCounts, typeCount{t, n, pct(n, maxType)})
 		}
-		if d.Recent, _, err = a.accounts.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
+		if d.Recent, err = a.recentActivity(c); err != nil {
 			return err
 		}
 	case evaluation.RoleAgencyStaff:
@@ -187,7 +196,10 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 			return err
 		}
 		d.Agency = ag
-		if d.Recent, _, err = a.accounts.AuditLog(ctx, u.Actor(), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}}); err != nil {
+		if d.Campaigns, err = a.campaignCards(c); err != nil {
+			return err
+		}
+		if d.Recent, err = a.recentActivity(c); err != nil {
 			return err
 		}
 	case evaluation.RoleExpert:
@@ -204,6 +216,15 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 		}
 	}
 	return a.render(c, "dashboard", a.T(c, "nav.dashboard"), d)
+}
+
+// recentActivity is the newest entries of the audit log the user may read.
+func (a *App) recentActivity(c *fiber.Ctx) ([]auditRow, error) {
+	list, _, err := a.accounts.AuditLog(c.UserContext(), actor(c), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}})
+	if err != nil {
+		return nil, err
+	}
+	return a.auditRows(c, list)
 }
 
 type profileData struct {

@@ -85,6 +85,8 @@ type userFormData struct {
 	Error    string
 	Section  string // which form on the page the error belongs to
 	Now      time.Time
+	// Expert is the pool profile of an expert's account.
+	Expert *evaluation.Expert
 }
 
 func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
@@ -98,6 +100,11 @@ func (a *App) userFormPage(c *fiber.Ctx, name string, d userFormData) error {
 		title = d.User.Name
 		if d.Tokens, err = a.accounts.UserTokens(c.UserContext(), actor(c), d.User.ID); err != nil {
 			return err
+		}
+		if d.User.ExpertID != 0 {
+			if d.Expert, err = a.pool.Expert(c.UserContext(), actor(c), d.User.ExpertID); err != nil {
+				return err
+			}
 		}
 	}
 	return a.render(c, name, title, d)
@@ -331,10 +338,11 @@ func (a *App) agencyUpdate(c *fiber.Ctx) error {
 }
 
 type auditData struct {
-	Entries     []*evaluation.AuditEntry
+	Entries     []auditRow
 	Pager       *pager
 	Filter      evaluation.AuditFilter
 	ObjectTypes []string
+	Actions     []auditDetail // the filter's actions: their names and values
 }
 
 // auditFilter reads the audit log's filters from the query (UI and API).
@@ -354,6 +362,10 @@ func (a *App) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "audit", a.T(c, "nav.audit"), auditData{Entries: list, Pager: newPager(c, f.Page, total, ""), Filter: f,
-		ObjectTypes: evaluation.AuditObjectTypes})
+	rows, err := a.auditRows(c, list)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "audit", a.T(c, "nav.audit"), auditData{Entries: rows, Pager: newPager(c, f.Page, total, ""), Filter: f,
+		ObjectTypes: evaluation.AuditObjectTypes, Actions: a.auditActions(c)})
 }

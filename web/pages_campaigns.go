@@ -312,12 +312,8 @@ func (a *App) campaignTransition(c *fiber.Ctx) error {
 		_, err = a.campaigns.TransitionCampaign(c.UserContext(), actor(c), camp.ID, evaluation.CampaignState(f.To), f.Reason)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
-		c.Status(fiber.StatusBadRequest)
+		c.Status(statusOf[evaluation.ErrorCode(err)])
 		return a.showCampaign(c, camp, campaignData{MoveError: msg, MoveFields: fields})
-	}
-	if e := evaluation.ErrorAs(err); e != nil && e.Code == evaluation.Conflict {
-		c.Status(fiber.StatusConflict)
-		return a.showCampaign(c, camp, campaignData{MoveError: a.T(c, e.Message)})
 	}
 	if err != nil {
 		return err

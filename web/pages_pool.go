@@ -319,6 +319,11 @@ type expertPageData struct {
 	ThisYear       int
 	Kinds          []evaluation.CollaborationKind
 
+	// Projects are the projects the expert was invited to review, which
+	// a conflict may name; ProjectNames finds them by id.
+	Projects     []evaluation.InvitedProject
+	ProjectNames map[int64]evaluation.InvitedProject
+
 	ConflictForm conflictForm
 	CollabForm   collaborationForm
 	FlagForm     flagForm
@@ -373,6 +378,15 @@ func (a *App) showExpert(c *fiber.Ctx, id int64, d expertPageData) error {
 	}
 	d.CanManage, d.CanDeclare = evaluation.CanManagePool(act), evaluation.CanDeclareConflicts(act, id)
 	d.IsSelf = act.Role == evaluation.RoleExpert
+	d.ProjectNames = map[int64]evaluation.InvitedProject{}
+	if d.CanDeclare {
+		if d.Projects, err = a.panels.InvitedProjects(ctx, act, id); err != nil {
+			return err
+		}
+		for _, p := range d.Projects {
+			d.ProjectNames[p.ID] = p
+		}
+	}
 	d.ThisYear, d.Kinds = a.pool.ThisYear(), evaluation.CollaborationKinds
 	if d.Section != "conflict" {
 		d.ConflictForm = conflictForm{Year: d.ThisYear}
@@ -415,8 +429,9 @@ func (a *App) expertFlag(c *fiber.Ctx) error {
 	return c.Redirect(expertURL(id)+"#flag", fiber.StatusSeeOther)
 }
 
-// conflictForm declares a conflict: with a project (its id), a person or an
-// institution, in a year. A blank project id in the HTML form is 0, none.
+// conflictForm declares a conflict: with a project (its id; the page
+// offers the projects the expert was invited to, by code and title), a
+// person or an institution, in a year. Project 0 is none.
 type conflictForm struct {
 	ProjectID   int64  `json:"project_id" form:"project_id" validate:"gte=0"`
 	Person      string `json:"person" form:"person" validate:"max=64"`

@@ -492,7 +492,7 @@ func TestAdminManagesAnExpertInUI(t *testing.T) {
 	_, body = admin.get("/audit")
 	for _, want := range []string{"expert.create", "expert.update", "expert.flag", "expert.conflict_add", "expert.conflict_remove",
 		"expert.collaboration_add", "expert.collaboration_remove"} {
-		if !strings.Contains(body, `title="`+want+`"`) {
+		if !strings.Contains(body, `data-action="`+want+`"`) {
 			t.Errorf("audit page lacks %s", want)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // page is what every template receives: the chrome (user, language,
@@ -48,23 +50,34 @@ func (p *page) Role(r evaluation.Role) string { return p.T("role." + string(r)) 
 // ExpertType returns the translated name of an expert type.
 func (p *page) ExpertType(t evaluation.ExpertType) string { return p.T("expert_type." + string(t)) }
 
-// Action returns the translated name of an audit action, or the action
-// itself when it has none.
-func (p *page) Action(action string) string {
-	id := "audit_action." + action
-	if s := p.T(id); s != id {
-		return s
+// Languages names an expert's working languages (language tags such as
+// "zh" or "en") in the page's language: 中文、英语, or Chinese, English.
+func (p *page) Languages(tags []string) string {
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = languageName(p.Lang, t)
 	}
-	return action
+	if p.Lang == evaluation.LangEN {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names, "、")
 }
 
-// Object names an audited object: its translated type and its id.
-func (p *page) Object(objectType, id string) string {
-	name := p.T("object." + objectType)
-	if id == "" {
-		return name
+// languageName names a language tag in lang, or returns the tag when it
+// names no language known to golang.org/x/text.
+func languageName(lang evaluation.Language, tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
 	}
-	return name + " #" + id
+	namer := display.Tags(language.SimplifiedChinese)
+	if lang == evaluation.LangEN {
+		namer = display.Tags(language.English)
+	}
+	if s := namer.Name(t); s != "" {
+		return s
+	}
+	return tag
 }
 
 // Quota names a panel quota: the default quotas have translated names,

@@ -114,7 +114,7 @@ func TestUIScenarios(t *testing.T) {
 		{"staff gets 404 for agency B", "staffa", idPath("/agencies/%d", h.agencyB.ID), 404, nil},
 		{"staff cannot open the new-agency page", "staffa", "/agencies/new", 403, nil},
 		{"profile", "expert", "/profile", 200, []string{`id="tokens"`, "评审专家"}},
-		{"audit for commission", "commission", "/audit", 200, []string{`id="audit-table"`, "user.create"}},
+		{"audit for commission", "commission", "/audit", 200, []string{`id="audit-table"`, `data-action="user.create"`, "新建用户"}},
 		{"unknown page", "admin", "/no/such/page", 404, []string{"找不到"}},
 	}
 	for _, tc := range cases {

@@ -476,7 +476,7 @@ func TestWorkspaceShowcase(t *testing.T) {
 		}
 		open := 0
 		for _, i := range inv {
-			if i.Member != nil && i.Member.Status == evaluation.MemberInvited {
+			if i.Member.Status == evaluation.MemberInvited {
 				open++
 			}
 		}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/gofiber/fiber/v2"
+)
+
+// campaignCard is a campaign on a dashboard: its progress, its agency's
+// name, and the next steps, each with the page where it is done.
+type campaignCard struct {
+	*evaluation.CampaignProgress
+	Agency string
+	Next   []nextStep
+}
+
+// nextStep is something to do next in a campaign, in words, with a link.
+type nextStep struct {
+	Text, Href string
+	// Ready marks a step the campaign is ready for, not a task left.
+	Ready bool
+}
+
+// campaignCards lists the campaigns the user may see with their progress
+// and next steps, newest first.
+func (a *App) campaignCards(c *fiber.Ctx) ([]campaignCard, error) {
+	ctx, act := c.UserContext(), actor(c)
+	list, err := a.campaigns.CampaignsProgress(ctx, act, evaluation.CampaignFilter{})
+	if err != nil {
+		return nil, err
+	}
+	agencies, err := a.accounts.Agencies(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, ag := range agencies {
+		names[ag.ID] = ag.NameZH
+		if langOf(c) == evaluation.LangEN && ag.NameEN != "" {
+			names[ag.ID] = ag.NameEN
+		}
+	}
+	cards := make([]campaignCard, len(list))
+	for i, p := range list {
+		cards[i] = campaignCard{CampaignProgress: p, Agency: names[p.Campaign.AgencyID], Next: a.nextSteps(langOf(c), p)}
+	}
+	return cards, nil
+}
+
+// nextSteps says what a campaign needs next, for its agency's staff.
+func (a *App) nextSteps(lang evaluation.Language, p *evaluation.CampaignProgress) []nextStep {
+	campaign := fmt.Sprintf("/campaigns/%d", p.Campaign.ID)
+	var out []nextStep
+	add := func(href, id string, data ...any) {
+		out = append(out, nextStep{Text: a.tr.T(lang, id, data...), Href: href})
+	}
+	switch p.Campaign.State {
+	case evaluation.CampaignDraft:
+		if p.Projects == 0 {
+			add(campaign+"#projects", "dashboard.next_add_projects")
+		} else {
+			add(campaign+"#moves", "dashboard.next_start_forming", "Count", p.Projects)
+		}
+	case evaluation.CampaignForming:
+		if p.Unpaneled > 0 {
+			add(campaign+"?panel=without#projects", "dashboard.next_unpaneled", "Count", p.Unpaneled)
+		}
+		if p.Proposed > 0 {
+			add(campaign+"#panels", "dashboard.next_proposed", "Count", p.Proposed)
+		}
+		if p.Inviting > 0 {
+			add(campaign+"#panels", "dashboard.next_inviting", "Count", p.Inviting)
+		}
+		if p.ReadyForScoring() {
+			out = append(out, nextStep{Text: a.tr.T(lang, "dashboard.next_ready_for_scoring"), Href: campaign + "#moves", Ready: true})
+		}
+	case evaluation.CampaignScoring:
+		if due := p.Campaign.Settings.ScoringDue; due != "" {
+			add(campaign, "dashboard.next_scoring_due", "Due", due)
+		} else {
+			add(campaign, "dashboard.next_scoring")
+		}
+	}
+	return out
+}
