@@ -357,7 +357,8 @@ func (s *PanelService) Panels(ctx context.Context, actor Actor, campaignID int64
 	return s.store.Panels(ctx, campaignID)
 }
 
-// PanelDraws returns the draw records that formed the panel.
+// PanelDraws returns the draw records that formed the panel: its draw, or
+// the match that formed it with the campaign's other panels.
 func (s *PanelService) PanelDraws(ctx context.Context, actor Actor, panelID int64) ([]*DrawRecord, error) {
 	if _, err := s.Panel(ctx, actor, panelID); err != nil {
 		return nil, err
@@ -376,19 +377,36 @@ type Exclusion struct {
 // cap, no subject match).
 func (x Exclusion) Conflict() bool { return len(x.Reasons) > 0 && x.Reasons[0].IsConflict() }
 
-// PanelExclusions lists the experts the panel's draw excluded, with every
-// reason (conflicts first), as recorded when it ran.
+// PanelExclusions lists the experts kept out of the panel when it was
+// formed, with every reason (conflicts first), from the record that formed
+// it: a draw's record lists them; for a matched panel they are derived
+// from the match record's pool snapshot and rules for the panel's project
+// (matchExclusions), the experts the match could not seat on it.
 func (s *PanelService) PanelExclusions(ctx context.Context, actor Actor, panelID int64) ([]Exclusion, error) {
 	draws, err := s.PanelDraws(ctx, actor, panelID)
 	if err != nil || len(draws) == 0 {
 		return nil, err
 	}
-	var res assign.DrawResult
-	if err := json.Unmarshal([]byte(draws[0].Result), &res); err != nil {
-		return nil, fmt.Errorf("decode draw %d: %w", draws[0].ID, err)
+	rec := draws[0]
+	var excluded []assign.Exclusion
+	switch rec.Kind {
+	case "match":
+		p, err := s.store.Panel(ctx, panelID)
+		if err != nil {
+			return nil, err
+		}
+		if excluded, err = matchExclusions(rec, p.ProjectIDs); err != nil {
+			return nil, err
+		}
+	default:
+		var res assign.DrawResult
+		if err := json.Unmarshal([]byte(rec.Result), &res); err != nil {
+			return nil, fmt.Errorf("decode draw %d: %w", rec.ID, err)
+		}
+		excluded = res.Excluded
 	}
-	out := make([]Exclusion, 0, len(res.Excluded))
-	for _, x := range res.Excluded {
+	out := make([]Exclusion, 0, len(excluded))
+	for _, x := range excluded {
 		e, err := s.store.Expert(ctx, x.ExpertID)
 		if err != nil {
 			e = &Expert{ID: x.ExpertID}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/assign"
+	"github.com/google/go-cmp/cmp"
 )
 
 // pool adds a pool able to staff applied-technology panels on subject 480:
@@ -350,6 +351,90 @@ func TestMatchCampaign(t *testing.T) {
 	}
 	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 {
 		t.Errorf("a changed match record verifies: %v, %v", problems, err)
+	}
+}
+
+// A matched panel lists the experts the match kept off it, with every
+// reason and conflicts first, as a drawn panel does: derived from the match
+// record, per project; a drawn panel of the same campaign keeps its own
+// draw's list, and both records still verify.
+func TestMatchPanelExclusions(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	pool := e.pool(t)
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	ctx := t.Context()
+	off := &evaluation.Expert{Name: "休假专家", Type: evaluation.DomainExpert, Institution: "第九研究所", TitleLevel: evaluation.TitleSenior,
+		Region: evaluation.RegionLocal, CanBeDrawn: false, NoDrawReason: "出国访问", SubjectCodes: []string{"480.20"}}
+	if err := e.svc.Pool.CreateExpert(ctx, e.admin, off); err != nil {
+		t.Fatal(err)
+	}
+	c, ps := e.campaignWith(t, staff, sampleProject("P-1"), sampleProject("P-2"), sampleProject("P-3"))
+	// 领域专家6 declared a conflict with P-2 only.
+	declarer := pool["领域专家6"]
+	if err := e.svc.Pool.AddExpertConflict(ctx, e.admin, declarer.ID, &evaluation.ExpertConflict{ProjectID: ps[1].ID, Year: 2026}); err != nil {
+		t.Fatal(err)
+	}
+	drawn := e.drawnPanel(t, staff, c, ps[2], false)
+	matched, err := e.svc.Panels.MatchCampaign(ctx, staff, c.ID, testSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(matched) != 2 {
+		t.Fatalf("match formed %d panels, want 2", len(matched))
+	}
+	reasonsOf := func(list []evaluation.Exclusion) map[int64][]string {
+		out := map[int64][]string{}
+		for _, x := range list {
+			for _, r := range x.Reasons {
+				out[x.Expert.ID] = append(out[x.Expert.ID], r.Code)
+			}
+		}
+		return out
+	}
+	for _, panel := range matched {
+		records, err := e.svc.Panels.PanelDraws(ctx, staff, panel.ID)
+		if err != nil || len(records) != 1 || records[0].Kind != "match" {
+			t.Fatalf("records of matched panel %s: %+v, %v; want the match record", panel.Name, records, err)
+		}
+		list, err := e.svc.Panels.PanelExclusions(ctx, staff, panel.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := reasonsOf(list)
+		want := map[int64][]string{pool["上理工专家"].ID: {"institution"}, off.ID: {"not_drawable"}}
+		if panel.ProjectIDs[0] == ps[1].ID {
+			want[declarer.ID] = []string{"declared"}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("exclusions of matched panel %s (-want +got):\n%s", panel.Name, diff)
+		}
+		for i, x := range list {
+			if i > 0 && x.Conflict() && !list[i-1].Conflict() {
+				t.Errorf("exclusions of %s: conflict of %s listed after an ineligible expert", panel.Name, x.Expert.Name)
+			}
+			if x.Expert.Name == "" {
+				t.Errorf("exclusions of %s: expert %d without a profile", panel.Name, x.Expert.ID)
+			}
+			if m, ok := panel.MemberOf(x.Expert.ID); ok {
+				t.Errorf("%s is excluded from %s yet %s on it", x.Expert.Name, panel.Name, m.Status)
+			}
+		}
+	}
+	// The drawn panel keeps its draw's list: 领域专家6 has no conflict with P-3.
+	list, err := e.svc.Panels.PanelExclusions(ctx, staff, drawn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[int64][]string{pool["上理工专家"].ID: {"institution"}, off.ID: {"not_drawable"}}, reasonsOf(list)); diff != "" {
+		t.Errorf("exclusions of the drawn panel (-want +got):\n%s", diff)
+	}
+	if records, err := e.svc.Panels.PanelDraws(ctx, staff, drawn.ID); err != nil || len(records) != 1 || records[0].Kind != "draw" {
+		t.Errorf("records of the drawn panel: %+v, %v; want its draw alone", records, err)
+	}
+	n, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID)
+	if err != nil || n != 2 || len(problems) != 0 {
+		t.Errorf("verify: %d records, %v, %v; want 2 that re-run", n, problems, err)
 	}
 }
 

@@ -148,6 +148,63 @@ func TestPanelJourneyHTTP(t *testing.T) {
 	}
 }
 
+// TestMatchedPanelExclusionsHTTP: a panel formed by the campaign-wide
+// match shows the experts kept off it and why, in the API and on its page,
+// conflicts first, as a drawn panel does, and its page shows the match
+// record.
+func TestMatchedPanelExclusionsHTTP(t *testing.T) {
+	h := newHarness(t)
+	h.withRubrics()
+	h.withPool()
+	cid, pid := h.campaignWithProject()
+	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`); resp.StatusCode != 200 {
+		t.Fatalf("forming: %d %s", resp.StatusCode, body)
+	}
+	resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/match", cid), "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("match: %d %s", resp.StatusCode, body)
+	}
+	var matched struct {
+		Items []evaluation.Panel `json:"items"`
+	}
+	h.decode(body, &matched)
+	if len(matched.Items) != 1 || matched.Items[0].ProjectIDs[0] != pid {
+		t.Fatalf("match formed %+v, want one panel for project %d", matched.Items, pid)
+	}
+	panelID := matched.Items[0].ID
+	var conflicted int64
+	for _, x := range mustExperts(t, h) {
+		if x.Name == "同济专家" {
+			conflicted = x.ID
+		}
+	}
+	var excluded struct {
+		Items []evaluation.Exclusion `json:"items"`
+	}
+	getJSON(t, h, "staffa", fmt.Sprintf("/api/v1/panels/%d/exclusions", panelID), &excluded)
+	if len(excluded.Items) == 0 || excluded.Items[0].Expert.ID != conflicted || excluded.Items[0].Expert.Name != "同济专家" ||
+		len(excluded.Items[0].Reasons) != 1 || excluded.Items[0].Reasons[0].Code != "institution" {
+		t.Errorf("exclusions of the matched panel = %+v, want 同济专家 first, for the institution", excluded.Items)
+	}
+	var draws struct {
+		Items []evaluation.DrawRecord `json:"items"`
+	}
+	getJSON(t, h, "commission", fmt.Sprintf("/api/v1/panels/%d/draws", panelID), &draws)
+	if len(draws.Items) != 1 || draws.Items[0].Kind != "match" {
+		t.Errorf("records of the matched panel: %d, want the match record", len(draws.Items))
+	}
+	staff := h.browser()
+	staff.login("staffa")
+	_, page := staff.get(fmt.Sprintf("/panels/%d", panelID))
+	table := section(page, `id="excluded-table"`, "</table>")
+	if !strings.Contains(table, "同济专家") || !strings.Contains(table, "同单位") {
+		t.Errorf("the matched panel's page does not list 同济专家 as excluded for the institution: %q", table)
+	}
+	if record := section(page, `id="draw-record"`, "</div>"); !strings.Contains(record, "优化匹配") {
+		t.Errorf("the matched panel's page does not show the match record: %q", record)
+	}
+}
+
 func mustExperts(t *testing.T, h *harness) []*evaluation.ExpertSummary {
 	t.Helper()
 	list, _, err := h.svc.Pool.Experts(context.Background(), evaluation.System, evaluation.ExpertFilter{Page: evaluation.Page{Size: 200}})
