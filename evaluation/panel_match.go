@@ -271,7 +271,7 @@ func verifyMatch(rec *DrawRecord, pool []assign.Expert) string {
 	}
 	got, _ := json.Marshal(res)
 	if string(canonical(got)) != string(canonical([]byte(rec.Result))) {
-		return "re-run gives a different result"
+		return differentResult(rec)
 	}
 	return ""
 }

@@ -1247,10 +1247,22 @@ func verifyDraw(rec *DrawRecord) string {
 		}
 		got, _ := json.Marshal(res)
 		if !bytes.Equal(canonical(got), canonical([]byte(rec.Result))) {
-			return "re-run gives a different result"
+			return differentResult(rec)
 		}
 	}
 	return ""
+}
+
+// differentResult says that a record re-runs to another result, and why
+// that may be when the record holds names the conflict rules have read
+// through their look-alikes only since they normalise Unicode.
+func differentResult(rec *DrawRecord) string {
+	if assign.HasLookalikes(rec.Input) {
+		return "re-run gives a different result; the record holds names in characters that the conflict rules now compare " +
+			"by their compatibility form or look-alike (NFKC, Cyrillic and Greek letters, CJK radicals), which they did not " +
+			"before evalpanel normalised Unicode: a conflict of interest missed then is found now"
+	}
+	return "re-run gives a different result"
 }
 
 // canonical re-encodes JSON so that formatting differences do not count.

@@ -1,11 +1,14 @@
 package evaluation_test
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -452,6 +455,71 @@ func TestCollaborations(t *testing.T) {
 		t.Errorf("audit %+v", a)
 	}
 	wantCode(t, e.svc.Pool.RemoveCollaboration(ctx, e.admin, x.ID, c.ID), evaluation.NotFound)
+}
+
+// A draw keeps out an expert whose institution is the project's lead
+// spelled with a Kangxi radical, and one whose name is a member's with a
+// Cyrillic letter; the record still re-runs.
+func TestDrawExcludesLookalikeSpellings(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	pool := e.pool(t)
+	ctx := t.Context()
+	kangxi := &evaluation.Expert{Name: "赵敏", Type: evaluation.DomainExpert, Institution: "上海理工\u2F24学", TitleLevel: evaluation.TitleSenior,
+		Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
+	cyrillic := &evaluation.Expert{Name: "Wu Ji\u0430nping", Type: evaluation.DomainExpert, Institution: "某研究院", TitleLevel: evaluation.TitleSenior,
+		Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
+	for _, x := range []*evaluation.Expert{kangxi, cyrillic} {
+		if err := e.svc.Pool.CreateExpert(ctx, e.admin, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	sp := sampleProject("P-1")
+	sp.Members = []evaluation.Member{{Name: "Wu Jianping"}} // no institution: the name decides
+	c, ps := e.campaignWith(t, staff, sp)
+	panel := e.drawnPanel(t, staff, c, ps[0], false)
+	excluded, err := e.svc.Panels.PanelExclusions(ctx, staff, panel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[int64]string{}
+	for _, x := range excluded {
+		reasons[x.Expert.ID] = x.Reasons[0].Code
+	}
+	want := map[int64]string{pool["上理工专家"].ID: "institution", kangxi.ID: "institution", cyrillic.ID: "member"}
+	if diff := cmp.Diff(want, reasons); diff != "" {
+		t.Errorf("excluded (-want +got):\n%s", diff)
+	}
+	if n, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || n != 1 || len(problems) != 0 {
+		t.Errorf("verify: %d, %v, %v", n, problems, err)
+	}
+	// A record made before the rules read look-alikes, which drew the
+	// expert at 上海理工⼤学, re-runs to another result, and verify says
+	// why that may be.
+	if _, err := e.db.SQL().Exec(`DROP TRIGGER draws_no_update`); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	if err := e.db.SQL().QueryRow(`SELECT result FROM draws`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	var res assign.DrawResult
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatal(err)
+	}
+	res.Excluded = slices.DeleteFunc(res.Excluded, func(x assign.Exclusion) bool { return x.ExpertID == kangxi.ID })
+	res.Alternates = append(res.Alternates, kangxi.ID)
+	old, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = ?`, string(old)); err != nil {
+		t.Fatal(err)
+	}
+	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 || !strings.Contains(problems[0].Reason, "look-alike") {
+		t.Errorf("verify of the older record: %v, %v; want a different result, explained", problems, err)
+	}
 }
 
 func TestInstitutionAliasService(t *testing.T) {
