@@ -501,7 +501,9 @@ func TestDeclineKeepsHardQuota(t *testing.T) {
 // decline: no alternate (all investors) keeps the hard quota of two domain
 // experts, so a technical seat stays vacant. It returns the panel and the
 // pool by name; 上理工专家 (a domain expert at the project's lead
-// institution) is in the pool, excluded.
+// institution) is in the pool, excluded. After the draw come 领域三 (a
+// domain expert who can fill the seat), 领域四 (one with no subject in
+// common) and 投资六 (an investor).
 func (e *env) vacantPanel(t *testing.T, staff evaluation.Actor) (*evaluation.Panel, map[string]*evaluation.Expert) {
 	t.Helper()
 	ctx := t.Context()
@@ -534,6 +536,9 @@ func (e *env) vacantPanel(t *testing.T, staff evaluation.Actor) (*evaluation.Pan
 	if vac, err := e.svc.Panels.Vacancies(ctx, staff, panel); err != nil || vac[evaluation.SeatTechnical] != 1 || vac[evaluation.SeatFinance] != 0 {
 		t.Fatalf("vacancies = %v, %v; want one technical seat vacant", vac, err)
 	}
+	pool["领域三"] = e.addExpert(t, "领域三", evaluation.DomainExpert, "领域三所", "480.20")
+	pool["领域四"] = e.addExpert(t, "领域四", evaluation.DomainExpert, "领域四所", "110.10")
+	pool["投资六"] = e.addExpert(t, "投资六", evaluation.Investor, "投资六所", "480.20")
 	return panel, pool
 }
 
@@ -560,9 +565,6 @@ func TestCheckCandidates(t *testing.T) {
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
 	panel, pool := e.vacantPanel(t, staff)
-	pool["领域三"] = e.addExpert(t, "领域三", evaluation.DomainExpert, "领域三所", "480.20")
-	pool["领域四"] = e.addExpert(t, "领域四", evaluation.DomainExpert, "领域四所", "110.10") // no subject in common
-	pool["投资六"] = e.addExpert(t, "投资六", evaluation.Investor, "投资六所", "480.20")
 	var ids []int64
 	for _, x := range pool {
 		ids = append(ids, x.ID)
@@ -697,9 +699,6 @@ func TestFillVacancy(t *testing.T) {
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	ctx := t.Context()
 	panel, pool := e.vacantPanel(t, staff)
-	pool["领域三"] = e.addExpert(t, "领域三", evaluation.DomainExpert, "领域三所", "480.20")
-	pool["领域四"] = e.addExpert(t, "领域四", evaluation.DomainExpert, "领域四所", "110.10")
-	pool["投资六"] = e.addExpert(t, "投资六", evaluation.Investor, "投资六所", "480.20")
 	alternate := panel.Alternates(evaluation.SeatTechnical)[0]
 	for _, tc := range []struct {
 		name     string

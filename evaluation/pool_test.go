@@ -522,15 +522,8 @@ func TestDrawExcludesLookalikeSpellings(t *testing.T) {
 	e.withRubrics(t)
 	pool := e.pool(t)
 	ctx := t.Context()
-	kangxi := &evaluation.Expert{Name: "赵敏", Type: evaluation.DomainExpert, Institution: "上海理工\u2F24学", TitleLevel: evaluation.TitleSenior,
-		Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
-	cyrillic := &evaluation.Expert{Name: "Wu Ji\u0430nping", Type: evaluation.DomainExpert, Institution: "某研究院", TitleLevel: evaluation.TitleSenior,
-		Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
-	for _, x := range []*evaluation.Expert{kangxi, cyrillic} {
-		if err := e.svc.Pool.CreateExpert(ctx, e.admin, x); err != nil {
-			t.Fatal(err)
-		}
-	}
+	kangxi := e.addExpert(t, "赵敏", evaluation.DomainExpert, "上海理工\u2F24学", "480.20")
+	cyrillic := e.addExpert(t, "Wu Ji\u0430nping", evaluation.DomainExpert, "某研究院", "480.20")
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	sp := sampleProject("P-1")
 	sp.Members = []evaluation.Member{{Name: "Wu Jianping"}} // no institution: the name decides

@@ -193,6 +193,11 @@ func (a *App) apiReplaceMember(c *fiber.Ctx) error {
 	if _, err := a.panels.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, req.ExpertID, req.Reason); err != nil {
 		return err
 	}
+	return a.changedPanel(c, panelID)
+}
+
+// changedPanel answers a change of a panel with the panel as it is now.
+func (a *App) changedPanel(c *fiber.Ctx, panelID int64) error {
 	p, err := a.panels.Panel(c.UserContext(), actor(c), panelID)
 	if err != nil {
 		return err
@@ -213,11 +218,7 @@ func (a *App) apiFillVacancy(c *fiber.Ctx) error {
 	if _, err := a.panels.FillVacancy(c.UserContext(), actor(c), panelID, seat, req.ExpertID, req.Reason); err != nil {
 		return err
 	}
-	p, err := a.panels.Panel(c.UserContext(), actor(c), panelID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
+	return a.changedPanel(c, panelID)
 }
 
 // candidatesRequest names the seat to check experts for: a member's, or a

@@ -73,10 +73,7 @@ func TestPanelJourneyHTTP(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
 	accounts := h.withPool()
-	cid, pid := h.campaignWithProject()
-	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`); resp.StatusCode != 200 {
-		t.Fatalf("forming: %d %s", resp.StatusCode, body)
-	}
+	cid, pid := h.formingCampaign()
 	staff := h.browser()
 	staff.login("staffa")
 	_, page := staff.get(fmt.Sprintf("/campaigns/%d", cid))
@@ -170,10 +167,7 @@ func TestMatchedPanelExclusionsHTTP(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
 	h.withPool()
-	cid, pid := h.campaignWithProject()
-	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`); resp.StatusCode != 200 {
-		t.Fatalf("forming: %d %s", resp.StatusCode, body)
-	}
+	cid, pid := h.formingCampaign()
 	resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/match", cid), "")
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("match: %d %s", resp.StatusCode, body)
@@ -240,8 +234,7 @@ func (h *harness) vacantPanel() (*evaluation.Panel, map[string]poolExpert) {
 		{"黄同济", "同济大学", evaluation.DomainExpert}} {
 		pool[x.name] = h.addPoolExpert(x.name, x.typ, x.inst)
 	}
-	cid, pid := h.campaignWithProject()
-	h.mustAPI("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`, http.StatusOK)
+	cid, pid := h.formingCampaign()
 	var panel evaluation.Panel
 	h.decode(h.mustAPI("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid), http.StatusCreated), &panel)
 	h.mustAPI("staffa", "POST", fmt.Sprintf("/api/v1/panels/%d/invite", panel.ID), "", http.StatusOK)
@@ -259,6 +252,15 @@ func (h *harness) vacantPanel() (*evaluation.Panel, map[string]poolExpert) {
 		h.t.Fatalf("vacancies = %v, %v; want one technical seat vacant", vac, err)
 	}
 	return p, pool
+}
+
+// formingCampaign makes a campaign of agency A with one project
+// (campaignWithProject) and moves it to panel forming.
+func (h *harness) formingCampaign() (campaignID, projectID int64) {
+	h.t.Helper()
+	cid, pid := h.campaignWithProject()
+	h.mustAPI("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`, http.StatusOK)
+	return cid, pid
 }
 
 // mustAPI sends an API request and fails the test unless it answers the
@@ -513,10 +515,7 @@ func TestPanelTenancy(t *testing.T) {
 	h := newHarness(t)
 	h.withRubrics()
 	h.withPool()
-	cid, pid := h.campaignWithProject()
-	if resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/transitions", cid), `{"to":"forming"}`); resp.StatusCode != 200 {
-		t.Fatalf("forming: %d %s", resp.StatusCode, body)
-	}
+	cid, pid := h.formingCampaign()
 	resp, body := h.api("staffa", "POST", fmt.Sprintf("/api/v1/campaigns/%d/panels/draw", cid), fmt.Sprintf(`{"projects":[%d]}`, pid))
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("draw: %d %s", resp.StatusCode, body)

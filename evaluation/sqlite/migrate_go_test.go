@@ -16,11 +16,7 @@ import (
 // its down migration brings the old names back.
 func TestRenameQuotas(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "evalpanel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := migratedDB(t)
 	now := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 	legacy := evaluation.DefaultCampaignSettings()
 	legacy.ScoringDue = "2025-06-30"
@@ -35,7 +31,7 @@ func TestRenameQuotas(t *testing.T) {
 	}
 	c := &evaluation.Campaign{Name: "批次", Year: 2025, State: evaluation.CampaignDraft, Aggregation: evaluation.TrimmedMean,
 		Settings: legacy, CreatedAt: now, UpdatedAt: now}
-	err = db.InTx(ctx, func(tx evaluation.Tx) error {
+	err := db.InTx(ctx, func(tx evaluation.Tx) error {
 		a := &evaluation.Agency{Code: "SSTPC", NameZH: "中心", NameEN: "Center", CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateAgency(ctx, a); err != nil {
 			return err
@@ -83,11 +79,7 @@ func TestRenameQuotas(t *testing.T) {
 // again it changes nothing.
 func TestComposeNames(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "evalpanel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := migratedDB(t)
 	now := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 	const (
 		nfd    = "Anna Mu\u0308ller"
@@ -103,7 +95,7 @@ func TestComposeNames(t *testing.T) {
 		Members: []evaluation.Member{{Name: nfd, Institution: wide}}, Avoid: []evaluation.Avoid{{Name: "Rene\u0301"}},
 		SubjectCodes: []string{"520.20"}, Keywords: []string{"Mu\u0308nchen"}, Methods: []evaluation.Method{evaluation.PeerReview},
 		CreatedAt: now, UpdatedAt: now}
-	err = db.InTx(ctx, func(tx evaluation.Tx) error {
+	err := db.InTx(ctx, func(tx evaluation.Tx) error {
 		a := &evaluation.Agency{Code: "SSTPC", NameZH: "中心", NameEN: "Center", CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateAgency(ctx, a); err != nil {
 			return err
@@ -190,6 +182,19 @@ func TestComposeNames(t *testing.T) {
 	if after := dumpTables(t, db); after != before {
 		t.Errorf("a second run changed the names")
 	}
+}
+
+// migratedDB opens a database in a temporary folder, migrated to the
+// latest version; a Go migration's test runs the migration's function
+// again on the rows it writes.
+func migratedDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "evalpanel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // dumpTables prints the tables migration 9 rewrites.
