@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ExpertType is the kind of expert in the pool (专家类型); panel composition
@@ -103,11 +105,12 @@ const (
 // "zh-Hant": an ISO 639 code and an optional subtag.
 var languageCodePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
 
-// Normalize trims the texts, drops empty and repeated list entries, and
-// clears the no-draw reason of an expert who can be drawn.
+// Normalize trims the texts, puts the name and the institution in NFC
+// (cleanName), drops empty and repeated list entries, and clears the
+// no-draw reason of an expert who can be drawn.
 func (e *Expert) Normalize() {
-	e.Name = strings.TrimSpace(e.Name)
-	e.Institution = strings.TrimSpace(e.Institution)
+	e.Name = cleanName(e.Name)
+	e.Institution = cleanName(e.Institution)
 	e.Title = strings.TrimSpace(e.Title)
 	e.Email = strings.TrimSpace(e.Email)
 	e.NoDrawReason = strings.TrimSpace(e.NoDrawReason)
@@ -117,6 +120,30 @@ func (e *Expert) Normalize() {
 	if e.CanBeDrawn {
 		e.NoDrawReason = ""
 	}
+}
+
+// cleanName trims a name of a person or an institution that the conflict
+// rules compare, and stores it in Unicode normal form C (NFC): a letter
+// typed with a combining mark (u + U+0308) becomes the one code point of
+// the composed letter (ü), so that a name is stored, shown, searched and
+// exported one way however it was typed. NFC, not NFKC: NFKC would also
+// turn the full-width punctuation of Chinese names into ASCII (（特殊普通合伙）
+// into (特殊普通合伙)) and spell out what the user wrote, which the app
+// shows as entered. The comparison itself goes further
+// (assign.NormalizeName and NormalizeInstitution: NFKC, look-alike letters
+// and radicals, case, spaces and punctuation), on keys that are never
+// shown.
+func cleanName(s string) string {
+	return norm.NFC.String(strings.TrimSpace(s))
+}
+
+// cleanNames is cleanList with each entry a name (cleanName).
+func cleanNames(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = norm.NFC.String(s)
+	}
+	return cleanList(out)
 }
 
 // cleanList trims the entries of a list and drops empty and repeated ones,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -227,6 +228,37 @@ func matchProblem(err error) error {
 	return e
 }
 
+// matchExclusions returns the experts a match kept off the panel of the
+// projects (a matched panel has one), each with every reason, as a draw
+// for the project alone with the match's pool snapshot and rules lists
+// them: the conflicts with the project and the eligibility rules for one
+// more project, which are what matchInput applies too. The record holds
+// the pool and rules the match ran with, so the list is what held then,
+// not what the pool says today.
+func matchExclusions(rec *DrawRecord, projectIDs []int64) ([]assign.Exclusion, error) {
+	var in matchRecordInput
+	if err := json.Unmarshal([]byte(rec.Input), &in); err != nil {
+		return nil, fmt.Errorf("decode match %d: %w", rec.ID, err)
+	}
+	var pool []assign.Expert
+	if err := json.Unmarshal(in.Pool, &pool); err != nil {
+		return nil, fmt.Errorf("decode the pool of match %d: %w", rec.ID, err)
+	}
+	var out []assign.Exclusion
+	for _, p := range in.Projects {
+		if !slices.Contains(projectIDs, p.ID) {
+			continue
+		}
+		x, err := assign.Excluded(assign.DrawInput{Seed: in.Seed, Projects: []assign.Project{p}, Pool: pool,
+			Rules: in.Rules, Panel: in.Panels[p.Class]})
+		if err != nil {
+			return nil, fmt.Errorf("exclusions of project %d in match %d: %w", p.ID, rec.ID, err)
+		}
+		out = append(out, x...)
+	}
+	return out, nil
+}
+
 // verifyMatch re-runs a match from its record.
 func verifyMatch(rec *DrawRecord, pool []assign.Expert) string {
 	var in matchRecordInput
@@ -239,7 +271,7 @@ func verifyMatch(rec *DrawRecord, pool []assign.Expert) string {
 	}
 	got, _ := json.Marshal(res)
 	if string(canonical(got)) != string(canonical([]byte(rec.Result))) {
-		return "re-run gives a different result"
+		return differentResult(rec)
 	}
 	return ""
 }

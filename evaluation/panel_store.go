@@ -19,7 +19,8 @@ type panelReader interface {
 	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
 	DrawRecord(ctx context.Context, id int64) (*DrawRecord, error)
 	DrawRecords(ctx context.Context, campaignID int64) ([]*DrawRecord, error)
-	// PanelDrawRecords lists the draw records that formed one panel.
+	// PanelDrawRecords lists the draw records that formed one panel: its
+	// draw, or the campaign's match that assigned its project.
 	PanelDrawRecords(ctx context.Context, panelID int64) ([]*DrawRecord, error)
 	conflictReader
 	// PoolRecords returns every expert with their declared conflicts and

@@ -39,10 +39,10 @@ type ExpertConflict struct {
 	CreatedAt       time.Time `json:"created_at"`
 }
 
-// normalize trims the texts.
+// normalize trims the texts and puts the names in NFC (cleanName).
 func (c *ExpertConflict) normalize() {
-	c.Person = strings.TrimSpace(c.Person)
-	c.Institution = strings.TrimSpace(c.Institution)
+	c.Person = cleanName(c.Person)
+	c.Institution = cleanName(c.Institution)
 	c.Note = strings.TrimSpace(c.Note)
 }
 
@@ -95,9 +95,10 @@ type ExpertCollaboration struct {
 	CreatedAt     time.Time         `json:"created_at"`
 }
 
+// normalize trims the texts and puts the names in NFC (cleanName).
 func (c *ExpertCollaboration) normalize() {
-	c.Person = strings.TrimSpace(c.Person)
-	c.Institution = strings.TrimSpace(c.Institution)
+	c.Person = cleanName(c.Person)
+	c.Institution = cleanName(c.Institution)
 	c.Note = strings.TrimSpace(c.Note)
 }
 

@@ -1,11 +1,14 @@
 package evaluation_test
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -463,6 +466,121 @@ func TestCollaborations(t *testing.T) {
 		t.Errorf("audit %+v", a)
 	}
 	wantCode(t, e.svc.Pool.RemoveCollaboration(ctx, e.admin, x.ID, c.ID), evaluation.NotFound)
+}
+
+// Names that the conflict rules compare are stored in NFC: composed
+// letters whatever the keyboard sent, with the full-width punctuation and
+// the characters a reader sees kept as entered (the comparison itself
+// folds more, on keys that are never stored).
+func TestNamesStoredInNFC(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	ctx := t.Context()
+	const (
+		nfd      = "Anna Mu\u0308ller"
+		nfc      = "Anna M\u00FCller"
+		wideInst = "立信会计师事务所（特殊普通合伙）"
+		kangxi   = "复旦\u2F24学" // stored as entered: NFC keeps the radical
+	)
+	x := &evaluation.Expert{Name: " " + nfd + " ", Type: evaluation.DomainExpert, Institution: wideInst, TitleLevel: evaluation.TitleSenior,
+		Region: evaluation.RegionInternational, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
+	if err := e.svc.Pool.CreateExpert(ctx, e.admin, x); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.svc.Pool.Expert(ctx, e.admin, x.ID)
+	if err != nil || got.Name != nfc || got.Institution != wideInst {
+		t.Errorf("expert stored as %q at %q (%v), want %q at %q", got.Name, got.Institution, err, nfc, wideInst)
+	}
+	if err := e.svc.Pool.AddExpertConflict(ctx, e.admin, x.ID, &evaluation.ExpertConflict{Person: "Jo\u0308rg", Institution: "Universita\u0308t Wien", Year: 2025}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Pool.AddCollaboration(ctx, e.admin, x.ID, &evaluation.ExpertCollaboration{Kind: evaluation.JointPaper, Person: "Rene\u0301", Institution: kangxi, Year: 2025}); err != nil {
+		t.Fatal(err)
+	}
+	conflicts, err := e.svc.Pool.ExpertConflicts(ctx, e.admin, x.ID)
+	if err != nil || len(conflicts) != 1 || conflicts[0].Person != "J\u00F6rg" || conflicts[0].Institution != "Universit\u00E4t Wien" {
+		t.Errorf("declared conflicts %+v, %v; want Jörg at Universität Wien, composed", conflicts, err)
+	}
+	collabs, err := e.svc.Pool.ExpertCollaborations(ctx, e.admin, x.ID)
+	if err != nil || len(collabs) != 1 || collabs[0].Person != "Ren\u00E9" || collabs[0].Institution != kangxi {
+		t.Errorf("collaborations %+v, %v; want René, and the institution as entered", collabs, err)
+	}
+
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	sp := sampleProject("P-1")
+	sp.Lead, sp.Participants = "Universita\u0308t Wien", []string{" Technische Universita\u0308t Mu\u0308nchen "}
+	sp.PI = evaluation.Member{Name: "Jo\u0308rg Mu\u0308ller"}
+	sp.Members = []evaluation.Member{{Name: "Zoe\u0308", Institution: wideInst}}
+	sp.Avoid = []evaluation.Avoid{{Name: nfd, Institution: "ETH Zu\u0308rich"}}
+	_, ps := e.campaignWith(t, staff, sp)
+	p, err := e.svc.Campaigns.Project(ctx, staff, ps[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Universit\u00E4t Wien", "Technische Universit\u00E4t M\u00FCnchen", "J\u00F6rg M\u00FCller", "Universit\u00E4t Wien",
+		"Zo\u00EB", wideInst, nfc, "ETH Z\u00FCrich"}
+	if diff := cmp.Diff(want, []string{p.Lead, p.Participants[0], p.PI.Name, p.PI.Institution, p.Members[0].Name, p.Members[0].Institution,
+		p.Avoid[0].Name, p.Avoid[0].Institution}); diff != "" {
+		t.Errorf("project names (-want +got):\n%s", diff)
+	}
+}
+
+// A draw keeps out an expert whose institution is the project's lead
+// spelled with a Kangxi radical, and one whose name is a member's with a
+// Cyrillic letter; the record still re-runs.
+func TestDrawExcludesLookalikeSpellings(t *testing.T) {
+	e := newEnv(t)
+	e.withRubrics(t)
+	pool := e.pool(t)
+	ctx := t.Context()
+	kangxi := e.addExpert(t, "赵敏", evaluation.DomainExpert, "上海理工\u2F24学", "480.20")
+	cyrillic := e.addExpert(t, "Wu Ji\u0430nping", evaluation.DomainExpert, "某研究院", "480.20")
+	staff := e.staff(t, "staff.a", "SSTPC").Actor()
+	sp := sampleProject("P-1")
+	sp.Members = []evaluation.Member{{Name: "Wu Jianping"}} // no institution: the name decides
+	c, ps := e.campaignWith(t, staff, sp)
+	panel := e.drawnPanel(t, staff, c, ps[0], false)
+	excluded, err := e.svc.Panels.PanelExclusions(ctx, staff, panel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[int64]string{}
+	for _, x := range excluded {
+		reasons[x.Expert.ID] = x.Reasons[0].Code
+	}
+	want := map[int64]string{pool["上理工专家"].ID: "institution", kangxi.ID: "institution", cyrillic.ID: "member"}
+	if diff := cmp.Diff(want, reasons); diff != "" {
+		t.Errorf("excluded (-want +got):\n%s", diff)
+	}
+	if n, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || n != 1 || len(problems) != 0 {
+		t.Errorf("verify: %d, %v, %v", n, problems, err)
+	}
+	// A record made before the rules read look-alikes, which drew the
+	// expert at 上海理工⼤学, re-runs to another result, and verify says
+	// why that may be.
+	if _, err := e.db.SQL().Exec(`DROP TRIGGER draws_no_update`); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	if err := e.db.SQL().QueryRow(`SELECT result FROM draws`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	var res assign.DrawResult
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatal(err)
+	}
+	res.Excluded = slices.DeleteFunc(res.Excluded, func(x assign.Exclusion) bool { return x.ExpertID == kangxi.ID })
+	res.Alternates = append(res.Alternates, kangxi.ID)
+	old, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = ?`, string(old)); err != nil {
+		t.Fatal(err)
+	}
+	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 || !strings.Contains(problems[0].Reason, "look-alike") {
+		t.Errorf("verify of the older record: %v, %v; want a different result, explained", problems, err)
+	}
 }
 
 func TestInstitutionAliasService(t *testing.T) {

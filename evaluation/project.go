@@ -83,22 +83,27 @@ var (
 	subjectCodePattern = regexp.MustCompile(`^[0-9]{3}(\.[0-9]{2}(\.[0-9]{2})?)?$`)
 )
 
-// Normalize trims the texts, sorts out the methods (peer review always;
-// inspection when promotion is required) and numbers the indicators.
+// Normalize trims the texts, puts the names of people and institutions in
+// NFC (cleanName), sorts out the methods (peer review always; inspection
+// when promotion is required) and numbers the indicators.
 func (p *Project) Normalize() {
 	p.Code = strings.TrimSpace(p.Code)
 	p.Title = strings.TrimSpace(p.Title)
-	p.Lead = strings.TrimSpace(p.Lead)
-	p.Participants = cleanList(p.Participants)
+	p.Lead = cleanName(p.Lead)
+	p.Participants = cleanNames(p.Participants)
 	p.SubjectCodes = cleanList(p.SubjectCodes)
 	p.Keywords = cleanList(p.Keywords)
-	p.PI.Name, p.PI.Institution = strings.TrimSpace(p.PI.Name), strings.TrimSpace(p.PI.Institution)
+	p.PI.Name, p.PI.Institution = cleanName(p.PI.Name), cleanName(p.PI.Institution)
 	if p.PI.Institution == "" {
 		p.PI.Institution = p.Lead
 	}
 	for i := range p.Members {
-		p.Members[i].Name = strings.TrimSpace(p.Members[i].Name)
-		p.Members[i].Institution = strings.TrimSpace(p.Members[i].Institution)
+		p.Members[i].Name = cleanName(p.Members[i].Name)
+		p.Members[i].Institution = cleanName(p.Members[i].Institution)
+	}
+	for i := range p.Avoid {
+		p.Avoid[i].Name = cleanName(p.Avoid[i].Name)
+		p.Avoid[i].Institution = cleanName(p.Avoid[i].Institution)
 	}
 	// With an unknown method the list stays as sent, so that Validate
 	// names the method at the index the caller sent it at.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rbac"
@@ -19,6 +20,8 @@ type panelServices interface {
 	PanelExclusions(ctx context.Context, actor evaluation.Actor, panelID int64) ([]evaluation.Exclusion, error)
 	CheckReplacement(ctx context.Context, actor evaluation.Actor, panelID, memberID, expertID int64) (evaluation.CheckResult, error)
 	ReplaceMember(ctx context.Context, actor evaluation.Actor, panelID, memberID, expertID int64, reason string) (evaluation.CheckResult, error)
+	CheckCandidates(ctx context.Context, actor evaluation.Actor, panelID int64, target evaluation.SeatTarget, expertIDs []int64) ([]evaluation.CandidateCheck, error)
+	FillVacancy(ctx context.Context, actor evaluation.Actor, panelID int64, seat evaluation.Seat, expertID int64, reason string) (evaluation.CheckResult, error)
 	SetChair(ctx context.Context, actor evaluation.Actor, panelID, memberID int64) error
 	InvitePanel(ctx context.Context, actor evaluation.Actor, panelID int64) error
 	Vacancies(ctx context.Context, actor evaluation.Actor, p *evaluation.Panel) (map[evaluation.Seat]int, error)
@@ -36,6 +39,7 @@ func (a *App) panelRoutes() {
 	a.route(post, "/campaigns/:id/match", write, a.panelMatchForm)
 	a.route(get, "/panels/:id", read, a.panelPage)
 	a.route(post, "/panels/:id/members/:member/replace", write, a.panelReplaceForm)
+	a.route(post, "/panels/:id/vacancies/:seat/fill", write, a.panelFillForm)
 	a.route(post, "/panels/:id/members/:member/chair", write, a.panelChairForm)
 	a.route(post, "/panels/:id/invite", write, a.panelInviteForm)
 	a.route(post, "/invitations/:member/accept", answer, a.invitationAcceptForm)
@@ -49,6 +53,8 @@ func (a *App) panelRoutes() {
 	a.route(get, "/api/v1/panels/:id/exclusions", read, a.apiPanelExclusions)
 	a.route(post, "/api/v1/panels/:id/members/:member/check", write, a.apiCheckReplacement)
 	a.route(post, "/api/v1/panels/:id/members/:member/replace", write, a.apiReplaceMember)
+	a.route(post, "/api/v1/panels/:id/vacancies/:seat/fill", write, a.apiFillVacancy)
+	a.route(post, "/api/v1/panels/:id/candidates/check", write, a.apiCheckCandidates)
 	a.route(post, "/api/v1/panels/:id/members/:member/chair", write, a.apiSetChair)
 	a.route(post, "/api/v1/panels/:id/invite", write, a.apiInvite)
 	a.route(get, "/api/v1/invitations", rbac.Read("invitation"), a.apiInvitations)
@@ -188,11 +194,57 @@ func (a *App) apiReplaceMember(c *fiber.Ctx) error {
 	if _, err := a.panels.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, req.ExpertID, req.Reason); err != nil {
 		return err
 	}
+	return a.changedPanel(c, panelID)
+}
+
+// changedPanel answers a change of a panel with the panel as it is now.
+func (a *App) changedPanel(c *fiber.Ctx, panelID int64) error {
 	p, err := a.panels.Panel(c.UserContext(), actor(c), panelID)
 	if err != nil {
 		return err
 	}
 	return c.JSON(p)
+}
+
+func (a *App) apiFillVacancy(c *fiber.Ctx) error {
+	panelID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	seat := evaluation.Seat(strings.Clone(c.Params("seat")))
+	var req replaceRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if _, err := a.panels.FillVacancy(c.UserContext(), actor(c), panelID, seat, req.ExpertID, req.Reason); err != nil {
+		return err
+	}
+	return a.changedPanel(c, panelID)
+}
+
+// candidatesRequest names the seat to check experts for: a member's, or a
+// vacant seat of a group.
+type candidatesRequest struct {
+	MemberID  int64   `json:"member_id" validate:"omitempty,gt=0"`
+	Seat      string  `json:"seat" validate:"omitempty,max=16"`
+	ExpertIDs []int64 `json:"expert_ids" validate:"required,min=1,max=200,dive,gt=0"`
+}
+
+func (a *App) apiCheckCandidates(c *fiber.Ctx) error {
+	panelID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req candidatesRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	checks, err := a.panels.CheckCandidates(c.UserContext(), actor(c), panelID,
+		evaluation.SeatTarget{MemberID: req.MemberID, Seat: evaluation.Seat(req.Seat)}, req.ExpertIDs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(wholeList(checks))
 }
 
 func (a *App) apiSetChair(c *fiber.Ctx) error {

@@ -186,7 +186,8 @@ func usedMessageIDs(t *testing.T) []string {
 		ids["seat."+string(x)] = true
 	}
 	for _, x := range []string{assign.ReasonInstitution, assign.ReasonMember, assign.ReasonAvoided, assign.ReasonDeclared,
-		assign.ReasonCollaboration, assign.ReasonNotDrawable, assign.ReasonLoadCampaign, assign.ReasonLoadYear, assign.ReasonSubject, "seat"} {
+		assign.ReasonCollaboration, assign.ReasonNotDrawable, assign.ReasonLoadCampaign, assign.ReasonLoadYear, assign.ReasonSubject,
+		evaluation.ReasonSeat, evaluation.ReasonOnPanel} {
 		ids["reason."+x] = true
 	}
 	for _, class := range evaluation.ProjectClasses {
@@ -195,7 +196,8 @@ func usedMessageIDs(t *testing.T) []string {
 		}
 	}
 	for _, x := range []string{"institution", "member", "avoided", "declared_project", "record_person", "record_institution",
-		"not_drawable", "load_campaign", "load_year", "subject_project_none", "subject_expert_none", "subject_mismatch"} {
+		"not_drawable", "load_campaign", "load_year", "subject_project_none", "subject_expert_none", "subject_mismatch",
+		evaluation.ReasonSeat, evaluation.ReasonOnPanel, "replaced"} {
 		ids["reason_detail."+x] = true
 	}
 	for _, x := range []string{"lead", "participant", "pi", "member"} {
@@ -206,6 +208,9 @@ func usedMessageIDs(t *testing.T) []string {
 	}
 	for _, x := range []string{"draw", "match"} {
 		ids["draw_kind."+x] = true
+	}
+	for _, x := range []string{"pass", "reason", "refused"} { // the groups of a change form's candidates
+		ids["panels.group_"+x] = true
 	}
 	for _, x := range evaluation.AuditObjectTypes {
 		ids["object."+x] = true

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -95,17 +97,14 @@ type panelData struct {
 	Conflicted int // excluded for a conflict of interest
 	Ineligible int // excluded as not eligible only
 	Vacancies  map[evaluation.Seat]int
-	// Candidates are the pool's experts a replace form offers (technical
-	// and finance apart), the first candidateLimit matching the search
-	// CandidateQuery, and how many match in all.
-	Candidates        []*evaluation.ExpertSummary
-	FinanceCandidates []*evaluation.ExpertSummary
-	CandidateQuery    string
-	CandidateTotal    int
-	FinanceTotal      int
-	Writable          bool
-	// The result of checking a replacement, for one member.
+	Writable   bool
+	// The seat a manual change is offered for: a member's (CheckMember,
+	// ?replace=ID) or a vacant seat of a group (FillSeat, ?fill=SEAT), and
+	// the form for it.
 	CheckMember int64
+	FillSeat    evaluation.Seat
+	Change      *changeForm
+	// The expert chosen in the form and the result of checking them.
 	CheckExpert int64
 	Check       *evaluation.CheckResult
 	Reason      string
@@ -113,12 +112,43 @@ type panelData struct {
 	Fields      map[string]string
 }
 
+// changeForm is the form that puts an expert in one seat: the pool's
+// experts of the seat's group that match the search, the first
+// candidateLimit by name, checked for the seat and grouped: those who pass
+// the checks, those who need a written reason, those who cannot take it.
+type changeForm struct {
+	Member *evaluation.PanelMember // whose seat; nil for a vacant seat
+	Seat   evaluation.Seat
+	Key    string // the member id or the seat, for element ids
+	Action string
+	Query  string
+	Total  int // experts of the group matching the search
+	Shown  int
+	Limit  int
+
+	Pass, Reason, Refused []candidate
+}
+
+// candidate is an expert of a change form's list and the checks' result.
+type candidate struct {
+	Expert *evaluation.ExpertSummary
+	Check  evaluation.CheckResult
+}
+
 func (a *App) panelPage(c *fiber.Ctx) error {
 	p, err := a.loadPanel(c)
 	if err != nil {
 		return err
 	}
-	return a.showPanel(c, p, panelData{})
+	var d panelData
+	if s := c.Query("replace"); s != "" {
+		if d.CheckMember, err = strconv.ParseInt(s, 10, 64); err != nil || d.CheckMember <= 0 {
+			return evaluation.ErrNotFound
+		}
+	} else if s := c.Query("fill"); s != "" {
+		d.FillSeat = evaluation.Seat(strings.Clone(s))
+	}
+	return a.showPanel(c, p, d)
 }
 
 func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
@@ -152,54 +182,97 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 		return err
 	}
 	d.Writable = evaluation.CanManageCampaign(act, camp) && evaluation.PanelsOpen(camp) && p.Changeable()
-	if d.Writable {
-		if err := a.replacementCandidates(c, &d); err != nil {
+	if d.Writable && (d.CheckMember != 0 || d.FillSeat != "") {
+		if err := a.changeCandidates(c, &d); err != nil {
 			return err
 		}
 	}
 	return a.render(c, "panel", p.Name, d)
 }
 
-// candidateLimit is how many experts of the pool a replacement list offers
-// per group; the page says how many more match and asks for a narrower
-// search rather than dropping them silently.
+// candidateLimit is how many experts of the pool a change form lists; the
+// page says how many more match and asks for a narrower search rather than
+// dropping them silently.
 const candidateLimit = 50
 
-// replacementCandidates lists the pool's experts that the replace forms
-// offer: those matching the candidate search (expert_q), technical and
-// finance apart, and the expert being checked whatever the search.
-func (a *App) replacementCandidates(c *fiber.Ctx, d *panelData) error {
+// changeCandidates makes the form for the seat the page was asked to
+// change: the pool's experts of the seat's group that match the candidate
+// search (expert_q), and the expert chosen whatever the search, each
+// checked for the seat in one call; the chosen expert's result is the
+// page's Check.
+func (a *App) changeCandidates(c *fiber.Ctx, d *panelData) error {
 	ctx, act := c.UserContext(), actor(c)
-	d.CandidateQuery = strings.TrimSpace(c.Query("expert_q"))
-	page := evaluation.Page{Number: 1, Size: candidateLimit}
-	var err error
-	if d.Candidates, d.CandidateTotal, err = a.pool.Experts(ctx, act, evaluation.ExpertFilter{Query: d.CandidateQuery,
-		NotType: evaluation.FinanceExpert, Sort: "name", Page: page}); err != nil {
-		return err
-	}
-	if d.FinanceCandidates, d.FinanceTotal, err = a.pool.Experts(ctx, act, evaluation.ExpertFilter{Query: d.CandidateQuery,
-		Type: evaluation.FinanceExpert, Sort: "name", Page: page}); err != nil {
-		return err
-	}
-	if d.CheckExpert == 0 {
-		return nil
-	}
-	for _, e := range append(d.Candidates, d.FinanceCandidates...) {
-		if e.ID == d.CheckExpert {
+	f := &changeForm{Limit: candidateLimit, Query: strings.TrimSpace(c.FormValue("expert_q"))}
+	target := evaluation.SeatTarget{MemberID: d.CheckMember}
+	if d.CheckMember != 0 {
+		m, ok := d.Panel.Member(d.CheckMember)
+		if !ok || !m.Status.Seated() {
+			return evaluation.ErrNotFound
+		}
+		f.Member, f.Seat, f.Key = m, m.Seat, strconv.FormatInt(m.ID, 10)
+		f.Action = fmt.Sprintf("/panels/%d/members/%d/replace", d.Panel.ID, m.ID)
+	} else {
+		if d.FillSeat != evaluation.SeatTechnical && d.FillSeat != evaluation.SeatFinance {
+			return evaluation.ErrNotFound
+		}
+		if d.Vacancies[d.FillSeat] <= 0 {
+			c.Status(fiber.StatusConflict)
+			d.Error = a.T(c, "error.no_vacancy")
 			return nil
 		}
+		target.Seat, f.Seat, f.Key = d.FillSeat, d.FillSeat, string(d.FillSeat)
+		f.Action = fmt.Sprintf("/panels/%d/vacancies/%s/fill", d.Panel.ID, d.FillSeat)
 	}
-	e, err := a.pool.Expert(ctx, act, d.CheckExpert)
-	if evaluation.ErrorCode(err) == evaluation.NotFound {
-		return nil
-	} else if err != nil {
+	filter := evaluation.ExpertFilter{Query: f.Query, NotType: evaluation.FinanceExpert, Sort: "name", Page: evaluation.Page{Number: 1, Size: candidateLimit}}
+	if f.Seat == evaluation.SeatFinance {
+		filter.NotType, filter.Type = "", evaluation.FinanceExpert
+	}
+	list, total, err := a.pool.Experts(ctx, act, filter)
+	if err != nil {
 		return err
 	}
-	if e.Type == evaluation.FinanceExpert {
-		d.FinanceCandidates = append([]*evaluation.ExpertSummary{{Expert: *e}}, d.FinanceCandidates...)
-	} else {
-		d.Candidates = append([]*evaluation.ExpertSummary{{Expert: *e}}, d.Candidates...)
+	f.Total, f.Shown = total, len(list)
+	if d.CheckExpert != 0 && !slices.ContainsFunc(list, func(e *evaluation.ExpertSummary) bool { return e.ID == d.CheckExpert }) {
+		e, err := a.pool.Expert(ctx, act, d.CheckExpert)
+		switch {
+		case evaluation.ErrorCode(err) == evaluation.NotFound:
+			fields, _, _ := a.panelProblem(c, evaluation.FieldErrors{"expert_id": "error.expert_unknown"}.Err())
+			d.Fields, d.CheckExpert = fields, 0
+		case err != nil:
+			return err
+		default:
+			list = append([]*evaluation.ExpertSummary{{Expert: *e}}, list...)
+		}
 	}
+	d.Change = f
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	for i, e := range list {
+		ids[i] = e.ID
+	}
+	checks, err := a.panels.CheckCandidates(ctx, act, d.Panel.ID, target, ids)
+	if err != nil {
+		return err
+	}
+	for i, ch := range checks {
+		cd := candidate{Expert: list[i], Check: ch.CheckResult}
+		switch {
+		case !ch.Allowed:
+			f.Refused = append(f.Refused, cd)
+		case ch.NeedsReason:
+			f.Reason = append(f.Reason, cd)
+		default:
+			f.Pass = append(f.Pass, cd)
+		}
+		if ch.ExpertID == d.CheckExpert {
+			d.Check = &checks[i].CheckResult
+		}
+	}
+	// Conflicts of interest first among the refused, as in the exclusions.
+	conflicted := func(x candidate) int { return min(len(x.Check.Conflicts), 1) }
+	slices.SortStableFunc(f.Refused, func(a, b candidate) int { return cmp.Compare(conflicted(b), conflicted(a)) })
 	return nil
 }
 
@@ -209,6 +282,31 @@ func (a *App) panelReplaceForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.changeSeatForm(c, panelID, panelData{CheckMember: memberID}, "panels.replaced",
+		func(expertID int64, reason string) (evaluation.CheckResult, error) {
+			return a.panels.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, expertID, reason)
+		})
+}
+
+// panelFillForm checks an expert for a vacant seat (op=check) or puts
+// them in it.
+func (a *App) panelFillForm(c *fiber.Ctx) error {
+	panelID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	seat := evaluation.Seat(strings.Clone(c.Params("seat")))
+	return a.changeSeatForm(c, panelID, panelData{FillSeat: seat}, "panels.filled",
+		func(expertID int64, reason string) (evaluation.CheckResult, error) {
+			return a.panels.FillVacancy(c.UserContext(), actor(c), panelID, seat, expertID, reason)
+		})
+}
+
+// changeSeatForm reads a change form: with op=check it shows the checks of
+// the chosen expert, else it makes the change and says so, or shows why
+// not. d names the seat.
+func (a *App) changeSeatForm(c *fiber.Ctx, panelID int64, d panelData, done string,
+	change func(expertID int64, reason string) (evaluation.CheckResult, error)) error {
 	p, err := a.panels.Panel(c.UserContext(), actor(c), panelID)
 	if err != nil {
 		return err
@@ -217,30 +315,23 @@ func (a *App) panelReplaceForm(c *fiber.Ctx) error {
 	if err := a.parseForm(c, &f); err != nil {
 		fields, msg, _ := a.formProblems(c, err)
 		c.Status(fiber.StatusBadRequest)
-		return a.showPanel(c, p, panelData{CheckMember: memberID, Error: msg, Fields: fields})
-	}
-	d := panelData{CheckMember: memberID, CheckExpert: f.ExpertID, Reason: f.Reason}
-	if c.FormValue("op") == "check" {
-		res, err := a.panels.CheckReplacement(c.UserContext(), actor(c), panelID, memberID, f.ExpertID)
-		if fields, msg, ok := a.panelProblem(c, err); ok {
-			d.Error, d.Fields = msg, fields
-			return a.showPanel(c, p, d)
-		}
-		if err != nil {
-			return err
-		}
-		d.Check = &res
+		d.Error, d.Fields = msg, fields
 		return a.showPanel(c, p, d)
 	}
-	res, err := a.panels.ReplaceMember(c.UserContext(), actor(c), panelID, memberID, f.ExpertID, f.Reason)
+	d.CheckExpert, d.Reason = f.ExpertID, f.Reason
+	if c.FormValue("op") == "check" {
+		return a.showPanel(c, p, d)
+	}
+	// A refused change changed nothing: the form checks the expert again.
+	_, err = change(f.ExpertID, f.Reason)
 	if fields, msg, ok := a.panelProblem(c, err); ok {
-		d.Check, d.Error, d.Fields = &res, msg, fields
+		d.Error, d.Fields = msg, fields
 		return a.showPanel(c, p, d)
 	}
 	if err != nil {
 		return err
 	}
-	a.flash(c, "panels.replaced")
+	a.flash(c, done)
 	return c.Redirect(panelURL(panelID), fiber.StatusSeeOther)
 }
 

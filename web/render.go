@@ -115,6 +115,12 @@ func (p *page) ReasonDetail(r assign.Reason) string {
 			v = p.T("record_kind." + v)
 		case k == "year" && v == "0":
 			v = p.T("reason.undated")
+		case k == "type":
+			v = p.ExpertType(evaluation.ExpertType(v))
+		case k == "seat":
+			v = p.T("seat." + v)
+		case k == "status":
+			v = p.T("member_status." + v)
 		}
 		data = append(data, k, v)
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -172,46 +171,56 @@ func TestBrowserPanelJourney(t *testing.T) {
 		}
 	}
 
-	// A replacement by hand: the conflicted expert is refused by the check,
-	// an eligible one passes and takes the seat.
-	member, candidates := pn.replacement()
+	// A replacement by hand: the form lists first the experts who pass the
+	// checks; the experts in conflict and those on the panel are listed
+	// after them, with the reason, and cannot be chosen. An eligible one is
+	// checked and takes the seat.
+	member := pn.replacement()
 	if member.ID == 0 {
 		p.fatalf("no domain expert but the chair on the panel: %+v", pn.Members)
 	}
-	if len(candidates) == 0 {
-		p.fatalf("no eligible expert off the panel to replace %s with; panel %+v", member.Name, pn)
+	replacePath := click(p, "open the replace form of "+member.Name, byID(fmt.Sprintf("replace-link-%d", member.ID)), 200)
+	if replacePath != panelPath {
+		p.fatalf("the replace form of %s: at %s, want %s", member.Name, replacePath, panelPath)
 	}
-	t.Logf("replacing %s (%s) by hand; candidates %v", member.Name, member.Type, candidates)
-	checkPath := fmt.Sprintf("%s/members/%d/replace", panelPath, member.ID)
-	step(p, "open the replace form of "+member.Name, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#member-%d details.replace > summary`, member.ID))))
-	p.choose(member.ID, "张卫东")
-	clickTo(p, "check 张卫东 for the seat of "+member.Name, byID(fmt.Sprintf("check-%d", member.ID)), 200, checkPath)
-	check := p.readCheck()
-	if want := (checkResult{Class: "check bad", Verdict: "不能替换：", Reasons: []string{"同单位: " + sameInstitution}}); !check.equal(want) {
-		p.fatalf("#check-result for 张卫东 = %+v, want %+v", check, want)
-	}
-	p.keep("panel-check-refused.png")
-
-	var chosen panelExpert
-	var tried []string
-	for _, c := range candidates {
-		p.choose(member.ID, c.Name)
-		clickTo(p, "check "+c.Name+" for the seat of "+member.Name, byID(fmt.Sprintf("check-%d", member.ID)), 200, checkPath)
-		check = p.readCheck()
-		if check.Class == "check ok" {
-			chosen = c
-			break
+	p.keep("panel-replace-form.png")
+	candidates := p.readCandidates()
+	for _, name := range []string{"张卫东", "林国栋"} {
+		c, ok := candidates.named(name)
+		// The conflict comes first; a strategic scientist would also leave
+		// the domain experts' quota short.
+		if want := "同单位 " + sameInstitution; !ok || c.Group != "refused" || !c.Disabled || len(c.Reasons) == 0 || c.Reasons[0] != want {
+			p.fatalf("%s in the replace form: %+v, want refused, not selectable, for the reason %q first", name, c, want)
 		}
-		tried = append(tried, fmt.Sprintf("%s: %+v", c.Name, check))
 	}
-	if chosen.Name == "" {
-		p.fatalf("no eligible candidate passes the check for the seat of %s (%s): %s", member.Name, member.Type, strings.Join(tried, "; "))
+	for _, m := range append(pn.seated("技术专家"), pn.seated("财务专家")...) {
+		if c, ok := candidates.named(m.Name); ok && (c.Group != "refused" || !c.Disabled) {
+			p.fatalf("member %s is offered for the seat of %s: %+v", m.Name, member.Name, c)
+		}
 	}
+	for _, a := range pn.Alternates {
+		if c, ok := candidates.named(a.Name); ok && (c.Group != "refused" || !c.Disabled) {
+			p.fatalf("alternate %s is offered for the seat of %s: %+v", a.Name, member.Name, c)
+		}
+	}
+	chosen := candidates.first(member.Type)
+	if chosen.ID == 0 {
+		p.fatalf("no expert passes the checks for the seat of %s (%s): %+v", member.Name, member.Type, candidates)
+	}
+	t.Logf("replacing %s (%s) by hand with %s (%s)", member.Name, member.Type, chosen.Name, chosen.Type)
+	checkPath := fmt.Sprintf("%s/members/%d/replace", panelPath, member.ID)
+	step(p, "choose "+chosen.Name, chromedp.Click(byID(fmt.Sprintf("pick-%d", chosen.ID))))
+	clickTo(p, "check "+chosen.Name+" for the seat of "+member.Name, byID(fmt.Sprintf("check-%d", member.ID)), 200, checkPath)
+	check := p.readCheck()
 	if want := (checkResult{Class: "check ok", Verdict: "检查通过，可以替换。"}); !check.equal(want) {
 		p.fatalf("#check-result for %s = %+v, want %+v", chosen.Name, check, want)
 	}
 	p.keep("panel-check-passed.png")
+	answered = p.answerDialog(true)
 	clickTo(p, "replace "+member.Name+" by "+chosen.Name, byID(fmt.Sprintf("do-replace-%d", member.ID)), 200, panelPath)
+	if got, want := p.dialog(answered), fmt.Sprintf("确定用所选专家替换 %s 吗？%s 将调出专家组；如专家组正在邀请中，新成员会立即收到邀请。", member.Name, member.Name); got != want {
+		p.fatalf("question before replacing = %q, want %q", got, want)
+	}
 	p.wantText("flash", "成员已替换。")
 	pn = p.readPanel()
 	if old := pn.member(member.Name); old == nil || old.Status != "已调出" {
@@ -377,23 +386,20 @@ type panelExpert struct {
 // panelView is what the panel page shows of a panel.
 type panelView struct {
 	Members    []panelMember
-	Alternates []panelExpert           // in the order they are called up
-	Conflicts  map[string][]string     // #excluded-table: name → "badge detail" per reason
-	Ineligible []string                // names in the folded table of experts not eligible
-	Options    map[int64][]panelExpert // member id → the experts its replace select offers
+	Alternates []panelExpert       // in the order they are called up
+	Conflicts  map[string][]string // #excluded-table: name → "badge detail" per reason
+	Ineligible []string            // names in the folded table of experts not eligible
 }
 
 const panelJS = `(() => {
 	const text = e => e ? e.textContent.trim() : '';
 	const expert = s => { const f = s.split(' · '); return {Name: f[0], Type: f[1] || ''}; };
-	const v = {Members: [], Alternates: [], Conflicts: {}, Ineligible: [], Options: {}};
+	const v = {Members: [], Alternates: [], Conflicts: {}, Ineligible: []};
 	for (const tr of document.querySelectorAll('#members-table tbody tr')) {
 		const c = tr.cells, id = Number(tr.id.replace('member-', ''));
 		v.Members.push({ID: id, Name: text(c[0].firstChild), Badges: Array.from(c[0].querySelectorAll('.badge'), text),
 			Type: text(c[1]), Institution: text(c[2]), Seat: text(c[3]), Status: text(c[4].querySelector('.badge')),
 			Reason: text(c[4].querySelector('div'))});
-		const sel = document.getElementById('expert-' + id);
-		if (sel) { v.Options[id] = Array.from(sel.options).filter(o => o.value).map(o => expert(o.textContent.trim())); }
 	}
 	for (const li of document.querySelectorAll('#alternates li')) { v.Alternates.push(expert(text(li))); }
 	for (const tr of document.querySelectorAll('#excluded-table tbody tr')) {
@@ -435,38 +441,16 @@ func (v *panelView) on(name string) bool {
 	return v.member(name) != nil || slices.ContainsFunc(v.Alternates, func(a panelExpert) bool { return a.Name == name })
 }
 
-// replacement picks the member to replace by hand, a domain expert other
+// replacement picks the member to replace by hand: a domain expert other
 // than the chair (the quotas ask for two domain experts, and the chair is
-// the first domain expert or strategic scientist drawn, so there is one),
-// and the experts to try for the seat: those its select offers who are not
-// on the panel nor excluded from it, domain experts first (a swap of like
-// for like keeps the quotas). 张卫东, excluded for the conflict, is a
-// domain expert too, so the check refuses him for the conflict alone. It
-// prefers a member for whom a domain expert is free.
-func (v *panelView) replacement() (panelMember, []panelExpert) {
-	var best panelMember
-	var bestList []panelExpert
-	bestSame := -1
+// the first domain expert or strategic scientist drawn, so there is one).
+func (v *panelView) replacement() panelMember {
 	for _, m := range v.seated("技术专家") {
-		if m.chair() || m.Type != domainTypes[0] {
-			continue
-		}
-		var same, other []panelExpert
-		for _, e := range v.Options[m.ID] {
-			if v.on(e.Name) || v.Conflicts[e.Name] != nil || slices.Contains(v.Ineligible, e.Name) {
-				continue
-			}
-			if e.Type == m.Type {
-				same = append(same, e)
-			} else {
-				other = append(other, e)
-			}
-		}
-		if len(same) > bestSame {
-			best, bestList, bestSame = m, append(same, other...), len(same)
+		if !m.chair() && m.Type == domainTypes[0] {
+			return m
 		}
 	}
-	return best, bestList
+	return panelMember{}
 }
 
 // decliner picks the invited technical member who will decline, other than
@@ -527,18 +511,63 @@ func countTypes(types, of []string) int {
 	return n
 }
 
-// choose picks an expert by name in a member's replace select.
-func (p *tab) choose(memberID int64, name string) {
-	p.t.Helper()
-	id := fmt.Sprintf("expert-%d", memberID)
-	value := evalJSON[string](p, "find "+name+" in #"+id, fmt.Sprintf(`(() => {
-		const o = Array.from(document.getElementById(%q).options).find(o => o.textContent.trim().startsWith(%q));
-		return o ? o.value : '';
-	})()`, id, name+" · "))
-	if value == "" {
-		p.fatalf("#%s does not offer %s", id, name)
+// candidate is an expert as a change form's #candidates table lists them:
+// the group (pass, reason, refused), whether the radio button is disabled,
+// and the reasons beside them ("badge detail").
+type candidate struct {
+	ID         int64
+	Name, Type string
+	Group      string
+	Disabled   bool
+	Reasons    []string
+}
+
+type candidateList []candidate
+
+func (l candidateList) named(name string) (candidate, bool) {
+	for _, c := range l {
+		if c.Name == name {
+			return c, true
+		}
 	}
-	step(p, "choose "+name+" in #"+id, chromedp.SetValue(byID(id), value))
+	return candidate{}, false
+}
+
+// first returns the first expert who passes the checks, of the type if one
+// does (a swap of like for like keeps the quotas).
+func (l candidateList) first(typ string) candidate {
+	var any candidate
+	for _, c := range l {
+		if c.Group != "pass" || c.Disabled {
+			continue
+		}
+		if c.Type == typ {
+			return c
+		}
+		if any.ID == 0 {
+			any = c
+		}
+	}
+	return any
+}
+
+func (p *tab) readCandidates() candidateList {
+	p.t.Helper()
+	if !p.exists("candidates") {
+		p.fatalf("no #candidates in the change form")
+	}
+	return evalJSON[candidateList](p, "read #candidates", `(() => {
+		const text = e => e ? e.textContent.trim().replace(/\s+/g, ' ') : '';
+		const out = [];
+		for (const tb of document.querySelectorAll('#candidates tbody')) {
+			for (const tr of tb.querySelectorAll('tr[id^="candidate-"]')) {
+				const r = tr.querySelector('input[type=radio]');
+				out.push({ID: Number(r.value), Name: text(tr.cells[1]), Type: text(tr.cells[2]), Group: tb.id.replace('candidates-', ''),
+					Disabled: r.disabled, Reasons: Array.from(tr.cells[4].querySelectorAll('li'), text)});
+			}
+		}
+		return out;
+	})()`)
 }
 
 // checkResult is what #check-result says of a replacement.

@@ -141,6 +141,79 @@ func TestConflictRules(t *testing.T) {
 	}
 }
 
+// The conflict rules see through spellings a reader cannot tell apart:
+// Kangxi radicals and the radicals supplement for ideographs, Cyrillic and
+// Greek letters for Latin ones, combining marks for composed letters, full
+// width for ASCII. Each case holds a conflict that the plain spelling
+// triggers too; the index finds the same.
+func TestConflictRulesUnicode(t *testing.T) {
+	p := Project{ID: 7, Code: "P-007", Class: "basic_research", Lead: "Technical University of Munich",
+		Participants: []string{"复旦大学", "长江大学"},
+		PI:           Person{Name: "Anna Müller", Institution: "Technical University of Munich"},
+		Members:      []Person{{Name: "王伟", Institution: "复旦大学"}}}
+	const (
+		kangxiBig   = "\u2F24"       // ⼤, the Kangxi radical BIG
+		cyrillicO   = "\u043E"       // о
+		diaeresis   = "\u0308"       // combining, for NFD
+		radicalLong = "\u2ED3"       // ⻓, CJK radical C-SIMPLIFIED LONG
+		greekAlpha  = "\u0391"       // Α
+		kangxiMan   = "\u738B\u2F08" // 王⼈, not 王伟
+	)
+	tests := []struct {
+		name   string
+		expert Expert
+		want   []Reason
+	}{
+		{"participant with a Kangxi radical", Expert{Name: "赵敏", Institution: "复旦" + kangxiBig + "学"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution 复旦" + kangxiBig + "学 matches participating institution 复旦大学"}}},
+		{"a unit of it", Expert{Name: "赵敏", Institution: "复旦" + kangxiBig + "学化学系"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution 复旦" + kangxiBig + "学化学系 matches participating institution 复旦大学"}}},
+		{"participant with a radical of the supplement", Expert{Name: "赵敏", Institution: radicalLong + "江大学"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution " + radicalLong + "江大学 matches participating institution 长江大学"}}},
+		{"lead with a Cyrillic o", Expert{Name: "Li Na", Institution: "Technical University " + cyrillicO + "f Munich"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution Technical University " + cyrillicO + "f Munich matches lead institution Technical University of Munich"}}},
+		{"lead in full width", Expert{Name: "Li Na", Institution: "ＴＥＣＨＮＩＣＡＬ　ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＭＵＮＩＣＨ"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution ＴＥＣＨＮＩＣＡＬ　ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＭＵＮＩＣＨ matches lead institution Technical University of Munich"}}},
+		{"the PI in NFD, without an institution", Expert{Name: "Anna Mu" + diaeresis + "ller"}, []Reason{
+			{Code: ReasonMember, Detail: "expert Anna Mu" + diaeresis + "ller matches principal investigator Anna Müller (Technical University of Munich)"}}},
+		{"the PI with a Greek capital, elsewhere", Expert{Name: greekAlpha + "nna Müller", Institution: "ETH Zürich"}, nil},
+		{"the PI with a Greek capital, at a unit of her institution", Expert{Name: greekAlpha + "nna Müller",
+			Institution: "Technical University " + cyrillicO + "f Munich"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution Technical University " + cyrillicO + "f Munich matches lead institution Technical University of Munich"},
+			{Code: ReasonMember, Detail: "expert " + greekAlpha + "nna Müller (Technical University " + cyrillicO + "f Munich) matches principal investigator Anna Müller (Technical University of Munich)"}}},
+		{"declared with the PI in NFD", Expert{Name: "赵敏", Institution: "同济大学",
+			Declared: []DeclaredConflict{{Person: "ANNA MU" + diaeresis + "LLER", Year: 2025}}}, []Reason{
+			{Code: ReasonDeclared, Detail: "declared conflict (2025) with ANNA MU" + diaeresis + "LLER matches principal investigator Anna Müller (Technical University of Munich)"}}},
+		{"collaboration with a Kangxi radical", Expert{Name: "赵敏", Institution: "同济大学",
+			Collaborations: []Collaboration{{Kind: "joint_paper", Institution: "复旦" + kangxiBig + "学附属中山医院", Year: 2024}}}, []Reason{
+			{Code: ReasonCollaboration, Detail: "joint paper (2024) with 复旦" + kangxiBig + "学附属中山医院 matches participating institution 复旦大学"}}},
+		// Spellings that differ for a reader stay different.
+		{"another name", Expert{Name: "Anna Muller"}, nil},
+		{"another person", Expert{Name: kangxiMan, Institution: "复旦大学物理系"}, []Reason{
+			{Code: ReasonInstitution, Detail: "expert institution 复旦大学物理系 matches participating institution 复旦大学"}}},
+		{"another university", Expert{Name: "Li Na", Institution: "Technical University of Berlin"}, nil},
+	}
+	c := NewChecker(Rules{Year: 2025})
+	pool := make([]Expert, len(tests))
+	want := map[int64][]Reason{}
+	for i, tt := range tests {
+		e := tt.expert
+		e.ID, e.Type, e.CanBeDrawn = int64(100+i), DomainExpert, true
+		pool[i] = e
+		if tt.want != nil {
+			want[e.ID] = tt.want
+		}
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, c.Conflicts(&p, &e), reasonText); diff != "" {
+				t.Errorf("Conflicts (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if diff := cmp.Diff(want, NewIndex(c, pool).Conflicts(&p), reasonText); diff != "" {
+		t.Errorf("Index.Conflicts (-want +got):\n%s", diff)
+	}
+}
+
 func TestConflictWindow(t *testing.T) {
 	p := conflictProject()
 	for _, tt := range []struct {

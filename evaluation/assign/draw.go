@@ -413,6 +413,20 @@ func Draw(in DrawInput) (DrawResult, error) {
 	return res, nil
 }
 
+// Excluded returns the experts of the pool that a draw with this input
+// keeps out, each with every reason, exactly as Draw's result lists them
+// (step 1 of Draw; the seed plays no part). The campaign-wide match keeps
+// the same experts out of each project's panel (the project alone, with
+// its class's panel rules), so a matched panel's exclusions are Excluded
+// of that project and the match record's pool.
+func Excluded(in DrawInput) ([]Exclusion, error) {
+	st, err := evaluate(in)
+	if err != nil {
+		return nil, err
+	}
+	return st.excluded, nil
+}
+
 // countTypes counts the experts of ids whose type is one of want.
 func countTypes(ids []int64, types map[int64]string, want []string) int {
 	n := 0

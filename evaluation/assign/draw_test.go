@@ -635,6 +635,12 @@ func TestDrawProperties(t *testing.T) {
 			return k
 		}
 
+		// Excluded lists the same experts, whether or not the draw can be made.
+		if got, err := Excluded(in); err != nil {
+			t.Fatalf("instance %d: Excluded: %v", n, err)
+		} else if diff := cmp.Diff(excluded, got, reasonText); diff != "" {
+			t.Fatalf("instance %d: Excluded (-want +got):\n%s", n, diff)
+		}
 		res, err := Draw(in)
 		if err != nil {
 			failed++

@@ -5,24 +5,43 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// fold is the normalisation shared by names and institutions: full-width
-// forms become ASCII (U+FF01–U+FF5E → U+0021–U+007E), the brackets （）【】
-// [] 〔〕〖〗 {} become ( ), letters are lower-cased, and everything that is
-// not a letter, a number, a combining mark or a bracket is dropped:
-// whitespace of every kind (U+3000 included), punctuation such as . , · 、
-// ' " “ ” - and symbols such as & +.
+// fold is the normalisation shared by names and institutions. It compares
+// text as a reader sees it, whatever code points were typed or pasted:
+//
+//  1. Unicode compatibility normalisation (NFKC): full-width forms become
+//     ASCII (Ａ → A), Kangxi radicals and CJK compatibility ideographs
+//     become the unified ideographs they look like (⼤ U+2F24 → 大), a
+//     letter and its combining marks become one code point (u + ̈ → ü),
+//     ligatures and circled or squared forms are spelled out (ﬁ → fi,
+//     ① → 1, ㈱ → (株));
+//  2. look-alikes (confusable): the CJK radicals supplement maps to unified
+//     ideographs as Unicode's EquivalentUnifiedIdeograph.txt says (⻓
+//     U+2ED3 → 长), and Cyrillic and Greek letters that look like Latin ones
+//     become those Latin letters (Cyrillic о → o, Greek Α → A; see
+//     latinLookalikes);
+//  3. the brackets （）【】[] 〔〕〖〗 {} become ( ), letters are lower-cased,
+//     and everything that is not a letter, a number, a combining mark or a
+//     bracket is dropped: whitespace of every kind (U+3000 included),
+//     punctuation such as . , · 、 ' " “ ” - and symbols such as & +.
+//
+// The result is only ever compared, never shown: NFKC and the look-alikes
+// change what a reader would see (full-width punctuation, Greek letters),
+// so the names the app stores and shows are only put in NFC (see
+// evaluation's cleanName). fold(fold(s)) == fold(s).
 func fold(s string) string {
 	if isFolded(s) {
 		return s
 	}
+	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
+	other := false // a letter, number or mark that is neither ASCII nor a common ideograph
 	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E {
-			r -= 0xFF01 - 0x21
-		}
+		r = lookalike(r)
 		switch r {
 		case '(', '[', '{', '【', '〔', '〖':
 			b.WriteByte('(')
@@ -40,10 +59,109 @@ func fold(s string) string {
 		case isHan(r):
 			b.WriteRune(r)
 		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
-			b.WriteRune(unicode.ToLower(r))
+			// A lower-case form may be a look-alike its capital is not.
+			b.WriteRune(lookalike(unicode.ToLower(r)))
+			other = true
 		}
 	}
+	if other {
+		// What was dropped or replaced may leave characters that compose:
+		// Cyrillic о + U+0301 became o + U+0301, which is ó; Hangul jamo
+		// that a dropped character kept apart make a syllable.
+		return norm.NFKC.String(b.String())
+	}
 	return b.String()
+}
+
+// HasLookalikes reports whether s holds characters that names are
+// compared by through their compatibility form or a look-alike (steps 1
+// and 2 of fold), which the conflict rules did not do before they used
+// Unicode normalisation: a draw record made earlier that holds such text
+// may re-run to another result, the conflicts then missed now found.
+func HasLookalikes(s string) bool {
+	if !norm.NFKC.IsNormalString(s) {
+		return true
+	}
+	for _, r := range s {
+		if lookalike(r) != r {
+			return true
+		}
+	}
+	return false
+}
+
+// lookalike returns the character r is folded to for looking like it: the
+// unified ideograph of a CJK radical of the supplement, the Latin letter of
+// a Cyrillic or Greek look-alike, the letter of a final or dotless form;
+// otherwise r.
+func lookalike(r rune) rune {
+	switch {
+	case r < 0x0131:
+		return r
+	case 0x2E80 <= r && r <= 0x2EFF:
+		if u, ok := radicalIdeographs[r]; ok {
+			return u
+		}
+	default:
+		if l, ok := latinLookalikes[r]; ok {
+			return l
+		}
+	}
+	return r
+}
+
+// radicalIdeographs maps the CJK radicals supplement (U+2E80–U+2EFF) to the
+// unified ideographs they are equivalent to, as Unicode's
+// EquivalentUnifiedIdeograph.txt lists them (U+2E80 and U+2E9A have none).
+// NFKC leaves these radicals alone (all but U+2E9F and U+2EF3), but text
+// taken from PDFs often has them where the ideograph was meant: ⻓ for 长,
+// ⻔ for 门. (The Kangxi radicals, U+2F00–U+2FD5, NFKC maps itself.)
+var radicalIdeographs = map[rune]rune{
+	0x2E81: 0x5382, 0x2E82: 0x4E5B, 0x2E83: 0x4E5A, 0x2E84: 0x4E59, 0x2E85: 0x4EBB, 0x2E86: 0x5182,
+	0x2E87: 0x20628, 0x2E88: 0x5200, 0x2E89: 0x5202, 0x2E8A: 0x535C, 0x2E8B: 0x353E, 0x2E8C: 0x5C0F,
+	0x2E8D: 0x5C0F, 0x2E8E: 0x5140, 0x2E8F: 0x5C23, 0x2E90: 0x5C22, 0x2E91: 0x21BC2, 0x2E92: 0x5DF3,
+	0x2E93: 0x5E7A, 0x2E94: 0x5F51, 0x2E95: 0x5F50, 0x2E96: 0x5FC4, 0x2E97: 0x5FC3, 0x2E98: 0x624C,
+	0x2E99: 0x6535, 0x2E9B: 0x65E1, 0x2E9C: 0x65E5, 0x2E9D: 0x6708, 0x2E9E: 0x6B7A, 0x2E9F: 0x6BCD,
+	0x2EA0: 0x6C11, 0x2EA1: 0x6C35, 0x2EA2: 0x6C3A, 0x2EA3: 0x706C, 0x2EA4: 0x722B, 0x2EA5: 0x722B,
+	0x2EA6: 0x4E2C, 0x2EA7: 0x725B, 0x2EA8: 0x72AD, 0x2EA9: 0x738B, 0x2EAA: 0x24D14, 0x2EAB: 0x76EE,
+	0x2EAC: 0x793A, 0x2EAD: 0x793B, 0x2EAE: 0x25AD7, 0x2EAF: 0x7CF9, 0x2EB0: 0x7E9F, 0x2EB1: 0x7F53,
+	0x2EB2: 0x7F52, 0x2EB3: 0x34C1, 0x2EB4: 0x5197, 0x2EB5: 0x2626B, 0x2EB6: 0x7F8A, 0x2EB7: 0x2634C,
+	0x2EB8: 0x2634B, 0x2EB9: 0x8002, 0x2EBA: 0x8080, 0x2EBB: 0x807F, 0x2EBC: 0x8089, 0x2EBD: 0x26951,
+	0x2EBE: 0x8279, 0x2EBF: 0x8279, 0x2EC0: 0x8279, 0x2EC1: 0x864E, 0x2EC2: 0x8864, 0x2EC3: 0x8980,
+	0x2EC4: 0x897F, 0x2EC5: 0x89C1, 0x2EC6: 0x89D2, 0x2EC7: 0x278B2, 0x2EC8: 0x8BA0, 0x2EC9: 0x8D1D,
+	0x2ECA: 0x27FB7, 0x2ECB: 0x8F66, 0x2ECC: 0x8FB6, 0x2ECD: 0x8FB6, 0x2ECE: 0x8FB6, 0x2ECF: 0x9091,
+	0x2ED0: 0x9485, 0x2ED1: 0x9577, 0x2ED2: 0x9578, 0x2ED3: 0x957F, 0x2ED4: 0x95E8, 0x2ED5: 0x28E0F,
+	0x2ED6: 0x961D, 0x2ED7: 0x96E8, 0x2ED8: 0x9752, 0x2ED9: 0x97E6, 0x2EDA: 0x9875, 0x2EDB: 0x98CE,
+	0x2EDC: 0x98DE, 0x2EDD: 0x98DF, 0x2EDE: 0x2967F, 0x2EDF: 0x98E0, 0x2EE0: 0x9963, 0x2EE1: 0x29810,
+	0x2EE2: 0x9A6C, 0x2EE3: 0x9AA8, 0x2EE4: 0x9B3C, 0x2EE5: 0x9C7C, 0x2EE6: 0x9E1F, 0x2EE7: 0x5364,
+	0x2EE8: 0x9EA6, 0x2EE9: 0x9EC4, 0x2EEA: 0x9EFE, 0x2EEB: 0x6589, 0x2EEC: 0x9F50, 0x2EED: 0x6B6F,
+	0x2EEE: 0x9F7F, 0x2EEF: 0x7ADC, 0x2EF0: 0x9F99, 0x2EF1: 0x9F9C, 0x2EF2: 0x4E80, 0x2EF3: 0x9F9F,
+}
+
+// latinLookalikes maps Cyrillic and Greek letters to the Latin letters
+// they look like (the confusables of Unicode TR #39 among letters), and a
+// few other forms to the letter they stand for: an "о" typed or pasted
+// from a Cyrillic keyboard into "Technical University of Munich" must not
+// make it another institution. Both cases of a Cyrillic letter map to one
+// Latin letter, so Cyrillic text still compares without regard to case;
+// a few Greek capitals look like another Latin letter than their small
+// letter (Ν N, ν v; Η H, η n; Υ Y, υ u), and each maps to the letter it
+// looks like. Whole words typed in Cyrillic or Greek that happen to
+// consist of such letters compare equal to their Latin look-alike, which
+// for the conflict rules errs on the side of avoiding.
+var latinLookalikes = map[rune]rune{
+	// Cyrillic capitals and their small letters.
+	'А': 'A', 'а': 'a', 'В': 'B', 'в': 'b', 'Е': 'E', 'е': 'e', 'К': 'K', 'к': 'k', 'М': 'M', 'м': 'm',
+	'Н': 'H', 'н': 'h', 'О': 'O', 'о': 'o', 'Р': 'P', 'р': 'p', 'С': 'C', 'с': 'c', 'Т': 'T', 'т': 't',
+	'У': 'Y', 'у': 'y', 'Х': 'X', 'х': 'x', 'Ѕ': 'S', 'ѕ': 's', 'І': 'I', 'і': 'i', 'Ј': 'J', 'ј': 'j',
+	'Ү': 'Y', 'ү': 'y', 'Һ': 'H', 'һ': 'h', 'Ԛ': 'Q', 'ԛ': 'q', 'Ԝ': 'W', 'ԝ': 'w', 'ԁ': 'd',
+	// Greek capitals and small letters.
+	'Α': 'A', 'α': 'a', 'Β': 'B', 'β': 'b', 'Ε': 'E', 'ε': 'e', 'Ζ': 'Z', 'ζ': 'z', 'Η': 'H', 'η': 'n',
+	'Ι': 'I', 'ι': 'i', 'Κ': 'K', 'κ': 'k', 'Μ': 'M', 'μ': 'm', 'Ν': 'N', 'ν': 'v', 'Ο': 'O', 'ο': 'o',
+	'Ρ': 'P', 'ρ': 'p', 'Τ': 'T', 'τ': 't', 'Υ': 'Y', 'υ': 'u', 'Χ': 'X', 'χ': 'x',
+	// The final sigma is a sigma; dotless i, Latin alpha and script g are
+	// the letters they look like.
+	'ς': 'σ', 'ı': 'i', 'ɑ': 'a', 'ɡ': 'g',
 }
 
 // isHan reports whether r is in the common blocks of CJK ideographs, which
@@ -68,10 +186,23 @@ func isFolded(s string) bool {
 // dropEmptyBrackets removes "()" left behind when a bracket held only
 // punctuation or spaces.
 func dropEmptyBrackets(s string) string {
+	if !strings.Contains(s, "()") {
+		return s
+	}
 	for strings.Contains(s, "()") {
 		s = strings.ReplaceAll(s, "()", "")
 	}
-	return s
+	return recompose(s)
+}
+
+// recompose puts a folded name that lost characters back in NFKC: the
+// combining marks on either side of what was removed now follow one
+// another, and NFKC orders and composes them as fold would.
+func recompose(s string) string {
+	if isFolded(s) {
+		return s
+	}
+	return norm.NFKC.String(s)
 }
 
 // NormalizeName normalises a person's name for comparison: full-width to
@@ -133,7 +264,7 @@ func rewriteInstitution(n string) string {
 			return n[:len(n)-len(suf.from)] + suf.to
 		}
 	}
-	return n
+	return recompose(n)
 }
 
 // institutionTypes are the words (normalised) that end the name of an

@@ -44,6 +44,22 @@ func TestNormalizeInstitution(t *testing.T) {
 		{"", ""},
 		{"  ", ""},
 		{"((集团))", "集团"},
+		// Unicode: compatibility forms and look-alikes fold to what they
+		// look like.
+		{"复旦\u2F24学", "复旦大学"},     // ⼤: the Kangxi radical BIG
+		{"\u2F2F程大学", "工程大学"},     // ⼯: the Kangxi radical WORK
+		{"\u2ED3江大学", "长江大学"},     // ⻓: a radical of the supplement, which NFKC leaves
+		{"\u2ED4户网站", "门户网站"},     // ⻔
+		{"北京\uF90A融学院", "北京金融学院"}, // a CJK compatibility ideograph
+		{"Technical University of Munich", "technicaluniversityofmunich"},
+		{"Technical University \u043Ef Munich", "technicaluniversityofmunich"}, // a Cyrillic о
+		{"\u0422\u0435chnical University", "technicaluniversity"},              // Cyrillic Т and е
+		{"\u0391\u0392C Co., Ltd.", "abccoltd"},                                // Greek Α and Β
+		{"Universita\u0308t Wien", "universitätwien"},                          // a combining diaeresis
+		{"Universität Wien", "universitätwien"},
+		{"ABC\uFE35集团\uFE36", "abc集团"},    // vertical brackets
+		{"\u3231", "(株)"},                 // ㈱
+		{"\uFB01nance Ltd", "financeltd"}, // the ligature ﬁ
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -73,11 +89,31 @@ func TestNormalizeName(t *testing.T) {
 		{"O'Brien", "obrien"},
 		{"Jean-Luc Picard", "jeanlucpicard"},
 		{"", ""},
+		// Unicode.
+		{"Anna M\u00FCller", "annamüller"},          // composed ü
+		{"Anna Mu\u0308ller", "annamüller"},         // u + combining diaeresis (NFD)
+		{"ＡＮＮＡ　ＭÜＬＬＥＲ", "annamüller"},               // full width
+		{"\u0391nna M\u00FCller", "annamüller"},     // Greek capital alpha
+		{"\u0410nna M\u00FCller", "annamüller"},     // Cyrillic capital a
+		{"Ann\u0430 M\u00FCller", "annamüller"},     // Cyrillic small a
+		{"\u738B\u2F08", "王人"},                      // the Kangxi radical MAN
+		{"Zo\u0435", "zoe"},                         // Cyrillic е
+		{"\u041A\u041E\u0422", "kot"},               // Cyrillic capitals and …
+		{"\u043A\u043E\u0442", "kot"},               // … small letters compare alike
+		{"\u0395\u03BB\u03AD\u03BD\u03B7", "eλέvn"}, // Ελένη: Greek look-alikes folded, the rest kept
+		{"\u039F\u0394\u03A5\u03A3\u03A3\u0395\u03A5\u03A3", "oδyσσeyσ"},
+		{"\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2", "oδuσσeuσ"}, // final sigma is sigma
+		{"I\u0131k", "iik"},                                              // dotless i
+		{"\u0435\u0301", "é"},                                            // Cyrillic е with a combining acute composes with the Latin e it becomes
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := NormalizeName(tt.in); got != tt.want {
+			got := NormalizeName(tt.in)
+			if got != tt.want {
 				t.Errorf("NormalizeName(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := NormalizeName(got); again != got {
+				t.Errorf("not idempotent: %q → %q → %q", tt.in, got, again)
 			}
 		})
 	}
@@ -136,6 +172,16 @@ func TestSameInstitution(t *testing.T) {
 		{"Acme Inc.", "Acme Ltd.", false},
 		{"University of Shanghai", "University of Shanghai for Science and Technology", false},
 		{"上海交大化学系", "上海交通大学", false}, // aliases name whole institutions
+		// Unicode: the spellings a reader cannot tell apart are one.
+		{"复旦\u2F24学", "复旦大学", true},
+		{"复旦\u2F24学化学系", "复旦大学", true},
+		{"\u2ED3江大学", "长江大学附属医院", true},
+		{"Technical University \u043Ef Munich", "Technical University of Munich", true},
+		{"Fudan Univ\u0435rsity", "FUDAN UNIVERSITY SCHOOL OF MEDICINE", true}, // a Cyrillic е, and the prefix rule
+		{"Universita\u0308t Wien", "Universität Wien", true},
+		{"\u0410BC Co., Ltd.", "ABC Company Limited", true},
+		{"上海交\u2F24", "上海交通大学", true}, // the alias 上海交大, typed with the Kangxi radical
+		{"Universitat Wien", "Universität Wien", false},
 		{"", "", false},
 		{"复旦大学", "", false},
 	}
@@ -205,7 +251,8 @@ func TestBoundaryPrefixes(t *testing.T) {
 // FuzzNormalize checks that normalising is idempotent and that the prefix
 // rule agrees with boundaryPrefixes, which the index relies on.
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"ＡＢＣ　有限责任公司", "复旦大学附属中山医院", "ABC Co., Ltd.", "x(a合伙)(普通合伙)", "((集团))", "Ⅻ Kelvin"} {
+	for _, s := range []string{"ＡＢＣ　有限责任公司", "复旦大学附属中山医院", "ABC Co., Ltd.", "x(a合伙)(普通合伙)", "((集团))", "Ⅻ Kelvin",
+		"复旦\u2F24学", "\u2ED3江", "\u043E\u0301", "Mu\u0308ller", "\u0130stanbul", "\u01C5ivko", "\u03A5\u0308", "ﬁ\u0301", "\u1E9E"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -223,4 +270,16 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestHasLookalikes(t *testing.T) {
+	for s, want := range map[string]bool{
+		"复旦大学": false, "Anna M\u00FCller": false, `[{"name":"王伟","institution":"同济大学"}]`: false, "": false,
+		"复旦\u2F24学": true, "\u2ED3江": true, "Anna Mu\u0308ller": true, "Technical University \u043Ef Munich": true,
+		"ＡＢＣ": true, "\u0391nna": true,
+	} {
+		if got := HasLookalikes(s); got != want {
+			t.Errorf("HasLookalikes(%q) = %v, want %v", s, got, want)
+		}
+	}
 }

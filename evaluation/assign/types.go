@@ -2,9 +2,10 @@
 // review a project (conflicts of interest, 回避), draws panels at random in
 // a way anyone can re-run (随机抽取), and computes an optimal assignment of
 // experts to a whole campaign's projects (min-cost flow). It is pure: it
-// takes plain values, does no I/O, and imports only the standard library,
-// so that the rules can be tested against brute force and re-run by a
-// third party from a draw record.
+// takes plain values, does no I/O, and imports only the standard library
+// and the Unicode normalisation of golang.org/x/text (NFKC, which names are
+// compared in), so that the rules can be tested against brute force and
+// re-run by a third party from a draw record.
 package assign
 
 // Expert types, as in evaluation.ExpertType (kept as strings here so that

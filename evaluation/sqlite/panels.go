@@ -125,8 +125,18 @@ func (q queries) DrawRecords(ctx context.Context, campaignID int64) ([]*evaluati
 	return queryList(ctx, q.db, "list draws", scanDraw, `SELECT `+drawColumns+` FROM draws WHERE campaign_id = ? ORDER BY id`, campaignID)
 }
 
+// PanelDrawRecords lists the draw that formed a panel (its panel_id), or
+// the match: a match record forms many panels and names none, so it is
+// found by the projects of its result's assignments.
 func (q queries) PanelDrawRecords(ctx context.Context, panelID int64) ([]*evaluation.DrawRecord, error) {
-	return queryList(ctx, q.db, "list draws of panel", scanDraw, `SELECT `+drawColumns+` FROM draws WHERE panel_id = ? ORDER BY id`, panelID)
+	return queryList(ctx, q.db, "list draws of panel", scanDraw, `SELECT `+drawColumns+` FROM draws WHERE panel_id = ?
+		UNION ALL
+		SELECT `+drawColumns+` FROM draws WHERE kind = 'match' AND panel_id IS NULL
+			AND campaign_id = (SELECT campaign_id FROM panels WHERE id = ?)
+			AND EXISTS (SELECT 1 FROM json_each(draws.result, '$.assignments') AS a
+				JOIN panel_projects AS pp ON pp.project_id = json_extract(a.value, '$.project_id')
+				WHERE pp.panel_id = ?)
+		ORDER BY id`, panelID, panelID, panelID)
 }
 
 func (q queries) PoolRecords(ctx context.Context, campaignID int64, year int) ([]*evaluation.PoolExpert, error) {

@@ -1,9 +1,11 @@
 // evalpanel: small progressive enhancements; every page works without them.
 (function () {
   'use strict';
-  // Ask before irreversible actions: <form data-confirm="…">.
+  // Ask before irreversible actions: <form data-confirm="…">, or
+  // <button data-confirm="…"> for one of a form's buttons.
   document.addEventListener('submit', function (e) {
-    var msg = e.target.getAttribute && e.target.getAttribute('data-confirm');
+    var b = e.submitter;
+    var msg = (b && b.getAttribute('data-confirm')) || (e.target.getAttribute && e.target.getAttribute('data-confirm'));
     if (msg && !window.confirm(msg)) {
       e.preventDefault();
     }
