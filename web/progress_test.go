@@ -1,12 +1,17 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 )
@@ -101,4 +106,535 @@ func (s *scoring) memberOf(h *harness, username string) *evaluation.PanelMember 
 		h.t.Fatalf("%s is not on the panel", username)
 	}
 	return m
+}
+
+// progressCampaign is a campaign of agency A in scoring with three
+// projects, each on its own confirmed panel, worked on as a mixed
+// campaign is: on P-1 one technical member submitted, one submitted and
+// had the sheet reopened, one drafts; on P-2 one drafts and one withdrew
+// for a declared conflict; on P-3 nobody has started, and every member
+// has their own later deadline. The clock is then past the campaign's
+// deadline, so that the members of P-1 and P-2 with sheets left are
+// overdue.
+type progressCampaign struct {
+	id       int64
+	projects []int64 // P-1, P-2, P-3
+	panels   []*evaluation.Panel
+	// On P-1: the sheet submitted, the sheet reopened, the draft.
+	submitted, reopened, draft int64
+	drafter                    string // the member drafting on P-1
+	withdrawn                  *evaluation.PanelMember
+	extendedTo                 string
+}
+
+func (h *harness) progressCampaign() *progressCampaign {
+	h.t.Helper()
+	t, ctx := h.t, context.Background()
+	h.withRubrics()
+	accounts := h.withPool()
+	staff := h.users["staffa"].Actor()
+	settings := evaluation.DefaultCampaignSettings()
+	settings.ScoringDue = h.now.In(evaluation.Beijing).AddDate(0, 0, 14).Format(time.DateOnly)
+	c, err := h.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "进度批次", Year: 2026, Settings: &settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := &progressCampaign{id: c.ID}
+	for _, code := range []string{"P-1", "P-2", "P-3"} {
+		var p evaluation.Project
+		h.decode(fmt.Sprintf(projectJSON, code), &p)
+		if err := h.svc.Campaigns.CreateProjects(ctx, staff, c.ID, []*evaluation.Project{&p}); err != nil {
+			t.Fatal(err)
+		}
+		pc.projects = append(pc.projects, p.ID)
+	}
+	if _, err := h.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range pc.projects {
+		panel, err := h.svc.Panels.DrawPanel(ctx, staff, c.ID, []int64{id}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.svc.Panels.InvitePanel(ctx, staff, panel.ID); err != nil {
+			t.Fatal(err)
+		}
+		if panel, err = h.svc.Panels.Panel(ctx, staff, panel.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range panel.Members {
+			if m.Status == evaluation.MemberInvited {
+				if _, err := h.svc.Panels.RespondToInvitation(ctx, h.userOf(accounts[m.Expert.Name]).Actor(), m.ID, true, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := h.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
+		t.Fatal(err)
+	}
+	panels, err := h.svc.Panels.Panels(ctx, staff, c.ID)
+	if err != nil || len(panels) != 3 {
+		t.Fatalf("panels: %d, %v", len(panels), err)
+	}
+	// Panels come in id order, as drawn: P-1, P-2, P-3.
+	pc.panels = panels
+	technical := func(i int) []string {
+		var out []string
+		for _, m := range panels[i].Seated(evaluation.SeatTechnical) {
+			out = append(out, accounts[m.Expert.Name])
+		}
+		return out
+	}
+	p1, p2 := technical(0), technical(1)
+	pc.submitted = h.work(c.ID, pc.projects[0], p1[0], true)
+	pc.reopened = h.work(c.ID, pc.projects[0], p1[1], true)
+	pc.draft = h.work(c.ID, pc.projects[0], p1[2], false)
+	pc.drafter = p1[2]
+	if _, err := h.svc.Sheets.ReopenSheet(ctx, staff, pc.reopened, "请补充评分依据"); err != nil {
+		t.Fatal(err)
+	}
+	h.work(c.ID, pc.projects[1], p2[0], false)
+	h.pledge(c.ID, pc.projects[1], p2[1])
+	h.mustAPI(p2[1], "POST", fmt.Sprintf("/api/v1/projects/%d/declaration", pc.projects[1]), `{"conflict":true,"reason":"曾参与该项目的前期咨询"}`, http.StatusNoContent)
+	pc.withdrawn, _ = panels[1].MemberOf(h.userOf(p2[1]).ExpertID)
+	pc.extendedTo = h.now.In(evaluation.Beijing).AddDate(0, 0, 40).Format(time.DateOnly)
+	for _, seat := range []evaluation.Seat{evaluation.SeatTechnical, evaluation.SeatFinance} {
+		for _, m := range panels[2].Seated(seat) {
+			if err := h.svc.Sheets.ExtendDeadline(ctx, staff, panels[2].ID, m.ID, pc.extendedTo, "出差"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	h.now = h.now.AddDate(0, 0, 20)
+	return pc
+}
+
+// pledge signs the campaign's pledge as the expert, once.
+func (h *harness) pledge(campaignID, projectID int64, as string) {
+	h.t.Helper()
+	h.mustAPI(as, "POST", fmt.Sprintf("/api/v1/campaigns/%d/pledge", campaignID), fmt.Sprintf(`{"version":%q}`, evaluation.PledgeVersion), http.StatusNoContent)
+}
+
+// work has the expert sign the pledge, declare no conflict with the
+// project and save a full sheet, submitted or as a draft; it returns the
+// sheet's id.
+func (h *harness) work(campaignID, projectID int64, as string, submit bool) int64 {
+	h.t.Helper()
+	h.pledge(campaignID, projectID, as)
+	h.mustAPI(as, "POST", fmt.Sprintf("/api/v1/projects/%d/declaration", projectID), `{"conflict":false}`, http.StatusNoContent)
+	target := fmt.Sprintf("/api/v1/projects/%d/sheet", projectID)
+	method := "PUT"
+	if submit {
+		method, target = "POST", target+"/submit"
+	}
+	var sh evaluation.Sheet
+	h.decode(h.mustAPI(as, method, target, `{"version":0,`+fullSheet+`}`, http.StatusOK), &sh)
+	return sh.ID
+}
+
+// The page shows the domain's figures: overall and per panel, the overdue
+// members, the matrices; a page of panels at a time, optionally only those
+// with overdue members.
+func TestProgressPageShowsTheDomainsCounts(t *testing.T) {
+	h := newHarness(t)
+	pc := h.progressCampaign()
+	want, err := h.svc.Sheets.Progress(context.Background(), h.users["staffa"].Actor(), pc.id, evaluation.ProgressFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := want.Counts; n.Submitted != 1 || n.Reopened != 1 || n.Draft != 2 || n.NotStarted == 0 || n.Overdue == 0 || len(want.Overdue) == 0 {
+		t.Fatalf("the campaign is not as mixed as the test means: %+v, %d overdue", n, len(want.Overdue))
+	}
+	staff := h.browser()
+	staff.login("staffa")
+	base := fmt.Sprintf("/campaigns/%d/progress", pc.id)
+	resp, page := staff.get(base)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", base, resp.StatusCode)
+	}
+	overall := section(page, `id="overall-counts"`, "</ul>")
+	for status, n := range map[string]int{"submitted": want.Counts.Submitted, "reopened": want.Counts.Reopened, "draft": want.Counts.Draft,
+		"not_started": want.Counts.NotStarted, "overdue": want.Counts.Overdue} {
+		if !strings.Contains(overall, fmt.Sprintf(`data-count="%s">%d<`, status, n)) {
+			t.Errorf("overall %s: the page does not show %d: %s", status, n, overall)
+		}
+	}
+	if got := section(page, `id="overall-percent">`, "</strong>"); !strings.Contains(got, fmt.Sprintf(">%d%%", want.Counts.Percent())) {
+		t.Errorf("overall percent %q, want %d%%", got, want.Counts.Percent())
+	}
+	text := visibleText(page)
+	if !strings.Contains(text, fmt.Sprintf("应交 %d 份评分表，已提交 %d 份", want.Counts.Expected, want.Counts.Submitted)) {
+		t.Errorf("the page does not say %d of %d submitted", want.Counts.Submitted, want.Counts.Expected)
+	}
+	for _, pp := range want.Panels {
+		if !strings.Contains(page, fmt.Sprintf(`id="panel-%d-counts" data-submitted="%d" data-expected="%d"`, pp.PanelID, pp.Counts.Submitted, pp.Counts.Expected)) ||
+			!strings.Contains(text, fmt.Sprintf("已提交 %d/%d · %d%%", pp.Counts.Submitted, pp.Counts.Expected, pp.Counts.Percent())) {
+			t.Errorf("panel %s: the page does not show %d/%d", pp.Name, pp.Counts.Submitted, pp.Counts.Expected)
+		}
+		// The matrix: every cell with the domain's status, overdue ones
+		// marked.
+		matrix := section(page, fmt.Sprintf(`id="matrix-%d"`, pp.PanelID), "</table>")
+		cells := regexp.MustCompile(`<td class="cell[^"]*" data-status="(\w+)"`).FindAllStringSubmatch(matrix, -1)
+		var wantCells, gotCells []string
+		for _, row := range pp.Projects {
+			for _, cell := range row.Cells {
+				wantCells = append(wantCells, cmp.Or(string(cell.Status), "none"))
+			}
+		}
+		for _, m := range cells {
+			gotCells = append(gotCells, m[1])
+		}
+		if !slices.Equal(gotCells, wantCells) {
+			t.Errorf("panel %s: cells %q, want %q", pp.Name, gotCells, wantCells)
+		}
+		if got := strings.Count(matrix, " overdue\" data-status="); got != pp.Counts.Overdue {
+			t.Errorf("panel %s: %d cells marked overdue, want %d", pp.Name, got, pp.Counts.Overdue)
+		}
+	}
+	if got := strings.Count(section(page, `id="overdue-table"`, "</table>"), `<tr id="overdue-`); got != len(want.Overdue) {
+		t.Errorf("%d overdue members listed, want %d", got, len(want.Overdue))
+	}
+	if !strings.Contains(text, "延至 "+pc.extendedTo) {
+		t.Errorf("the extended deadline %s is not shown", pc.extendedTo)
+	}
+	if !strings.Contains(page, fmt.Sprintf(`id="conflict-%d-%d"`, pc.projects[1], pc.withdrawn.ExpertID)) {
+		t.Error("the declared conflict is not listed")
+	}
+
+	panelsOn := func(target string) []int64 {
+		t.Helper()
+		resp, page := staff.get(target)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", target, resp.StatusCode)
+		}
+		var ids []int64
+		for _, m := range regexp.MustCompile(`<section class="panel-progress" id="panel-(\d+)"`).FindAllStringSubmatch(page, -1) {
+			id, _ := strconv.ParseInt(m[1], 10, 64)
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	ids := func(list ...*evaluation.Panel) []int64 {
+		var out []int64
+		for _, p := range list {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		query string
+		want  []int64
+	}{
+		{"", ids(pc.panels...)},
+		{"?per_page=2", ids(pc.panels[:2]...)},
+		{"?per_page=2&page=2", ids(pc.panels[2])},
+		{"?overdue=1", ids(pc.panels[:2]...)},
+		{"?overdue=1&per_page=1&page=2", ids(pc.panels[1])},
+	} {
+		if got := panelsOn(base + tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: panels %v, want %v", tc.query, got, tc.want)
+		}
+	}
+	_, page = staff.get(base + "?per_page=2")
+	if !strings.Contains(page, `href="?page=2&amp;per_page=2" rel="next"`) {
+		t.Errorf("page 1 of 2 has no link to the next: %s", section(page, `class="table-foot"`, "</div>"))
+	}
+	for _, bad := range []string{"?overdue=yes", "?page=x"} {
+		if resp, _ := staff.get(base + bad); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET %s: %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}
+
+// The actions of the page, through its forms: each is offered on the card
+// the page links to, refused with the problem beside its field (or on the
+// card) and nothing changed, and done with its audit entry and a message.
+func TestProgressActionsThroughTheForms(t *testing.T) {
+	h := newHarness(t)
+	pc := h.progressCampaign()
+	staff := h.browser()
+	staff.login("staffa")
+	base := fmt.Sprintf("/campaigns/%d/progress", pc.id)
+	members := func() *evaluation.Panel {
+		p, err := h.svc.Panels.Panel(context.Background(), h.users["staffa"].Actor(), pc.panels[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	drafter, _ := members().MemberOf(h.userOf(pc.drafter).ExpertID)
+	future := h.now.In(evaluation.Beijing).AddDate(0, 0, 10).Format(time.DateOnly)
+	yesterday := h.now.In(evaluation.Beijing).AddDate(0, 0, -1).Format(time.DateOnly)
+	sheetOf := func(id int64) string {
+		sh, err := h.db.SheetByID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(sh.Status)
+	}
+
+	// The cards the page links to.
+	_, page := staff.get(base)
+	for _, link := range []string{
+		fmt.Sprintf(`href="?reopen=%d#action"`, pc.submitted),
+		fmt.Sprintf(`href="?member=%d#action"`, drafter.ID),
+		fmt.Sprintf(`href="?expert=%d&amp;lift=%d#action"`, pc.withdrawn.ExpertID, pc.projects[1]),
+		`id="remind-all"`,
+	} {
+		if !strings.Contains(page, link) {
+			t.Errorf("the page lacks %s", link)
+		}
+	}
+	if strings.Contains(page, fmt.Sprintf(`href="?reopen=%d#action"`, pc.draft)) {
+		t.Error("a draft is offered for reopening")
+	}
+	for _, tc := range []struct {
+		query, form string
+		status      int
+	}{
+		{fmt.Sprintf("?reopen=%d", pc.submitted), `id="reopen-form"`, 200},
+		{fmt.Sprintf("?reopen=%d", pc.draft), `id="reopen-form"`, 409},
+		{fmt.Sprintf("?member=%d", drafter.ID), `id="extend-form"`, 200},
+		{fmt.Sprintf("?lift=%d&expert=%d", pc.projects[1], pc.withdrawn.ExpertID), `id="lift-form"`, 200},
+		{"?reopen=999999", "", 404},
+		{"?member=x", "", 404},
+		{fmt.Sprintf("?lift=%d&expert=%d", pc.projects[0], pc.withdrawn.ExpertID), "", 404},
+	} {
+		resp, page := staff.get(base + tc.query)
+		if resp.StatusCode != tc.status || (tc.form != "" && !strings.Contains(page, tc.form)) {
+			t.Errorf("GET %s: %d, want %d with %s", tc.query, resp.StatusCode, tc.status, tc.form)
+		}
+	}
+
+	for _, tc := range []struct {
+		name, url string
+		form      url.Values
+		status    int
+		field     string // the field whose error is shown, "" for the card's message
+		text      string // what the page says
+		audit     []string
+		flash     string
+		after     func(t *testing.T)
+	}{
+		{name: "reopen without a reason", url: "/reopen", form: formOf("sheet_id", fmt.Sprint(pc.submitted), "reason", "  "),
+			status: 400, field: "reason"},
+		{name: "reopen a draft", url: "/reopen", form: formOf("sheet_id", fmt.Sprint(pc.draft), "reason", "复核"),
+			status: 409, text: "只有已提交的评分表才能退回"},
+		{name: "reopen a sheet of no panel of the page", url: "/reopen", form: formOf("sheet_id", "999999", "reason", "复核"), status: 404},
+		{name: "reopen", url: "/reopen", form: formOf("sheet_id", fmt.Sprint(pc.submitted), "reason", "A3 评分依据不足，请复核"),
+			status: 303, audit: []string{"sheet.reopen"}, flash: "已退回",
+			after: func(t *testing.T) {
+				if got := sheetOf(pc.submitted); got != "reopened" {
+					t.Errorf("the sheet is %s, want reopened", got)
+				}
+			}},
+		{name: "extend to a date that is not one", url: "/extend", form: formOf("member_id", fmt.Sprint(drafter.ID), "due", "2026-13-40", "reason", "出差"),
+			status: 400, field: "due"},
+		{name: "extend to a day past", url: "/extend", form: formOf("member_id", fmt.Sprint(drafter.ID), "due", yesterday, "reason", "出差"),
+			status: 400, field: "due"},
+		{name: "extend without a reason", url: "/extend", form: formOf("member_id", fmt.Sprint(drafter.ID), "due", future, "reason", ""),
+			status: 400, field: "reason"},
+		{name: "extend", url: "/extend", form: formOf("member_id", fmt.Sprint(drafter.ID), "due", future, "reason", "专家出国，经申请延期"),
+			status: 303, audit: []string{"panel.extend_deadline"}, flash: "截止日期已延长至 " + future,
+			after: func(t *testing.T) {
+				if m, _ := members().Member(drafter.ID); m.Due != future {
+					t.Errorf("the member's deadline is %q, want %s", m.Due, future)
+				}
+			}},
+		{name: "lift without a reason", url: "/lift", form: formOf("project_id", fmt.Sprint(pc.projects[1]), "expert_id", fmt.Sprint(pc.withdrawn.ExpertID)),
+			status: 400, field: "reason"},
+		{name: "lift", url: "/lift", form: formOf("project_id", fmt.Sprint(pc.projects[1]), "expert_id", fmt.Sprint(pc.withdrawn.ExpertID), "reason", "经核实不存在利益冲突"),
+			status: 303, audit: []string{"project.lift_conflict"}, flash: "已解除"},
+		{name: "remind an expert with nothing left", url: "/reminders", form: formOf("expert_id", fmt.Sprint(h.expertID)),
+			status: 409, text: "该专家没有待提交的评分表"},
+		{name: "remind one expert", url: "/reminders", form: formOf("expert_id", fmt.Sprint(drafter.ExpertID), "member_id", fmt.Sprint(drafter.ID)),
+			status: 303, audit: []string{"campaign.remind"}, flash: "已向 1 位专家发送提醒"},
+		{name: "remind everyone", url: "/reminders", status: 303, audit: []string{"campaign.remind"}, flash: "已向 ",
+			after: func(t *testing.T) {
+				// The same day again: nobody new.
+				staff.get(base)
+				if resp, _ := staff.post(base+"/reminders", nil); resp.StatusCode != http.StatusSeeOther {
+					t.Fatalf("remind again: %d", resp.StatusCode)
+				}
+				if _, page := staff.get(base); !strings.Contains(visibleText(page), "没有发送新的提醒") {
+					t.Error("reminding again the same day does not say that nobody was reminded")
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			staff.get(base)
+			before, audit := h.dump(), h.auditActions()
+			resp, page := staff.post(base+tc.url, tc.form)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("POST %s: %d, want %d: %s", tc.url, resp.StatusCode, tc.status, visibleText(page))
+			}
+			if tc.status >= 400 {
+				if h.dump() != before {
+					t.Error("a refused action changed the database")
+				}
+				if tc.field != "" && !strings.Contains(page, fmt.Sprintf(`id="e-%s" role="alert"`, tc.field)) {
+					t.Errorf("no error beside %s", tc.field)
+				}
+				if tc.text != "" && !strings.Contains(visibleText(page), tc.text) {
+					t.Errorf("the page does not say %q", tc.text)
+				}
+				return
+			}
+			if got := h.auditActions()[len(audit):]; !slices.Equal(got, tc.audit) {
+				t.Errorf("audit entries %q, want %q", got, tc.audit)
+			}
+			if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, base) {
+				t.Errorf("after the action the browser goes to %s, want the progress page", loc)
+			}
+			if _, page := staff.get(base); !strings.Contains(section(page, `id="flash"`, "</div>"), tc.flash) {
+				t.Errorf("the flash does not say %q: %s", tc.flash, section(page, `id="flash"`, "</div>"))
+			}
+			if tc.after != nil {
+				tc.after(t)
+			}
+		})
+	}
+}
+
+// Who sees the page, and who acts on it: another agency finds nothing, an
+// expert is refused, the commission and administrators read it without a
+// single action; nobody but the agency's staff can post an action.
+func TestProgressPageAccess(t *testing.T) {
+	h := newHarness(t)
+	pc := h.progressCampaign()
+	base := fmt.Sprintf("/campaigns/%d/progress", pc.id)
+	actions := []string{"/progress/reminders", "?reopen=", "?member=", "?expert=", "replace="}
+	for _, tc := range []struct {
+		as     string
+		status int
+	}{
+		{"staffa", 200}, {"staffb", 404}, {"expert", 403}, {"commission", 200}, {"admin", 200},
+	} {
+		t.Run(tc.as, func(t *testing.T) {
+			b := h.browser()
+			b.login(tc.as)
+			resp, page := b.get(base)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("GET: %d, want %d", resp.StatusCode, tc.status)
+			}
+			if tc.status != 200 {
+				return
+			}
+			for _, a := range actions {
+				if got := strings.Contains(page, a); got != (tc.as == "staffa") {
+					t.Errorf("the page offers %s: %v", a, got)
+				}
+			}
+			// A card asked for by address is not shown to a reader.
+			if _, page := b.get(fmt.Sprintf("%s?reopen=%d", base, pc.submitted)); tc.as != "staffa" && strings.Contains(page, `id="action"`) {
+				t.Error("a reader is shown the reopen card")
+			}
+			h.warmTokens()
+			before := h.dump()
+			resp, _ = b.post(base+"/reopen", formOf("sheet_id", fmt.Sprint(pc.submitted), "reason", "复核"))
+			if want := map[string]int{"staffa": 303, "commission": 403, "admin": 403}[tc.as]; resp.StatusCode != want {
+				t.Errorf("POST reopen: %d, want %d", resp.StatusCode, want)
+			}
+			if tc.as != "staffa" && h.dump() != before {
+				t.Error("a refused reopening changed the database")
+			}
+		})
+	}
+	b := h.browser()
+	b.login("staffb")
+	b.get("/")
+	if resp, _ := b.post(base+"/reopen", formOf("sheet_id", fmt.Sprint(pc.submitted), "reason", "复核")); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another agency reopens: %d, want 404", resp.StatusCode)
+	}
+}
+
+// A campaign of 500 projects, each on its own panel of six accepted
+// members, is shown a page of panels at a time: page 1 holds at most a
+// page of matrices, the counts cover all 500 panels, and the pager leads
+// on. (How fast it renders is logged, not asserted.)
+func TestProgressPageOfALargeCampaign(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.withRubrics()
+	accounts := h.withPool()
+	staff := h.users["staffa"].Actor()
+	c, err := h.svc.Campaigns.CreateCampaign(ctx, staff, evaluation.NewCampaign{Name: "大批次", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const projects = 500
+	list := make([]*evaluation.Project, projects)
+	for i := range list {
+		list[i] = &evaluation.Project{}
+		h.decode(fmt.Sprintf(projectJSON, fmt.Sprintf("2026-DP-%03d", i+1)), list[i])
+	}
+	if err := h.svc.Campaigns.CreateProjects(ctx, staff, c.ID, list); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
+		t.Fatal(err)
+	}
+	// The panels go straight into the store: forming 500 of them through
+	// the draws is another test's business.
+	var experts []int64
+	for _, username := range accounts {
+		if len(experts) < 6 {
+			experts = append(experts, h.userOf(username).ExpertID)
+		}
+	}
+	var ids []int64
+	for page := 1; len(ids) < projects; page++ {
+		stored, _, err := h.svc.Campaigns.Projects(ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Number: page, Size: evaluation.MaxPageSize}})
+		if err != nil || len(stored) == 0 {
+			t.Fatalf("projects page %d: %d, %v", page, len(stored), err)
+		}
+		for _, p := range stored {
+			ids = append(ids, p.ID)
+		}
+	}
+	err = h.db.InTx(ctx, func(tx evaluation.Tx) error {
+		for _, id := range ids {
+			p := &evaluation.Panel{CampaignID: c.ID, AgencyID: c.AgencyID, Name: fmt.Sprint(id), State: evaluation.PanelConfirmed,
+				ProjectIDs: []int64{id}, CreatedAt: h.now, UpdatedAt: h.now}
+			if err := tx.CreatePanel(ctx, p); err != nil {
+				return err
+			}
+			for i, ex := range experts {
+				seat := evaluation.SeatTechnical
+				if i == len(experts)-1 {
+					seat = evaluation.SeatFinance
+				}
+				if err := tx.AddPanelMember(ctx, &evaluation.PanelMember{PanelID: p.ID, ExpertID: ex, Seat: seat, Chair: i == 0,
+					Status: evaluation.MemberAccepted, Source: "draw", CreatedAt: h.now}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	b := h.browser()
+	b.login("staffa")
+	start := time.Now()
+	resp, page := b.get(fmt.Sprintf("/campaigns/%d/progress", c.ID))
+	t.Logf("page 1 of %d panels: %v, %d KiB", projects, time.Since(start), len(page)/1024)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET: %d", resp.StatusCode)
+	}
+	if n := strings.Count(page, `<section class="panel-progress"`); n == 0 || n > evaluation.DefaultPageSize {
+		t.Errorf("page 1 holds %d panels, want 1 to %d", n, evaluation.DefaultPageSize)
+	}
+	if !strings.Contains(page, fmt.Sprintf(`id="panel-total">%d<`, projects)) || !strings.Contains(page, fmt.Sprintf(`data-count="not_started">%d<`, projects*len(experts))) {
+		t.Errorf("the counts do not cover the %d panels", projects)
+	}
+	if !strings.Contains(page, `rel="next"`) {
+		t.Error("page 1 has no link to the next page")
+	}
 }
