@@ -77,9 +77,9 @@ func (a *App) nextSteps(lang evaluation.Language, p *evaluation.CampaignProgress
 		}
 	case evaluation.CampaignScoring:
 		if due := p.Campaign.Settings.ScoringDue; due != "" {
-			add(campaign, "dashboard.next_scoring_due", "Due", due)
+			add(campaign+"/progress", "dashboard.next_scoring_due", "Due", due)
 		} else {
-			add(campaign, "dashboard.next_scoring")
+			add(campaign+"/progress", "dashboard.next_scoring")
 		}
 	}
 	return out
