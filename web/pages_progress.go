@@ -138,6 +138,32 @@ func (d *progressData) Bar(c evaluation.ProgressCounts) []barSegment {
 	return out
 }
 
+// withdrawnColumn is an expert who gave up their seat on the panel by
+// declaring a conflict with one of its projects: a column after the
+// members', with the projects they declared (the others have no sheet of
+// theirs either: the seat went with the declaration).
+type withdrawnColumn struct {
+	ExpertID int64
+	Name     string
+	Declared map[int64]*evaluation.PanelConflict // by project
+}
+
+// Withdrawn lists the panel's withdrawn experts in the order they
+// declared.
+func (d *progressData) Withdrawn(pp evaluation.PanelProgress) []withdrawnColumn {
+	var out []withdrawnColumn
+	at := map[int64]int{}
+	for j, pc := range pp.Conflicts {
+		i, ok := at[pc.ExpertID]
+		if !ok {
+			i, at[pc.ExpertID] = len(out), len(out)
+			out = append(out, withdrawnColumn{ExpertID: pc.ExpertID, Name: pc.Name, Declared: map[int64]*evaluation.PanelConflict{}})
+		}
+		out[i].Declared[pc.ProjectID] = &pp.Conflicts[j]
+	}
+	return out
+}
+
 // findMember finds a member among the page's panels and the overdue list.
 func (d *progressData) findMember(id int64) *evaluation.MemberProgress {
 	for i := range d.Progress.Panels {

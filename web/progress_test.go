@@ -273,13 +273,17 @@ func TestProgressPageShowsTheDomainsCounts(t *testing.T) {
 			t.Errorf("panel %s: the page does not show %d/%d", pp.Name, pp.Counts.Submitted, pp.Counts.Expected)
 		}
 		// The matrix: every cell with the domain's status, overdue ones
-		// marked.
+		// marked, then a column for each expert who withdrew with a
+		// declared conflict: the project declared, and none of the others.
 		matrix := section(page, fmt.Sprintf(`id="matrix-%d"`, pp.PanelID), "</table>")
 		cells := regexp.MustCompile(`<td class="cell[^"]*" data-status="(\w+)"`).FindAllStringSubmatch(matrix, -1)
 		var wantCells, gotCells []string
 		for _, row := range pp.Projects {
 			for _, cell := range row.Cells {
 				wantCells = append(wantCells, cmp.Or(string(cell.Status), "none"))
+			}
+			for _, pc := range pp.Conflicts {
+				wantCells = append(wantCells, map[bool]string{true: "conflict", false: "withdrawn"}[pc.ProjectID == row.Project.ID])
 			}
 		}
 		for _, m := range cells {
@@ -298,8 +302,9 @@ func TestProgressPageShowsTheDomainsCounts(t *testing.T) {
 	if !strings.Contains(text, "延至 "+pc.extendedTo) {
 		t.Errorf("the extended deadline %s is not shown", pc.extendedTo)
 	}
-	if !strings.Contains(page, fmt.Sprintf(`id="conflict-%d-%d"`, pc.projects[1], pc.withdrawn.ExpertID)) {
-		t.Error("the declared conflict is not listed")
+	if !strings.Contains(page, fmt.Sprintf(`id="conflict-%d-%d"`, pc.projects[1], pc.withdrawn.ExpertID)) ||
+		!strings.Contains(page, fmt.Sprintf(`id="withdrawn-%d-%d"`, pc.panels[1].ID, pc.withdrawn.ExpertID)) {
+		t.Error("the declared conflict is not listed, or its expert has no column in the matrix")
 	}
 
 	panelsOn := func(target string) []int64 {
