@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -641,5 +642,179 @@ func TestProgressPageOfALargeCampaign(t *testing.T) {
 	}
 	if !strings.Contains(page, `rel="next"`) {
 		t.Error("page 1 has no link to the next page")
+	}
+}
+
+// sheetCounts are a campaign's or a panel's sheet counts as the progress
+// page shows them.
+type sheetCounts struct{ Expected, NotStarted, Draft, Submitted, Reopened, Overdue int }
+
+// progressInDB counts a campaign's sheets with SQL on the SQLite file, apart
+// from the domain's code: one sheet is expected of each accepted member for
+// each project of their panel, its status is the sheets row's (none: not
+// started), and it is overdue when the campaign scores, it is not
+// submitted and the member's last day (their own, else the campaign's) is
+// before today in Beijing. It returns the campaign's counts, each panel's
+// (every panel of the campaign, with or without sheets) and how many
+// members are overdue.
+func progressInDB(t *testing.T, db *sql.DB, campaignID int64, now time.Time) (sheetCounts, map[int64]sheetCounts, int) {
+	t.Helper()
+	ctx := context.Background()
+	today := now.In(evaluation.Beijing).Format(time.DateOnly)
+	const overdue = `c.state = 'scoring' AND COALESCE(s.status, '') <> 'submitted'
+		AND COALESCE(NULLIF(m.due, ''), NULLIF(json_extract(c.settings, '$.scoring_due'), '')) < ?`
+	rows, err := db.QueryContext(ctx, `
+		SELECT p.id, COUNT(m.id),
+			COUNT(CASE WHEN m.id IS NOT NULL AND s.id IS NULL THEN 1 END),
+			COUNT(CASE WHEN s.status = 'draft' THEN 1 END),
+			COUNT(CASE WHEN s.status = 'submitted' THEN 1 END),
+			COUNT(CASE WHEN s.status = 'reopened' THEN 1 END),
+			COUNT(CASE WHEN m.id IS NOT NULL AND `+overdue+` THEN 1 END)
+		FROM panels p
+		JOIN campaigns c ON c.id = p.campaign_id
+		LEFT JOIN panel_projects pp ON pp.panel_id = p.id
+		LEFT JOIN panel_members m ON m.panel_id = p.id AND m.status = 'accepted'
+		LEFT JOIN sheets s ON s.project_id = pp.project_id AND s.expert_id = m.expert_id
+		WHERE p.campaign_id = ?
+		GROUP BY p.id`, today, campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var all sheetCounts
+	panels := map[int64]sheetCounts{}
+	for rows.Next() {
+		var id int64
+		var n sheetCounts
+		if err := rows.Scan(&id, &n.Expected, &n.NotStarted, &n.Draft, &n.Submitted, &n.Reopened, &n.Overdue); err != nil {
+			t.Fatal(err)
+		}
+		panels[id] = n
+		all.Expected += n.Expected
+		all.NotStarted += n.NotStarted
+		all.Draft += n.Draft
+		all.Submitted += n.Submitted
+		all.Reopened += n.Reopened
+		all.Overdue += n.Overdue
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var members int
+	if err := db.QueryRowContext(ctx, `
+		SELECT COUNT(DISTINCT m.id)
+		FROM panels p
+		JOIN campaigns c ON c.id = p.campaign_id
+		JOIN panel_projects pp ON pp.panel_id = p.id
+		JOIN panel_members m ON m.panel_id = p.id AND m.status = 'accepted'
+		LEFT JOIN sheets s ON s.project_id = pp.project_id AND s.expert_id = m.expert_id
+		WHERE p.campaign_id = ? AND `+overdue, campaignID, today).Scan(&members); err != nil {
+		t.Fatal(err)
+	}
+	return all, panels, members
+}
+
+// progressOnPage reads the counts the progress page shows: overall, per
+// panel (its figures, and its matrix's cells by status), and the overdue
+// members listed.
+func progressOnPage(t *testing.T, page string) (sheetCounts, map[int64]sheetCounts, int) {
+	t.Helper()
+	number := func(s, re string) int {
+		t.Helper()
+		m := regexp.MustCompile(re).FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("the page lacks %s", re)
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	overall := section(page, `id="overall-counts"`, "</ul>")
+	count := func(status string) int { return number(overall, fmt.Sprintf(`data-count="%s">(\d+)<`, status)) }
+	all := sheetCounts{Submitted: count("submitted"), Reopened: count("reopened"), Draft: count("draft"),
+		NotStarted: count("not_started"), Overdue: count("overdue"),
+		Expected: number(visibleText(page), `应交 (\d+) 份评分表`)}
+	panels := map[int64]sheetCounts{}
+	for _, m := range regexp.MustCompile(`<section class="panel-progress" id="panel-(\d+)"`).FindAllStringSubmatch(page, -1) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		sec := section(page, m[0], "</section>")
+		var n sheetCounts
+		for _, cell := range regexp.MustCompile(`<td class="cell[^"]*?( overdue)?" data-status="(\w+)"`).FindAllStringSubmatch(sec, -1) {
+			switch cell[2] {
+			case "not_started":
+				n.NotStarted++
+			case "draft":
+				n.Draft++
+			case "reopened":
+				n.Reopened++
+			case "submitted":
+				n.Submitted++
+			}
+			if cell[1] != "" {
+				n.Overdue++
+			}
+		}
+		n.Expected = n.NotStarted + n.Draft + n.Reopened + n.Submitted
+		// The panel's figures say what its cells show.
+		if sub, exp := number(sec, `data-submitted="(\d+)"`), number(sec, `data-expected="(\d+)"`); sub != n.Submitted || exp != n.Expected {
+			t.Errorf("panel %d: %d/%d submitted, its cells %d/%d", id, sub, exp, n.Submitted, n.Expected)
+		}
+		panels[id] = n
+	}
+	return all, panels, strings.Count(section(page, `id="overdue-table"`, "</table>"), `<tr id="overdue-`)
+}
+
+// Done when 4: the progress page's counts, overall, per panel and cell by
+// cell, equal those SQL computes on the database file, for the mixed
+// campaign (every status, a withdrawn expert, own deadlines, overdue
+// members) and for the demo's scoring campaign.
+func TestProgressCountsEqualTheDatabase(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		site func(t *testing.T) (h *harness, username string, campaignID int64)
+	}{
+		{"mixed campaign", func(t *testing.T) (*harness, string, int64) {
+			h := newHarness(t)
+			return h, "staffa", h.progressCampaign().id
+		}},
+		{"demo", func(t *testing.T) (*harness, string, int64) {
+			s := newDemoSite(t)
+			return s.harness, "shtis-huang", s.campaigns["SHTIS"].ID
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, username, id := tc.site(t)
+			wantAll, wantPanels, wantMembers := progressInDB(t, h.db.SQL(), id, h.now)
+			if wantAll.Submitted == 0 || wantAll.NotStarted == 0 || wantAll.Draft == 0 || wantAll.Reopened == 0 {
+				t.Fatalf("the campaign is not mixed: %+v", wantAll)
+			}
+			if tc.name == "mixed campaign" && (wantAll.Overdue == 0 || wantMembers == 0) {
+				t.Fatalf("nobody is overdue in the mixed campaign: %+v", wantAll)
+			}
+			b := h.browser()
+			b.login(username)
+			target := fmt.Sprintf("/campaigns/%d/progress?per_page=%d", id, evaluation.MaxPageSize)
+			resp, page := b.get(target)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", target, resp.StatusCode)
+			}
+			gotAll, gotPanels, gotMembers := progressOnPage(t, page)
+			if gotAll != wantAll {
+				t.Errorf("overall: page %+v, database %+v", gotAll, wantAll)
+			}
+			if gotMembers != wantMembers {
+				t.Errorf("overdue members: page %d, database %d", gotMembers, wantMembers)
+			}
+			if got := section(page, `id="overall-percent">`, "</strong>"); !strings.Contains(got, fmt.Sprintf(">%d%%", wantAll.Submitted*100/max(1, wantAll.Expected))) {
+				t.Errorf("overall percent %q, database %d of %d", got, wantAll.Submitted, wantAll.Expected)
+			}
+			if len(gotPanels) != len(wantPanels) {
+				t.Errorf("the page shows %d panels, the database has %d", len(gotPanels), len(wantPanels))
+			}
+			for pid, want := range wantPanels {
+				if got := gotPanels[pid]; got != want {
+					t.Errorf("panel %d: page %+v, database %+v", pid, got, want)
+				}
+			}
+		})
 	}
 }
