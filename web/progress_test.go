@@ -818,3 +818,98 @@ func TestProgressCountsEqualTheDatabase(t *testing.T) {
 		})
 	}
 }
+
+// The progress monitor's actions through the API, on the mixed campaign:
+// a missing or blank reason, a bad date or the wrong object is refused
+// with the field named (or the reason) and nothing changed; each action
+// done adds its audit entry and changes what it says.
+func TestProgressActionsThroughTheAPI(t *testing.T) {
+	h := newHarness(t)
+	pc := h.progressCampaign()
+	ctx, staff := context.Background(), h.users["staffa"].Actor()
+	p1, err := h.svc.Panels.Panel(ctx, staff, pc.panels[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafter, _ := p1.MemberOf(h.userOf(pc.drafter).ExpertID)
+	future := h.now.In(evaluation.Beijing).AddDate(0, 0, 10).Format(time.DateOnly)
+	yesterday := h.now.In(evaluation.Beijing).AddDate(0, 0, -1).Format(time.DateOnly)
+	reopen := fmt.Sprintf("/api/v1/sheets/%d/reopen", pc.submitted)
+	deadline := fmt.Sprintf("/api/v1/panels/%d/members/%d/deadline", p1.ID, drafter.ID)
+	lift := fmt.Sprintf("/api/v1/projects/%d/conflicts/%d/lift", pc.projects[1], pc.withdrawn.ExpertID)
+	remind := fmt.Sprintf("/api/v1/campaigns/%d/reminders", pc.id)
+	for _, tc := range []struct {
+		scenario
+		audit []string
+		after func(t *testing.T)
+	}{
+		{scenario: scenario{name: "reopen without a reason", as: "staffa", method: "POST", url: reopen, body: `{}`,
+			status: 400, code: evaluation.Invalid, fields: []string{"reason"}}},
+		{scenario: scenario{name: "reopen with a blank reason", as: "staffa", method: "POST", url: reopen, body: `{"reason":"  "}`,
+			status: 400, code: evaluation.Invalid, fields: []string{"reason"}, contains: []string{"原因"}}},
+		{scenario: scenario{name: "reopen a draft", as: "staffa", method: "POST", url: fmt.Sprintf("/api/v1/sheets/%d/reopen", pc.draft),
+			body: `{"reason":"复核"}`, status: 409, code: evaluation.Conflict}},
+		{scenario: scenario{name: "the commission reopens", as: "commission", method: "POST", url: reopen, body: `{"reason":"复核"}`,
+			status: 403, code: evaluation.Forbidden}},
+		{scenario: scenario{name: "another agency reopens", as: "staffb", method: "POST", url: reopen, body: `{"reason":"复核"}`,
+			status: 404, code: evaluation.NotFound}},
+		{scenario: scenario{name: "reopen", as: "staffa", method: "POST", url: reopen, body: `{"reason":"A3 评分依据不足"}`,
+			status: 200, contains: []string{`"status":"reopened"`, `"round":2`, "A3 评分依据不足"}},
+			audit: []string{"sheet.reopen"}},
+
+		{scenario: scenario{name: "extend without a reason", as: "staffa", method: "POST", url: deadline, body: fmt.Sprintf(`{"due":%q}`, future),
+			status: 400, code: evaluation.Invalid, fields: []string{"reason"}}},
+		{scenario: scenario{name: "extend to a date that is not one", as: "staffa", method: "POST", url: deadline, body: `{"due":"2026-13-40","reason":"出差"}`,
+			status: 400, code: evaluation.Invalid, fields: []string{"due"}}},
+		{scenario: scenario{name: "extend to a day past", as: "staffa", method: "POST", url: deadline, body: fmt.Sprintf(`{"due":%q,"reason":"出差"}`, yesterday),
+			status: 400, code: evaluation.Invalid, fields: []string{"due"}}},
+		{scenario: scenario{name: "extend a member of another panel", as: "staffa", method: "POST",
+			url: fmt.Sprintf("/api/v1/panels/%d/members/%d/deadline", pc.panels[1].ID, drafter.ID), body: fmt.Sprintf(`{"due":%q,"reason":"出差"}`, future),
+			status: 404, code: evaluation.NotFound}},
+		{scenario: scenario{name: "extend", as: "staffa", method: "POST", url: deadline, body: fmt.Sprintf(`{"due":%q,"reason":"专家出国，经申请延期"}`, future),
+			status: 204}, audit: []string{"panel.extend_deadline"},
+			after: func(t *testing.T) {
+				p, err := h.svc.Panels.Panel(ctx, staff, p1.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m, _ := p.Member(drafter.ID); m.Due != future {
+					t.Errorf("the member's deadline is %q, want %s", m.Due, future)
+				}
+			}},
+
+		{scenario: scenario{name: "lift without a reason", as: "staffa", method: "POST", url: lift, body: `{"reason":""}`,
+			status: 400, code: evaluation.Invalid, fields: []string{"reason"}}},
+		{scenario: scenario{name: "lift a conflict never declared", as: "staffa", method: "POST",
+			url: fmt.Sprintf("/api/v1/projects/%d/conflicts/%d/lift", pc.projects[0], pc.withdrawn.ExpertID), body: `{"reason":"核实"}`,
+			status: 404, code: evaluation.NotFound}},
+		{scenario: scenario{name: "the commission lifts", as: "commission", method: "POST", url: lift, body: `{"reason":"核实"}`,
+			status: 403, code: evaluation.Forbidden}},
+		{scenario: scenario{name: "lift", as: "staffa", method: "POST", url: lift, body: `{"reason":"经核实不存在利益冲突"}`, status: 204},
+			audit: []string{"project.lift_conflict"},
+			after: func(t *testing.T) {
+				p, err := h.svc.Sheets.Progress(ctx, staff, pc.id, evaluation.ProgressFilter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := len(p.Panels[1].Conflicts); n != 0 {
+					t.Errorf("the panel still lists %d conflicts", n)
+				}
+			}},
+		{scenario: scenario{name: "lift again", as: "staffa", method: "POST", url: lift, body: `{"reason":"核实"}`,
+			status: 404, code: evaluation.NotFound}},
+
+		{scenario: scenario{name: "remind an expert with nothing left", as: "staffa", method: "POST", url: remind,
+			body: fmt.Sprintf(`{"expert_id":%d}`, h.expertID), status: 409, code: evaluation.Conflict}},
+		{scenario: scenario{name: "remind one expert", as: "staffa", method: "POST", url: remind,
+			body: fmt.Sprintf(`{"expert_id":%d}`, drafter.ExpertID), status: 200, contains: []string{`{"reminded":1}`}},
+			audit: []string{"campaign.remind"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h.runWrite(t, writeScenario{scenario: tc.scenario, audit: tc.audit})
+			if tc.after != nil {
+				tc.after(t)
+			}
+		})
+	}
+}
