@@ -24,6 +24,7 @@ func TestBrowserProgressOnAPhone(t *testing.T) {
 	browser := startBrowser(t, chromium)
 	p := openTab(t, browser, srv)
 	p.signIn("shtis-huang")
+	p.keep("progress-dashboard.png")
 
 	link := step(p, "find the progress link", chromedp.Evaluate[string](
 		`(document.querySelector('a[id$="-progress"]') || {}).id || ""`))
