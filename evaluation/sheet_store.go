@@ -44,6 +44,7 @@ type seatTx interface {
 	campaignGetter
 	projectGetter
 	inviteTx
+	staffNotifier
 	auditor
 }
 
@@ -61,15 +62,26 @@ type sheetStore interface {
 	conflictReader
 }
 
-// sheetTx is what the workspace service does in a transaction.
+// sheetTx is what the workspace service does in a transaction: sheets,
+// pledges and deadlines, telling experts of reopened sheets and reminders.
 type sheetTx interface {
 	sheetStore
 	sheetWriter
+	UpdatePanelMember(ctx context.Context, m *PanelMember) error
+	expertNotifier
+	auditor
+}
+
+// declarationTx is what declaring and lifting conflicts of interest does
+// in a transaction: the seat the declaration is made from, the
+// declaration or conflict recorded, and the seat withdrawn (seatTx).
+type declarationTx interface {
+	sheetStore
 	seatTx
+	CreateDeclaration(ctx context.Context, projectID, expertID int64, at time.Time) error
 	CreateExpertConflict(ctx context.Context, c *ExpertConflict) error
 	ExpertConflicts(ctx context.Context, expertID int64) ([]*ExpertConflict, error)
 	DeleteExpertConflict(ctx context.Context, expertID, id int64) error
-	auditor
 }
 
 // progressStore is what the agency's progress monitor reads: a campaign's

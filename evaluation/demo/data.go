@@ -10,12 +10,12 @@ var agencies = []evaluation.NewAgency{
 
 // The demo's administrator, commission user and agency staff.
 var staff = []evaluation.NewUser{
-	{Username: "admin", Name: "陈立群", Role: evaluation.RoleAdmin},
-	{Username: "commission", Name: "王海燕", Role: evaluation.RoleCommission},
-	{Username: "sstpc-li", Name: "李晓东", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
-	{Username: "sstpc-zhou", Name: "周敏", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
-	{Username: "shtis-huang", Name: "黄志刚", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS"},
-	{Username: "shtis-xu", Name: "徐静", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS", Language: evaluation.LangEN},
+	{Username: "admin", Name: "陈立群", Email: "it-admin@stcsm.example.cn", Role: evaluation.RoleAdmin},
+	{Username: "commission", Name: "王海燕", Email: "wang.haiyan@stcsm.example.cn", Role: evaluation.RoleCommission},
+	{Username: "sstpc-li", Name: "李晓东", Email: "li.xiaodong@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
+	{Username: "sstpc-zhou", Name: "周敏", Email: "zhou.min@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
+	{Username: "shtis-huang", Name: "黄志刚", Email: "huang.zhigang@shtis.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS"},
+	{Username: "shtis-xu", Name: "徐静", Email: "xu.jing@shtis.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS", Language: evaluation.LangEN},
 }
 
 // Subject codes follow GB/T 13745 (学科分类与代码).
