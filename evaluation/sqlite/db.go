@@ -28,7 +28,21 @@ type DB struct {
 	queries
 	sqldb *sql.DB
 	path  string
+	// writer admits this process's write transactions one at a time, in
+	// the order they arrive. SQLite allows one writer anyway; without the
+	// queue, the writers that find the lock taken poll for it in SQLite's
+	// busy handler, which sleeps 1, 2, 5, … up to 100 ms between tries:
+	// the lock sits idle while they sleep, and under load an unlucky
+	// writer can miss it for the whole busy timeout and fail. Other
+	// processes (the command line) still queue on the busy timeout.
+	writer chan struct{}
 }
+
+// idleConns is how many connections the pool keeps open between uses.
+// database/sql keeps 2 by default and closes the rest, so that under
+// concurrent requests connections are opened (each running the DSN's
+// pragmas and reading the schema) and closed again all the time.
+const idleConns = 16
 
 var _ evaluation.Store = (*DB)(nil)
 
@@ -62,7 +76,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{queries: queries{sqldb}, sqldb: sqldb, path: path}
+	sqldb.SetMaxIdleConns(idleConns)
+	db := &DB{queries: queries{sqldb}, sqldb: sqldb, path: path, writer: make(chan struct{}, 1)}
 	if err := db.Migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -116,7 +131,15 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // InTx runs fn in one IMMEDIATE transaction and commits when fn returns nil.
+// Transactions of this process wait their turn in arrival order (see
+// DB.writer); a context that ends while waiting ends the wait.
 func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err error) {
+	select {
+	case db.writer <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("begin: %w", ctx.Err())
+	}
+	defer func() { <-db.writer }()
 	sqltx, err := db.sqldb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
