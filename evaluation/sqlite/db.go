@@ -81,7 +81,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	sqldb.SetMaxIdleConns(idleConns)
-	db := &DB{queries: queries{sqldb}, sqldb: sqldb, path: path, writer: make(chan struct{}, 1)}
+	db := &DB{queries: queries{db: sqldb, rubrics: newRubricContents()}, sqldb: sqldb, path: path, writer: make(chan struct{}, 1)}
 	if err := db.Migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -157,7 +157,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err er
 			sqltx.Rollback()
 		}
 	}()
-	if err = fn(&tx{queries{sqltx}}); err != nil {
+	if err = fn(&tx{queries{db: sqltx, rubrics: db.rubrics}}); err != nil {
 		return err
 	}
 	if err = sqltx.Commit(); err != nil {
@@ -174,7 +174,11 @@ type dbtx interface {
 }
 
 // queries holds the read side; it runs on the pool or inside a transaction.
-type queries struct{ db dbtx }
+type queries struct {
+	db dbtx
+	// rubrics is shared by the pool and every transaction.
+	rubrics *rubricContents
+}
 
 // tx adds the write side.
 type tx struct{ queries }
