@@ -52,6 +52,7 @@ const (
 type benchConfig struct {
 	Clients    []int
 	Requests   int
+	Rounds     int
 	DBDir      string
 	CPUProfile string
 	Keep       bool
@@ -77,14 +78,19 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	})
 	fs.IntVar(&cfg.Requests, "requests", 2000, "requests per operation and number of clients, shared among the clients")
+	fs.IntVar(&cfg.Rounds, "rounds", 4, "rounds in which the baseline and evalpanel take turns, for each row")
 	fs.StringVar(&cfg.DBDir, "db-dir", os.TempDir(), "folder in which to make the temporary folder of the SQLite files")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured part of the run to this file")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the temporary folder (databases and the server's log) and print where it is")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if m := slices.Max(cfg.Clients); cfg.Requests < m {
-		fmt.Fprintf(stderr, "bench: --requests %d is fewer than %d clients\n", cfg.Requests, m)
+	if cfg.Rounds < 1 {
+		fmt.Fprintln(stderr, "bench: --rounds must be at least 1")
+		return exitError(2)
+	}
+	if m := slices.Max(cfg.Clients) * cfg.Rounds; cfg.Requests < m {
+		fmt.Fprintf(stderr, "bench: --requests %d is fewer than one per client and round (%d)\n", cfg.Requests, m)
 		return exitError(2)
 	}
 	rows, err := runBench(ctx, cfg, stdout)
@@ -128,8 +134,8 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	fmt.Fprintf(stdout, "evalpanel bench: SQLite files in %s (WAL, synchronous=FULL), %d requests per row, GOMAXPROCS %d\n",
-		dir, cfg.Requests, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "evalpanel bench: SQLite files in %s (WAL, synchronous=FULL), %d requests per row in %d rounds, GOMAXPROCS %d\n",
+		dir, cfg.Requests, cfg.Rounds, runtime.GOMAXPROCS(0))
 
 	start := time.Now()
 	dbPath := filepath.Join(dir, "evalpanel.db")
@@ -169,6 +175,26 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 		defer pprof.StopCPUProfile()
 	}
 
+	// Each client opens its connection before it is measured. On
+	// evalpanel it also uses each of its tokens once: a token's last use
+	// is written at most once a minute (a write transaction of its own),
+	// and the bench's experts, each with a handful of sheets, would
+	// otherwise pay it far more often than an expert at work does.
+	warmBaseline := func([]benchRequest) []benchRequest {
+		return []benchRequest{{method: http.MethodGet, url: base.url + "/healthz"}}
+	}
+	warmTokens := func(list []benchRequest) []benchRequest {
+		out := []benchRequest{{method: http.MethodGet, url: srv.URL() + "/healthz"}}
+		seen := map[string]bool{}
+		for _, r := range list {
+			if !seen[r.token] {
+				seen[r.token] = true
+				out = append(out, benchRequest{method: http.MethodGet, url: srv.URL() + "/api/v1/me", token: r.token})
+			}
+		}
+		return out
+	}
+
 	var rows []benchRow
 	for level, clients := range cfg.Clients {
 		own := splitSheets(sheets[level*cfg.Requests:(level+1)*cfg.Requests], clients)
@@ -192,16 +218,23 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 				}
 				return out
 			}
-			if row.base, err = runLoad(ctx, base.url+"/healthz", plan(func(sh benchSheet) string {
-				return fmt.Sprintf("%s/sheets/%d", base.url, sh.projectID)
-			}, false)); err != nil {
-				return nil, err
+			basePlan := plan(func(sh benchSheet) string { return fmt.Sprintf("%s/sheets/%d", base.url, sh.projectID) }, false)
+			ourPlan := plan(func(sh benchSheet) string { return srv.URL() + fmt.Sprintf(op.path, sh.projectID) }, true)
+			// Baseline and ours take turns, a round each, so that both
+			// meet the same conditions on a machine whose load changes.
+			for r := range cfg.Rounds {
+				res, err := runLoad(ctx, warmBaseline, roundOf(basePlan, r, cfg.Rounds))
+				if err != nil {
+					return nil, err
+				}
+				row.base.add(res)
+				if res, err = runLoad(ctx, warmTokens, roundOf(ourPlan, r, cfg.Rounds)); err != nil {
+					return nil, err
+				}
+				row.ours.add(res)
 			}
-			if row.ours, err = runLoad(ctx, srv.URL()+"/healthz", plan(func(sh benchSheet) string {
-				return srv.URL() + fmt.Sprintf(op.path, sh.projectID)
-			}, true)); err != nil {
-				return nil, err
-			}
+			slices.Sort(row.base.latencies)
+			slices.Sort(row.ours.latencies)
 			rows = append(rows, row)
 		}
 	}
@@ -226,6 +259,16 @@ func splitSheets(sheets []benchSheet, clients int) [][]benchSheet {
 	return out
 }
 
+// roundOf is round r of n of each client's requests: the r-th of n
+// consecutive parts.
+func roundOf(plan [][]benchRequest, r, n int) [][]benchRequest {
+	out := make([][]benchRequest, len(plan))
+	for i, list := range plan {
+		out[i] = list[r*len(list)/n : (r+1)*len(list)/n]
+	}
+	return out
+}
+
 // benchRequest is one measured request.
 type benchRequest struct {
 	method, url, token string
@@ -238,6 +281,17 @@ type benchResult struct {
 	elapsed          time.Duration
 	latencies        []time.Duration // sorted
 	firstError       string
+}
+
+// add adds the requests of another run; the latencies are left unsorted.
+func (r *benchResult) add(o benchResult) {
+	r.requests += o.requests
+	r.errors += o.errors
+	r.elapsed += o.elapsed
+	r.latencies = append(r.latencies, o.latencies...)
+	if r.firstError == "" {
+		r.firstError = o.firstError
+	}
 }
 
 func (r benchResult) throughput() float64 {
@@ -259,17 +313,19 @@ func (r benchResult) percentile(p float64) time.Duration {
 
 // runLoad runs each client's requests in order on its own keep-alive
 // connection, all clients at once, and measures each request from sending
-// it to reading the whole answer. Each client first opens its connection
-// with a request to warm, which is not measured. A request fails when it
+// it to reading the whole answer. Each client first sends the requests
+// warm gives for its list, which are not measured. A request fails when it
 // gets no answer or one outside 2xx.
-func runLoad(ctx context.Context, warm string, plan [][]benchRequest) (benchResult, error) {
+func runLoad(ctx context.Context, warm func(client []benchRequest) []benchRequest, plan [][]benchRequest) (benchResult, error) {
 	clients := make([]*http.Client, len(plan))
 	for i := range clients {
 		clients[i] = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1,
 			DisableCompression: true, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}}
 		defer clients[i].CloseIdleConnections()
-		if _, err := benchDo(ctx, clients[i], benchRequest{method: http.MethodGet, url: warm}); err != nil {
-			return benchResult{}, fmt.Errorf("warm up: %w", err)
+		for _, r := range warm(plan[i]) {
+			if _, err := benchDo(ctx, clients[i], r); err != nil {
+				return benchResult{}, fmt.Errorf("warm up: %w", err)
+			}
 		}
 	}
 	type clientResult struct {

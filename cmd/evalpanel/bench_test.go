@@ -73,7 +73,9 @@ func TestBenchRefusals(t *testing.T) {
 	}{
 		{"bad clients", []string{"--clients", "1,x"}, "not a number of clients"},
 		{"no clients", []string{"--clients", "0"}, "not a number of clients"},
-		{"fewer requests than clients", []string{"--clients", "8", "--requests", "4"}, "fewer than 8 clients"},
+		{"fewer requests than clients", []string{"--clients", "8", "--requests", "4", "--rounds", "1"}, "fewer than one per client and round (8)"},
+		{"fewer requests than clients and rounds", []string{"--clients", "8", "--requests", "20"}, "fewer than one per client and round (32)"},
+		{"no rounds", []string{"--rounds", "0"}, "at least 1"},
 		{"stray argument", []string{"now"}, "unexpected argument"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
