@@ -98,12 +98,11 @@ func seatOf(ctx context.Context, r sheetStore, actor Actor, projectID int64) (*s
 	if actor.Role != RoleExpert || actor.ExpertID == 0 {
 		return nil, ErrNotFound
 	}
-	p, err := r.PanelOfProject(ctx, projectID)
+	p, m, err := r.PanelSeat(ctx, projectID, actor.ExpertID)
 	if err != nil {
 		return nil, err
 	}
-	m, ok := p.MemberOf(actor.ExpertID)
-	if !ok || m.Status != MemberAccepted {
+	if m.Status != MemberAccepted {
 		return nil, ErrNotFound
 	}
 	c, err := r.Campaign(ctx, p.CampaignID)

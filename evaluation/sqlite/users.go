@@ -25,7 +25,8 @@ func scanUser(row scanner) (*evaluation.User, error) {
 }
 
 func (q queries) User(ctx context.Context, id int64) (*evaluation.User, error) {
-	u, err := scanUser(q.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = ?`, id))
+	// +?: see the package doc.
+	u, err := scanUser(q.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = +?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("load user %d: %w", id, mapError(err, ""))
 	}
