@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"context"
-	"strings"
 )
 
 // Declarations (声明): before an expert reads a project's materials they
@@ -45,10 +44,8 @@ func (s *SheetService) DeclareNoConflict(ctx context.Context, actor Actor, proje
 // on, the next alternate invited; the project no longer exists for them.
 // Only the agency can lift it (LiftConflict).
 func (s *SheetService) DeclareConflict(ctx context.Context, actor Actor, projectID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
+	reason, err := checkReason(reason)
+	if err != nil {
 		return err
 	}
 	return s.inDeclarationTx(ctx, func(tx declarationTx) error {
@@ -76,10 +73,8 @@ func (s *SheetService) DeclareConflict(ctx context.Context, actor Actor, project
 // of the actor's agency, with the reason; only the agency's staff may. The
 // expert does not get the seat back: the panel has moved on.
 func (s *SheetService) LiftConflict(ctx context.Context, actor Actor, projectID, expertID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
+	reason, err := checkReason(reason)
+	if err != nil {
 		return err
 	}
 	return s.inDeclarationTx(ctx, func(tx declarationTx) error {

@@ -560,27 +560,19 @@ func (s *SheetService) PanelSheets(ctx context.Context, actor Actor, projectID i
 // they will read; only the agency's staff may. The submitted version stays
 // in the history; the next submission is a new round.
 func (s *SheetService) ReopenSheet(ctx context.Context, actor Actor, sheetID int64, reason string) (*Sheet, error) {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
+	reason, err := checkReason(reason)
+	if err != nil {
 		return nil, err
 	}
 	var out *Sheet
-	err := s.inTx(ctx, func(tx sheetTx) error {
+	err = s.inTx(ctx, func(tx sheetTx) error {
 		sh, err := tx.SheetByID(ctx, sheetID)
 		if err != nil {
 			return err
 		}
-		c, err := loadCampaign(ctx, tx, actor, sh.CampaignID)
+		c, err := scoringCampaign(ctx, tx, actor, sh.CampaignID)
 		if err != nil {
 			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		if c.State != CampaignScoring {
-			return Errorf(Conflict, "error.scoring_closed")
 		}
 		if sh.Status != SheetSubmitted {
 			return Errorf(Conflict, "error.sheet_not_submitted")
@@ -638,15 +630,9 @@ func (s *SheetService) ExtendDeadline(ctx context.Context, actor Actor, panelID,
 		if err != nil {
 			return err
 		}
-		c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
+		c, err := scoringCampaign(ctx, tx, actor, p.CampaignID)
 		if err != nil {
 			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		if c.State != CampaignScoring {
-			return Errorf(Conflict, "error.scoring_closed")
 		}
 		m, ok := p.Member(memberID)
 		if !ok || m.Status != MemberAccepted {
@@ -672,15 +658,9 @@ func (s *SheetService) ExtendDeadline(ctx context.Context, actor Actor, panelID,
 func (s *SheetService) Remind(ctx context.Context, actor Actor, campaignID, expertID int64) (int, error) {
 	reminded := 0
 	err := s.inTx(ctx, func(tx sheetTx) error {
-		c, err := loadCampaign(ctx, tx, actor, campaignID)
+		c, err := scoringCampaign(ctx, tx, actor, campaignID)
 		if err != nil {
 			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		if c.State != CampaignScoring {
-			return Errorf(Conflict, "error.scoring_closed")
 		}
 		panels, err := s.progress.Panels(ctx, c.ID)
 		if err != nil {
@@ -741,4 +721,19 @@ func (s *SheetService) Remind(ctx context.Context, actor Actor, campaignID, expe
 			AgencyID: c.AgencyID, Details: map[string]any{"experts": reminded, "expert": expertID}})
 	})
 	return reminded, err
+}
+
+// scoringCampaign loads a campaign the actor manages and that is scoring.
+func scoringCampaign(ctx context.Context, r campaignGetter, actor Actor, id int64) (*Campaign, error) {
+	c, err := loadCampaign(ctx, r, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanManageCampaign(actor, c) {
+		return nil, ErrForbidden
+	}
+	if c.State != CampaignScoring {
+		return nil, Errorf(Conflict, "error.scoring_closed")
+	}
+	return c, nil
 }
