@@ -1,6 +1,10 @@
 package demo
 
-import "github.com/evalpanel/evalpanel/evaluation"
+import (
+	"fmt"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
 
 // The demo's two management agencies.
 var agencies = []evaluation.NewAgency{
@@ -137,6 +141,11 @@ var experts = func() []evaluation.Expert {
 	// An expert who cannot be drawn this year, to show the flag and reason.
 	list[13].CanBeDrawn = false
 	list[13].NoDrawReason = "2026年度借调至市级机关工作，暂停抽取"
+	// Every expert has an address in the database, under the number the
+	// expert database gives them; the first has their own.
+	for i := range list {
+		list[i].Email = fmt.Sprintf("zj%04d@experts.stcsm.example.cn", 2001+i)
+	}
 	list[0].Email = "gu.jianhua@example.org"
 	return list
 }()
