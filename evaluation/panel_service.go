@@ -684,13 +684,14 @@ func dedupe(list []string) []string {
 	return out
 }
 
-// panelWork loads what a change to a panel needs.
-func (s *PanelService) panelWork(ctx context.Context, tx panelTx, actor Actor, panelID int64) (*Panel, *panelContext, []*Project, assign.PanelRules, error) {
+// panelWork loads what a change of the target seat needs, if the actor
+// may make it now (seatCampaign).
+func (s *PanelService) panelWork(ctx context.Context, tx panelTx, actor Actor, panelID int64, target SeatTarget) (*Panel, *panelContext, []*Project, assign.PanelRules, error) {
 	p, err := tx.Panel(ctx, panelID)
 	if err != nil {
 		return nil, nil, nil, assign.PanelRules{}, err
 	}
-	c, err := s.panelCampaign(ctx, tx, actor, p.CampaignID, true)
+	c, err := s.seatCampaign(ctx, tx, actor, p, target)
 	if err != nil {
 		return nil, nil, nil, assign.PanelRules{}, err
 	}
@@ -770,7 +771,7 @@ func (s *PanelService) CheckCandidates(ctx context.Context, actor Actor, panelID
 func (s *PanelService) checkCandidates(ctx context.Context, actor Actor, panelID int64, target SeatTarget, expertIDs []int64, field string) ([]CandidateCheck, error) {
 	var out []CandidateCheck
 	err := s.inTx(ctx, func(tx panelTx) error {
-		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID)
+		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID, target)
 		if err != nil {
 			return err
 		}
@@ -828,11 +829,12 @@ func (s *PanelService) changeSeat(ctx context.Context, actor Actor, panelID int6
 	}
 	var res CheckResult
 	err := s.inTx(ctx, func(tx panelTx) error {
-		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID)
+		p, pc, projects, rules, err := s.panelWork(ctx, tx, actor, panelID, target)
 		if err != nil {
 			return err
 		}
-		if !p.Changeable() {
+		scoring := pc.campaign.State == CampaignScoring
+		if !scoring && !p.Changeable() {
 			return Errorf(Conflict, "error.panel_confirmed")
 		}
 		ch, err := changeOf(p, rules, target.MemberID, target.Seat)
@@ -855,7 +857,7 @@ func (s *PanelService) changeSeat(ctx context.Context, actor Actor, panelID int6
 		now := s.now()
 		nm := &PanelMember{PanelID: p.ID, ExpertID: expertID, Seat: ch.seat, Status: MemberProposed,
 			Source: "manual", Override: reason, CreatedAt: now}
-		if p.State == PanelInviting {
+		if p.State == PanelInviting || scoring {
 			nm.Status, nm.InvitedAt = MemberInvited, now
 		}
 		action, details := "panel.fill", map[string]any{"added": expertID, "seat": ch.seat, "override": reason, "soft": res.Soft}
@@ -867,6 +869,11 @@ func (s *PanelService) changeSeat(ctx context.Context, actor Actor, panelID int6
 				return err
 			}
 			action, details["removed"] = "panel.replace", m.ExpertID
+			if scoring {
+				if err := s.scoringReplacement(ctx, tx, p, m, nm, now, details); err != nil {
+					return err
+				}
+			}
 		} else if ch.seat == SeatTechnical {
 			nm.Chair = !slices.ContainsFunc(p.Seated(SeatTechnical), func(m *PanelMember) bool { return m.Chair })
 		}

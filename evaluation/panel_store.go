@@ -47,6 +47,9 @@ type panelStore interface {
 	campaignGetter
 	projectGetter
 	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+	// Sheet returns an expert's sheet for a project: a member with one has
+	// started scoring and keeps the seat.
+	Sheet(ctx context.Context, projectID, expertID int64) (*Sheet, error)
 }
 
 // panelTx is what the panels service does in a transaction; invitations

@@ -3,6 +3,8 @@ package evaluation
 import (
 	"context"
 	"math"
+	"slices"
+	"time"
 )
 
 // The agency's progress monitor (评分进度): per campaign, a matrix of each
@@ -58,10 +60,13 @@ func (c *ProgressCounts) plus(o ProgressCounts) {
 
 // MemberProgress is a column of a panel's matrix: a member with a seat, and
 // whether they have started any sheet (a member who has not can still be
-// replaced).
+// replaced). Left counts the sheets they have not submitted (0 for a
+// member who has not accepted).
 type MemberProgress struct {
 	MemberID int64        `json:"member_id"`
 	ExpertID int64        `json:"expert_id"`
+	PanelID  int64        `json:"panel_id"`
+	Panel    string       `json:"panel"`
 	Name     string       `json:"name"`
 	Seat     Seat         `json:"seat"`
 	Chair    bool         `json:"chair"`
@@ -69,6 +74,20 @@ type MemberProgress struct {
 	Due      string       `json:"due,omitempty"`
 	Overdue  bool         `json:"overdue"`
 	Started  bool         `json:"started"`
+	Left     int          `json:"left"`
+}
+
+// PanelConflict is a conflict of interest declared with a project of the
+// panel by an expert who had a seat on it and withdrew for it
+// (DeclareConflict): the agency may lift it (LiftConflict), which does not
+// give the seat back.
+type PanelConflict struct {
+	ExpertID   int64     `json:"expert_id"`
+	Name       string    `json:"name"`
+	ProjectID  int64     `json:"project_id"`
+	Code       string    `json:"project_code"`
+	Note       string    `json:"note"`
+	DeclaredAt time.Time `json:"declared_at"`
 }
 
 // SheetCell is one sheet of the matrix; SheetID is 0 for a sheet not
@@ -95,6 +114,9 @@ type PanelProgress struct {
 	Members  []MemberProgress  `json:"members"`
 	Projects []ProjectProgress `json:"projects"`
 	Counts   ProgressCounts    `json:"counts"`
+	// Conflicts are the conflicts declared by experts withdrawn from the
+	// panel, for the agency to lift.
+	Conflicts []PanelConflict `json:"conflicts"`
 }
 
 // Progress is a campaign's scoring progress: the counts of all its panels
@@ -118,8 +140,8 @@ type ProgressFilter struct {
 }
 
 // Progress returns a campaign's scoring progress for the agency's staff,
-// the commission and administrators. Counts cover every panel; matrices
-// the filter's page.
+// the commission and administrators. Counts and the overdue members cover
+// every panel; matrices, and the conflicts to lift, the filter's page.
 func (s *SheetService) Progress(ctx context.Context, actor Actor, campaignID int64, f ProgressFilter) (*Progress, error) {
 	if actor.Role == RoleExpert {
 		return nil, ErrForbidden
@@ -156,15 +178,17 @@ func (s *SheetService) Progress(ctx context.Context, actor Actor, campaignID int
 	out := &Progress{Due: c.Settings.ScoringDue, Panels: []PanelProgress{}, Overdue: []MemberProgress{}}
 	out.Campaign, _ = briefOf(c, &Project{})
 	var all []PanelProgress
+	byID := make(map[int64]*Panel, len(panels))
 	for _, p := range panels {
-		pp := PanelProgress{PanelID: p.ID, Name: p.Name, State: p.State}
+		byID[p.ID] = p
+		pp := PanelProgress{PanelID: p.ID, Name: p.Name, State: p.State, Conflicts: []PanelConflict{}}
 		var members []*PanelMember
 		for _, seat := range []Seat{SeatTechnical, SeatFinance} {
 			members = append(members, p.Seated(seat)...)
 		}
 		for _, m := range members {
-			mp := MemberProgress{MemberID: m.ID, ExpertID: m.ExpertID, Seat: m.Seat, Chair: m.Chair, Status: m.Status,
-				Due: ScoringDue(c, m)}
+			mp := MemberProgress{MemberID: m.ID, ExpertID: m.ExpertID, PanelID: p.ID, Panel: p.Name, Seat: m.Seat, Chair: m.Chair,
+				Status: m.Status, Due: ScoringDue(c, m)}
 			if m.Expert != nil {
 				mp.Name = m.Expert.Name
 			}
@@ -187,6 +211,9 @@ func (s *SheetService) Progress(ctx context.Context, actor Actor, campaignID int
 					}
 					cell.Overdue = cell.Status != SheetSubmitted && c.State == CampaignScoring && PastDue(pp.Members[i].Due, now)
 					pp.Members[i].Overdue = pp.Members[i].Overdue || cell.Overdue
+					if cell.Status != SheetSubmitted {
+						pp.Members[i].Left++
+					}
 					pp.Counts.add(cell.Status, cell.Overdue)
 				}
 				row.Cells = append(row.Cells, cell)
@@ -208,5 +235,38 @@ func (s *SheetService) Progress(ctx context.Context, actor Actor, campaignID int
 	if from := pg.Offset(); from < len(all) {
 		out.Panels = all[from:min(len(all), from+pg.Size)]
 	}
+	for i := range out.Panels {
+		if out.Panels[i].Conflicts, err = s.panelConflicts(ctx, byID[out.Panels[i].PanelID], byProject); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// panelConflicts lists the conflicts declared with the panel's projects by
+// the experts who withdrew from it (declined seats), oldest first.
+func (s *SheetService) panelConflicts(ctx context.Context, p *Panel, projects map[int64]*Project) ([]PanelConflict, error) {
+	out := []PanelConflict{}
+	for _, m := range p.Members {
+		if m.Status != MemberDeclined {
+			continue
+		}
+		list, err := s.store.ExpertConflicts(ctx, m.ExpertID)
+		if err != nil {
+			return nil, err
+		}
+		for _, ec := range list {
+			pr := projects[ec.ProjectID]
+			if pr == nil || !slices.Contains(p.ProjectIDs, ec.ProjectID) {
+				continue
+			}
+			pc := PanelConflict{ExpertID: m.ExpertID, ProjectID: pr.ID, Code: pr.Code, Note: ec.Note, DeclaredAt: ec.CreatedAt}
+			if m.Expert != nil {
+				pc.Name = m.Expert.Name
+			}
+			out = append(out, pc)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b PanelConflict) int { return a.DeclaredAt.Compare(b.DeclaredAt) })
 	return out, nil
 }

@@ -25,6 +25,7 @@ type panelServices interface {
 	SetChair(ctx context.Context, actor evaluation.Actor, panelID, memberID int64) error
 	InvitePanel(ctx context.Context, actor evaluation.Actor, panelID int64) error
 	Vacancies(ctx context.Context, actor evaluation.Actor, p *evaluation.Panel) (map[evaluation.Seat]int, error)
+	Replaceable(ctx context.Context, actor evaluation.Actor, p *evaluation.Panel) (map[int64]bool, error)
 	Invitations(ctx context.Context, actor evaluation.Actor) ([]evaluation.Invitation, error)
 	InvitedProjects(ctx context.Context, actor evaluation.Actor, expertID int64) ([]evaluation.InvitedProject, error)
 	RespondToInvitation(ctx context.Context, actor evaluation.Actor, memberID int64, accept bool, reason string) (evaluation.Answer, error)

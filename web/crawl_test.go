@@ -308,6 +308,32 @@ func (s *demoSite) crawlTargets(t *testing.T) []string {
 	// names what is wrong.
 	out = append(out, "/users?role=nope", "/experts?type=nope&page=x", "/campaigns?state=nope", "/audit?object_type=planet",
 		fmt.Sprintf("/campaigns/%d?panel=maybe", ids["campaigns"][0]), "/rubrics?status=nope")
+	return append(out, s.progressCards(t)...)
+}
+
+// progressCards are the scoring campaign's progress monitor filtered and
+// with the cards of its actions open: a member's, a submitted sheet's.
+func (s *demoSite) progressCards(t *testing.T) []string {
+	t.Helper()
+	c := s.campaigns["SHTIS"]
+	p, err := s.svc.Sheets.Progress(context.Background(), s.users["shtis-huang"].Actor(), c.ID, evaluation.ProgressFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/campaigns/%d/progress", c.ID)
+	out := []string{base + "?overdue=1", base + "?overdue=maybe"}
+	for _, pp := range p.Panels {
+		for _, row := range pp.Projects {
+			for i, cell := range row.Cells {
+				if cell.Status == evaluation.SheetSubmitted && len(out) == 2 {
+					out = append(out, fmt.Sprintf("%s?reopen=%d", base, cell.SheetID), fmt.Sprintf("%s?member=%d", base, pp.Members[i].MemberID))
+				}
+			}
+		}
+	}
+	if len(out) == 2 {
+		t.Fatal("the demo's scoring campaign has no submitted sheet")
+	}
 	return out
 }
 

@@ -12,7 +12,17 @@ import (
 type campaignCard struct {
 	*evaluation.CampaignProgress
 	Agency string
+	// Sheets is how far a scoring campaign's sheets are, nil for a
+	// campaign in any other state.
+	Sheets *sheetsSummary
 	Next   []nextStep
+}
+
+// sheetsSummary is a scoring campaign's sheets on a dashboard: the
+// counts of the progress monitor and how many members are overdue.
+type sheetsSummary struct {
+	evaluation.ProgressCounts
+	OverdueMembers int
 }
 
 // nextStep is something to do next in a campaign, in words, with a link.
@@ -43,13 +53,24 @@ func (a *App) campaignCards(c *fiber.Ctx) ([]campaignCard, error) {
 	}
 	cards := make([]campaignCard, len(list))
 	for i, p := range list {
-		cards[i] = campaignCard{CampaignProgress: p, Agency: names[p.Campaign.AgencyID], Next: a.nextSteps(langOf(c), p)}
+		cards[i] = campaignCard{CampaignProgress: p, Agency: names[p.Campaign.AgencyID]}
+		if p.Campaign.State == evaluation.CampaignScoring {
+			// The counts cover every panel; one panel's matrix is
+			// the least a page of the monitor can hold.
+			pr, err := a.sheets.Progress(ctx, act, p.Campaign.ID, evaluation.ProgressFilter{Page: evaluation.Page{Number: 1, Size: 1}})
+			if err != nil {
+				return nil, err
+			}
+			cards[i].Sheets = &sheetsSummary{ProgressCounts: pr.Counts, OverdueMembers: len(pr.Overdue)}
+		}
+		cards[i].Next = a.nextSteps(langOf(c), p, cards[i].Sheets)
 	}
 	return cards, nil
 }
 
-// nextSteps says what a campaign needs next, for its agency's staff.
-func (a *App) nextSteps(lang evaluation.Language, p *evaluation.CampaignProgress) []nextStep {
+// nextSteps says what a campaign needs next, for its agency's staff;
+// sheets is how far a scoring campaign's sheets are.
+func (a *App) nextSteps(lang evaluation.Language, p *evaluation.CampaignProgress, sheets *sheetsSummary) []nextStep {
 	campaign := fmt.Sprintf("/campaigns/%d", p.Campaign.ID)
 	var out []nextStep
 	add := func(href, id string, data ...any) {
@@ -77,9 +98,16 @@ func (a *App) nextSteps(lang evaluation.Language, p *evaluation.CampaignProgress
 		}
 	case evaluation.CampaignScoring:
 		if due := p.Campaign.Settings.ScoringDue; due != "" {
-			add(campaign, "dashboard.next_scoring_due", "Due", due)
+			add(campaign+"/progress", "dashboard.next_scoring_due", "Due", due)
 		} else {
-			add(campaign, "dashboard.next_scoring")
+			add(campaign+"/progress", "dashboard.next_scoring")
+		}
+		switch {
+		case sheets == nil:
+		case sheets.OverdueMembers > 0:
+			add(campaign+"/progress#overdue", "dashboard.next_overdue", "Count", sheets.OverdueMembers)
+		case sheets.Expected > 0 && sheets.Submitted == sheets.Expected:
+			out = append(out, nextStep{Text: a.tr.T(lang, "dashboard.next_all_submitted"), Href: campaign + "#moves", Ready: true})
 		}
 	}
 	return out

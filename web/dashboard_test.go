@@ -14,7 +14,8 @@ import (
 
 // TestDashboardsShowCampaignProgress: an agency's staff see their agency's
 // campaigns on the dashboard with counts equal to those the database holds
-// and the next steps those counts call for, and not another agency's; the
+// and the next steps those counts call for (a scoring campaign with its
+// sheets as SQL counts them), and not another agency's; the
 // commission sees every agency's campaigns with their state.
 func TestDashboardsShowCampaignProgress(t *testing.T) {
 	s := newDemoSite(t)
@@ -96,10 +97,26 @@ func TestDashboardsShowCampaignProgress(t *testing.T) {
 		t.Errorf("the scoring campaign's card: %s", text)
 	}
 
-	// The commission sees both agencies' campaigns and their states.
+	// Its sheets, as SQL counts them on the database file, with a link
+	// to the progress monitor.
+	sheets, _, overdue := progressInDB(t, s.db.SQL(), shtis.ID, s.now)
+	wantSheets := fmt.Sprintf(`id="campaign-%d-sheets" data-submitted="%d" data-expected="%d" data-overdue="%d"`, shtis.ID, sheets.Submitted, sheets.Expected, overdue)
+	if sheets.Expected == 0 || !strings.Contains(page, wantSheets) {
+		t.Errorf("the scoring campaign's card lacks %s: %s", wantSheets, section(page, fmt.Sprintf(`id="campaign-%d"`, shtis.ID), "</dl>"))
+	}
+	if !strings.Contains(visibleText(page), fmt.Sprintf("已提交 %d/%d · %d%%", sheets.Submitted, sheets.Expected, sheets.Submitted*100/sheets.Expected)) ||
+		!strings.Contains(page, fmt.Sprintf(`id="campaign-%d-progress"`, shtis.ID)) {
+		t.Errorf("the scoring campaign's card does not say how far its sheets are, or has no link to the progress")
+	}
+
+	// The commission sees both agencies' campaigns and their states, and
+	// how far the scoring one's sheets are.
 	com := s.browser()
 	com.login("commission")
 	_, page = com.get("/")
+	if want := fmt.Sprintf(`id="campaign-%d-sheets" data-submitted="%d" data-expected="%d"`, shtis.ID, sheets.Submitted, sheets.Expected); !strings.Contains(page, want) {
+		t.Errorf("the commission's dashboard lacks %s", want)
+	}
 	text = visibleText(page)
 	for _, w := range []string{"上海市科技项目评估中心", sstpc.Name, "组建专家组", "上海市科技创新服务中心", shtis.Name, "专家评分"} {
 		if !strings.Contains(text, w) {
@@ -117,25 +134,32 @@ func TestNextSteps(t *testing.T) {
 		c.Settings.ScoringDue = "2026-12-20"
 		return c
 	}
+	scoring := evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignScoring), Projects: 4, Panels: 4, Confirmed: 4}
 	for _, tc := range []struct {
-		name string
-		p    evaluation.CampaignProgress
-		want []string
+		name   string
+		p      evaluation.CampaignProgress
+		sheets *sheetsSummary
+		want   []string
 	}{
-		{"empty draft", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignDraft)}, []string{"还没有项目：添加或导入项目"}},
-		{"draft", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignDraft), Projects: 3}, []string{"已有 3 个项目：准备好后进入专家组组建"}},
+		{"empty draft", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignDraft)}, nil, []string{"还没有项目：添加或导入项目"}},
+		{"draft", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignDraft), Projects: 3}, nil, []string{"已有 3 个项目：准备好后进入专家组组建"}},
 		{"forming", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignForming), Projects: 12, Unpaneled: 3, Panels: 5,
-			Proposed: 2, Inviting: 2, Confirmed: 1, Unconfirmed: 11},
+			Proposed: 2, Inviting: 2, Confirmed: 1, Unconfirmed: 11}, nil,
 			[]string{"3 个项目还没有专家组：抽取或匹配", "2 个专家组待审核并发出邀请", "2 个专家组等待专家答复"}},
-		{"ready", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignForming), Projects: 4, Panels: 4, Confirmed: 4},
+		{"ready", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignForming), Projects: 4, Panels: 4, Confirmed: 4}, nil,
 			[]string{"专家组已全部确认：可以开始专家评分"}},
-		{"scoring", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignScoring), Projects: 4, Panels: 4, Confirmed: 4},
+		{"scoring", scoring, nil, []string{"专家评分中，截止 2026-12-20"}},
+		{"scoring under way", scoring, &sheetsSummary{ProgressCounts: evaluation.ProgressCounts{Expected: 24, Submitted: 10, Draft: 4, NotStarted: 10}},
 			[]string{"专家评分中，截止 2026-12-20"}},
-		{"closed", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignClosed), Projects: 4}, nil},
+		{"scoring overdue", scoring, &sheetsSummary{ProgressCounts: evaluation.ProgressCounts{Expected: 24, Submitted: 10, NotStarted: 14, Overdue: 14}, OverdueMembers: 3},
+			[]string{"专家评分中，截止 2026-12-20", "3 位专家逾期未提交：发送提醒或延长截止日期"}},
+		{"every sheet in", scoring, &sheetsSummary{ProgressCounts: evaluation.ProgressCounts{Expected: 24, Submitted: 24}},
+			[]string{"专家评分中，截止 2026-12-20", "评分表已全部提交：可以进入结论汇总"}},
+		{"closed", evaluation.CampaignProgress{Campaign: camp(evaluation.CampaignClosed), Projects: 4}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, s := range h.app.nextSteps(evaluation.LangZH, &tc.p) {
+			for _, s := range h.app.nextSteps(evaluation.LangZH, &tc.p, tc.sheets) {
 				got = append(got, s.Text)
 				if !strings.HasPrefix(s.Href, "/campaigns/7") {
 					t.Errorf("step %q links to %s", s.Text, s.Href)

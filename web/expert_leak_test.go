@@ -283,6 +283,7 @@ func (s *demoSite) expertCalls(t *testing.T, seat *panelSeat) []expertCall {
 			body: `{"version":0}`, status: 404},
 		{route: "GET /api/v1/projects/:id/sheets", url: fmt.Sprintf("/api/v1/projects/%d/sheets", project)},
 		{route: "GET /api/v1/campaigns/:id/progress", url: fmt.Sprintf("/api/v1/campaigns/%d/progress", seat.panel.CampaignID), status: 403},
+		{route: "GET /campaigns/:id/progress", url: fmt.Sprintf("/campaigns/%d/progress", seat.panel.CampaignID), status: 403},
 	}
 	// Answers: the open invitations are answered through one face each,
 	// then every face finds them answered.

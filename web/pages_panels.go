@@ -98,6 +98,10 @@ type panelData struct {
 	Ineligible int // excluded as not eligible only
 	Vacancies  map[evaluation.Seat]int
 	Writable   bool
+	// Replaceable are the members the user may replace now, by member id:
+	// while the campaign scores, those who have not started.
+	Replaceable map[int64]bool
+	Scoring     bool
 	// The seat a manual change is offered for: a member's (CheckMember,
 	// ?replace=ID) or a vacant seat of a group (FillSeat, ?fill=SEAT), and
 	// the form for it.
@@ -182,10 +186,22 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 		return err
 	}
 	d.Writable = evaluation.CanManageCampaign(act, camp) && evaluation.PanelsOpen(camp) && p.Changeable()
-	if d.Writable && (d.CheckMember != 0 || d.FillSeat != "") {
+	if d.Replaceable, err = a.panels.Replaceable(ctx, act, p); err != nil {
+		return err
+	}
+	d.Scoring = camp.State == evaluation.CampaignScoring
+	switch {
+	case (d.Writable && (d.CheckMember != 0 || d.FillSeat != "")) || d.Replaceable[d.CheckMember]:
 		if err := a.changeCandidates(c, &d); err != nil {
 			return err
 		}
+	case d.CheckMember != 0 && d.Scoring && evaluation.CanManageCampaign(act, camp) && d.Error == "":
+		// A member who has started scoring: say why there is no form.
+		if m, ok := p.Member(d.CheckMember); !ok || !m.Status.Seated() {
+			return evaluation.ErrNotFound
+		}
+		c.Status(fiber.StatusConflict)
+		d.Error = a.T(c, "error.member_started")
 	}
 	return a.render(c, "panel", p.Name, d)
 }
