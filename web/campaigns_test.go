@@ -183,6 +183,9 @@ func TestCampaignUI(t *testing.T) {
 	if !strings.Contains(page, `id="campaign-state">组建专家组`) || !strings.Contains(page, `id="move-scoring"`) {
 		t.Errorf("the campaign did not move to forming")
 	}
+	if !strings.Contains(page, `id="campaign-agency">甲机构<`) {
+		t.Errorf("the campaign's header does not name its agency")
+	}
 	staff.get(campaignURL)
 	resp, page = staff.post(campaignURL+"/transition", formOf("to", "draft"))
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="e-reason"`) {

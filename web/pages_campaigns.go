@@ -227,6 +227,7 @@ func (a *App) campaignUpdate(c *fiber.Ctx) error {
 
 type campaignData struct {
 	Campaign *evaluation.Campaign
+	Agency   *evaluation.Agency // the campaign's agency, named in the reader's language
 	Projects []*evaluation.Project
 	Pager    *pager
 	Filter   evaluation.ProjectFilter
@@ -261,6 +262,9 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	ctx, act := c.UserContext(), actor(c)
 	d.Campaign = camp
 	var err error
+	if d.Agency, err = a.accounts.Agency(ctx, act, camp.AgencyID); err != nil {
+		return err
+	}
 	if d.Filter, err = projectFilter(c, camp.ID); err != nil {
 		return err
 	}
