@@ -179,7 +179,7 @@ func TestWorkspacePages(t *testing.T) {
 		t.Error("a save after submitting changed the sheet")
 	}
 	_, home = w.get("/")
-	if !strings.Contains(visibleText(home), "1 个项目的评分表均已提交。") {
+	if !strings.Contains(visibleText(home), "全部 1 个项目的评分表均已提交。") {
 		t.Errorf("the expert's home after submitting:\n%s", visibleText(home))
 	}
 }
