@@ -42,10 +42,13 @@ const (
 	// KindReminder reminds an expert of the sheets they have not
 	// submitted (评分提醒).
 	KindReminder MessageKind = "reminder"
+	// KindConflict tells the agency's staff that an expert declared a
+	// conflict of interest with a project and left its panel (利益冲突声明).
+	KindConflict MessageKind = "conflict"
 )
 
 // MessageKinds lists every kind of message.
-var MessageKinds = []MessageKind{KindInvitation, KindReopen, KindReminder}
+var MessageKinds = []MessageKind{KindInvitation, KindReopen, KindReminder, KindConflict}
 
 // Valid reports whether k is one of MessageKinds.
 func (k MessageKind) Valid() bool { return slices.Contains(MessageKinds, k) }
@@ -75,7 +78,7 @@ func (s MessageStatus) Valid() bool { return slices.Contains(MessageStatuses, s)
 const (
 	ProblemNoAccount       = "no_account"       // the expert has no user account
 	ProblemAccountDisabled = "account_disabled" // the account cannot sign in
-	ProblemNoEmail         = "no_email"         // the expert's profile has no e-mail address
+	ProblemNoEmail         = "no_email"         // neither the expert's profile nor the account has an address
 )
 
 // MessageProblems lists the reasons a message has no address.
@@ -151,6 +154,20 @@ type ReminderData struct {
 	Projects []ProjectRef `json:"projects"`
 }
 
+// ConflictData is what the agency's staff hear when an expert declares a
+// conflict of interest with a project (KindConflict): who, why, and what
+// became of the seat. Chair is the member who took the chair from the
+// expert, Alternate the expert invited to the seat; "" for none.
+type ConflictData struct {
+	Campaign  string     `json:"campaign"`
+	Project   ProjectRef `json:"project"`
+	Panel     string     `json:"panel"`
+	Expert    string     `json:"expert"`
+	Reason    string     `json:"reason"`
+	Chair     string     `json:"chair,omitempty"`
+	Alternate string     `json:"alternate,omitempty"`
+}
+
 // messageData returns a new value of the kind's data type.
 func messageData(k MessageKind) (any, error) {
 	switch k {
@@ -160,6 +177,8 @@ func messageData(k MessageKind) (any, error) {
 		return &ReopenData{}, nil
 	case KindReminder:
 		return &ReminderData{}, nil
+	case KindConflict:
+		return &ConflictData{}, nil
 	}
 	return nil, fmt.Errorf("message kind %q has no data type", k)
 }

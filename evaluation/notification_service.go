@@ -74,7 +74,8 @@ type Notice struct {
 // notifyExpert puts a message to an expert of the pool in the outbox, in
 // the caller's transaction, and reports whether it was new (false: the
 // Key was told already). The message goes to the address in the expert's
-// profile, in the language of their account. An expert without an
+// profile (or their account's, when the profile has none), in the
+// language of their account. An expert without an
 // account, with a disabled one, or without an address gets a message that
 // is failed from the start with the Problem named, so the outbox shows who
 // was not told; the change itself goes ahead.
@@ -112,13 +113,57 @@ func (c *core) notifyExpert(ctx context.Context, tx expertNotifier, expertID int
 	default:
 		m.RecipientID, m.Language = u.ID, u.Language
 		if m.To = strings.TrimSpace(e.Email); m.To == "" {
-			m.Problem = ProblemNoEmail
+			m.To = u.Email
 		}
 	}
+	return enqueue(ctx, tx, m)
+}
+
+// enqueue stores m queued, or failed from the start when it has a Problem
+// or no address.
+func enqueue(ctx context.Context, tx outboxWriter, m *Message) (bool, error) {
+	if m.Problem == "" && m.To == "" {
+		m.Problem = ProblemNoEmail
+	}
 	if m.Problem != "" {
-		m.To, m.Status, m.FailedAt = "", MessageFailed, now
+		m.To, m.Status, m.FailedAt = "", MessageFailed, m.CreatedAt
 	} else {
 		m.Status = MessageQueued
 	}
 	return tx.Enqueue(ctx, m)
+}
+
+// notifyStaff puts a message to each enabled account of an agency's staff
+// in the outbox, in the caller's transaction, at the account's address and
+// in its language; the Key is made the recipient's by adding their id.
+// Staff without an address get a message failed from the start
+// (ProblemNoEmail), so the outbox shows who was not told.
+func (c *core) notifyStaff(ctx context.Context, tx staffNotifier, agencyID int64, n Notice) error {
+	if !n.Kind.Valid() || n.Key == "" || n.ObjectType == "" || n.ObjectID == "" || agencyID == 0 {
+		return fmt.Errorf("notify agency %d: incomplete notice %+v", agencyID, n)
+	}
+	data, err := json.Marshal(n.Data)
+	if err != nil {
+		return fmt.Errorf("notify agency %d: encode %s data: %w", agencyID, n.Kind, err)
+	}
+	enabled := false
+	now := c.now()
+	for page := 1; ; page++ {
+		staff, _, err := tx.Users(ctx, UserFilter{Role: RoleAgencyStaff, AgencyID: agencyID, Disabled: &enabled,
+			Page: Page{Number: page, Size: MaxPageSize}})
+		if err != nil {
+			return fmt.Errorf("notify agency %d: %w", agencyID, err)
+		}
+		for _, u := range staff {
+			m := &Message{Kind: n.Kind, DedupeKey: n.Key + ":" + idString(u.ID), RecipientID: u.ID,
+				RecipientName: u.Name, To: u.Email, Language: u.Language, Data: data, ObjectType: n.ObjectType,
+				ObjectID: n.ObjectID, AgencyID: agencyID, CreatedAt: now, NextAttemptAt: now}
+			if _, err := enqueue(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		if len(staff) < MaxPageSize {
+			return nil
+		}
+	}
 }

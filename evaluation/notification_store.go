@@ -30,6 +30,13 @@ type expertNotifier interface {
 	outboxWriter
 }
 
+// staffNotifier is what telling an agency's staff by e-mail needs in a
+// transaction: the accounts and the outbox (core.notifyStaff).
+type staffNotifier interface {
+	Users(ctx context.Context, f UserFilter) ([]*User, int, error)
+	outboxWriter
+}
+
 // notificationStore is what the notifications service reads.
 type notificationStore interface {
 	outboxReader

@@ -63,7 +63,39 @@ func (c *core) withdrawSeat(ctx context.Context, tx seatTx, now time.Time, actor
 	err = c.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.withdraw", ObjectType: "panel", ObjectID: idString(p.ID),
 		AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "expert": expertID, "project": projectID,
 			"reason": reason, "chair": newChair, "alternate": alternate}})
+	if err != nil || actor.Role != RoleExpert {
+		return true, alternate, err
+	}
+	data := ConflictData{Campaign: camp.Name, Panel: p.Name, Reason: reason}
+	for _, pr := range projects {
+		if pr.ID == projectID {
+			data.Project = ProjectRef{Code: pr.Code, Title: pr.Title}
+		}
+	}
+	if data.Expert, err = expertName(ctx, tx, expertID); err != nil {
+		return false, 0, err
+	}
+	if data.Chair, err = expertName(ctx, tx, newChair); err != nil {
+		return false, 0, err
+	}
+	if data.Alternate, err = expertName(ctx, tx, alternate); err != nil {
+		return false, 0, err
+	}
+	err = c.notifyStaff(ctx, tx, p.AgencyID, Notice{Kind: KindConflict, ObjectType: "project", ObjectID: idString(projectID),
+		AgencyID: p.AgencyID, Key: "conflict:" + idString(m.ID) + ":" + now.Format(time.RFC3339Nano), Data: data})
 	return true, alternate, err
+}
+
+// expertName is the name of an expert of the pool, "" for id 0.
+func expertName(ctx context.Context, r expertGetter, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	e, err := r.Expert(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return e.Name, nil
 }
 
 // nextChair is the technical member who takes the chair when its holder

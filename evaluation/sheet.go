@@ -150,6 +150,15 @@ func PastDue(due string, now time.Time) bool {
 // workspace: a declared conflict, a reopening, an extension.
 const MaxReasonText = 2000
 
+// checkReason trims a required reason given alone, in the field "reason",
+// and checks it.
+func checkReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	f := FieldErrors{}
+	reasonProblem(f, "reason", reason)
+	return reason, f.Err()
+}
+
 // reasonProblem checks a required reason.
 func reasonProblem(f FieldErrors, field, reason string) {
 	switch {

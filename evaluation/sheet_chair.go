@@ -26,10 +26,16 @@ func (s *SheetService) ChairSheets(ctx context.Context, actor Actor, projectID i
 	if err != nil {
 		return nil, err
 	}
+	// The seat holds the panel without its members (seatOf reads one row);
+	// the names need the whole panel.
+	panel, err := s.store.Panel(ctx, st.panel.ID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]MemberSheet, 0, len(sheets))
 	for _, sh := range sheets {
 		ms := MemberSheet{Sheet: sh}
-		if m, ok := st.panel.MemberOf(sh.ExpertID); ok {
+		if m, ok := panel.MemberOf(sh.ExpertID); ok {
 			ms.Chair = m.Chair
 			if m.Expert != nil {
 				ms.Name = m.Expert.Name

@@ -97,12 +97,11 @@ func seatOf(ctx context.Context, r sheetStore, actor Actor, projectID int64) (*s
 	if actor.Role != RoleExpert || actor.ExpertID == 0 {
 		return nil, ErrNotFound
 	}
-	p, err := r.PanelOfProject(ctx, projectID)
+	p, m, err := r.PanelSeat(ctx, projectID, actor.ExpertID)
 	if err != nil {
 		return nil, err
 	}
-	m, ok := p.MemberOf(actor.ExpertID)
-	if !ok || m.Status != MemberAccepted {
+	if m.Status != MemberAccepted {
 		return nil, ErrNotFound
 	}
 	c, err := r.Campaign(ctx, p.CampaignID)
@@ -293,108 +292,6 @@ func acceptedIn(ctx context.Context, r interface {
 		}
 	}
 	return false, nil
-}
-
-// DeclareNoConflict records the actor's declaration that they have no
-// conflict of interest with the project; it needs the campaign's pledge
-// first, and declaring twice changes nothing.
-func (s *SheetService) DeclareNoConflict(ctx context.Context, actor Actor, projectID int64) error {
-	return s.inTx(ctx, func(tx sheetTx) error {
-		st, err := seatOf(ctx, tx, actor, projectID)
-		if err != nil {
-			return err
-		}
-		if !st.pledged {
-			return Errorf(Conflict, "error.pledge_first")
-		}
-		if st.declared {
-			return nil
-		}
-		if err := tx.CreateDeclaration(ctx, projectID, actor.ExpertID, s.now()); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.declare_no_conflict", ObjectType: "project",
-			ObjectID: idString(projectID), AgencyID: st.project.AgencyID, Details: map[string]any{"expert": actor.ExpertID}})
-	})
-}
-
-// DeclareConflict records a conflict of interest the actor declares with a
-// project of their assignments, with the reason. It is a declared conflict
-// of the pool (the rules apply it from then on) and it withdraws the
-// expert from the project at once: the seat is declined, the chair handed
-// on, the next alternate invited; the project no longer exists for them.
-// Only the agency can lift it (LiftConflict).
-func (s *SheetService) DeclareConflict(ctx context.Context, actor Actor, projectID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx sheetTx) error {
-		st, err := seatOf(ctx, tx, actor, projectID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		c := &ExpertConflict{ExpertID: actor.ExpertID, ProjectID: projectID, Year: now.In(Beijing).Year(), Note: reason,
-			CreatedBy: actor.UserID, CreatedByName: actor.Username, CreatedAt: now}
-		if err := tx.CreateExpertConflict(ctx, c); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.declare_conflict", ObjectType: "project",
-			ObjectID: idString(projectID), AgencyID: st.project.AgencyID,
-			Details: map[string]any{"expert": actor.ExpertID, "conflict_id": c.ID, "reason": reason}}); err != nil {
-			return err
-		}
-		_, _, err = s.withdrawSeat(ctx, tx, now, actor, projectID, actor.ExpertID, reason)
-		return err
-	})
-}
-
-// LiftConflict removes the conflicts declared for an expert with a project
-// of the actor's agency, with the reason; only the agency's staff may. The
-// expert does not get the seat back: the panel has moved on.
-func (s *SheetService) LiftConflict(ctx context.Context, actor Actor, projectID, expertID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx sheetTx) error {
-		p, err := tx.Project(ctx, projectID)
-		if err != nil {
-			return err
-		}
-		c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
-		if err != nil {
-			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		list, err := tx.ExpertConflicts(ctx, expertID)
-		if err != nil {
-			return err
-		}
-		var lifted []int64
-		for _, ec := range list {
-			if ec.ProjectID != projectID {
-				continue
-			}
-			if err := tx.DeleteExpertConflict(ctx, expertID, ec.ID); err != nil {
-				return err
-			}
-			lifted = append(lifted, ec.ID)
-		}
-		if len(lifted) == 0 {
-			return ErrNotFound
-		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "project.lift_conflict", ObjectType: "project",
-			ObjectID: idString(projectID), AgencyID: p.AgencyID,
-			Details: map[string]any{"expert": expertID, "conflicts": lifted, "reason": reason}})
-	})
 }
 
 // SheetView is an expert's sheet with what the page around it needs.
@@ -648,27 +545,19 @@ func (s *SheetService) PanelSheets(ctx context.Context, actor Actor, projectID i
 // they will read; only the agency's staff may. The submitted version stays
 // in the history; the next submission is a new round.
 func (s *SheetService) ReopenSheet(ctx context.Context, actor Actor, sheetID int64, reason string) (*Sheet, error) {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
+	reason, err := checkReason(reason)
+	if err != nil {
 		return nil, err
 	}
 	var out *Sheet
-	err := s.inTx(ctx, func(tx sheetTx) error {
+	err = s.inTx(ctx, func(tx sheetTx) error {
 		sh, err := tx.SheetByID(ctx, sheetID)
 		if err != nil {
 			return err
 		}
-		c, err := loadCampaign(ctx, tx, actor, sh.CampaignID)
+		c, err := scoringCampaign(ctx, tx, actor, sh.CampaignID)
 		if err != nil {
 			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		if c.State != CampaignScoring {
-			return Errorf(Conflict, "error.scoring_closed")
 		}
 		if sh.Status != SheetSubmitted {
 			return Errorf(Conflict, "error.sheet_not_submitted")
@@ -726,15 +615,9 @@ func (s *SheetService) ExtendDeadline(ctx context.Context, actor Actor, panelID,
 		if err != nil {
 			return err
 		}
-		c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
+		c, err := scoringCampaign(ctx, tx, actor, p.CampaignID)
 		if err != nil {
 			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		if c.State != CampaignScoring {
-			return Errorf(Conflict, "error.scoring_closed")
 		}
 		m, ok := p.Member(memberID)
 		if !ok || m.Status != MemberAccepted {
@@ -760,15 +643,9 @@ func (s *SheetService) ExtendDeadline(ctx context.Context, actor Actor, panelID,
 func (s *SheetService) Remind(ctx context.Context, actor Actor, campaignID, expertID int64) (int, error) {
 	reminded := 0
 	err := s.inTx(ctx, func(tx sheetTx) error {
-		c, err := loadCampaign(ctx, tx, actor, campaignID)
+		c, err := scoringCampaign(ctx, tx, actor, campaignID)
 		if err != nil {
 			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
-		}
-		if c.State != CampaignScoring {
-			return Errorf(Conflict, "error.scoring_closed")
 		}
 		panels, err := s.progress.Panels(ctx, c.ID)
 		if err != nil {
@@ -829,4 +706,19 @@ func (s *SheetService) Remind(ctx context.Context, actor Actor, campaignID, expe
 			AgencyID: c.AgencyID, Details: map[string]any{"experts": reminded, "expert": expertID}})
 	})
 	return reminded, err
+}
+
+// scoringCampaign loads a campaign the actor manages and that is scoring.
+func scoringCampaign(ctx context.Context, r campaignGetter, actor Actor, id int64) (*Campaign, error) {
+	c, err := loadCampaign(ctx, r, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanManageCampaign(actor, c) {
+		return nil, ErrForbidden
+	}
+	if c.State != CampaignScoring {
+		return nil, Errorf(Conflict, "error.scoring_closed")
+	}
+	return c, nil
 }

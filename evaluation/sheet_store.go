@@ -12,6 +12,12 @@ type sheetReader interface {
 	Pledge(ctx context.Context, campaignID, expertID int64) (*Pledge, error)
 	// Declared returns when an expert declared no conflict with a project.
 	Declared(ctx context.Context, projectID, expertID int64) (time.Time, error)
+	// PanelSeat returns an expert's record on the panel a project is on,
+	// whatever its status, and that panel without its members and
+	// projects: not found when the project has no panel or the expert is
+	// not on it. It is what every save of a sheet checks, so it reads one
+	// row rather than the whole panel.
+	PanelSeat(ctx context.Context, projectID, expertID int64) (*Panel, *PanelMember, error)
 	// Sheet returns an expert's sheet for a project.
 	Sheet(ctx context.Context, projectID, expertID int64) (*Sheet, error)
 	SheetByID(ctx context.Context, id int64) (*Sheet, error)
@@ -44,6 +50,7 @@ type seatTx interface {
 	campaignGetter
 	projectGetter
 	inviteTx
+	staffNotifier
 	auditor
 }
 
@@ -53,7 +60,6 @@ type seatTx interface {
 type sheetStore interface {
 	sheetReader
 	MemberPanels(ctx context.Context, expertID int64) ([]*Panel, error)
-	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
 	Panel(ctx context.Context, id int64) (*Panel, error)
 	campaignGetter
 	projectGetter
@@ -61,15 +67,26 @@ type sheetStore interface {
 	conflictReader
 }
 
-// sheetTx is what the workspace service does in a transaction.
+// sheetTx is what the workspace service does in a transaction: sheets,
+// pledges and deadlines, telling experts of reopened sheets and reminders.
 type sheetTx interface {
 	sheetStore
 	sheetWriter
+	UpdatePanelMember(ctx context.Context, m *PanelMember) error
+	expertNotifier
+	auditor
+}
+
+// declarationTx is what declaring and lifting conflicts of interest does
+// in a transaction: the seat the declaration is made from, the
+// declaration or conflict recorded, and the seat withdrawn (seatTx).
+type declarationTx interface {
+	sheetStore
 	seatTx
+	CreateDeclaration(ctx context.Context, projectID, expertID int64, at time.Time) error
 	CreateExpertConflict(ctx context.Context, c *ExpertConflict) error
 	ExpertConflicts(ctx context.Context, expertID int64) ([]*ExpertConflict, error)
 	DeleteExpertConflict(ctx context.Context, expertID, id int64) error
-	auditor
 }
 
 // progressStore is what the agency's progress monitor reads: a campaign's

@@ -356,6 +356,8 @@ func TestConflictDeclaredWithdrawsTheSeat(t *testing.T) {
 	chairMember, chair := s.member(t, evaluation.SeatTechnical, true)
 	s.open(t, chair)
 	alternates := s.panel.Alternates(evaluation.SeatTechnical)
+	office := s.user(t, evaluation.NewUser{Username: "office.a", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC",
+		Email: " office@sstpc.example.cn ", Language: evaluation.LangEN})
 	if err := s.svc.Sheets.DeclareConflict(ctx, chair, s.project.ID, ""); wantCode(t, err, evaluation.Invalid).Fields["reason"] == "" {
 		t.Errorf("a conflict without a reason: %v", err)
 	}
@@ -386,6 +388,35 @@ func TestConflictDeclaredWithdrawsTheSeat(t *testing.T) {
 		if a, _ := panel.MemberOf(alternates[0].ExpertID); a.Status != evaluation.MemberInvited {
 			t.Errorf("the first alternate is %s, want invited", a.Status)
 		}
+	}
+
+	// The agency hears of it: each of its staff, in their language, at
+	// their address; staff.a has none, so theirs is failed from the start.
+	// Another agency's staff hear nothing.
+	told := map[string]*evaluation.Message{}
+	for _, m := range s.messages(t, evaluation.KindConflict) {
+		told[m.RecipientName] = m
+	}
+	if len(told) != 2 {
+		t.Fatalf("conflict notices to %v, want staff.a and office.a", told)
+	}
+	if m := told["office.a"]; m == nil || m.To != "office@sstpc.example.cn" || m.Language != evaluation.LangEN ||
+		m.Status != evaluation.MessageQueued || m.RecipientID != office.ID || m.AgencyID != s.agency.ID {
+		t.Errorf("the notice to office.a is %+v", m)
+	}
+	if m := told["staff.a"]; m == nil || m.Status != evaluation.MessageFailed || m.Problem != evaluation.ProblemNoEmail {
+		t.Errorf("the notice to staff.a (no address) is %+v", m)
+	}
+	var data evaluation.ConflictData
+	if err := json.Unmarshal(told["office.a"].Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	if data.Expert != chairMember.Expert.Name || data.Reason != "近三年与项目负责人合作发表论文" || data.Project.Code != "23DZ1200101" ||
+		data.Campaign != s.c.Name || data.Panel != s.panel.Name || data.Chair == "" || data.Chair == data.Expert {
+		t.Errorf("the notice says %+v", data)
+	}
+	if len(alternates) > 0 && data.Alternate != alternates[0].Expert.Name {
+		t.Errorf("the notice names alternate %q, want %q", data.Alternate, alternates[0].Expert.Name)
 	}
 	for name, call := range map[string]func() error{
 		"project":   func() error { _, err := s.svc.Sheets.Project(ctx, chair, s.project.ID); return err },

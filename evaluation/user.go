@@ -64,11 +64,15 @@ const (
 )
 
 // User is an account. Staff belong to an agency (the tenant); experts are
-// linked to their profile in the expert pool.
+// linked to their profile in the expert pool. Email is where evalpanel
+// writes to the account holder ("" for none); an expert is written to at
+// the address in their pool profile, and at this one only when the
+// profile has none.
 type User struct {
 	ID          int64     `json:"id"`
 	Username    string    `json:"username"`
 	Name        string    `json:"name"`
+	Email       string    `json:"email"`
 	Role        Role      `json:"role"`
 	AgencyID    int64     `json:"agency_id,omitempty"`
 	AgencyCode  string    `json:"agency,omitempty"`
@@ -122,6 +126,7 @@ func NormalizeUsername(s string) string {
 type NewUser struct {
 	Username   string
 	Name       string
+	Email      string // optional
 	Role       Role
 	AgencyCode string // required for agency staff, refused for others
 	ExpertID   int64  // optional link to the expert pool, experts only
@@ -139,6 +144,8 @@ func (n *NewUser) Validate() error {
 		f.Add("username", "error.username_format")
 	}
 	validateName(f, "name", n.Name)
+	n.Email = strings.TrimSpace(n.Email)
+	validateUserEmail(f, n.Email)
 	switch {
 	case !n.Role.Valid():
 		f.Add("role", "error.role_invalid")
@@ -165,6 +172,7 @@ func (n *NewUser) Validate() error {
 // UserUpdate changes some attributes of a user; nil fields stay as they are.
 type UserUpdate struct {
 	Name       *string
+	Email      *string // "" removes the address
 	Role       *Role
 	AgencyCode *string
 	Language   *Language
@@ -177,6 +185,10 @@ func (u *UserUpdate) Validate() error {
 	if u.Name != nil {
 		*u.Name = strings.TrimSpace(*u.Name)
 		validateName(f, "name", *u.Name)
+	}
+	if u.Email != nil {
+		*u.Email = strings.TrimSpace(*u.Email)
+		validateUserEmail(f, *u.Email)
 	}
 	if u.Role != nil && !u.Role.Valid() {
 		f.Add("role", "error.role_invalid")
@@ -203,6 +215,12 @@ func PasswordProblem(pw string) (string, map[string]any) {
 		return "error.password_blank", nil
 	}
 	return "", nil
+}
+
+func validateUserEmail(f FieldErrors, email string) {
+	if email != "" && !validEmail(email) {
+		f.Add("email", "error.email_format")
+	}
 }
 
 func validateName(f FieldErrors, field, name string) {

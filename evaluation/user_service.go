@@ -96,7 +96,7 @@ func (s *AccountService) CreateUser(ctx context.Context, actor Actor, in NewUser
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
 	now := s.now()
-	u := &User{Username: in.Username, Name: in.Name, Role: in.Role, ExpertID: in.ExpertID,
+	u := &User{Username: in.Username, Name: in.Name, Email: in.Email, Role: in.Role, ExpertID: in.ExpertID,
 		Language: in.Language, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	err = s.inTx(ctx, func(tx accountTx) error {
 		if err := s.resolveAgency(ctx, tx, u, in.AgencyCode); err != nil {
@@ -162,6 +162,9 @@ func (s *AccountService) UpdateUser(ctx context.Context, actor Actor, id int64, 
 		changed := map[string]any{}
 		if up.Name != nil && *up.Name != u.Name {
 			u.Name, changed["name"] = *up.Name, *up.Name
+		}
+		if up.Email != nil && *up.Email != u.Email {
+			u.Email, changed["email"] = *up.Email, *up.Email
 		}
 		if up.Language != nil && *up.Language != u.Language {
 			u.Language, changed["language"] = *up.Language, *up.Language

@@ -96,6 +96,8 @@ func TestCreateUserRefusals(t *testing.T) {
 		{"password empty", func(n *evaluation.NewUser) { n.Password = "" }, evaluation.Invalid, "password", "error.password_too_short"},
 		{"unknown role", func(n *evaluation.NewUser) { n.Role = "root" }, evaluation.Invalid, "role", "error.role_invalid"},
 		{"unknown language", func(n *evaluation.NewUser) { n.Language = "fr" }, evaluation.Invalid, "language", "error.language_invalid"},
+		{"e-mail without @", func(n *evaluation.NewUser) { n.Email = "office.sstpc.cn" }, evaluation.Invalid, "email", "error.email_format"},
+		{"e-mail with a name", func(n *evaluation.NewUser) { n.Email = "Office <office@sstpc.cn>" }, evaluation.Invalid, "email", "error.email_format"},
 		{"staff without agency", func(n *evaluation.NewUser) { n.Role = evaluation.RoleAgencyStaff }, evaluation.Invalid, "agency", "error.agency_required"},
 		{"commission with agency", func(n *evaluation.NewUser) { n.AgencyCode = "SSTPC" }, evaluation.Invalid, "agency", "error.agency_not_allowed"},
 		{"admin with agency", func(n *evaluation.NewUser) { n.Role, n.AgencyCode = evaluation.RoleAdmin, "SSTPC" }, evaluation.Invalid, "agency", "error.agency_not_allowed"},
@@ -331,6 +333,27 @@ func TestUpdateUser(t *testing.T) {
 		}
 		if got, err := e.svc.Accounts.SessionUser(ctx, u.ID); err != nil || got.ID != u.ID || got.Disabled {
 			t.Errorf("SessionUser after enabling = %+v, %v; want li.wei, enabled", got, err)
+		}
+	})
+
+	t.Run("e-mail", func(t *testing.T) {
+		u := e.staff(t, "mail.box", "SSTPC")
+		got, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Email: ptr(" office@sstpc.cn ")})
+		if err != nil || got.Email != "office@sstpc.cn" {
+			t.Fatalf("set the address: %+v, %v", got, err)
+		}
+		if a := e.lastAudit(t); a.Action != "user.update" || details(t, a)["email"] != "office@sstpc.cn" {
+			t.Errorf("audit entry %+v", a)
+		}
+		_, err = e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Email: ptr("office@")})
+		if ge := wantCode(t, err, evaluation.Invalid); ge.Fields["email"] != "error.email_format" {
+			t.Errorf("fields = %v", ge.Fields)
+		}
+		if _, err := e.svc.Accounts.UpdateUser(ctx, e.admin, u.ID, evaluation.UserUpdate{Email: ptr("")}); err != nil {
+			t.Fatal(err)
+		}
+		if stored, err := e.db.User(ctx, u.ID); err != nil || stored.Email != "" {
+			t.Errorf("after removing the address: %+v, %v", stored, err)
 		}
 	})
 

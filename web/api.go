@@ -235,6 +235,7 @@ func (a *App) apiUser(c *fiber.Ctx) error {
 
 type userPatch struct {
 	Name     *string `json:"name" validate:"omitnil,min=1,max=64"`
+	Email    *string `json:"email" validate:"omitnil,max=254"`
 	Role     *string `json:"role" validate:"omitnil,role"`
 	Agency   *string `json:"agency" validate:"omitnil,max=20"`
 	Language *string `json:"language" validate:"omitnil,language"`
@@ -250,7 +251,7 @@ func (a *App) apiUpdateUser(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	up := evaluation.UserUpdate{Name: req.Name, AgencyCode: req.Agency, Disabled: req.Disabled}
+	up := evaluation.UserUpdate{Name: req.Name, Email: req.Email, AgencyCode: req.Agency, Disabled: req.Disabled}
 	if req.Role != nil {
 		r := evaluation.Role(*req.Role)
 		up.Role = &r

@@ -137,9 +137,12 @@ func (s *demoSite) load(t *testing.T) {
 				switch {
 				case m.Status == evaluation.MemberAccepted && c.State == evaluation.CampaignScoring && !m.Chair && s.accepted == nil:
 					s.accepted = seat
-				case m.Status == evaluation.MemberInvited && !m.Chair && s.invited == nil:
+				// (The scoring campaign has an alternate invited too, called
+				// up by a declared conflict, who sits on another of its
+				// panels: not the open invitation these seats stand for.)
+				case m.Status == evaluation.MemberInvited && c.State == evaluation.CampaignForming && !m.Chair && s.invited == nil:
 					s.invited = seat
-				case m.Status == evaluation.MemberInvited && s.invited2 == nil:
+				case m.Status == evaluation.MemberInvited && c.State == evaluation.CampaignForming && s.invited2 == nil:
 					s.invited2 = seat
 				case m.Status == evaluation.MemberDeclined && s.declined == nil:
 					s.declined = seat

@@ -54,6 +54,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"patch user: wrong type", "admin", "PATCH", expert, `{"disabled":"yes"}`, 400, evaluation.Invalid, "disabled", ""},
 		{"patch user: empty name", "admin", "PATCH", expert, `{"name":""}`, 400, evaluation.Invalid, "name", ""},
 		{"patch user: bad language", "admin", "PATCH", expert, `{"language":"fr"}`, 400, evaluation.Invalid, "language", ""},
+		{"patch user: bad e-mail", "admin", "PATCH", expert, `{"email":"zhang@"}`, 400, evaluation.Invalid, "email", ""},
+		{"create user: bad e-mail", "admin", "POST", "/api/v1/users", `{"username":"ok.name","name":"N","email":"N <n@x.cn>","role":"commission","password":"long enough pw"}`, 400, evaluation.Invalid, "email", ""},
 		{"patch user: unknown field", "admin", "PATCH", expert, `{"password_hash":"x"}`, 400, evaluation.Invalid, "password_hash", ""},
 		{"patch user: staff role without agency", "admin", "PATCH", expert, `{"role":"agency_staff"}`, 400, evaluation.Invalid, "agency", ""},
 		{"patch user: missing", "admin", "PATCH", "/api/v1/users/999", `{"name":"x"}`, 404, evaluation.NotFound, "", ""},

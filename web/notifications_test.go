@@ -144,7 +144,7 @@ func TestOutboxPages(t *testing.T) {
 	resp, page := admin.get("/outbox")
 	table := section(page, `id="outbox-table"`, "</table>")
 	for _, want := range []string{"甲专家", "jia@example.org", "Anna Berg", "评审邀请", "待发送", "未发出",
-		"专家档案中没有电子邮箱，未发送", `href="/outbox/1"`, "评审邀请：2026 年度第一批综合绩效评价"} {
+		"收件人没有电子邮箱，未发送", `href="/outbox/1"`, "评审邀请：2026 年度第一批综合绩效评价"} {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(table, want) {
 			t.Errorf("the outbox page (%d) lacks %q", resp.StatusCode, want)
 		}
@@ -165,7 +165,7 @@ func TestOutboxPages(t *testing.T) {
 		}
 	}
 	_, page = admin.get(fmt.Sprintf("/outbox/%d", lost.ID))
-	if !strings.Contains(page, `id="problem">专家档案中没有电子邮箱`) {
+	if !strings.Contains(page, `id="problem">收件人没有电子邮箱`) {
 		t.Error("the page of a message without an address does not say why")
 	}
 
@@ -173,7 +173,7 @@ func TestOutboxPages(t *testing.T) {
 	en.login("staffa")
 	en.post("/lang", formOf("lang", "en", "next", "/"))
 	_, page = en.get("/outbox")
-	for _, want := range []string{"Review invitation", "Queued", "Not sent", "profile has no e-mail address"} {
+	for _, want := range []string{"Review invitation", "Queued", "Not sent", "No e-mail address for the recipient"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the English outbox page lacks %q", want)
 		}

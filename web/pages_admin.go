@@ -63,6 +63,7 @@ func (a *App) usersPage(c *fiber.Ctx) error {
 type userForm struct {
 	Username string `json:"username" form:"username" validate:"required,min=3,max=32"`
 	Name     string `json:"name" form:"name" validate:"required,max=64"`
+	Email    string `json:"email" form:"email" validate:"max=254"`
 	Role     string `json:"role" form:"role" validate:"required,role"`
 	Agency   string `json:"agency" form:"agency" validate:"max=20"`
 	ExpertID int64  `json:"expert_id" form:"expert_id" validate:"gte=0"`
@@ -71,7 +72,7 @@ type userForm struct {
 }
 
 func (f *userForm) newUser() evaluation.NewUser {
-	return evaluation.NewUser{Username: f.Username, Name: f.Name, Role: evaluation.Role(f.Role), AgencyCode: f.Agency,
+	return evaluation.NewUser{Username: f.Username, Name: f.Name, Email: f.Email, Role: evaluation.Role(f.Role), AgencyCode: f.Agency,
 		ExpertID: f.ExpertID, Language: evaluation.Language(f.Language), Password: f.Password}
 }
 
@@ -146,12 +147,13 @@ func (a *App) userPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.userFormPage(c, "user", userFormData{User: u, Form: userForm{Name: u.Name, Role: string(u.Role),
+	return a.userFormPage(c, "user", userFormData{User: u, Form: userForm{Name: u.Name, Email: u.Email, Role: string(u.Role),
 		Agency: u.AgencyCode, Language: string(u.Language)}})
 }
 
 type userEditForm struct {
 	Name     string `json:"name" form:"name" validate:"required,max=64"`
+	Email    string `json:"email" form:"email" validate:"max=254"`
 	Role     string `json:"role" form:"role" validate:"required,role"`
 	Agency   string `json:"agency" form:"agency" validate:"max=20"`
 	Language string `json:"language" form:"language" validate:"required,language"`
@@ -166,13 +168,13 @@ func (a *App) userUpdate(c *fiber.Ctx) error {
 	err = a.parseForm(c, &f)
 	if err == nil {
 		role, lang := evaluation.Role(f.Role), evaluation.Language(f.Language)
-		_, err = a.accounts.UpdateUser(c.UserContext(), actor(c), u.ID, evaluation.UserUpdate{Name: &f.Name, Role: &role,
+		_, err = a.accounts.UpdateUser(c.UserContext(), actor(c), u.ID, evaluation.UserUpdate{Name: &f.Name, Email: &f.Email, Role: &role,
 			AgencyCode: &f.Agency, Language: &lang})
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
-		return a.userFormPage(c, "user", userFormData{User: u, Form: userForm{Name: f.Name, Role: f.Role, Agency: f.Agency,
-			Language: f.Language}, Fields: fields, Error: msg, Section: "edit"})
+		return a.userFormPage(c, "user", userFormData{User: u, Form: userForm{Name: f.Name, Email: f.Email, Role: f.Role,
+			Agency: f.Agency, Language: f.Language}, Fields: fields, Error: msg, Section: "edit"})
 	}
 	if err != nil {
 		return err
@@ -197,7 +199,7 @@ func (a *App) userResetPassword(c *fiber.Ctx) error {
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
-		return a.userFormPage(c, "user", userFormData{User: u, Form: userForm{Name: u.Name, Role: string(u.Role),
+		return a.userFormPage(c, "user", userFormData{User: u, Form: userForm{Name: u.Name, Email: u.Email, Role: string(u.Role),
 			Agency: u.AgencyCode, Language: string(u.Language)}, Fields: fields, Error: msg, Section: "password"})
 	}
 	if err != nil {

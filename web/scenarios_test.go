@@ -62,6 +62,7 @@ func TestAPIScenarios(t *testing.T) {
 		{nil, createWang},
 		{[]scenario{createWang}, scenario{"duplicate username conflicts", "admin", "POST", "/api/v1/users", `{"username":"wang.fang","name":"x","role":"expert","password":"a long enough pw"}`, 409, evaluation.Conflict, []string{"username"}, nil, nil}},
 		{nil, scenario{"admin changes a user's role", "admin", "PATCH", "/api/v1/users/{commission}", `{"role":"agency_staff","agency":"AGA"}`, 200, "", nil, []string{`"role":"agency_staff"`, `"agency":"AGA"`}, nil}},
+		{nil, scenario{"admin sets a user's e-mail", "admin", "PATCH", "/api/v1/users/{commission}", `{"email":" office@kw.sh.gov.cn "}`, 200, "", nil, []string{`"email":"office@kw.sh.gov.cn"`}, nil}},
 		{nil, scenario{"admin resets a password", "admin", "POST", "/api/v1/users/{expert}/password", `{"password":"another long one"}`, 204, "", nil, nil, nil}},
 		{nil, scenario{"user changes language", "expert", "PATCH", "/api/v1/me", `{"language":"en"}`, 200, "", nil, []string{`"language":"en"`}, nil}},
 		{nil, scenario{"change own password", "staffa", "POST", "/api/v1/me/password", `{"current_password":"` + testPassword + `","password":"brand new password"}`, 204, "", nil, nil, nil}},

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -124,8 +126,38 @@ func (c *importCommand) refuse(what string, err error) error {
 	if e == nil || e.Code == evaluation.Internal {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "%s: %s: %s\n", c.name, what, c.tr(c.lang, e.Message))
+	fmt.Fprintf(c.stderr, "%s: %s: %s\n", c.name, what, c.tr(c.lang, e.Message, pairs(messageArgs(e, ""))...))
+	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
+		if e.Fields[field] != e.Message {
+			fmt.Fprintf(c.stderr, "  %s: %s\n", field, c.tr(c.lang, e.Fields[field], pairs(e.Args[field])...))
+		}
+	}
 	return exitError(1)
+}
+
+// messageArgs are the values a message of e shows: those of the field, or
+// for the main message ("") its own, else those of a field with the same
+// message, as the web's error pages take them.
+func messageArgs(e *evaluation.Error, field string) map[string]any {
+	if field != "" || len(e.Args[""]) > 0 {
+		return e.Args[field]
+	}
+	for f, msg := range e.Fields {
+		if msg == e.Message && len(e.Args[f]) > 0 {
+			return e.Args[f]
+		}
+	}
+	return nil
+}
+
+// pairs lists a message's values as the translator takes them: name,
+// value, name, value, in order of name.
+func pairs(args map[string]any) []any {
+	var out []any
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		out = append(out, k, args[k])
+	}
+	return out
 }
 
 // problems prints the problems of a refused file as the import page lists

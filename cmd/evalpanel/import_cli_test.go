@@ -365,3 +365,24 @@ func TestCLIImportRefusals(t *testing.T) {
 		t.Errorf("rows after importing into a locked campaign %v, want %v", after, before)
 	}
 }
+
+// A refusal of the service is printed with the values its messages show:
+// a message whose values its field holds, and another field's own.
+func TestImportRefusalShowsValues(t *testing.T) {
+	var stderr strings.Builder
+	c := newImportCommand("import projects", &stderr)
+	if _, err := c.parse([]string{"--lang", "en", "projects.xlsx"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	err := c.refuse("campaign 7", &evaluation.Error{Code: evaluation.Conflict, Message: "error.panels_unconfirmed",
+		Fields: map[string]string{"to": "error.panels_unconfirmed", "password": "error.password_too_short"},
+		Args:   map[string]map[string]any{"to": {"Count": 3}, "password": {"Min": 10}}})
+	if _, ok := err.(exitError); !ok {
+		t.Fatalf("refuse returned %v, want exit status 1", err)
+	}
+	want := "import projects: campaign 7: 3 projects have no confirmed panel yet: scoring cannot open.\n" +
+		"  password: The password needs at least 10 characters.\n"
+	if stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
+	}
+}

@@ -8,6 +8,7 @@
 //	evalpanel draw verify [--db FILE] CAMPAIGN_ID
 //	evalpanel import projects FILE [INDICATORS.csv] --campaign ID [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //	evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
+//	evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
 // EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL.
@@ -66,6 +67,9 @@ const usage = `usage:
       --as: the account the import acts as and the audit log names: staff of the campaign's agency
       for projects, an administrator or the commission for experts. Without it the operator acts
       as "system", on behalf of the campaign's agency for projects, as administrator for experts.
+  evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
+      measures draft saves and submits over HTTP on 127.0.0.1 against a bare fiber+SQLite baseline
+      in the same run, with a fresh database in a temporary folder under --db-dir.
 `
 
 // run dispatches a command line; tests call it directly.
@@ -100,6 +104,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(args) > 0 && args[0] == "experts" {
 			return cmdImportExperts(ctx, args[1:], stdout, stderr)
 		}
+	case "bench":
+		return cmdBench(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,6 +1,10 @@
 package demo
 
-import "github.com/evalpanel/evalpanel/evaluation"
+import (
+	"fmt"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
 
 // The demo's two management agencies.
 var agencies = []evaluation.NewAgency{
@@ -10,12 +14,12 @@ var agencies = []evaluation.NewAgency{
 
 // The demo's administrator, commission user and agency staff.
 var staff = []evaluation.NewUser{
-	{Username: "admin", Name: "陈立群", Role: evaluation.RoleAdmin},
-	{Username: "commission", Name: "王海燕", Role: evaluation.RoleCommission},
-	{Username: "sstpc-li", Name: "李晓东", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
-	{Username: "sstpc-zhou", Name: "周敏", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
-	{Username: "shtis-huang", Name: "黄志刚", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS"},
-	{Username: "shtis-xu", Name: "徐静", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS", Language: evaluation.LangEN},
+	{Username: "admin", Name: "陈立群", Email: "it-admin@stcsm.example.cn", Role: evaluation.RoleAdmin},
+	{Username: "commission", Name: "王海燕", Email: "wang.haiyan@stcsm.example.cn", Role: evaluation.RoleCommission},
+	{Username: "sstpc-li", Name: "李晓东", Email: "li.xiaodong@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
+	{Username: "sstpc-zhou", Name: "周敏", Email: "zhou.min@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
+	{Username: "shtis-huang", Name: "黄志刚", Email: "huang.zhigang@shtis.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS"},
+	{Username: "shtis-xu", Name: "徐静", Email: "xu.jing@shtis.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS", Language: evaluation.LangEN},
 }
 
 // Subject codes follow GB/T 13745 (学科分类与代码).
@@ -137,6 +141,11 @@ var experts = func() []evaluation.Expert {
 	// An expert who cannot be drawn this year, to show the flag and reason.
 	list[13].CanBeDrawn = false
 	list[13].NoDrawReason = "2026年度借调至市级机关工作，暂停抽取"
+	// Every expert has an address in the database, under the number the
+	// expert database gives them; the first has their own.
+	for i := range list {
+		list[i].Email = fmt.Sprintf("zj%04d@experts.stcsm.example.cn", 2001+i)
+	}
 	list[0].Email = "gu.jianhua@example.org"
 	return list
 }()

@@ -378,7 +378,8 @@ func TestSeedTwice(t *testing.T) {
 }
 
 // TestSeedPanels: the scoring campaign has a confirmed panel per project,
-// one with a declined member replaced by an alternate; the forming one has
+// one with a declined member replaced by an alternate and one with a
+// member who declared a conflict, the alternate invited; the forming one has
 // four drawn panels, two invited; every draw and match re-runs from its
 // record.
 func TestSeedPanels(t *testing.T) {
@@ -394,19 +395,23 @@ func TestSeedPanels(t *testing.T) {
 			t.Fatal(err)
 		}
 		states := map[evaluation.PanelState]int{}
-		declined := 0
+		declined, invited := 0, 0
 		for _, p := range panels {
 			states[p.State]++
 			for _, m := range p.Members {
-				if m.Status == evaluation.MemberDeclined {
+				switch m.Status {
+				case evaluation.MemberDeclined:
 					declined++
+				case evaluation.MemberInvited:
+					invited++
 				}
 			}
 		}
 		switch c.State {
 		case evaluation.CampaignScoring:
-			if len(panels) != c.Projects || states[evaluation.PanelConfirmed] != len(panels) || declined != 1 {
-				t.Errorf("%s: %d panels for %d projects, states %v, %d declined", c.Name, len(panels), c.Projects, states, declined)
+			if len(panels) != c.Projects || states[evaluation.PanelConfirmed] != len(panels) || declined != 2 || invited != 1 {
+				t.Errorf("%s: %d panels for %d projects, states %v, %d declined, %d invited", c.Name, len(panels), c.Projects,
+					states, declined, invited)
 			}
 		case evaluation.CampaignForming:
 			if len(panels) != 4 || states[evaluation.PanelInviting]+states[evaluation.PanelConfirmed] != 2 {
@@ -417,6 +422,20 @@ func TestSeedPanels(t *testing.T) {
 		if err != nil || n == 0 || len(problems) != 0 {
 			t.Errorf("%s: verify %d records: %v %v", c.Name, n, problems, err)
 		}
+	}
+	// The agency's staff were told of the conflict, each at their address.
+	messages, _, err := svc.Notifications.Outbox(ctx, evaluation.System, evaluation.OutboxFilter{Page: evaluation.Page{Size: evaluation.MaxPageSize}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := map[string]bool{}
+	for _, m := range messages {
+		if m.Kind == evaluation.KindConflict && m.Status == evaluation.MessageQueued && m.To != "" {
+			told[m.RecipientName] = true
+		}
+	}
+	if !told["黄志刚"] || !told["徐静"] || len(told) != 2 {
+		t.Errorf("conflict notices to %v, want the scoring campaign's agency staff 黄志刚 and 徐静", told)
 	}
 }
 

@@ -52,6 +52,9 @@ func (s *seeder) workspace(staff evaluation.Actor, c *evaluation.Campaign) error
 			}
 		}
 	}
+	if err := s.declareConflict(c, panels); err != nil {
+		return err
+	}
 	// One member of the campaign has their deadline extended.
 	if len(panels) > 1 {
 		p := panels[1]
@@ -60,6 +63,39 @@ func (s *seeder) workspace(staff evaluation.Actor, c *evaluation.Campaign) error
 				due := s.today.AddDate(0, 0, 17).Format("2006-01-02")
 				return s.svc.Sheets.ExtendDeadline(s.ctx, staff, p.ID, m.ID, due, "专家出国参加学术会议，经申请延长一周")
 			}
+		}
+	}
+	return nil
+}
+
+// declareConflict has a member of the last panel nobody has started on (a
+// technical member, not the chair, and none of the showcase accounts)
+// sign the pledge and declare a conflict of interest with the panel's
+// first project: they leave it, the next alternate is invited, and the
+// agency's staff are told.
+func (s *seeder) declareConflict(c *evaluation.Campaign, panels []*evaluation.Panel) error {
+	shown := map[string]bool{}
+	for _, l := range showcase {
+		shown[l.Name] = true
+	}
+	for i := len(panels) - 1; i >= 0; i-- {
+		p := panels[i]
+		if i%4 != 3 {
+			continue
+		}
+		for _, m := range p.Seated(evaluation.SeatTechnical) {
+			if m.Status != evaluation.MemberAccepted || m.Chair || shown[m.Expert.Name] {
+				continue
+			}
+			expert, ok := s.experts[m.ExpertID]
+			if !ok {
+				continue
+			}
+			if err := s.svc.Sheets.SignPledge(s.ctx, expert, c.ID, evaluation.PledgeVersion); err != nil {
+				return fmt.Errorf("%s signs the pledge: %w", m.Expert.Name, err)
+			}
+			return s.svc.Sheets.DeclareConflict(s.ctx, expert, p.ProjectIDs[0],
+				"本人所在课题组与该项目承担单位于2024年联合申报过国家重点研发计划项目，存在合作关系，申请回避。")
 		}
 	}
 	return nil

@@ -27,7 +27,8 @@ func scanCampaign(row scanner) (*evaluation.Campaign, error) {
 }
 
 func (q queries) Campaign(ctx context.Context, id int64) (*evaluation.Campaign, error) {
-	c, err := scanCampaign(q.db.QueryRowContext(ctx, `SELECT `+campaignColumns+campaignFrom+` WHERE c.id = ?`, id))
+	// +?: see the package doc.
+	c, err := scanCampaign(q.db.QueryRowContext(ctx, `SELECT `+campaignColumns+campaignFrom+` WHERE c.id = +?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("load campaign %d: %w", id, mapError(err, ""))
 	}

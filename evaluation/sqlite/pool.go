@@ -27,8 +27,9 @@ func scanExpertConflict(row scanner) (*evaluation.ExpertConflict, error) {
 }
 
 func (q queries) ExpertConflicts(ctx context.Context, expertID int64) ([]*evaluation.ExpertConflict, error) {
+	// +?: see the package doc.
 	return queryList(ctx, q.db, "list declared conflicts", scanExpertConflict,
-		expertConflictSelect+` WHERE c.expert_id = ? ORDER BY c.year DESC, c.id DESC`, expertID)
+		expertConflictSelect+` WHERE c.expert_id = +? ORDER BY c.year DESC, c.id DESC`, expertID)
 }
 
 func (q queries) ExpertConflict(ctx context.Context, expertID, id int64) (*evaluation.ExpertConflict, error) {
@@ -71,8 +72,9 @@ func scanExpertCollaboration(row scanner) (*evaluation.ExpertCollaboration, erro
 }
 
 func (q queries) ExpertCollaborations(ctx context.Context, expertID int64) ([]*evaluation.ExpertCollaboration, error) {
+	// +?: see the package doc.
 	return queryList(ctx, q.db, "list collaborations", scanExpertCollaboration,
-		expertCollaborationSelect+` WHERE c.expert_id = ? ORDER BY c.year DESC, c.id DESC`, expertID)
+		expertCollaborationSelect+` WHERE c.expert_id = +? ORDER BY c.year DESC, c.id DESC`, expertID)
 }
 
 func (q queries) ExpertCollaboration(ctx context.Context, expertID, id int64) (*evaluation.ExpertCollaboration, error) {

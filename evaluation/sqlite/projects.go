@@ -137,8 +137,9 @@ func scanIndicator(row scanner) (evaluation.Indicator, error) {
 }
 
 func (q queries) loadIndicators(ctx context.Context, p *evaluation.Project) error {
+	// +?: see the package doc.
 	list, err := queryList(ctx, q.db, "list indicators", scanIndicator,
-		`SELECT `+indicatorColumns+` FROM indicators WHERE project_id = ? ORDER BY seq`, p.ID)
+		`SELECT `+indicatorColumns+` FROM indicators WHERE project_id = +? ORDER BY seq`, p.ID)
 	p.Indicators = orEmpty(list)
 	return err
 }

@@ -30,6 +30,25 @@ func (q queries) Declared(ctx context.Context, projectID, expertID int64) (time.
 	return at, nil
 }
 
+func (q queries) PanelSeat(ctx context.Context, projectID, expertID int64) (*evaluation.Panel, *evaluation.PanelMember, error) {
+	p, m := &evaluation.Panel{}, &evaluation.PanelMember{}
+	// +?: see the package doc.
+	err := q.db.QueryRowContext(ctx, `SELECT p.id, p.campaign_id, p.agency_id, p.name, p.state, p.created_at, p.updated_at,
+		m.id, m.panel_id, m.expert_id, m.seat, m.chair, m.status, m.alternate_rank, m.source, m.override, m.decline_reason,
+		m.due, m.invited_at, m.responded_at, m.created_at
+		FROM panel_projects pp
+		JOIN panels p ON p.id = pp.panel_id
+		JOIN panel_members m ON m.panel_id = pp.panel_id AND m.expert_id = +?
+		WHERE pp.project_id = +?`, expertID, projectID).Scan(&p.ID, &p.CampaignID, &p.AgencyID, &p.Name, &p.State,
+		timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt}, &m.ID, &m.PanelID, &m.ExpertID, &m.Seat, &m.Chair, &m.Status,
+		&m.AlternateRank, &m.Source, &m.Override, &m.DeclineReason, &m.Due, timeScan{&m.InvitedAt}, timeScan{&m.RespondedAt},
+		timeScan{&m.CreatedAt})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load seat of expert %d on the panel of project %d: %w", expertID, projectID, mapError(err, ""))
+	}
+	return p, m, nil
+}
+
 const sheetColumns = `id, campaign_id, agency_id, panel_id, project_id, expert_id, seat, rubric_code, rubric_version, status,
 	version, round, content, reopen_reason, created_at, updated_at, submitted_at`
 

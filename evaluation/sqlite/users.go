@@ -10,7 +10,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation"
 )
 
-const userColumns = `u.id, u.username, u.name, u.role, COALESCE(u.agency_id, 0), COALESCE(a.code, ''),
+const userColumns = `u.id, u.username, u.name, u.email, u.role, COALESCE(u.agency_id, 0), COALESCE(a.code, ''),
 	COALESCE(a.disabled, 0), COALESCE(u.expert_id, 0), u.language, u.password_hash, u.disabled,
 	u.created_at, u.updated_at, u.last_login_at`
 
@@ -18,14 +18,15 @@ const userFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`
 
 func scanUser(row scanner) (*evaluation.User, error) {
 	u := &evaluation.User{}
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.AgencyID, &u.AgencyCode,
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Role, &u.AgencyID, &u.AgencyCode,
 		&u.AgencyDisabled, &u.ExpertID, &u.Language, &u.PasswordHash, &u.Disabled,
 		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, timeScan{&u.LastLoginAt})
 	return u, err
 }
 
 func (q queries) User(ctx context.Context, id int64) (*evaluation.User, error) {
-	u, err := scanUser(q.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = ?`, id))
+	// +?: see the package doc.
+	u, err := scanUser(q.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = +?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("load user %d: %w", id, mapError(err, ""))
 	}
@@ -102,9 +103,9 @@ func nullID(id int64) any {
 }
 
 func (t *tx) CreateUser(ctx context.Context, u *evaluation.User) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO users (username, name, role, agency_id, expert_id, language,
-		password_hash, disabled, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.Username, u.Name, u.Role, nullID(u.AgencyID), nullID(u.ExpertID), u.Language, u.PasswordHash,
+	res, err := t.db.ExecContext(ctx, `INSERT INTO users (username, name, email, role, agency_id, expert_id, language,
+		password_hash, disabled, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Username, u.Name, u.Email, u.Role, nullID(u.AgencyID), nullID(u.ExpertID), u.Language, u.PasswordHash,
 		boolInt(u.Disabled), formatTime(u.CreatedAt), formatTime(u.UpdatedAt), formatTime(u.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Username, mapError(err, "username"))
@@ -114,9 +115,9 @@ func (t *tx) CreateUser(ctx context.Context, u *evaluation.User) error {
 }
 
 func (t *tx) UpdateUser(ctx context.Context, u *evaluation.User) error {
-	res, err := t.db.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, agency_id = ?, expert_id = ?, language = ?,
+	res, err := t.db.ExecContext(ctx, `UPDATE users SET name = ?, email = ?, role = ?, agency_id = ?, expert_id = ?, language = ?,
 		disabled = ?, updated_at = ? WHERE id = ?`,
-		u.Name, u.Role, nullID(u.AgencyID), nullID(u.ExpertID), u.Language, boolInt(u.Disabled), formatTime(u.UpdatedAt), u.ID)
+		u.Name, u.Email, u.Role, nullID(u.AgencyID), nullID(u.ExpertID), u.Language, boolInt(u.Disabled), formatTime(u.UpdatedAt), u.ID)
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, mapError(err, ""))
 	}

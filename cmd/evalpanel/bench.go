@@ -1,0 +1,505 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation/password"
+	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/gofiber/fiber/v2"
+)
+
+// The bench's aims (issue 8): at these client counts a submit reaches at
+// least benchAimThroughput × the baseline's throughput, with a p99 of at
+// most benchAimP99 × the baseline's, and no request fails; at
+// benchAimClients8 clients, at least benchAimSubmits submits a second.
+const (
+	benchAimThroughput = 0.6
+	benchAimP99        = 3.0
+	benchAimClients8   = 8
+	benchAimSubmits    = 1400
+)
+
+var benchAimClients = []int{8, 64}
+
+// The bodies of the measured requests: a draft with two of the applied
+// technology rubric's five scores, then the complete sheet (83 points).
+const (
+	benchDraftBody  = `{"version":0,"scores":{"A1":22,"A2":20},"comments":{"A1":"主要指标全部完成，部分超额。"},"opinion":""}`
+	benchSubmitBody = `{"version":1,"scores":{"A1":22,"A2":20,"A3":21,"A4":8,"A5":12},"comments":{"A1":"主要指标全部完成，部分超额。"},` +
+		`"opinion":"项目完成了任务书规定的主要考核指标，技术路线合理。"}`
+)
+
+// benchConfig is what the bench command's flags set.
+type benchConfig struct {
+	Clients    []int
+	Requests   int
+	Rounds     int
+	DBDir      string
+	CPUProfile string
+	Keep       bool
+}
+
+// cmdBench measures draft saves and submits of score sheets over HTTP
+// against the real server and against a bare baseline in the same run, and
+// prints the figures, their ratios and whether the aims hold. It exits 1
+// when any request failed.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", stderr)
+	cfg := benchConfig{Clients: []int{1, 8, 64}}
+	fs.Func("clients", "comma-separated numbers of concurrent clients (default 1,8,64)", func(s string) error {
+		var list []int
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > 1024 {
+				return fmt.Errorf("%q is not a number of clients (1 to 1024)", f)
+			}
+			list = append(list, n)
+		}
+		cfg.Clients = list
+		return nil
+	})
+	fs.IntVar(&cfg.Requests, "requests", 2000, "requests per operation and number of clients, shared among the clients")
+	fs.IntVar(&cfg.Rounds, "rounds", 4, "rounds in which the baseline and evalpanel take turns, for each row")
+	fs.StringVar(&cfg.DBDir, "db-dir", os.TempDir(), "folder in which to make the temporary folder of the SQLite files")
+	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured part of the run to this file")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the temporary folder (databases and the server's log) and print where it is")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if cfg.Rounds < 1 {
+		fmt.Fprintln(stderr, "bench: --rounds must be at least 1")
+		return exitError(2)
+	}
+	if m := slices.Max(cfg.Clients) * cfg.Rounds; cfg.Requests < m {
+		fmt.Fprintf(stderr, "bench: --requests %d is fewer than one per client and round (%d)\n", cfg.Requests, m)
+		return exitError(2)
+	}
+	rows, err := runBench(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, r := range rows {
+		failed += r.ours.errors + r.base.errors
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "bench: %d requests failed\n", failed)
+		return exitError(1)
+	}
+	return nil
+}
+
+// newFlagSet is a flag set without the --db flag the other commands share.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// benchRow is one operation at one number of clients, ours and the
+// baseline's.
+type benchRow struct {
+	op         string
+	clients    int
+	ours, base benchResult
+}
+
+// runBench sets up, measures every row and prints the table.
+func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRow, error) {
+	dir, err := os.MkdirTemp(cfg.DBDir, "evalpanel-bench-")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Keep {
+		defer fmt.Fprintf(stdout, "kept %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	fmt.Fprintf(stdout, "evalpanel bench: SQLite files in %s (WAL, synchronous=FULL), %d requests per row in %d rounds, GOMAXPROCS %d\n",
+		dir, cfg.Requests, cfg.Rounds, runtime.GOMAXPROCS(0))
+
+	start := time.Now()
+	dbPath := filepath.Join(dir, "evalpanel.db")
+	sheets, stats, err := setupBench(ctx, dbPath, cfg.Requests*len(cfg.Clients))
+	if err != nil {
+		return nil, fmt.Errorf("bench setup: %w", err)
+	}
+	fmt.Fprintf(stdout, "setup (not measured): %d experts, %d projects, %d panels, %d sheets pledged and declared, in %s\n",
+		stats.Experts, stats.Projects, stats.Panels, stats.Sheets, time.Since(start).Round(time.Millisecond))
+
+	logFile, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	srv, err := startServer(ctx, serverConfig{Addr: "127.0.0.1:0", DB: dbPath, DataDir: filepath.Join(dir, "data"),
+		Password: password.Default, Logger: slog.New(slog.NewTextHandler(logFile, nil)), Stdout: io.Discard})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.shutdown(10 * time.Second)
+	base, err := startBaseline(filepath.Join(dir, "baseline.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer base.shutdown()
+
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	// Each client opens its connection before it is measured. On
+	// evalpanel it also uses each of its tokens once: a token's last use
+	// is written at most once a minute (a write transaction of its own),
+	// and the bench's experts, each with a handful of sheets, would
+	// otherwise pay it far more often than an expert at work does.
+	warmBaseline := func([]benchRequest) []benchRequest {
+		return []benchRequest{{method: http.MethodGet, url: base.url + "/healthz"}}
+	}
+	warmTokens := func(list []benchRequest) []benchRequest {
+		out := []benchRequest{{method: http.MethodGet, url: srv.URL() + "/healthz"}}
+		seen := map[string]bool{}
+		for _, r := range list {
+			if !seen[r.token] {
+				seen[r.token] = true
+				out = append(out, benchRequest{method: http.MethodGet, url: srv.URL() + "/api/v1/me", token: r.token})
+			}
+		}
+		return out
+	}
+
+	var rows []benchRow
+	for level, clients := range cfg.Clients {
+		own := splitSheets(sheets[level*cfg.Requests:(level+1)*cfg.Requests], clients)
+		for _, op := range []struct {
+			name, method, path, body string
+		}{
+			{"draft", http.MethodPut, "/api/v1/projects/%d/sheet", benchDraftBody},
+			{"submit", http.MethodPost, "/api/v1/projects/%d/sheet/submit", benchSubmitBody},
+		} {
+			row := benchRow{op: op.name, clients: clients}
+			plan := func(url func(benchSheet) string, auth bool) [][]benchRequest {
+				out := make([][]benchRequest, clients)
+				for i, list := range own {
+					for _, sh := range list {
+						r := benchRequest{method: op.method, url: url(sh), body: []byte(op.body)}
+						if auth {
+							r.token = sh.token
+						}
+						out[i] = append(out[i], r)
+					}
+				}
+				return out
+			}
+			basePlan := plan(func(sh benchSheet) string { return fmt.Sprintf("%s/sheets/%d", base.url, sh.projectID) }, false)
+			ourPlan := plan(func(sh benchSheet) string { return srv.URL() + fmt.Sprintf(op.path, sh.projectID) }, true)
+			// Baseline and ours take turns, a round each, so that both
+			// meet the same conditions on a machine whose load changes.
+			for r := range cfg.Rounds {
+				res, err := runLoad(ctx, warmBaseline, roundOf(basePlan, r, cfg.Rounds))
+				if err != nil {
+					return nil, err
+				}
+				row.base.add(res)
+				if res, err = runLoad(ctx, warmTokens, roundOf(ourPlan, r, cfg.Rounds)); err != nil {
+					return nil, err
+				}
+				row.ours.add(res)
+			}
+			slices.Sort(row.base.latencies)
+			slices.Sort(row.ours.latencies)
+			rows = append(rows, row)
+		}
+	}
+	pprof.StopCPUProfile()
+	printBench(stdout, rows)
+	return rows, nil
+}
+
+// splitSheets deals the sheets out to the clients in consecutive runs,
+// as evenly as they go.
+func splitSheets(sheets []benchSheet, clients int) [][]benchSheet {
+	out := make([][]benchSheet, clients)
+	at := 0
+	for i := range out {
+		n := len(sheets) / clients
+		if i < len(sheets)%clients {
+			n++
+		}
+		out[i] = sheets[at : at+n]
+		at += n
+	}
+	return out
+}
+
+// roundOf is round r of n of each client's requests: the r-th of n
+// consecutive parts.
+func roundOf(plan [][]benchRequest, r, n int) [][]benchRequest {
+	out := make([][]benchRequest, len(plan))
+	for i, list := range plan {
+		out[i] = list[r*len(list)/n : (r+1)*len(list)/n]
+	}
+	return out
+}
+
+// benchRequest is one measured request.
+type benchRequest struct {
+	method, url, token string
+	body               []byte
+}
+
+// benchResult is what a load run measured.
+type benchResult struct {
+	requests, errors int
+	elapsed          time.Duration
+	latencies        []time.Duration // sorted
+	firstError       string
+}
+
+// add adds the requests of another run; the latencies are left unsorted.
+func (r *benchResult) add(o benchResult) {
+	r.requests += o.requests
+	r.errors += o.errors
+	r.elapsed += o.elapsed
+	r.latencies = append(r.latencies, o.latencies...)
+	if r.firstError == "" {
+		r.firstError = o.firstError
+	}
+}
+
+func (r benchResult) throughput() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.requests) / r.elapsed.Seconds()
+}
+
+// percentile is the latency that p (0 to 1) of the requests did not
+// exceed (nearest rank).
+func (r benchResult) percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.latencies))*p+0.999999) - 1
+	return r.latencies[min(max(i, 0), len(r.latencies)-1)]
+}
+
+// runLoad runs each client's requests in order on its own keep-alive
+// connection, all clients at once, and measures each request from sending
+// it to reading the whole answer. Each client first sends the requests
+// warm gives for its list, which are not measured. A request fails when it
+// gets no answer or one outside 2xx.
+func runLoad(ctx context.Context, warm func(client []benchRequest) []benchRequest, plan [][]benchRequest) (benchResult, error) {
+	clients := make([]*http.Client, len(plan))
+	for i := range clients {
+		clients[i] = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1,
+			DisableCompression: true, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}}
+		defer clients[i].CloseIdleConnections()
+		for _, r := range warm(plan[i]) {
+			if _, err := benchDo(ctx, clients[i], r); err != nil {
+				return benchResult{}, fmt.Errorf("warm up: %w", err)
+			}
+		}
+	}
+	type clientResult struct {
+		latencies []time.Duration
+		errors    int
+		first     string
+	}
+	results := make([]clientResult, len(plan))
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	for i, list := range plan {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := &results[i]
+			res.latencies = make([]time.Duration, 0, len(list))
+			<-ready
+			for _, r := range list {
+				t0 := time.Now()
+				_, err := benchDo(ctx, clients[i], r)
+				res.latencies = append(res.latencies, time.Since(t0))
+				if err != nil {
+					if res.errors == 0 {
+						res.first = fmt.Sprintf("%s %s: %v", r.method, r.url, err)
+					}
+					res.errors++
+				}
+			}
+		}()
+	}
+	start := time.Now()
+	close(ready)
+	wg.Wait()
+	out := benchResult{elapsed: time.Since(start)}
+	for _, r := range results {
+		out.latencies = append(out.latencies, r.latencies...)
+		out.errors += r.errors
+		if out.firstError == "" {
+			out.firstError = r.first
+		}
+	}
+	out.requests = len(out.latencies)
+	slices.Sort(out.latencies)
+	return out, ctx.Err()
+}
+
+// benchDo sends one request and reads the whole answer; an answer outside
+// 2xx is an error that quotes the start of its body.
+func benchDo(ctx context.Context, c *http.Client, r benchRequest) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, bytes.NewReader(r.body))
+	if err != nil {
+		return 0, err
+	}
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, fmt.Errorf("status %d: %.200s", resp.StatusCode, body)
+	}
+	return resp.StatusCode, nil
+}
+
+// baseline is the bare server the bench compares with: one fiber handler
+// that inserts the sheet's row into a SQLite file opened with the same
+// settings as evalpanel's (sqlite.DSN: WAL, synchronous=FULL), with no
+// authentication, no checks, no audit entry and no logging.
+type baseline struct {
+	url string
+	db  *sql.DB
+	app *fiber.App
+}
+
+func startBaseline(path string) (*baseline, error) {
+	db, err := sql.Open("sqlite3", sqlite.DSN(path))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Exec(`CREATE TABLE sheets (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, expert_id INTEGER NOT NULL,
+		status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, updated_at TEXT NOT NULL)`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("baseline table: %w", err)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusNoContent) })
+	store := func(c *fiber.Ctx) error {
+		project, err := c.ParamsInt("project")
+		if err != nil {
+			return err
+		}
+		res, err := db.ExecContext(c.UserContext(), `INSERT INTO sheets (project_id, expert_id, status, version, content, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, project, 1, "draft", 1, string(c.Body()), time.Now().UTC().Format(time.RFC3339Nano))
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"id": id})
+	}
+	app.Put("/sheets/:project", store)
+	app.Post("/sheets/:project", store)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	go app.Listener(ln)
+	return &baseline{url: "http://" + ln.Addr().String(), db: db, app: app}, nil
+}
+
+func (b *baseline) shutdown() error {
+	return errors.Join(b.app.Shutdown(), b.db.Close())
+}
+
+// printBench prints the table: each operation at each number of clients,
+// ours and the baseline's, the ratios, and whether the aims hold.
+func printBench(w io.Writer, rows []benchRow) {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "operation\tclients\trequests\terrors\treq/s\tp50\tp99\tbaseline req/s\tp50\tp99\terrors\t"+
+		"req/s ours/base\tp99 ours/base\taim\t")
+	var notes []string
+	for _, r := range rows {
+		tput := r.ours.throughput() / r.base.throughput()
+		p99 := float64(r.ours.percentile(0.99)) / float64(r.base.percentile(0.99))
+		aim := "-"
+		if r.op == "submit" && slices.Contains(benchAimClients, r.clients) {
+			var missed []string
+			if tput < benchAimThroughput {
+				missed = append(missed, fmt.Sprintf("req/s<%.1f×", benchAimThroughput))
+			}
+			if p99 > benchAimP99 {
+				missed = append(missed, fmt.Sprintf("p99>%.0f×", benchAimP99))
+			}
+			if r.ours.errors > 0 {
+				missed = append(missed, "errors")
+			}
+			aim = "holds"
+			if len(missed) > 0 {
+				aim = "MISSED: " + strings.Join(missed, ", ")
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%s\t%s\t%.0f\t%s\t%s\t%d\t%.2f\t%.2f\t%s\t\n", r.op, r.clients, r.ours.requests,
+			r.ours.errors, r.ours.throughput(), ms(r.ours.percentile(0.5)), ms(r.ours.percentile(0.99)), r.base.throughput(),
+			ms(r.base.percentile(0.5)), ms(r.base.percentile(0.99)), r.base.errors, tput, p99, aim)
+		if r.op == "submit" && r.clients == benchAimClients8 {
+			verdict := "holds"
+			if r.ours.throughput() < benchAimSubmits {
+				verdict = "MISSED"
+			}
+			notes = append(notes, fmt.Sprintf("aim: submits at %d clients ≥ %d/s: %.0f/s, %s", r.clients, benchAimSubmits,
+				r.ours.throughput(), verdict))
+		}
+		for _, e := range []string{r.ours.firstError, r.base.firstError} {
+			if e != "" {
+				notes = append(notes, fmt.Sprintf("first failure (%s, %d clients): %s", r.op, r.clients, e))
+			}
+		}
+	}
+	tw.Flush()
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
+}
