@@ -3,7 +3,6 @@ package evaluation
 import (
 	"context"
 	"errors"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -529,22 +528,8 @@ func checkContent(rb *Rubric, seat Seat, c *SheetContent, submit bool) error {
 // of the agency's projects, drafts included. Other members read none.
 func (s *SheetService) PanelSheets(ctx context.Context, actor Actor, projectID int64) ([]*Sheet, error) {
 	if actor.Role == RoleExpert {
-		st, err := seatOf(ctx, s.store, actor, projectID)
-		if err != nil {
-			return nil, err
-		}
-		own, err := s.ownSheet(ctx, s.store, st)
-		if err != nil {
-			return nil, err
-		}
-		if !st.member.Chair || own == nil || own.Status != SheetSubmitted {
-			return nil, Errorf(Forbidden, "error.sheets_chair_after_own")
-		}
-		all, err := s.store.ProjectSheets(ctx, projectID)
-		if err != nil {
-			return nil, err
-		}
-		return slices.DeleteFunc(all, func(sh *Sheet) bool { return sh.Status != SheetSubmitted }), nil
+		_, sheets, err := s.chairRead(ctx, actor, projectID)
+		return sheets, err
 	}
 	p, err := s.store.Project(ctx, projectID)
 	if err != nil {

@@ -22,6 +22,7 @@ type sheetServices interface {
 	Sheet(ctx context.Context, actor evaluation.Actor, projectID int64) (*evaluation.SheetView, error)
 	SaveSheet(ctx context.Context, actor evaluation.Actor, projectID int64, base int, content evaluation.SheetContent, submit bool) (*evaluation.Sheet, error)
 	PanelSheets(ctx context.Context, actor evaluation.Actor, projectID int64) ([]*evaluation.Sheet, error)
+	ChairSheets(ctx context.Context, actor evaluation.Actor, projectID int64) ([]evaluation.MemberSheet, error)
 
 	ReopenSheet(ctx context.Context, actor evaluation.Actor, sheetID int64, reason string) (*evaluation.Sheet, error)
 	ExtendDeadline(ctx context.Context, actor evaluation.Actor, panelID, memberID int64, due, reason string) error

@@ -147,7 +147,7 @@ func (s *demoSite) rawCodes() map[string]bool {
 			switch prefix {
 			case "campaign_state", "material_kind", "record_kind", "member_status", "expert_type", "indicator_kind",
 				"project_role", "method", "indicator_status", "grade", "collaboration_kind", "title_level", "target",
-				"rubric_status", "region", "panel_state", "method_record_kind", "aggregation", "seat", "lang", "draw_kind":
+				"rubric_status", "region", "panel_state", "method_record_kind", "aggregation", "seat", "lang", "draw_kind", "sheet_status":
 				s.codes[code] = true
 			}
 		}
@@ -224,6 +224,18 @@ func (s *demoSite) crawlTargets(t *testing.T) []string {
 	}
 	for _, seat := range []*panelSeat{s.accepted, s.invited, s.declined} {
 		ids["experts"] = append(ids["experts"], seat.member.ExpertID)
+	}
+	// The projects of the experts whose workspace shows each state of a
+	// sheet, and the campaigns they pledge for.
+	for _, username := range []string{s.drafting, s.reopened, s.unpledged, s.chair} {
+		for _, as := range s.assignments(t, username) {
+			if !slices.Contains(ids["projects"], as.Project.ID) {
+				ids["projects"] = append(ids["projects"], as.Project.ID)
+			}
+			if !slices.Contains(ids["campaigns"], as.Campaign.ID) {
+				ids["campaigns"] = append(ids["campaigns"], as.Campaign.ID)
+			}
+		}
 	}
 	// Experts with a declared conflict, a collaboration, and an
 	// international peer.
@@ -378,6 +390,34 @@ func (s *demoSite) refusedForms(username string) []refusedForm {
 	case evaluation.RoleExpert:
 		expert := fmt.Sprintf("/experts/%d", u.ExpertID)
 		forms = append(forms, refusedForm{page: expert, url: expert + "/conflicts", status: http.StatusBadRequest, form: url.Values{}})
+		if username == s.drafting {
+			// A score over the maximum, refused beside its field.
+			for _, as := range s.assignments(s.t, username) {
+				if as.Status != evaluation.SheetDraft {
+					continue
+				}
+				sheet := fmt.Sprintf("/workspace/projects/%d/sheet", as.Project.ID)
+				view, err := s.svc.Sheets.Sheet(context.Background(), u.Actor(), as.Project.ID)
+				if err != nil {
+					s.t.Fatal(err)
+				}
+				in := view.Rubric.Content.Indicators[0]
+				forms = append(forms, refusedForm{page: sheet, url: sheet, status: http.StatusBadRequest,
+					form: url.Values{"version": {fmt.Sprint(view.Sheet.Version)}, "score." + in.Code: {"999"}, "op": {"save"}},
+					contains: map[evaluation.Language][]string{
+						evaluation.LangZH: {fmt.Sprintf("评分须在 0 到 %s 之间。", in.Max)},
+						evaluation.LangEN: {fmt.Sprintf("The score must be between 0 and %s.", in.Max)},
+					}})
+				break
+			}
+		}
+		if username == s.unpledged {
+			// A conflict declared without its reason and confirmation.
+			as := s.assignments(s.t, username)[0]
+			project := fmt.Sprintf("/workspace/projects/%d", as.Project.ID)
+			forms = append(forms, refusedForm{page: project, url: project + "/declaration", status: http.StatusBadRequest,
+				form: url.Values{"conflict": {"1"}, "reason": {""}}})
+		}
 		if username == s.invited.username {
 			forms = append(forms, refusedForm{page: "/", url: fmt.Sprintf("/invitations/%d/decline", s.invited.member.ID),
 				status: http.StatusBadRequest, form: url.Values{"reason": {""}}})

@@ -34,6 +34,10 @@ type demoSite struct {
 	// invited (two with no answer yet, on the forming campaign, the first
 	// not the chair) and declined.
 	accepted, invited, invited2, declined *panelSeat
+	// Experts of the scoring campaign whose workspace shows each state: a
+	// draft, a sheet the agency reopened, a pledge not signed yet, and a
+	// chair who submitted (and reads the panel's sheets).
+	drafting, reopened, unpledged, chair string
 
 	codesOnce sync.Once
 	codes     map[string]bool
@@ -133,9 +137,12 @@ func (s *demoSite) load(t *testing.T) {
 				switch {
 				case m.Status == evaluation.MemberAccepted && c.State == evaluation.CampaignScoring && !m.Chair && s.accepted == nil:
 					s.accepted = seat
-				case m.Status == evaluation.MemberInvited && !m.Chair && s.invited == nil:
+				// (The scoring campaign has an alternate invited too, called
+				// up by a declared conflict, who sits on another of its
+				// panels: not the open invitation these seats stand for.)
+				case m.Status == evaluation.MemberInvited && c.State == evaluation.CampaignForming && !m.Chair && s.invited == nil:
 					s.invited = seat
-				case m.Status == evaluation.MemberInvited && s.invited2 == nil:
+				case m.Status == evaluation.MemberInvited && c.State == evaluation.CampaignForming && s.invited2 == nil:
 					s.invited2 = seat
 				case m.Status == evaluation.MemberDeclined && s.declined == nil:
 					s.declined = seat
@@ -146,6 +153,7 @@ func (s *demoSite) load(t *testing.T) {
 	if s.campaigns["SSTPC"] == nil || s.campaigns["SHTIS"] == nil || s.accepted == nil || s.invited == nil || s.invited2 == nil || s.declined == nil {
 		t.Fatalf("the demo lacks a campaign of each agency (%v), or an accepted, an invited or a declined seat", s.campaigns)
 	}
+	s.findWorkers(t, byExpert)
 	// Every account the tests sign in as gets an API token.
 	for _, username := range s.roles() {
 		secret, _, err := s.svc.Accounts.CreateToken(ctx, s.users[username].Actor(), "demo token", evaluation.LoginMeta{})
@@ -161,7 +169,58 @@ func (s *demoSite) load(t *testing.T) {
 // open invitation and a declined one.
 func (s *demoSite) roles() []string {
 	return []string{"admin", "commission", "sstpc-li", "shtis-huang", s.accepted.username, s.invited.username, s.invited2.username,
-		s.declined.username}
+		s.declined.username, s.drafting, s.reopened, s.unpledged, s.chair}
+}
+
+// findWorkers picks the experts of the scoring campaign whose workspace
+// shows a draft, a reopened sheet, a pledge to sign and a chair's view.
+func (s *demoSite) findWorkers(t *testing.T, byExpert map[int64]string) {
+	t.Helper()
+	ctx := context.Background()
+	taken := map[string]bool{s.accepted.username: true, s.invited.username: true, s.invited2.username: true, s.declined.username: true}
+	for _, p := range s.panels[s.campaigns["SHTIS"].ID] {
+		for _, m := range p.Members {
+			username := byExpert[m.ExpertID]
+			if m.Status != evaluation.MemberAccepted || taken[username] {
+				continue
+			}
+			list, err := s.svc.Sheets.Assignments(ctx, s.users[username].Actor())
+			if err != nil {
+				t.Fatal(err)
+			}
+			pick := func(slot *string) {
+				if *slot == "" && !taken[username] {
+					*slot, taken[username] = username, true
+				}
+			}
+			for _, as := range list {
+				switch {
+				case !as.Pledged:
+					pick(&s.unpledged)
+				case as.Status == evaluation.SheetReopened:
+					pick(&s.reopened)
+				case as.Status == evaluation.SheetDraft:
+					pick(&s.drafting)
+				case as.Chair && as.Status == evaluation.SheetSubmitted:
+					pick(&s.chair)
+				}
+			}
+		}
+	}
+	if s.drafting == "" || s.reopened == "" || s.unpledged == "" || s.chair == "" {
+		t.Fatalf("the demo lacks an expert with a draft (%q), a reopened sheet (%q), a pledge to sign (%q) or a chair who submitted (%q)",
+			s.drafting, s.reopened, s.unpledged, s.chair)
+	}
+}
+
+// assignments are an expert's projects to score.
+func (s *demoSite) assignments(t *testing.T, username string) []evaluation.Assignment {
+	t.Helper()
+	list, err := s.svc.Sheets.Assignments(context.Background(), s.users[username].Actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
 
 // projectIDs lists the demo's projects by a property.

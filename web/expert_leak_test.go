@@ -285,6 +285,39 @@ func (s *demoSite) expertCalls(t *testing.T, seat *panelSeat) []expertCall {
 		{route: "GET /api/v1/campaigns/:id/progress", url: fmt.Sprintf("/api/v1/campaigns/%d/progress", seat.panel.CampaignID), status: 403},
 		{route: "GET /campaigns/:id/progress", url: fmt.Sprintf("/campaigns/%d/progress", seat.panel.CampaignID), status: 403},
 	}
+	// The workspace's pages: the accepted seat's project (whose sheet the
+	// demo submitted; the seat is not the chair's), the others' none.
+	seated := func(status int) int {
+		if seat == s.accepted {
+			return status
+		}
+		return http.StatusNotFound
+	}
+	ws := fmt.Sprintf("/workspace/projects/%d", project)
+	pledge := fmt.Sprintf("/workspace/campaigns/%d/pledge", seat.panel.CampaignID)
+	sheetForm := url.Values{"version": {"1"}, "score.A1": {"20"}, "op": {"save"}}
+	reqs = append(reqs,
+		expertCall{route: "GET /workspace/campaigns/:id/pledge", url: pledge, status: seated(200)},
+		expertCall{route: "POST /workspace/campaigns/:id/pledge", method: "POST", url: pledge, page: pledge,
+			form: url.Values{"version": {evaluation.PledgeVersion}, "next": {ws}}, status: seated(303)},
+		expertCall{route: "GET /workspace/projects/:id", url: ws, status: seated(200)},
+		expertCall{route: "GET /workspace/projects/:id", url: fmt.Sprintf("/workspace/projects/%d", otherProject), status: 404},
+		expertCall{route: "POST /workspace/projects/:id/declaration", method: "POST", url: ws + "/declaration", page: ws,
+			form: url.Values{"conflict": {"0"}}, status: seated(303)},
+		expertCall{route: "GET /workspace/projects/:id/sheet", url: ws + "/sheet", status: seated(200)},
+		expertCall{route: "GET /workspace/projects/:id/sheet", url: fmt.Sprintf("/workspace/projects/%d/sheet", otherProject), status: 404},
+		expertCall{route: "POST /workspace/projects/:id/sheet", method: "POST", url: ws + "/sheet", page: ws + "/sheet", form: sheetForm,
+			status: seated(409)},
+		expertCall{route: "POST /workspace/projects/:id/sheet/draft", method: "POST", url: ws + "/sheet/draft", page: ws + "/sheet",
+			form: sheetForm, status: seated(409)},
+		expertCall{route: "POST /workspace/projects/:id/sheet/draft", method: "POST", page: ws + "/sheet",
+			url: fmt.Sprintf("/workspace/projects/%d/sheet/draft", otherProject), form: sheetForm, status: 404},
+		expertCall{route: "GET /workspace/projects/:id/sheet/review", url: ws + "/sheet/review", status: seated(302)},
+		expertCall{route: "POST /workspace/projects/:id/sheet/submit", method: "POST", url: ws + "/sheet/submit", page: ws + "/sheet",
+			form: url.Values{"version": {"1"}}, status: seated(409)},
+		expertCall{route: "GET /workspace/projects/:id/panel", url: ws + "/panel", status: seated(403)},
+		expertCall{route: "GET /workspace/projects/:id/panel", url: fmt.Sprintf("/workspace/projects/%d/panel", otherProject), status: 404},
+	)
 	// Answers: the open invitations are answered through one face each,
 	// then every face finds them answered.
 	answered := http.StatusConflict
@@ -304,6 +337,10 @@ func (s *demoSite) expertCalls(t *testing.T, seat *panelSeat) []expertCall {
 			body: `{"reason":"时间冲突"}`, status: answered},
 		expertCall{route: "GET /", url: "/", status: 200},
 		expertCall{route: "GET /api/v1/invitations", url: "/api/v1/invitations", status: 200},
+		// The seat accepted above opens in the workspace (the pledge
+		// first).
+		expertCall{route: "GET /workspace/projects/:id", url: ws},
+		expertCall{route: "GET /workspace/campaigns/:id/pledge", url: pledge},
 		// A conflict with a project of the invitation, through the page:
 		// it withdraws the seat and stays until the agency lifts it.
 		expertCall{route: "POST /experts/:id/conflicts", method: "POST", url: expertPage + "/conflicts", page: expertPage,

@@ -185,6 +185,9 @@ func usedMessageIDs(t *testing.T) []string {
 	for _, x := range []evaluation.Seat{evaluation.SeatTechnical, evaluation.SeatFinance} {
 		ids["seat."+string(x)] = true
 	}
+	for _, x := range evaluation.SheetStatuses {
+		ids["sheet_status."+string(x)] = true
+	}
 	for _, x := range []string{assign.ReasonInstitution, assign.ReasonMember, assign.ReasonAvoided, assign.ReasonDeclared,
 		assign.ReasonCollaboration, assign.ReasonNotDrawable, assign.ReasonLoadCampaign, assign.ReasonLoadYear, assign.ReasonSubject,
 		evaluation.ReasonSeat, evaluation.ReasonOnPanel} {

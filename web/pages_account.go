@@ -132,6 +132,10 @@ type dashboardData struct {
 	// Campaigns are the campaigns the agency's staff run, or every
 	// agency's for the commission, with what needs doing next.
 	Campaigns []campaignCard
+	// An expert's invitations waiting for an answer, those answered, and
+	// the projects to score.
+	OpenInvitations, AnsweredInvitations []evaluation.Invitation
+	Work                                 *expertWork
 }
 
 // roleCount and typeCount are rows of the dashboard's bar charts; Pct is
@@ -212,6 +216,16 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 		}
 		var err error
 		if d.Invitations, err = a.panels.Invitations(ctx, u.Actor()); err != nil {
+			return err
+		}
+		for _, inv := range d.Invitations {
+			if inv.Member.Status == evaluation.MemberInvited {
+				d.OpenInvitations = append(d.OpenInvitations, inv)
+			} else {
+				d.AnsweredInvitations = append(d.AnsweredInvitations, inv)
+			}
+		}
+		if d.Work, err = a.expertWork(c); err != nil {
 			return err
 		}
 	}

@@ -168,7 +168,8 @@ func (a *App) navFor(c *fiber.Ctx, u *evaluation.User) []navItem {
 	path := c.Path()
 	nav := make([]navItem, len(items))
 	for i, e := range items {
-		active := path == e.href || (e.href != "/" && strings.HasPrefix(path, e.href+"/"))
+		active := path == e.href || (e.href != "/" && strings.HasPrefix(path, e.href+"/")) ||
+			(e.href == "/" && strings.HasPrefix(path, "/workspace/")) // an expert's workspace belongs to their home
 		nav[i] = navItem{Label: a.T(c, e.id), Href: e.href, Active: active}
 	}
 	return nav

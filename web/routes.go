@@ -18,6 +18,7 @@ func (a *App) registerRoutes() {
 	a.materialRoutes()
 	a.sheetRoutes()
 	a.progressRoutes()
+	a.workspaceRoutes()
 	a.notificationRoutes()
 }
 
