@@ -122,8 +122,8 @@ func (a *App) pledgeSign(c *fiber.Ctx) error {
 		return err
 	}
 	var f pledgeForm
-	if err := c.BodyParser(&f); err != nil {
-		return evaluation.Errorf(evaluation.Invalid, "error.invalid_input")
+	if err := a.parseForm(c, &f); err != nil {
+		return err
 	}
 	next := localPath(f.Next)
 	err = a.sheets.SignPledge(c.UserContext(), actor(c), id, strings.TrimSpace(f.Version))
@@ -194,8 +194,8 @@ func (a *App) declarationForm(c *fiber.Ctx) error {
 		return err
 	}
 	var f declarationForm
-	if err := c.BodyParser(&f); err != nil {
-		return evaluation.Errorf(evaluation.Invalid, "error.invalid_input")
+	if err := a.parseForm(c, &f); err != nil {
+		return err
 	}
 	ctx, act := c.UserContext(), actor(c)
 	if f.Conflict != "1" {
