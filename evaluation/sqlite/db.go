@@ -37,18 +37,16 @@ var migrations embed.FS
 
 // DB is the SQLite store. It implements evaluation.Store.
 // The read methods come from the embedded queries and run on the pool.
+// Writes run in InTx, which commits the transactions of concurrent callers
+// together (group commit): each caller's work is undone alone on its error,
+// and each returns only after the commit that holds its work.
 type DB struct {
 	queries
 	sqldb *sql.DB
 	path  string
-	// writer admits this process's write transactions one at a time, in
-	// the order they arrive. SQLite allows one writer anyway; without the
-	// queue, the writers that find the lock taken poll for it in SQLite's
-	// busy handler, which sleeps 1, 2, 5, … up to 100 ms between tries:
-	// the lock sits idle while they sleep, and under load an unlucky
-	// writer can miss it for the whole busy timeout and fail. Other
-	// processes (the command line) still queue on the busy timeout.
-	writer chan struct{}
+	// writer admits this process's write transactions one turn at a
+	// time and commits them in batches: see writer and DB.InTx.
+	writer *writer
 }
 
 // idleConns is how many connections the pool keeps open between uses.
@@ -94,7 +92,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	sqldb.SetMaxIdleConns(idleConns)
-	db := &DB{queries: queries{db: sqldb, rubrics: newRubricContents()}, sqldb: sqldb, path: path, writer: make(chan struct{}, 1)}
+	w, err := newWriter(ctx, sqldb)
+	if err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{queries: queries{db: sqldb, rubrics: newRubricContents()}, sqldb: sqldb, path: path, writer: w}
 	if err := db.Migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -147,39 +150,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.sqldb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// InTx runs fn in one IMMEDIATE transaction and commits when fn returns nil.
-// Transactions of this process wait their turn in arrival order (see
-// DB.writer); a context that ends while waiting ends the wait.
-func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err error) {
-	select {
-	case db.writer <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("begin: %w", ctx.Err())
-	}
-	defer func() { <-db.writer }()
-	sqltx, err := db.sqldb.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			sqltx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			sqltx.Rollback()
-		}
-	}()
-	if err = fn(&tx{queries{db: sqltx, rubrics: db.rubrics}}); err != nil {
-		return err
-	}
-	if err = sqltx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-// dbtx is what *sql.DB and *sql.Tx have in common.
+// dbtx is what *sql.DB, *sql.Tx and callConn have in common.
 type dbtx interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
