@@ -232,14 +232,28 @@ func (a *App) dashboardWith(c *fiber.Ctx, d dashboardData) error {
 	return a.render(c, "dashboard", a.T(c, "nav.dashboard"), d)
 }
 
-// recentActivity is the newest entries of the audit log the user may read.
+// recentActivity is the newest entries of the audit log the user may read,
+// other than those of sessions.
 func (a *App) recentActivity(c *fiber.Ctx) ([]auditRow, error) {
-	list, _, err := a.accounts.AuditLog(c.UserContext(), actor(c), evaluation.AuditFilter{Page: evaluation.Page{Size: 8}})
+	const shown = 8
+	list, _, err := a.accounts.AuditLog(c.UserContext(), actor(c), evaluation.AuditFilter{Page: evaluation.Page{Size: 5 * shown}})
 	if err != nil {
 		return nil, err
 	}
-	return a.auditRows(c, list)
+	// Signing in and out and switching language would crowd out the work
+	// itself; the full log still has them.
+	work := list[:0]
+	for _, e := range list {
+		if !sessionActions[e.Action] && len(work) < shown {
+			work = append(work, e)
+		}
+	}
+	return a.auditRows(c, work)
 }
+
+// sessionActions are the audit actions of a user's session, left out of
+// the dashboard's recent activity.
+var sessionActions = map[string]bool{"user.login": true, "user.logout": true, "user.language": true}
 
 type profileData struct {
 	Agency   *evaluation.Agency

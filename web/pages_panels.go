@@ -203,7 +203,7 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 		c.Status(fiber.StatusConflict)
 		d.Error = a.T(c, "error.member_started")
 	}
-	return a.render(c, "panel", p.Name, d)
+	return a.render(c, "panel", a.T(c, "panels.panel")+" "+p.Name, d)
 }
 
 // candidateLimit is how many experts of the pool a change form lists; the

@@ -88,12 +88,15 @@
 
   // checkScore shows a score's problem beside it, marks its comment
   // required below 60% or above 90% of the maximum, and highlights the
-  // level its value falls in.
-  function checkScore(input) {
+  // level its value falls in. keepServer leaves a problem the server
+  // reported (a missing score, on the summary) when the browser sees none.
+  function checkScore(input, keepServer) {
     var code = input.getAttribute('data-code');
     var r = readScore(input);
     clientErrors[input.name] = r.msg || '';
-    showError(input.name, r.msg);
+    if (r.msg || !keepServer) {
+      showError(input.name, r.msg);
+    }
     var max = halvesOf(input.getAttribute('data-max'));
     var req = document.getElementById('req-' + code);
     if (req) {
@@ -257,7 +260,9 @@
     return saving;
   }
 
-  scores.forEach(checkScore);
+  scores.forEach(function (input) {
+    checkScore(input, true);
+  });
   recount();
   form.querySelectorAll('input[name^="veto."]').forEach(showEvidence);
 
