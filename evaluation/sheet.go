@@ -110,12 +110,12 @@ var pledgeZH = []string{
 }
 
 var pledgeEN = []string{
-	"I accept to serve as a reviewer in this comprehensive performance evaluation of science and technology projects, and I solemnly pledge:",
-	"1. Confidentiality. I keep the materials, the review, the scores and the panel's opinion strictly confidential; I do not copy or pass them on or use them for anything but this review, and I keep no materials after it.",
-	"2. Independence. I judge independently, objectively and fairly, free from the influence of any organisation or person; I accept no gift, meal or other benefit from the organisations evaluated or anyone connected with them, and I do not contact the people of a project privately.",
-	"3. Conflicts of interest. Where I have a conflict of interest with a project (the same institution, a member of its team, a collaboration within the last three years, or any other tie that could affect my fairness), I declare it and withdraw; a conflict I discover during the review I declare at once.",
-	"4. Integrity. I read all the materials, score by the rubric truthfully, write my opinion from the facts, and stand by it.",
-	"I understand that a breach of this pledge is entered in my record as an expert and dealt with under the applicable rules.",
+	"I agree to serve as a reviewer in this comprehensive performance evaluation of science and technology projects, and I solemnly pledge:",
+	"1. Confidentiality. I will keep the materials, the review, the scores and the panel's opinion strictly confidential; I will not copy them, pass them on or use them for anything but this review, and I will keep no materials after it.",
+	"2. Independence. I will judge independently, objectively and fairly, free from the influence of any organisation or person; I will accept no gift, meal or other benefit from the organisations evaluated or anyone connected with them, and I will not contact a project's staff privately.",
+	"3. Conflicts of interest. Where I have a conflict of interest with a project (the same institution, membership of its team, a collaboration within the last three years, or any other tie that could affect my fairness), I will declare it and withdraw; a conflict I discover during the review I will declare at once.",
+	"4. Integrity. I will read all the materials, score truthfully against the rubric, base my opinion on the facts, and stand by it.",
+	"I understand that a breach of this pledge will be entered in my record as an expert and dealt with under the applicable rules.",
 }
 
 // PledgeVersion identifies the pledge text in both languages: a signature
