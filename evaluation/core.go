@@ -85,6 +85,7 @@ type Services struct {
 	Panels    *PanelService
 	Materials *MaterialService
 	Sheets    *SheetService
+	Results   *ResultService
 	// Notifications reads the outbox that the other services write to.
 	Notifications *NotificationService
 }
@@ -108,6 +109,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Panels:    &PanelService{core: c, store: store},
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
 		Sheets:    &SheetService{core: c, store: store, progress: store},
+		Results:   &ResultService{core: c, store: store},
 
 		Notifications: &NotificationService{core: c, store: store},
 	}, nil

@@ -562,6 +562,13 @@ func (s *SheetService) ReopenSheet(ctx context.Context, actor Actor, sheetID int
 		if sh.Status != SheetSubmitted {
 			return Errorf(Conflict, "error.sheet_not_submitted")
 		}
+		// The members answer the opinion on the sheets as they are: the
+		// chair takes it back to a draft first.
+		if o, err := loadOpinion(ctx, tx, sh.ProjectID); err != nil {
+			return err
+		} else if o != nil && o.Status != OpinionDraft {
+			return Errorf(Conflict, "error.opinion_circulated")
+		}
 		now := s.now()
 		sh.Status, sh.Round, sh.Version, sh.ReopenReason, sh.UpdatedAt = SheetReopened, sh.Round+1, sh.Version+1, reason, now
 		if err := tx.UpdateSheet(ctx, sh); err != nil {

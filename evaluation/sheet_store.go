@@ -72,6 +72,7 @@ type sheetStore interface {
 type sheetTx interface {
 	sheetStore
 	sheetWriter
+	opinionReader // a sheet is not reopened under a circulated opinion
 	UpdatePanelMember(ctx context.Context, m *PanelMember) error
 	expertNotifier
 	auditor

@@ -19,6 +19,7 @@ type Reader interface {
 	materialReader
 	sheetReader
 	progressStore
+	opinionReader
 	outboxReader
 }
 
@@ -32,6 +33,7 @@ type Tx interface {
 	panelWriter
 	materialWriter
 	sheetWriter
+	opinionWriter
 	outboxWriter
 	auditor
 }

@@ -26,6 +26,7 @@ func TestAreaStoresStaySmall(t *testing.T) {
 		{"materials", reflect.TypeFor[materialStore](), reflect.TypeFor[materialTx]()},
 		{"sheets", reflect.TypeFor[sheetStore](), reflect.TypeFor[sheetTx]()},
 		{"declarations", reflect.TypeFor[sheetStore](), reflect.TypeFor[declarationTx]()},
+		{"results", reflect.TypeFor[resultStore](), reflect.TypeFor[resultTx]()},
 	} {
 		t.Logf("%-12s store %2d methods, tx %2d", tt.area, tt.store.NumMethod(), tt.tx.NumMethod())
 		if n := tt.tx.NumMethod(); n > maxAreaStore {

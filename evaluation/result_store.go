@@ -1,0 +1,37 @@
+package evaluation
+
+import "context"
+
+// opinionReader reads panel opinions.
+type opinionReader interface {
+	// Opinion returns the panel's opinion on a project with its members'
+	// responses, oldest first.
+	Opinion(ctx context.Context, projectID int64) (*Opinion, error)
+}
+
+// opinionWriter writes panel opinions.
+type opinionWriter interface {
+	CreateOpinion(ctx context.Context, o *Opinion) error
+	// UpdateOpinion stores an opinion's text, proposal, status, version
+	// and times; the store refuses to change a locked one.
+	UpdateOpinion(ctx context.Context, o *Opinion) error
+	// SetOpinionResponse records a member's response, replacing theirs.
+	SetOpinionResponse(ctx context.Context, projectID int64, r OpinionResponse) error
+	// DeleteOpinionResponses forgets the responses to an opinion the chair
+	// took back to revise.
+	DeleteOpinionResponses(ctx context.Context, projectID int64) error
+}
+
+// resultStore is what the results service reads: the workspace's records
+// (seats, sheets) and the opinions.
+type resultStore interface {
+	sheetStore
+	opinionReader
+}
+
+// resultTx is what the results service does in a transaction.
+type resultTx interface {
+	resultStore
+	opinionWriter
+	auditor
+}
