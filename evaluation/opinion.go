@@ -90,7 +90,8 @@ func (o *Opinion) Dissents() int {
 	return n
 }
 
-// OpinionDraft is what the chair writes.
+// OpinionInput is what the chair writes: the text and the proposed
+// conclusion.
 type OpinionInput struct {
 	Text     string     `json:"text"`
 	Proposed Conclusion `json:"proposed"`
