@@ -212,8 +212,9 @@ func (s *CampaignService) TransitionCampaign(ctx context.Context, actor Actor, i
 }
 
 // checkTransition holds the preconditions of some moves: a campaign goes to
-// panel forming only with projects, and to scoring only when every project
-// has a confirmed panel.
+// panel forming only with projects, to scoring only when every project
+// has a confirmed panel, and to the commission only when every project has
+// its conclusion.
 func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, c *Campaign, to CampaignState) error {
 	switch {
 	case to == CampaignForming && c.Projects == 0:
@@ -227,6 +228,15 @@ func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, 
 		if p.Unconfirmed > 0 {
 			return &Error{Code: Conflict, Message: "error.panels_unconfirmed", Fields: map[string]string{"to": "error.panels_unconfirmed"},
 				Args: map[string]map[string]any{"to": {"Count": p.Unconfirmed}}}
+		}
+	case c.State == CampaignConcluding && to == CampaignSubmitted:
+		n, err := r.UnconcludedProjects(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return &Error{Code: Conflict, Message: "error.conclusions_missing", Fields: map[string]string{"to": "error.conclusions_missing"},
+				Args: map[string]map[string]any{"to": {"Count": n}}}
 		}
 	}
 	return nil

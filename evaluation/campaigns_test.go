@@ -95,7 +95,8 @@ func TestCampaignLifecycle(t *testing.T) {
 	if _, err := e.svc.Campaigns.TransitionCampaign(ctx, staff, c.ID, evaluation.CampaignForming, ""); evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("forming without projects: %v, want conflict", err)
 	}
-	if _, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("2023-ZD-01")); err != nil {
+	project, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("2023-ZD-01"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -112,6 +113,8 @@ func TestCampaignLifecycle(t *testing.T) {
 		{staff, "confirm panels", "", ""},
 		{staff, evaluation.CampaignScoring, "", ""},
 		{staff, evaluation.CampaignConcluding, "", ""},
+		{staff, evaluation.CampaignSubmitted, "", evaluation.Conflict}, // the project has no conclusion
+		{staff, "conclude", "", ""},
 		{staff, evaluation.CampaignSubmitted, "", ""},
 		{staff, evaluation.CampaignApproved, "", evaluation.Forbidden}, // the commission approves
 		{commission, evaluation.CampaignReturned, "", evaluation.Invalid},
@@ -124,8 +127,15 @@ func TestCampaignLifecycle(t *testing.T) {
 		{commission, evaluation.CampaignDraft, "x", evaluation.Conflict},
 	}
 	for i, st := range steps {
-		if st.to == "confirm panels" {
+		switch st.to {
+		case "confirm panels":
 			e.confirmPanels(t, staff, c.ID)
+			continue
+		case "conclude":
+			// A closure (结题) needs no panel opinion, only its reason.
+			if _, err := e.svc.Results.RecordConclusion(ctx, staff, project.ID, evaluation.ConclusionClosed, "承担单位主体变更，按结题处理"); err != nil {
+				t.Fatal(err)
+			}
 			continue
 		}
 		_, err := e.svc.Campaigns.TransitionCampaign(ctx, st.actor, c.ID, st.to, st.reason)

@@ -23,15 +23,35 @@ type opinionWriter interface {
 }
 
 // resultStore is what the results service reads: the workspace's records
-// (seats, sheets) and the opinions.
+// (seats, sheets), the opinions, conclusions and rectifications.
 type resultStore interface {
 	sheetStore
 	opinionReader
+	conclusionReader
 }
 
 // resultTx is what the results service does in a transaction.
 type resultTx interface {
 	resultStore
 	opinionWriter
+	conclusionWriter
 	auditor
+}
+
+// conclusionReader reads the conclusions and rectifications.
+type conclusionReader interface {
+	// Conclusions lists a project's recorded conclusions, oldest first.
+	Conclusions(ctx context.Context, projectID int64) ([]*ConclusionRecord, error)
+	Rectification(ctx context.Context, projectID int64) (*Rectification, error)
+	// UnconcludedProjects counts a campaign's projects without a
+	// conclusion for their current round (the re-evaluation's, when a
+	// rectification was granted).
+	UnconcludedProjects(ctx context.Context, campaignID int64) (int, error)
+}
+
+// conclusionWriter records conclusions and rectifications; both are
+// append-only.
+type conclusionWriter interface {
+	AddConclusion(ctx context.Context, c *ConclusionRecord) error
+	CreateRectification(ctx context.Context, r *Rectification) error
 }

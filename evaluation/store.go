@@ -20,6 +20,7 @@ type Reader interface {
 	sheetReader
 	progressStore
 	opinionReader
+	conclusionReader
 	outboxReader
 }
 
@@ -34,6 +35,7 @@ type Tx interface {
 	materialWriter
 	sheetWriter
 	opinionWriter
+	conclusionWriter
 	outboxWriter
 	auditor
 }

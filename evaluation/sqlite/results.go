@@ -67,3 +67,58 @@ func (t *tx) DeleteOpinionResponses(ctx context.Context, projectID int64) error 
 	}
 	return nil
 }
+
+func (q queries) Conclusions(ctx context.Context, projectID int64) ([]*evaluation.ConclusionRecord, error) {
+	list, err := queryList(ctx, q.db, "list conclusions", func(row scanner) (*evaluation.ConclusionRecord, error) {
+		c := &evaluation.ConclusionRecord{}
+		err := row.Scan(&c.ProjectID, &c.Seq, &c.CampaignID, &c.AgencyID, &c.Round, &c.Conclusion, &c.Proposed, &c.Reason,
+			&c.RecordedBy, &c.RecordedByName, timeScan{&c.RecordedAt})
+		return c, err
+	}, `SELECT project_id, seq, campaign_id, agency_id, round, conclusion, proposed, reason, recorded_by, recorded_by_name,
+		recorded_at FROM conclusions WHERE project_id = ? ORDER BY seq`, projectID)
+	return orEmpty(list), err
+}
+
+func (q queries) Rectification(ctx context.Context, projectID int64) (*evaluation.Rectification, error) {
+	r := &evaluation.Rectification{}
+	err := q.db.QueryRowContext(ctx, `SELECT project_id, campaign_id, agency_id, due, reason, created_by, created_by_name,
+		created_at FROM rectifications WHERE project_id = ?`, projectID).Scan(&r.ProjectID, &r.CampaignID, &r.AgencyID,
+		&r.Due, &r.Reason, &r.CreatedBy, &r.CreatedByName, timeScan{&r.CreatedAt})
+	if err != nil {
+		return nil, fmt.Errorf("load the rectification of project %d: %w", projectID, mapError(err, ""))
+	}
+	return r, nil
+}
+
+func (q queries) UnconcludedProjects(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM projects p WHERE p.campaign_id = ? AND NOT EXISTS (
+		SELECT 1 FROM conclusions k WHERE k.project_id = p.id
+		AND k.round = CASE WHEN EXISTS (SELECT 1 FROM rectifications r WHERE r.project_id = p.id) THEN 2 ELSE 1 END)`,
+		campaignID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count the projects of campaign %d without a conclusion: %w", campaignID, err)
+	}
+	return n, nil
+}
+
+func (t *tx) AddConclusion(ctx context.Context, c *evaluation.ConclusionRecord) error {
+	_, err := t.db.ExecContext(ctx, `INSERT INTO conclusions (project_id, seq, campaign_id, agency_id, round, conclusion,
+		proposed, reason, recorded_by, recorded_by_name, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ProjectID, c.Seq, c.CampaignID, c.AgencyID, c.Round, c.Conclusion, c.Proposed, c.Reason, c.RecordedBy,
+		c.RecordedByName, formatTime(c.RecordedAt))
+	if err != nil {
+		return fmt.Errorf("record a conclusion on project %d: %w", c.ProjectID, mapError(err, "conclusion"))
+	}
+	return nil
+}
+
+func (t *tx) CreateRectification(ctx context.Context, r *evaluation.Rectification) error {
+	_, err := t.db.ExecContext(ctx, `INSERT INTO rectifications (project_id, campaign_id, agency_id, due, reason,
+		created_by, created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ProjectID, r.CampaignID, r.AgencyID,
+		r.Due, r.Reason, r.CreatedBy, r.CreatedByName, formatTime(r.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("record the rectification of project %d: %w", r.ProjectID, mapError(err, "project_id"))
+	}
+	return nil
+}

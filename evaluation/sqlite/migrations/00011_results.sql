@@ -1,5 +1,6 @@
--- Panel opinions (专家组意见): the chair's text and proposed conclusion,
--- and each member's confirmation or dissent.
+-- Results: panel opinions (专家组意见) with the chair's text and proposed
+-- conclusion and each member's confirmation or dissent; the conclusions
+-- the agency records; rectifications (整改).
 
 -- +goose Up
 
@@ -65,7 +66,64 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- Every conclusion recorded for a project; the newest is in force. round:
+-- 1 for the evaluation, 2 for the re-evaluation after a rectification.
+CREATE TABLE conclusions (
+    project_id       INTEGER NOT NULL REFERENCES projects (id),
+    seq              INTEGER NOT NULL CHECK (seq >= 1),
+    campaign_id      INTEGER NOT NULL REFERENCES campaigns (id),
+    agency_id        INTEGER NOT NULL REFERENCES agencies (id),
+    round            INTEGER NOT NULL CHECK (round IN (1, 2)),
+    conclusion       TEXT    NOT NULL CHECK (conclusion IN ('pass', 'fail', 'closed', 'pass_after_rectification')),
+    proposed         TEXT    NOT NULL DEFAULT '',
+    reason           TEXT    NOT NULL DEFAULT '',
+    recorded_by      INTEGER NOT NULL,
+    recorded_by_name TEXT    NOT NULL,
+    recorded_at      TEXT    NOT NULL,
+    PRIMARY KEY (project_id, seq)
+);
+CREATE INDEX conclusions_campaign ON conclusions (campaign_id);
+
+-- The one rectification a failed project may get.
+CREATE TABLE rectifications (
+    project_id      INTEGER PRIMARY KEY REFERENCES projects (id),
+    campaign_id     INTEGER NOT NULL REFERENCES campaigns (id),
+    agency_id       INTEGER NOT NULL REFERENCES agencies (id),
+    due             TEXT    NOT NULL,
+    reason          TEXT    NOT NULL,
+    created_by      INTEGER NOT NULL,
+    created_by_name TEXT    NOT NULL,
+    created_at      TEXT    NOT NULL
+);
+
+-- +goose StatementBegin
+CREATE TRIGGER conclusions_no_update BEFORE UPDATE ON conclusions
+BEGIN
+    SELECT RAISE(ABORT, 'conclusions are append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER conclusions_no_delete BEFORE DELETE ON conclusions
+BEGIN
+    SELECT RAISE(ABORT, 'conclusions are append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER rectifications_no_update BEFORE UPDATE ON rectifications
+BEGIN
+    SELECT RAISE(ABORT, 'rectifications are append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications
+BEGIN
+    SELECT RAISE(ABORT, 'rectifications are append-only');
+END;
+-- +goose StatementEnd
+
 -- +goose Down
 
+DROP TABLE rectifications;
+DROP TABLE conclusions;
 DROP TABLE opinion_responses;
 DROP TABLE opinions;
