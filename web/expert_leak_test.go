@@ -282,6 +282,18 @@ func (s *demoSite) expertCalls(t *testing.T, seat *panelSeat) []expertCall {
 		{route: "POST /api/v1/projects/:id/sheet/submit", method: "POST", url: fmt.Sprintf("/api/v1/projects/%d/sheet/submit", otherProject),
 			body: `{"version":0}`, status: 404},
 		{route: "GET /api/v1/projects/:id/sheets", url: fmt.Sprintf("/api/v1/projects/%d/sheets", project)},
+		// The panel's opinion: none drafted in the demo; another panel's
+		// project is not found.
+		{route: "GET /api/v1/projects/:id/opinion", url: fmt.Sprintf("/api/v1/projects/%d/opinion", project)},
+		{route: "GET /api/v1/projects/:id/opinion", url: fmt.Sprintf("/api/v1/projects/%d/opinion", otherProject), status: 404},
+		{route: "PUT /api/v1/projects/:id/opinion", method: "PUT", url: fmt.Sprintf("/api/v1/projects/%d/opinion", otherProject),
+			body: `{"version":0,"text":"同意通过","proposed":"pass"}`, status: 404},
+		{route: "PUT /api/v1/projects/:id/opinion", method: "PUT", url: fmt.Sprintf("/api/v1/projects/%d/opinion", project),
+			body: `{"version":0,"text":"同意通过","proposed":"pass"}`},
+		{route: "POST /api/v1/projects/:id/opinion/circulate", method: "POST", url: fmt.Sprintf("/api/v1/projects/%d/opinion/circulate", otherProject),
+			body: `{"version":1}`, status: 404},
+		{route: "POST /api/v1/projects/:id/opinion/response", method: "POST", url: fmt.Sprintf("/api/v1/projects/%d/opinion/response", project),
+			body: `{"agree":true}`},
 		{route: "GET /api/v1/campaigns/:id/progress", url: fmt.Sprintf("/api/v1/campaigns/%d/progress", seat.panel.CampaignID), status: 403},
 		{route: "GET /campaigns/:id/progress", url: fmt.Sprintf("/campaigns/%d/progress", seat.panel.CampaignID), status: 403},
 	}

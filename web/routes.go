@@ -17,6 +17,7 @@ func (a *App) registerRoutes() {
 	a.poolRoutes()
 	a.materialRoutes()
 	a.sheetRoutes()
+	a.resultRoutes()
 	a.progressRoutes()
 	a.workspaceRoutes()
 	a.notificationRoutes()

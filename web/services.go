@@ -19,6 +19,7 @@ type Services struct {
 	Panels    panelServices
 	Materials materialServices
 	Sheets    sheetServices
+	Results   resultServices
 	// Notifications reads the outbox.
 	Notifications notificationServices
 	// Ready reports whether the store answers, for /readyz.
@@ -27,7 +28,7 @@ type Services struct {
 
 func (s Services) check() error {
 	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
-		s.Materials == nil || s.Sheets == nil || s.Notifications == nil || s.Ready == nil {
+		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Notifications == nil || s.Ready == nil {
 		return errors.New("web: every area service and Ready are required")
 	}
 	return nil
@@ -42,6 +43,7 @@ var (
 	_ panelServices    = (*evaluation.PanelService)(nil)
 	_ materialServices = (*evaluation.MaterialService)(nil)
 	_ sheetServices    = (*evaluation.SheetService)(nil)
+	_ resultServices   = (*evaluation.ResultService)(nil)
 
 	_ notificationServices = (*evaluation.NotificationService)(nil)
 )
@@ -50,5 +52,5 @@ var (
 // whether the store answers.
 func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
 	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
-		Materials: s.Materials, Sheets: s.Sheets, Notifications: s.Notifications, Ready: ready}
+		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Notifications: s.Notifications, Ready: ready}
 }

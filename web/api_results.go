@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rbac"
+	"github.com/gofiber/fiber/v2"
+)
+
+// resultServices are the calls behind the panel's opinion and the
+// agency's conclusions.
+type resultServices interface {
+	Opinion(ctx context.Context, actor evaluation.Actor, projectID int64) (*evaluation.Opinion, error)
+	SaveOpinion(ctx context.Context, actor evaluation.Actor, projectID int64, base int, in evaluation.OpinionInput) (*evaluation.Opinion, error)
+	CirculateOpinion(ctx context.Context, actor evaluation.Actor, projectID int64, base int) (*evaluation.Opinion, error)
+	RespondOpinion(ctx context.Context, actor evaluation.Actor, projectID int64, agree bool, reason string) (*evaluation.Opinion, error)
+	Conclusions(ctx context.Context, actor evaluation.Actor, projectID int64) ([]*evaluation.ConclusionRecord, *evaluation.Rectification, error)
+	RecordConclusion(ctx context.Context, actor evaluation.Actor, projectID int64, c evaluation.Conclusion, reason string) (*evaluation.ConclusionRecord, error)
+	StartRectification(ctx context.Context, actor evaluation.Actor, projectID int64, due, reason string) (*evaluation.Rectification, error)
+}
+
+// resultRoutes: the panel's opinion (the chair drafts and circulates it,
+// the members answer) and the conclusions the agency records.
+func (a *App) resultRoutes() {
+	opinion, answer := rbac.Read("opinion"), rbac.Write("opinion")
+	conclusions, conclude := rbac.Read("conclusion"), rbac.Write("conclusion")
+
+	a.route(get, "/api/v1/projects/:id/opinion", opinion, a.apiOpinion)
+	a.route(put, "/api/v1/projects/:id/opinion", answer, a.apiSaveOpinion)
+	a.route(post, "/api/v1/projects/:id/opinion/circulate", answer, a.apiCirculateOpinion)
+	a.route(post, "/api/v1/projects/:id/opinion/response", answer, a.apiRespondOpinion)
+	a.route(get, "/api/v1/projects/:id/conclusions", conclusions, a.apiConclusions)
+	a.route(post, "/api/v1/projects/:id/conclusions", conclude, a.apiRecordConclusion)
+	a.route(post, "/api/v1/projects/:id/rectification", conclude, a.apiStartRectification)
+}
+
+func (a *App) apiOpinion(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	o, err := a.results.Opinion(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+type opinionRequest struct {
+	Version  *int                  `json:"version" validate:"required,min=0"`
+	Text     string                `json:"text" validate:"max=10000"`
+	Proposed evaluation.Conclusion `json:"proposed"`
+}
+
+func (a *App) apiSaveOpinion(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req opinionRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	o, err := a.results.SaveOpinion(c.UserContext(), actor(c), id, *req.Version,
+		evaluation.OpinionInput{Text: req.Text, Proposed: req.Proposed})
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+type versionRequest struct {
+	Version *int `json:"version" validate:"required,min=0"`
+}
+
+func (a *App) apiCirculateOpinion(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req versionRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	o, err := a.results.CirculateOpinion(c.UserContext(), actor(c), id, *req.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+type opinionResponseRequest struct {
+	Agree  *bool  `json:"agree" validate:"required"`
+	Reason string `json:"reason" validate:"max=2000"`
+}
+
+func (a *App) apiRespondOpinion(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req opinionResponseRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	o, err := a.results.RespondOpinion(c.UserContext(), actor(c), id, *req.Agree, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+// conclusionsBody is a project's conclusions, oldest first, and its
+// rectification (null when none).
+type conclusionsBody struct {
+	Conclusions   []*evaluation.ConclusionRecord `json:"conclusions"`
+	Rectification *evaluation.Rectification      `json:"rectification"`
+}
+
+func (a *App) apiConclusions(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	list, r, err := a.results.Conclusions(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(conclusionsBody{Conclusions: list, Rectification: r})
+}
+
+type conclusionRequest struct {
+	Conclusion evaluation.Conclusion `json:"conclusion" validate:"required"`
+	Reason     string                `json:"reason" validate:"max=2000"`
+}
+
+func (a *App) apiRecordConclusion(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req conclusionRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	rec, err := a.results.RecordConclusion(c.UserContext(), actor(c), id, req.Conclusion, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(rec)
+}
+
+type rectificationRequest struct {
+	Due    string `json:"due" validate:"max=10"`
+	Reason string `json:"reason" validate:"required,max=2000"`
+}
+
+func (a *App) apiStartRectification(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req rectificationRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := a.results.StartRectification(c.UserContext(), actor(c), id, req.Due, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
