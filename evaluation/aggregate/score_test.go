@@ -3,6 +3,9 @@ package aggregate
 import (
 	"encoding/json"
 	"errors"
+	"math/big"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -88,4 +91,128 @@ func TestAverage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ratRound rounds x to hundredths half away from zero with big.Rat: the
+// brute force the integer rounding is checked against.
+func ratRound(x *big.Rat) Score {
+	y := new(big.Rat).Mul(x, big.NewRat(100, 1))
+	neg := y.Sign() < 0
+	y.Abs(y)
+	y.Add(y, big.NewRat(1, 2))
+	q := new(big.Int).Quo(y.Num(), y.Denom()) // floor, y ≥ 0
+	if neg {
+		q.Neg(q)
+	}
+	return Score(q.Int64())
+}
+
+// ratOf returns half-points as an exact number of points.
+func ratOf(p rubrics.Points) *big.Rat { return big.NewRat(int64(p), 2) }
+
+// bruteScore computes a panel score from totals by the definition, in
+// big.Rat; ok is false below MinSheets.
+func bruteScore(totals []rubrics.Points, m Method) (Score, bool) {
+	n := len(totals)
+	if n < MinSheets {
+		return 0, false
+	}
+	s := slices.Clone(totals)
+	slices.Sort(s)
+	mean := func(xs []rubrics.Points) *big.Rat {
+		sum := new(big.Rat)
+		for _, x := range xs {
+			sum.Add(sum, ratOf(x))
+		}
+		return sum.Quo(sum, big.NewRat(int64(len(xs)), 1))
+	}
+	switch {
+	case m == Median && n%2 == 1:
+		return ratRound(ratOf(s[n/2])), true
+	case m == Median:
+		return ratRound(mean(s[n/2-1 : n/2+1])), true
+	case m == TrimmedMean && n >= TrimFrom:
+		return ratRound(mean(s[1 : n-1])), true
+	}
+	return ratRound(mean(s)), true
+}
+
+// TestRoundingAgainstBigRat compares the integer rounding of Official (and
+// of Average alone, negative sums included) with a big.Rat computation of
+// the definition over many random sheet sets.
+func TestRoundingAgainstBigRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 2026))
+	r := testRubric(t)
+	ties := 0 // means exactly half-way between two hundredths
+	isTie := func(x *big.Rat) bool { return new(big.Rat).Mul(x, big.NewRat(100, 1)).Denom().Int64() == 2 }
+	for iter := range 20000 {
+		n := rng.IntN(10) // 0 … 9 sheets
+		p := &Project{ID: int64(iter)}
+		totals := make([]rubrics.Points, n)
+		for i := range n {
+			sh := Sheet{Expert: int64(i + 1), Scores: map[string]rubrics.Points{}}
+			for _, in := range r.Indicators {
+				sc := rubrics.Points(rng.Int64N(int64(in.Max) + 1))
+				sh.Scores[in.Code] = sc
+				totals[i] += sc
+			}
+			p.Technical = append(p.Technical, sh)
+		}
+		for _, m := range []Method{TrimmedMean, Mean, Median} {
+			res, err := Official(p, Rubrics{Technical: r}, Settings{Method: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, ok := bruteScore(totals, m)
+			if m == Mean && n >= MinSheets {
+				var h rubrics.Points
+				for _, x := range totals {
+					h += x
+				}
+				if isTie(new(big.Rat).Quo(ratOf(h), big.NewRat(int64(n), 1))) {
+					ties++
+				}
+			}
+			switch {
+			case ok != (res.Technical.Score != nil):
+				t.Fatalf("%v %s: score %v, want one: %v", totals, m, res.Technical.Score, ok)
+			case ok && *res.Technical.Score != want:
+				t.Fatalf("%v %s: score %s, want %s", totals, m, res.Technical.Score, want)
+			}
+			// Indicator means, never trimmed.
+			for k, in := range r.Indicators {
+				if n == 0 {
+					break
+				}
+				sum := new(big.Rat)
+				for _, sh := range p.Technical {
+					sum.Add(sum, ratOf(sh.Scores[in.Code]))
+				}
+				mean := sum.Quo(sum, big.NewRat(int64(n), 1))
+				if isTie(mean) {
+					ties++
+				}
+				want := ratRound(mean)
+				if got := res.Technical.Indicators[k].Mean; got != want {
+					t.Fatalf("%s mean = %s, want %s", in.Code, got, want)
+				}
+			}
+		}
+		// Average on any sign and size.
+		sum := rubrics.Points(rng.Int64N(4_000_001) - 2_000_000)
+		cnt := 1 + rng.IntN(200)
+		exact := new(big.Rat).Quo(ratOf(sum), big.NewRat(int64(cnt), 1))
+		if isTie(exact) {
+			ties++
+		}
+		want := ratRound(exact)
+		if got := Average(sum, cnt); got != want {
+			t.Fatalf("Average(%d, %d) = %s, want %s", sum, cnt, got, want)
+		}
+	}
+	// The cases must include ties, or the test proves little about them.
+	if ties < 1000 {
+		t.Errorf("only %d half-way cases among the random ones, want ≥ 1000", ties)
+	}
+	t.Logf("%d half-way cases", ties)
 }
