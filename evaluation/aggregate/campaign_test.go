@@ -123,11 +123,18 @@ func benchCampaign(b testing.TB, nP, perPanel int) *Input {
 func BenchmarkCampaign(b *testing.B) {
 	in := benchCampaign(b, 5000, 7)
 	b.ReportAllocs()
+	var rep *Report
 	for b.Loop() {
-		if _, err := Campaign(in); err != nil {
+		var err error
+		if rep, err = Campaign(in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	fit := rep.Advisory.Leniency
+	if !fit.Converged {
+		b.Fatalf("fit of %d experts converged %v after %d iterations", len(fit.Experts), fit.Converged, fit.Iterations)
+	}
+	b.ReportMetric(float64(fit.Iterations), "cg-iterations")
 }
 
 // BenchmarkOfficial is the official part alone, per project.
