@@ -37,7 +37,7 @@
 // that is easy inside one package and prone to import cycles across
 // several. What is pure computation, with no I/O and no actor, goes into a
 // subpackage of its own, as the panel algorithms are in evaluation/assign
-// and the aggregation will be in evaluation/aggregate: those are tested
+// and the aggregation is in evaluation/aggregate: those are tested
 // against brute force and hand-computed cases without a database.
 //
 // The rules this package implements are written down in
