@@ -132,7 +132,7 @@ func (s *ResultService) SaveOpinion(ctx context.Context, actor Actor, projectID 
 		created := o == nil
 		if created {
 			o = &Opinion{ProjectID: projectID, CampaignID: st.campaign.ID, AgencyID: st.project.AgencyID,
-				PanelID: st.panel.ID, CreatedAt: now}
+				PanelID: st.panel.ID, Responses: []OpinionResponse{}, CreatedAt: now}
 		}
 		if o.Status == OpinionLocked {
 			return Errorf(Conflict, "error.opinion_locked")
@@ -144,7 +144,7 @@ func (s *ResultService) SaveOpinion(ctx context.Context, actor Actor, projectID 
 			if err := tx.DeleteOpinionResponses(ctx, projectID); err != nil {
 				return err
 			}
-			o.Responses = nil
+			o.Responses = []OpinionResponse{}
 		}
 		o.ChairID, o.Text, o.Proposed, o.Status = actor.ExpertID, in.Text, in.Proposed, OpinionDraft
 		o.Version, o.UpdatedAt = o.Version+1, now

@@ -25,7 +25,7 @@ func (q queries) Opinion(ctx context.Context, projectID int64) (*evaluation.Opin
 	if err != nil {
 		return nil, err
 	}
-	o.Responses = list
+	o.Responses = orEmpty(list)
 	return o, nil
 }
 
