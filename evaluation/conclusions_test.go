@@ -177,3 +177,50 @@ func TestConclusions(t *testing.T) {
 		t.Error("the store recorded a conclusion over an earlier one")
 	}
 }
+
+// A campaign's results are computed from the sheets stored now: every
+// submitted sheet counts, a reopened one waits for its resubmission; the
+// agency reads them, an expert does not.
+func TestCampaignResultsFromTheSheets(t *testing.T) {
+	o := newOpinionEnv(t)
+	ctx := t.Context()
+	o.submitAll(t)
+	res, err := o.svc.Results.CampaignResults(ctx, o.staff, o.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Results) != 1 || len(res.Projects) != 1 || res.Projects[0].Code != o.project.Code {
+		t.Fatalf("results = %+v", res)
+	}
+	r := res.Report.Results[0]
+	technical := 0
+	for _, m := range o.panel.Members {
+		if m.Status == evaluation.MemberAccepted && m.Seat == evaluation.SeatTechnical {
+			technical++
+		}
+	}
+	// Every technical sheet is complete(): 22+20+21+8+12 = 83.
+	if r.Technical.Sheets != technical || r.Technical.Score == nil || r.Technical.Score.String() != "83.00" ||
+		r.Technical.Grade != "good" || r.Finance.Passed == nil || !*r.Finance.Passed || r.Proposal != "pass" {
+		t.Errorf("the result = %+v, finance %+v, proposal %s", r.Technical, r.Finance, r.Proposal)
+	}
+	sh, err := o.db.Sheet(ctx, o.project.ID, o.members[0].ExpertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.Sheets.ReopenSheet(ctx, o.staff, sh.ID, "请复核第一项评分"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = o.svc.Results.CampaignResults(ctx, o.staff, o.c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Report.Results[0].Technical.Sheets+res.Report.Results[0].Finance.Sheets, r.Technical.Sheets+r.Finance.Sheets-1; got != want {
+		t.Errorf("after a reopening %d sheets count, want %d", got, want)
+	}
+	if _, err := o.svc.Results.CampaignResults(ctx, o.chair, o.c.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("an expert reads the results: %v", err)
+	}
+	if _, err := o.svc.Results.CampaignResults(ctx, o.other, o.c.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("another agency reads the results: %v", err)
+	}
+}

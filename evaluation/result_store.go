@@ -28,6 +28,10 @@ type resultStore interface {
 	sheetStore
 	opinionReader
 	conclusionReader
+	// CampaignSheets lists the sheets of a campaign's projects.
+	CampaignSheets(ctx context.Context, campaignID int64) ([]*Sheet, error)
+	// Projects lists projects without their indicators.
+	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
 }
 
 // resultTx is what the results service does in a transaction.

@@ -1,0 +1,102 @@
+package evaluation
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
+	"github.com/evalpanel/evalpanel/rubrics"
+)
+
+// CampaignResults is a campaign's results as computed from its stored
+// sheets, with the projects they are of, in the same order.
+type CampaignResults struct {
+	Campaign *Campaign         `json:"campaign"`
+	Projects []ProjectBrief    `json:"projects"`
+	Report   *aggregate.Report `json:"report"`
+}
+
+// CampaignResults computes a campaign's results from the sheets stored now
+// (evaluation/aggregate): each project's official result and, beside
+// them, the advisory figures. Results are never stored or edited: they are
+// recomputed from the sheets on every call. Only submitted sheets count; a
+// reopened sheet counts again once resubmitted, its earlier rounds staying
+// in the history. The agency's staff, the commission and administrators
+// read them.
+func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campaignID int64) (*CampaignResults, error) {
+	if actor.Role == RoleExpert {
+		return nil, ErrNotFound
+	}
+	c, err := loadCampaign(ctx, s.store, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	in := &aggregate.Input{Settings: aggregate.Settings{Method: aggregate.Method(c.Aggregation)},
+		Technical: map[string]*rubrics.Rubric{}}
+	for _, class := range ProjectClasses {
+		if in.Technical[string(class)], err = pinnedRubric(ctx, s.store, c, string(class)); err != nil {
+			return nil, err
+		}
+	}
+	if in.Finance, err = pinnedRubric(ctx, s.store, c, "finance"); err != nil {
+		return nil, err
+	}
+	projects, _, err := s.store.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID,
+		Page: Page{Number: 1, Size: math.MaxInt32}})
+	if err != nil {
+		return nil, err
+	}
+	sheets, err := s.store.CampaignSheets(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	byProject := map[int64][]*Sheet{}
+	for _, sh := range sheets {
+		if sh.Status == SheetSubmitted {
+			byProject[sh.ProjectID] = append(byProject[sh.ProjectID], sh)
+		}
+	}
+	out := &CampaignResults{Campaign: c, Projects: make([]ProjectBrief, len(projects))}
+	for i, p := range projects {
+		_, out.Projects[i] = briefOf(c, p)
+		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID]))
+	}
+	if out.Report, err = aggregate.Campaign(in); err != nil {
+		return nil, fmt.Errorf("aggregate campaign %d: %w", c.ID, err)
+	}
+	return out, nil
+}
+
+// pinnedRubric is the content of the rubric the campaign pins under key (a
+// project class, or "finance"); nil when it pins none.
+func pinnedRubric(ctx context.Context, r rubricReader, c *Campaign, key string) (*rubrics.Rubric, error) {
+	pin, ok := c.Settings.Rubrics[key]
+	if !ok {
+		return nil, nil
+	}
+	rb, err := r.Rubric(ctx, pin.Code, pin.Version)
+	if err != nil {
+		return nil, err
+	}
+	return rb.Content, nil
+}
+
+// aggregateProject is a project and its submitted sheets as the
+// aggregation reads them.
+func aggregateProject(p *Project, sheets []*Sheet) aggregate.Project {
+	ap := aggregate.Project{ID: p.ID, Class: string(p.Class)}
+	for _, sh := range sheets {
+		as := aggregate.Sheet{Expert: sh.ExpertID, Scores: sh.Content.Scores}
+		for _, v := range sh.Content.Vetoes {
+			as.Vetoes = append(as.Vetoes, v.Code)
+		}
+		if sh.Seat == SeatFinance {
+			ap.Finance = append(ap.Finance, aggregate.FinanceSheet{Sheet: as,
+				Pass: sh.Content.FinancePass != nil && *sh.Content.FinancePass})
+		} else {
+			ap.Technical = append(ap.Technical, as)
+		}
+	}
+	return ap
+}
