@@ -18,6 +18,7 @@ type resultServices interface {
 	Conclusions(ctx context.Context, actor evaluation.Actor, projectID int64) ([]*evaluation.ConclusionRecord, *evaluation.Rectification, error)
 	RecordConclusion(ctx context.Context, actor evaluation.Actor, projectID int64, c evaluation.Conclusion, reason string) (*evaluation.ConclusionRecord, error)
 	StartRectification(ctx context.Context, actor evaluation.Actor, projectID int64, due, reason string) (*evaluation.Rectification, error)
+	CampaignResults(ctx context.Context, actor evaluation.Actor, campaignID int64) (*evaluation.CampaignResults, error)
 }
 
 // resultRoutes: the panel's opinion (the chair drafts and circulates it,
@@ -33,6 +34,19 @@ func (a *App) resultRoutes() {
 	a.route(get, "/api/v1/projects/:id/conclusions", conclusions, a.apiConclusions)
 	a.route(post, "/api/v1/projects/:id/conclusions", conclude, a.apiRecordConclusion)
 	a.route(post, "/api/v1/projects/:id/rectification", conclude, a.apiStartRectification)
+	a.route(get, "/api/v1/campaigns/:id/results", conclusions, a.apiCampaignResults)
+}
+
+func (a *App) apiCampaignResults(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	res, err := a.results.CampaignResults(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
 }
 
 func (a *App) apiOpinion(c *fiber.Ctx) error {

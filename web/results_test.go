@@ -123,6 +123,10 @@ func TestOpinionAndConclusionsAPI(t *testing.T) {
 		contains: []string{`"conclusion":"pass"`, `"proposed":"pass"`, `"round":1`}})
 	h.run(t, scenario{as: "commission", method: "GET", url: pp("/api/v1/projects/%d/conclusions"), status: 200,
 		contains: []string{`"conclusion":"pass"`, `"rectification":null`}})
+	h.run(t, scenario{as: "staffa", method: "GET", url: fmt.Sprintf("/api/v1/campaigns/%d/results", s.campaignID), status: 200,
+		contains: []string{`"proposal":"pass"`, `"score":83.00`, `"advisory":`}})
+	h.run(t, scenario{as: s.chair, method: "GET", url: fmt.Sprintf("/api/v1/campaigns/%d/results", s.campaignID), status: 403, code: evaluation.Forbidden})
+	h.run(t, scenario{as: "staffb", method: "GET", url: fmt.Sprintf("/api/v1/campaigns/%d/results", s.campaignID), status: 404, code: evaluation.NotFound})
 	if got := h.auditActions(); !containsAll(got, "opinion.save", "opinion.circulate", "opinion.dissent", "opinion.confirm", "opinion.lock", "project.conclude") {
 		t.Errorf("audit actions = %v", got)
 	}

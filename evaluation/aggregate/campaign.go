@@ -96,7 +96,7 @@ func Campaign(in *Input) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	adv := Advisory{Leniency: fit, Projects: make([]ProjectAdvice, len(rep.Results))}
+	adv := Advisory{Leniency: fit, Projects: make([]ProjectAdvice, len(rep.Results)), Reliability: []ClassReliability{}}
 	for i := range rep.Results {
 		res := &rep.Results[i]
 		pa := ProjectAdvice{Project: res.Project}

@@ -81,7 +81,7 @@ type ProjectEffect struct {
 // zero: the fit always meets that constraint. It refuses two sheets of one
 // expert for one project.
 func Leniency(obs []Observation) (Fit, error) {
-	fit := Fit{Shrinkage: Shrinkage}
+	fit := Fit{Shrinkage: Shrinkage, Experts: []ExpertBias{}, Projects: []ProjectEffect{}}
 	if len(obs) == 0 {
 		fit.Converged = true
 		return fit, nil
