@@ -109,7 +109,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Panels:    &PanelService{core: c, store: store},
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
 		Sheets:    &SheetService{core: c, store: store, progress: store},
-		Results:   &ResultService{core: c, store: store},
+		Results:   &ResultService{core: c, store: store, reports: store},
 
 		Notifications: &NotificationService{core: c, store: store},
 	}, nil

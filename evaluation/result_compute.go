@@ -28,26 +28,26 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	if actor.Role == RoleExpert {
 		return nil, ErrNotFound
 	}
-	c, err := loadCampaign(ctx, s.store, actor, campaignID)
+	c, err := loadCampaign(ctx, s.reports, actor, campaignID)
 	if err != nil {
 		return nil, err
 	}
 	in := &aggregate.Input{Settings: aggregate.Settings{Method: aggregate.Method(c.Aggregation)},
 		Technical: map[string]*rubrics.Rubric{}}
 	for _, class := range ProjectClasses {
-		if in.Technical[string(class)], err = pinnedRubric(ctx, s.store, c, string(class)); err != nil {
+		if in.Technical[string(class)], err = pinnedRubric(ctx, s.reports, c, string(class)); err != nil {
 			return nil, err
 		}
 	}
-	if in.Finance, err = pinnedRubric(ctx, s.store, c, "finance"); err != nil {
+	if in.Finance, err = pinnedRubric(ctx, s.reports, c, "finance"); err != nil {
 		return nil, err
 	}
-	projects, _, err := s.store.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID,
+	projects, _, err := s.reports.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID,
 		Page: Page{Number: 1, Size: math.MaxInt32}})
 	if err != nil {
 		return nil, err
 	}
-	sheets, err := s.store.CampaignSheets(ctx, c.ID)
+	sheets, err := s.reports.CampaignSheets(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

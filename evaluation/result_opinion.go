@@ -12,7 +12,8 @@ import (
 // is in and confirmed or dissented by the members.
 type ResultService struct {
 	*core
-	store resultStore
+	store   resultStore
+	reports reportStore
 }
 
 func (s *ResultService) inTx(ctx context.Context, fn func(tx resultTx) error) error {

@@ -28,6 +28,13 @@ type resultStore interface {
 	sheetStore
 	opinionReader
 	conclusionReader
+}
+
+// reportStore is what computing a campaign's results reads, all at once:
+// the campaign, its pinned rubrics, its projects and their sheets.
+type reportStore interface {
+	campaignGetter
+	rubricReader
 	// CampaignSheets lists the sheets of a campaign's projects.
 	CampaignSheets(ctx context.Context, campaignID int64) ([]*Sheet, error)
 	// Projects lists projects without their indicators.
