@@ -19,6 +19,7 @@ func (a *App) registerRoutes() {
 	a.sheetRoutes()
 	a.resultRoutes()
 	a.progressRoutes()
+	a.resultPages()
 	a.workspaceRoutes()
 	a.notificationRoutes()
 }

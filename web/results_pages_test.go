@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+)
+
+// submitAll has every accepted member of the scoring campaign's panel
+// submit a full sheet, and returns the members but the chair.
+func (h *harness) submitAll(s *scoring) []string {
+	h.t.Helper()
+	ctx := context.Background()
+	var members []string
+	for _, m := range s.panel.Members {
+		if m.Status != evaluation.MemberAccepted {
+			continue
+		}
+		u, err := h.db.UserByExpert(ctx, m.ExpertID)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.openSheet(s, u.Username)
+		sheet := fullSheet
+		if m.Seat == evaluation.SeatFinance {
+			sheet = financeSheet
+		}
+		if resp, body := h.api(u.Username, "POST", fmt.Sprintf("/api/v1/projects/%d/sheet/submit", s.projectID), `{"version":0,`+sheet+`}`); resp.StatusCode != 200 {
+			h.t.Fatalf("%s submits: %d %s", u.Username, resp.StatusCode, body)
+		}
+		if !m.Chair {
+			members = append(members, u.Username)
+		}
+	}
+	return members
+}
+
+// The campaign's results page: an empty state before any sheet is in,
+// then the project's official result, its advisory figures on their own
+// tab, the filters, and who may read it.
+func TestCampaignResultsPage(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	url := fmt.Sprintf("/campaigns/%d/results", s.campaignID)
+	staff := h.browser()
+	staff.login("staffa")
+
+	resp, page := staff.get(url)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="results-empty"`) || !strings.Contains(visibleText(page), "尚无已提交的评分表") {
+		t.Fatalf("before any sheet: %d, want 200 with the empty state", resp.StatusCode)
+	}
+	if !strings.Contains(page, fmt.Sprintf(`href="/campaigns/%d/progress"`, s.campaignID)) {
+		t.Error("the empty state does not lead to the progress page")
+	}
+	h.submitAll(s)
+
+	res, err := h.svc.Results.CampaignResults(context.Background(), h.users["staffa"].Actor(), s.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Report.Results[0]
+	if r.Technical.Score == nil {
+		t.Fatal("the project has no panel score")
+	}
+	for _, lang := range []struct {
+		lang evaluation.Language
+		want []string
+	}{
+		{evaluation.LangZH, []string{"2024-ZD-101", r.Technical.Score.String(), "评审结果", "未录入"}},
+		{evaluation.LangEN, []string{"2024-ZD-101", r.Technical.Score.String(), "Results", "Not recorded"}},
+	} {
+		staff.post("/lang", formOf("lang", string(lang.lang), "next", "/"))
+		resp, page = staff.get(url)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, fmt.Sprintf(`id="result-%d"`, s.projectID)) {
+			t.Fatalf("%s: the results: %d, want 200 with the project's row", lang.lang, resp.StatusCode)
+		}
+		text := visibleText(page)
+		for _, w := range lang.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the results lack %q", lang.lang, w)
+			}
+		}
+		if strings.Contains(text, "aggregate.reason") || strings.Contains(text, "results.") {
+			t.Errorf("%s: a message ID shows", lang.lang)
+		}
+	}
+	staff.post("/lang", formOf("lang", "zh-CN", "next", "/"))
+
+	// The advisory tab, labelled as such.
+	resp, page = staff.get(url + "?tab=advisory")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="advisory-note"`) || !strings.Contains(visibleText(page), "参考") ||
+		!strings.Contains(page, `id="reliability-table"`) || strings.Contains(page, `id="results-table"`) {
+		t.Errorf("the advisory tab: %d, want the advisory table labelled 参考 and no official table", resp.StatusCode)
+	}
+
+	// Filters: another class matches nothing; a bad value is refused.
+	resp, page = staff.get(url + "?class=basic_research")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(visibleText(page), "没有符合筛选条件的项目") {
+		t.Errorf("another class: %d, want the no-match state", resp.StatusCode)
+	}
+	resp, page = staff.get(url + "?class=" + string(res.Projects[0].Class) + "&sort=-score")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, fmt.Sprintf(`id="result-%d"`, s.projectID)) {
+		t.Errorf("its class sorted by score: %d, want the project", resp.StatusCode)
+	}
+	for _, q := range []string{"?flag=nope", "?sort=title", "?grade=best", "?tab=x"} {
+		if resp, _ := staff.get(url + q); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", q, resp.StatusCode)
+		}
+	}
+	resp, page = staff.get(url + "?flag=nope")
+	if !strings.Contains(visibleText(page), "请从列表中选择标记") {
+		t.Error("a bad flag is refused without its message")
+	}
+
+	// The campaign page and the progress page link to it.
+	for _, from := range []string{fmt.Sprintf("/campaigns/%d", s.campaignID), fmt.Sprintf("/campaigns/%d/progress", s.campaignID)} {
+		if _, page := staff.get(from); !strings.Contains(page, fmt.Sprintf(`href="%s"`, url)) {
+			t.Errorf("%s does not link to the results", from)
+		}
+	}
+
+	// Who reads it.
+	for _, tc := range []struct {
+		user   string
+		status int
+	}{{"commission", 200}, {"admin", 200}, {"staffb", 404}, {"expert", 403}, {s.chair, 403}} {
+		b := h.browser()
+		b.login(tc.user)
+		if resp, _ := b.get(url); resp.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.user, resp.StatusCode, tc.status)
+		}
+	}
+}
