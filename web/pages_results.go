@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/aggregate"
@@ -17,7 +18,11 @@ import (
 // resultPages: the campaign's results (评审结果) for the agency, the
 // commission and administrators; their API is in api_results.go.
 func (a *App) resultPages() {
-	a.route(get, "/campaigns/:id/results", rbac.Read("conclusion"), a.resultsPage)
+	read, write := rbac.Read("conclusion"), rbac.Write("conclusion")
+	a.route(get, "/campaigns/:id/results", read, a.resultsPage)
+	a.route(get, "/projects/:id/result", read, a.projectResultPage)
+	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
+	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
 }
 
 // resultsPageSize is the number of projects a page of results shows.
@@ -308,3 +313,247 @@ func (a *App) reasonTexts(c *fiber.Ctx, names rubricNames, r *aggregate.Result) 
 	}
 	return out
 }
+
+// projectResultData is a project's result page: the official figures with
+// their reasons, every sheet's total with its expert's name, the panel's
+// opinion and the conclusions, and the forms of the agency's staff.
+type projectResultData struct {
+	Campaign      *evaluation.Campaign
+	Project       evaluation.ProjectBrief
+	Result        *aggregate.Result
+	Advice        *aggregate.ProjectAdvice
+	Reasons       []string
+	Technical     []sheetLine
+	Finance       []sheetLine
+	Indicators    []indicatorLine
+	Vetoes        []vetoLine
+	Opinion       *evaluation.Opinion
+	Chair         string // the name of the expert who drafted the opinion
+	Responses     []responseLine
+	Conclusions   []*evaluation.ConclusionRecord
+	Rectification *evaluation.Rectification
+	// CanConclude: agency staff while the campaign is concluding.
+	CanConclude bool
+	Choices     []evaluation.Conclusion
+	// Form is the conclusion or rectification form refused, with its
+	// values and problems.
+	Form resultForm
+}
+
+// resultForm is a submitted conclusion or rectification form.
+type resultForm struct {
+	Kind       string // conclusion or rectification
+	Conclusion evaluation.Conclusion
+	Reason     string
+	Due        string
+	Error      string
+	Fields     map[string]string
+}
+
+type sheetLine struct {
+	Name    string
+	Total   string
+	Dropped bool
+}
+
+type indicatorLine struct {
+	Name, Mean, Threshold string
+	Met                   *bool
+}
+
+type vetoLine struct {
+	Name            string
+	Flags, Sheets   int
+	Held, Confirmed bool
+	Track           aggregate.Track
+}
+
+type responseLine struct {
+	Name   string
+	Agree  bool
+	Reason string
+	At     time.Time
+}
+
+// Latest is the conclusion recorded last, or nil.
+func (d *projectResultData) Latest() *evaluation.ConclusionRecord {
+	if len(d.Conclusions) == 0 {
+		return nil
+	}
+	return d.Conclusions[len(d.Conclusions)-1]
+}
+
+// CanRectify: the latest conclusion is a fail and no rectification was
+// granted.
+func (d *projectResultData) CanRectify() bool {
+	l := d.Latest()
+	return d.CanConclude && l != nil && l.Conclusion == evaluation.ConclusionFail && d.Rectification == nil
+}
+
+func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx, act := c.UserContext(), actor(c)
+	if act.Role == evaluation.RoleExpert {
+		return nil, evaluation.ErrNotFound
+	}
+	p, err := a.campaigns.Project(ctx, act, id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.results.CampaignResults(ctx, act, p.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(res.Projects, func(b evaluation.ProjectBrief) bool { return b.ID == id })
+	if i < 0 {
+		return nil, evaluation.ErrNotFound
+	}
+	camp := res.Campaign
+	d := &projectResultData{Campaign: camp, Project: res.Projects[i], Result: &res.Report.Results[i],
+		CanConclude: evaluation.CanManageCampaign(act, camp) && camp.State == evaluation.CampaignConcluding,
+		Choices: []evaluation.Conclusion{evaluation.ConclusionPass, evaluation.ConclusionFail, evaluation.ConclusionClosed,
+			evaluation.ConclusionPassAfterRectification}}
+	if i < len(res.Report.Advisory.Projects) {
+		d.Advice = &res.Report.Advisory.Projects[i]
+	}
+	names, err := a.rubricNames(c, camp)
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(c)
+	d.Reasons = a.reasonTexts(c, names, d.Result)
+	experts := map[int64]string{}
+	panels, err := a.panels.Panels(ctx, act, camp.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, pn := range panels {
+		for _, m := range pn.Members {
+			if m.Expert != nil {
+				experts[m.ExpertID] = m.Expert.Name
+			}
+		}
+	}
+	r := d.Result
+	for _, t := range r.Technical.Totals {
+		d.Technical = append(d.Technical, sheetLine{Name: experts[t.Expert], Total: t.Total.String(),
+			Dropped: slices.Contains(r.Technical.Dropped, t.Expert)})
+	}
+	for _, t := range r.Finance.Totals {
+		d.Finance = append(d.Finance, sheetLine{Name: experts[t.Expert], Total: t.Total.String()})
+	}
+	for _, im := range r.Technical.Indicators {
+		line := indicatorLine{Name: names.indicator(lang, r.Class, im.Code), Mean: im.Mean.String(), Met: im.Met}
+		if im.Threshold != nil {
+			line.Threshold = im.Threshold.String()
+		}
+		d.Indicators = append(d.Indicators, line)
+	}
+	for _, v := range r.Vetoes {
+		key := r.Class
+		if v.Track == aggregate.TrackFinance {
+			key = "finance"
+		}
+		d.Vetoes = append(d.Vetoes, vetoLine{Name: names.veto(lang, key, v.Veto), Flags: v.Flags, Sheets: v.Sheets,
+			Held: v.Held, Confirmed: v.Confirmed, Track: v.Track})
+	}
+	o, err := a.results.Opinion(ctx, act, id)
+	switch {
+	case evaluation.ErrorCode(err) == evaluation.NotFound:
+	case err != nil:
+		return nil, err
+	default:
+		d.Opinion, d.Chair = o, experts[o.ChairID]
+		for _, resp := range o.Responses {
+			d.Responses = append(d.Responses, responseLine{Name: experts[resp.ExpertID], Agree: resp.Agree, Reason: resp.Reason, At: resp.RespondedAt})
+		}
+	}
+	if d.Conclusions, d.Rectification, err = a.results.Conclusions(ctx, act, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (a *App) renderProjectResult(c *fiber.Ctx, d *projectResultData) error {
+	return a.render(c, "project_result", a.T(c, "results.project_title")+" · "+d.Project.Code, d)
+}
+
+func (a *App) projectResultPage(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	return a.renderProjectResult(c, d)
+}
+
+type conclusionForm struct {
+	Conclusion evaluation.Conclusion `json:"conclusion" form:"conclusion" validate:"required"`
+	Reason     string                `json:"reason" form:"reason" validate:"max=2000"`
+}
+
+type rectificationForm struct {
+	Due    string `json:"due" form:"due" validate:"max=10"`
+	Reason string `json:"reason" form:"reason" validate:"required,max=2000"`
+}
+
+// refuseResult shows a refused form with its problems beside the fields,
+// or reports false for errors that are not the input's.
+func (a *App) refuseResult(c *fiber.Ctx, d *projectResultData, err error) bool {
+	e := evaluation.ErrorAs(err)
+	if e == nil || (e.Code != evaluation.Invalid && e.Code != evaluation.Conflict) {
+		return false
+	}
+	c.Status(statusOf[e.Code])
+	fields, msg, _ := a.formProblems(c, err)
+	d.Form.Fields = fields
+	if len(fields) == 0 {
+		d.Form.Error = msg
+	}
+	return true
+}
+
+func (a *App) projectConclusionForm(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	d.Form = resultForm{Kind: "conclusion", Conclusion: evaluation.Conclusion(c.FormValue("conclusion")), Reason: c.FormValue("reason")}
+	var f conclusionForm
+	if err = a.parseForm(c, &f); err == nil {
+		_, err = a.results.RecordConclusion(c.UserContext(), actor(c), d.Project.ID, f.Conclusion, f.Reason)
+	}
+	if a.refuseResult(c, d, err) {
+		return a.renderProjectResult(c, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, a.T(c, "results.concluded_flash", "Code", d.Project.Code, "Conclusion", a.T(c, "conclusion."+string(f.Conclusion))))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
+}
+
+func (a *App) projectRectificationForm(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	d.Form = resultForm{Kind: "rectification", Due: c.FormValue("due"), Reason: c.FormValue("reason")}
+	var f rectificationForm
+	if err = a.parseForm(c, &f); err == nil {
+		_, err = a.results.StartRectification(c.UserContext(), actor(c), d.Project.ID, f.Due, f.Reason)
+	}
+	if a.refuseResult(c, d, err) {
+		return a.renderProjectResult(c, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, a.T(c, "results.rectified_flash", "Code", d.Project.Code))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
+}
+
+// Percent formats a percentile with one decimal.
+func (d *projectResultData) Percent(v *float64) string { return (*resultsData)(nil).Percent(v) }

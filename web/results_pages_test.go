@@ -135,3 +135,117 @@ func TestCampaignResultsPage(t *testing.T) {
 		}
 	}
 }
+
+// A project's result page: the official figures, the sheets with their
+// experts' names, the opinion with its dissent, and, for the agency while
+// the campaign concludes, the forms: a refusal shows its problem beside
+// the field and changes nothing; a conclusion and a rectification are
+// recorded and audited.
+func TestProjectResultPage(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	ctx := context.Background()
+	url := fmt.Sprintf("/projects/%d/result", s.projectID)
+	members := h.submitAll(s)
+	pp := fmt.Sprintf("/api/v1/projects/%d/opinion", s.projectID)
+	h.mustAPI(s.chair, "PUT", pp, `{"version":0,"text":"专家组同意通过。","proposed":"pass"}`, http.StatusOK)
+	h.mustAPI(s.chair, "POST", pp+"/circulate", `{"version":1}`, http.StatusOK)
+	for i, m := range members {
+		body := `{"agree":true}`
+		if i == 0 {
+			body = `{"agree":false,"reason":"成果转化不足。"}`
+		}
+		h.mustAPI(m, "POST", pp+"/response", body, http.StatusOK)
+	}
+
+	staff := h.browser()
+	staff.login("staffa")
+	resp, page := staff.get(url)
+	text := visibleText(page)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the result page: %d", resp.StatusCode)
+	}
+	for _, w := range []string{"专家组同意通过。", "成果转化不足。", "不同意", "指标平均分与门槛"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("the result page lacks %q", w)
+		}
+	}
+	for _, m := range s.panel.Members {
+		if m.Status == evaluation.MemberAccepted && !strings.Contains(text, m.Expert.Name) {
+			t.Errorf("the sheet of %s is not named", m.Expert.Name)
+		}
+	}
+	if strings.Contains(page, `id="conclusion-form"`) {
+		t.Error("a conclusion form while scoring")
+	}
+	if _, page := staff.get(fmt.Sprintf("/projects/%d", s.projectID)); !strings.Contains(page, fmt.Sprintf(`href="%s"`, url)) {
+		t.Error("the project page does not link to its result")
+	}
+	for _, tc := range []struct {
+		user   string
+		status int
+	}{{"commission", 200}, {"admin", 200}, {"staffb", 404}, {"expert", 403}, {s.chair, 403}} {
+		b := h.browser()
+		b.login(tc.user)
+		if resp, _ := b.get(url); resp.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.user, resp.StatusCode, tc.status)
+		}
+	}
+
+	if _, err := h.svc.Campaigns.TransitionCampaign(ctx, h.users["staffa"].Actor(), s.campaignID, evaluation.CampaignConcluding, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, page = staff.get(url)
+	if !strings.Contains(page, `id="conclusion-form"`) || strings.Contains(page, `id="rectification-form"`) {
+		t.Fatal("concluding: want the conclusion form and no rectification form")
+	}
+	com := h.browser()
+	com.login("commission")
+	if _, page := com.get(url); strings.Contains(page, `id="conclusion-form"`) {
+		t.Error("the commission is offered the conclusion form")
+	}
+
+	// Refused: a fail against the proposal without a reason, no choice, a
+	// rectification before a fail.
+	h.warmTokens()
+	for _, tc := range []struct {
+		name, path string
+		form       []string
+		status     int
+		want       string
+	}{
+		{"a fail without a reason", "/conclusion", []string{"conclusion", "fail", "reason", ""}, 400, `id="e-reason"`},
+		{"no conclusion", "/conclusion", []string{"reason", "x"}, 400, `id="e-conclusion"`},
+		{"a rectification before a fail", "/rectification", []string{"reason", "整改"}, 409, `id="rectification-error"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := h.dump()
+			resp, page := staff.post(url+tc.path, formOf(tc.form...))
+			if resp.StatusCode != tc.status || !strings.Contains(page, tc.want) {
+				t.Errorf("status %d, want %d with %s", resp.StatusCode, tc.status, tc.want)
+			}
+			if h.dump() != before {
+				t.Error("a refused form changed the database")
+			}
+		})
+	}
+
+	// A fail with its reason, then a rectification.
+	audit := h.auditActions()
+	if resp, _ := staff.post(url+"/conclusion", formOf("conclusion", "fail", "reason", "成果转化不足，经研究不予通过。")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record a fail: %d", resp.StatusCode)
+	}
+	_, page = staff.get(url)
+	if !strings.Contains(page, `id="rectification-form"`) || !strings.Contains(visibleText(page), "成果转化不足，经研究不予通过。") {
+		t.Error("after a fail: want the conclusion with its reason and the rectification form")
+	}
+	if resp, _ := staff.post(url+"/rectification", formOf("reason", "限期整改。")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("grant a rectification: %d", resp.StatusCode)
+	}
+	if got := h.auditActions()[len(audit):]; !containsAll(got, "project.conclude", "project.rectify") || len(got) != 2 {
+		t.Errorf("audit entries %q, want project.conclude and project.rectify", got)
+	}
+	if _, page = staff.get(url); strings.Contains(page, `id="rectification-form"`) || !strings.Contains(page, `id="rectification"`) {
+		t.Error("after the rectification: want it shown and no second form")
+	}
+}
