@@ -249,3 +249,66 @@ func TestProjectResultPage(t *testing.T) {
 		t.Error("after the rectification: want it shown and no second form")
 	}
 }
+
+// The panel's opinion in the workspace: the chair drafts it (a blank
+// text refused beside its field, nothing changed), saves and sends it;
+// a member's dissent without a reason is refused beside the field, with
+// one it is recorded; when all have answered it locks.
+func TestWorkspaceOpinion(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	page := fmt.Sprintf("/workspace/projects/%d/opinion", s.projectID)
+	members := h.submitAll(s)
+	chair := h.browser()
+	chair.login(s.chair)
+	resp, body := chair.get(page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="opinion-form"`) {
+		t.Fatalf("the chair's opinion page: %d, want the draft form", resp.StatusCode)
+	}
+	if _, body := chair.get(fmt.Sprintf("/workspace/projects/%d", s.projectID)); !strings.Contains(body, `href="`+page+`"`) {
+		t.Error("the workspace project does not link to the opinion")
+	}
+	member := h.browser()
+	member.login(members[0])
+	if resp, body := member.get(page); resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="no-opinion"`) {
+		t.Errorf("a member before the opinion is sent: %d, want the not-yet state", resp.StatusCode)
+	}
+
+	h.warmTokens()
+	before := h.dump()
+	resp, body = chair.post(page, formOf("version", "0", "op", "save", "text", " ", "proposed", "pass"))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="e-text"`) || h.dump() != before {
+		t.Errorf("a blank opinion: %d, want 400 beside the text and nothing changed", resp.StatusCode)
+	}
+	audit := h.auditActions()
+	if resp, _ := chair.post(page, formOf("version", "0", "op", "save", "text", "专家组同意通过。", "proposed", "pass")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the opinion: %d", resp.StatusCode)
+	}
+	if resp, _ := chair.post(page, formOf("version", "1", "op", "circulate")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send the opinion: %d", resp.StatusCode)
+	}
+	if resp, body := member.get(page); resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="answer-form"`) || !strings.Contains(body, "专家组同意通过。") {
+		t.Fatalf("a member once sent: %d, want the opinion and the answer form", resp.StatusCode)
+	}
+	before = h.dump()
+	resp, body = member.post(page+"/response", formOf("agree", "0", "reason", ""))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="e-reason"`) || h.dump() != before {
+		t.Errorf("a dissent without a reason: %d, want 400 beside the reason and nothing changed", resp.StatusCode)
+	}
+	if resp, _ := member.post(page+"/response", formOf("agree", "0", "reason", "成果转化不足。")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dissent: %d", resp.StatusCode)
+	}
+	for _, m := range members[1:] {
+		b := h.browser()
+		b.login(m)
+		if resp, _ := b.post(page+"/response", formOf("agree", "1")); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s confirms: %d", m, resp.StatusCode)
+		}
+	}
+	if got := h.auditActions()[len(audit):]; !containsAll(got, "opinion.save", "opinion.circulate", "opinion.dissent", "opinion.lock") {
+		t.Errorf("audit entries %q", got)
+	}
+	if _, body := member.get(page); !strings.Contains(body, `id="own-answer"`) || strings.Contains(body, `id="answer-form"`) {
+		t.Error("after answering: want the member's answer and no form")
+	}
+}

@@ -20,6 +20,7 @@ func (a *App) registerRoutes() {
 	a.resultRoutes()
 	a.progressRoutes()
 	a.resultPages()
+	a.opinionPages()
 	a.workspaceRoutes()
 	a.notificationRoutes()
 }
