@@ -329,6 +329,16 @@ func (s *demoSite) expertCalls(t *testing.T, seat *panelSeat) []expertCall {
 			form: url.Values{"version": {"1"}}, status: seated(409)},
 		expertCall{route: "GET /workspace/projects/:id/panel", url: ws + "/panel", status: seated(403)},
 		expertCall{route: "GET /workspace/projects/:id/panel", url: fmt.Sprintf("/workspace/projects/%d/panel", otherProject), status: 404},
+		expertCall{route: "GET /workspace/projects/:id/opinion", url: ws + "/opinion", status: seated(200)},
+		expertCall{route: "GET /workspace/projects/:id/opinion", url: fmt.Sprintf("/workspace/projects/%d/opinion", otherProject), status: 404},
+		expertCall{route: "POST /workspace/projects/:id/opinion", method: "POST", url: ws + "/opinion", page: ws + "/opinion",
+			form: url.Values{"version": {"0"}, "text": {""}, "op": {"save"}}},
+		expertCall{route: "POST /workspace/projects/:id/opinion", method: "POST", page: ws + "/opinion",
+			url: fmt.Sprintf("/workspace/projects/%d/opinion", otherProject), form: url.Values{"version": {"0"}, "op": {"save"}}, status: 404},
+		expertCall{route: "POST /workspace/projects/:id/opinion/response", method: "POST", url: ws + "/opinion/response", page: ws + "/opinion",
+			form: url.Values{"agree": {"0"}}},
+		expertCall{route: "POST /workspace/projects/:id/opinion/response", method: "POST", page: ws + "/opinion",
+			url: fmt.Sprintf("/workspace/projects/%d/opinion/response", otherProject), form: url.Values{"agree": {"1"}}, status: 404},
 	)
 	// Answers: the open invitations are answered through one face each,
 	// then every face finds them answered.

@@ -19,6 +19,8 @@ func (a *App) registerRoutes() {
 	a.sheetRoutes()
 	a.resultRoutes()
 	a.progressRoutes()
+	a.resultPages()
+	a.opinionPages()
 	a.workspaceRoutes()
 	a.notificationRoutes()
 }

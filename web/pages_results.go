@@ -1,0 +1,559 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
+	"github.com/evalpanel/evalpanel/rbac"
+	"github.com/evalpanel/evalpanel/rubrics"
+	"github.com/gofiber/fiber/v2"
+)
+
+// resultPages: the campaign's results (评审结果) for the agency, the
+// commission and administrators; their API is in api_results.go.
+func (a *App) resultPages() {
+	read, write := rbac.Read("conclusion"), rbac.Write("conclusion")
+	a.route(get, "/campaigns/:id/results", read, a.resultsPage)
+	a.route(get, "/projects/:id/result", read, a.projectResultPage)
+	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
+	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
+}
+
+// resultsPageSize is the number of projects a page of results shows.
+const resultsPageSize = 50
+
+// resultsFilter is what the results table shows: filters, sort, page and
+// tab, all from the query string.
+type resultsFilter struct {
+	Class    evaluation.ProjectClass
+	Grade    rubrics.Grade
+	Proposal aggregate.Conclusion
+	Flag     string // divergent or veto
+	Sort     string // code, -code, score, -score
+	Tab      string // official or advisory
+	Page     evaluation.Page
+}
+
+// resultFlags are the flags a result can be filtered by.
+var resultFlags = []string{"divergent", "veto"}
+
+// resultSorts are the orders of the table.
+var resultSorts = []string{"code", "-code", "score", "-score"}
+
+func parseResultsFilter(c *fiber.Ctx) (resultsFilter, error) {
+	bad := evaluation.FieldErrors{}
+	f := resultsFilter{Page: pageParams(c, bad), Class: evaluation.ProjectClass(c.Query("class")),
+		Grade: rubrics.Grade(c.Query("grade")), Proposal: aggregate.Conclusion(c.Query("proposal")),
+		Flag: c.Query("flag"), Sort: c.Query("sort", "code"), Tab: c.Query("tab", "official")}
+	if f.Class != "" && !slices.Contains(evaluation.ProjectClasses, f.Class) {
+		bad.Add("class", "error.class_invalid")
+	}
+	if f.Grade != "" && !slices.Contains([]rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail}, f.Grade) {
+		bad.Add("grade", "error.results_grade_filter")
+	}
+	if f.Proposal != "" && !slices.Contains([]aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, f.Proposal) {
+		bad.Add("proposal", "error.results_proposal_filter")
+	}
+	if f.Flag != "" && !slices.Contains(resultFlags, f.Flag) {
+		bad.Add("flag", "error.results_flag_filter")
+	}
+	if !slices.Contains(resultSorts, f.Sort) {
+		bad.Add("sort", "error.results_sort")
+	}
+	if f.Tab != "official" && f.Tab != "advisory" {
+		bad.Add("tab", "error.results_tab")
+	}
+	if f.Page.Size == 0 {
+		f.Page.Size = resultsPageSize
+	}
+	if len(bad) > 0 {
+		return f, bad.Err()
+	}
+	return f, nil
+}
+
+// keep reports whether a result passes the filter.
+func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result) bool {
+	switch {
+	case f.Class != "" && p.Class != f.Class:
+		return false
+	case f.Grade != "" && (r.Technical.Score == nil || r.Technical.Grade != f.Grade):
+		return false
+	case f.Proposal != "" && r.Proposal != f.Proposal:
+		return false
+	case f.Flag == "divergent" && !r.Divergence.Divergent:
+		return false
+	case f.Flag == "veto" && !vetoHeld(r):
+		return false
+	}
+	return true
+}
+
+func vetoHeld(r *aggregate.Result) bool {
+	return slices.ContainsFunc(r.Vetoes, func(v aggregate.VetoResult) bool { return v.Held })
+}
+
+// resultRow is one project of the results table.
+type resultRow struct {
+	Project evaluation.ProjectBrief
+	Result  *aggregate.Result
+	Advice  *aggregate.ProjectAdvice
+	// Reasons are the proposal's reasons worded in the user's language.
+	Reasons []string
+	// Conclusion is the conclusion recorded last, nil when none.
+	Conclusion *evaluation.ConclusionRecord
+	VetoHeld   bool
+}
+
+// classReliability is a class's ICC with the number of its projects.
+type classReliability struct {
+	Class evaluation.ProjectClass
+	aggregate.ICC
+}
+
+// resultsData is the campaign's results page.
+type resultsData struct {
+	Campaign *evaluation.Campaign
+	Filter   resultsFilter
+	Pager    *pager
+	Rows     []resultRow
+	// Projects and Sheets count the campaign's projects and those with at
+	// least one submitted sheet: without either the page says what to do.
+	Projects, Scored int
+	Reliability      []classReliability
+	Classes          []evaluation.ProjectClass
+	Grades           []rubrics.Grade
+	Proposals        []aggregate.Conclusion
+	Flags            []string
+	// Progress: the campaign has a progress monitor (scoring or later).
+	Progress bool
+}
+
+// TabURL is the page on a tab, keeping the filters and sort.
+func (d *resultsData) TabURL(tab string) string {
+	q := cloneValues(d.Pager.query)
+	q.Del("page")
+	q.Set("tab", tab)
+	return "?" + q.Encode()
+}
+
+// Filtered reports whether a filter is set.
+func (d *resultsData) Filtered() bool {
+	f := d.Filter
+	return f.Class != "" || f.Grade != "" || f.Proposal != "" || f.Flag != ""
+}
+
+// Percent formats a percentile with one decimal.
+func (d *resultsData) Percent(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64)
+}
+
+// Fixed formats a figure with two decimals.
+func (d *resultsData) Fixed(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+func (a *App) resultsPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := parseResultsFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx, act := c.UserContext(), actor(c)
+	res, err := a.results.CampaignResults(ctx, act, id)
+	if err != nil {
+		return err
+	}
+	camp := res.Campaign
+	names, err := a.rubricNames(c, camp)
+	if err != nil {
+		return err
+	}
+	d := &resultsData{Campaign: camp, Filter: f, Projects: len(res.Projects), Classes: evaluation.ProjectClasses,
+		Grades:    []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail},
+		Proposals: []aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, Flags: resultFlags,
+		Progress: camp.State != evaluation.CampaignDraft && camp.State != evaluation.CampaignForming}
+	var rows []resultRow
+	for i, p := range res.Projects {
+		r := &res.Report.Results[i]
+		if r.Technical.Sheets+r.Finance.Sheets > 0 {
+			d.Scored++
+		}
+		if !f.keep(p, r) {
+			continue
+		}
+		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r)}
+		if i < len(res.Report.Advisory.Projects) {
+			row.Advice = &res.Report.Advisory.Projects[i]
+		}
+		rows = append(rows, row)
+	}
+	slices.SortStableFunc(rows, func(x, y resultRow) int {
+		switch strings.TrimPrefix(f.Sort, "-") {
+		case "score":
+			// Projects without a score come last either way.
+			sx, sy := x.Result.Technical.Score, y.Result.Technical.Score
+			if sx == nil || sy == nil {
+				return cmp.Compare(boolInt(sx == nil), boolInt(sy == nil))
+			}
+			if f.Sort == "-score" {
+				return cmp.Or(cmp.Compare(*sy, *sx), cmp.Compare(x.Project.Code, y.Project.Code))
+			}
+			return cmp.Or(cmp.Compare(*sx, *sy), cmp.Compare(x.Project.Code, y.Project.Code))
+		default:
+			if f.Sort == "-code" {
+				return cmp.Compare(y.Project.Code, x.Project.Code)
+			}
+			return cmp.Compare(x.Project.Code, y.Project.Code)
+		}
+	})
+	d.Pager = newPager(c, f.Page, len(rows), f.Sort)
+	pg := f.Page.Normalize()
+	from, to := min(pg.Offset(), len(rows)), min(pg.Offset()+pg.Size, len(rows))
+	d.Rows = rows[from:to]
+	for i := range d.Rows {
+		row := &d.Rows[i]
+		row.Reasons = a.reasonTexts(c, names, row.Result)
+		list, _, err := a.results.Conclusions(ctx, act, row.Project.ID)
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			row.Conclusion = list[len(list)-1]
+		}
+	}
+	for _, rel := range res.Report.Advisory.Reliability {
+		d.Reliability = append(d.Reliability, classReliability{Class: evaluation.ProjectClass(rel.Class), ICC: rel.ICC})
+	}
+	return a.render(c, "results", a.T(c, "results.title")+" · "+camp.Name, d)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// rubricNames are the rubrics a campaign pins, by class and "finance", to
+// name indicators and veto items.
+type rubricNames map[string]*rubrics.Rubric
+
+func (a *App) rubricNames(c *fiber.Ctx, camp *evaluation.Campaign) (rubricNames, error) {
+	out := rubricNames{}
+	for key, pin := range camp.Settings.Rubrics {
+		r, err := a.rubrics.Rubric(c.UserContext(), actor(c), pin.Code, pin.Version)
+		if err != nil {
+			return nil, fmt.Errorf("rubric %s/v%d pinned by campaign %d: %w", pin.Code, pin.Version, camp.ID, err)
+		}
+		out[key] = r.Content
+	}
+	return out, nil
+}
+
+// indicator names an indicator of a class's rubric (its code when the
+// rubric does not list it).
+func (n rubricNames) indicator(lang evaluation.Language, key, code string) string {
+	if r := n[key]; r != nil {
+		if in, ok := r.Indicator(code); ok {
+			return in.Name.In(string(lang))
+		}
+	}
+	return code
+}
+
+// veto names a veto item of a class's rubric or the finance rubric.
+func (n rubricNames) veto(lang evaluation.Language, key, code string) string {
+	if r := n[key]; r != nil {
+		if v, ok := r.Veto(code); ok {
+			return v.Text.In(string(lang))
+		}
+	}
+	return code
+}
+
+// reasonTexts words a result's reasons ("aggregate.reason.<code>" with
+// their arguments) in the user's language.
+func (a *App) reasonTexts(c *fiber.Ctx, names rubricNames, r *aggregate.Result) []string {
+	lang := langOf(c)
+	var out []string
+	for _, rs := range r.Reasons {
+		args := []any{"Count", rs.Count, "Of", rs.Of}
+		if rs.Value != nil {
+			args = append(args, "Value", rs.Value.String())
+		}
+		if rs.Limit != nil {
+			args = append(args, "Limit", rs.Limit.String())
+		}
+		key := r.Class
+		if rs.Track == aggregate.TrackFinance {
+			key = "finance"
+		}
+		if rs.Indicator != "" {
+			args = append(args, "Indicator", names.indicator(lang, key, rs.Indicator))
+		}
+		if rs.Veto != "" {
+			args = append(args, "Veto", names.veto(lang, key, rs.Veto))
+		}
+		text := a.T(c, "aggregate.reason."+string(rs.Code), args...)
+		if rs.Code == aggregate.VetoHeld && rs.Confirmed {
+			text += " " + a.T(c, "aggregate.reason.veto_confirmed")
+		}
+		out = append(out, text)
+	}
+	return out
+}
+
+// projectResultData is a project's result page: the official figures with
+// their reasons, every sheet's total with its expert's name, the panel's
+// opinion and the conclusions, and the forms of the agency's staff.
+type projectResultData struct {
+	Campaign      *evaluation.Campaign
+	Project       evaluation.ProjectBrief
+	Result        *aggregate.Result
+	Advice        *aggregate.ProjectAdvice
+	Reasons       []string
+	Technical     []sheetLine
+	Finance       []sheetLine
+	Indicators    []indicatorLine
+	Vetoes        []vetoLine
+	Opinion       *evaluation.Opinion
+	Chair         string // the name of the expert who drafted the opinion
+	Responses     []responseLine
+	Conclusions   []*evaluation.ConclusionRecord
+	Rectification *evaluation.Rectification
+	// CanConclude: agency staff while the campaign is concluding.
+	CanConclude bool
+	Choices     []evaluation.Conclusion
+	// Form is the conclusion or rectification form refused, with its
+	// values and problems.
+	Form resultForm
+}
+
+// resultForm is a submitted conclusion or rectification form.
+type resultForm struct {
+	Kind       string // conclusion or rectification
+	Conclusion evaluation.Conclusion
+	Reason     string
+	Due        string
+	Error      string
+	Fields     map[string]string
+}
+
+type sheetLine struct {
+	Name    string
+	Total   string
+	Dropped bool
+}
+
+type indicatorLine struct {
+	Name, Mean, Threshold string
+	Met                   *bool
+}
+
+type vetoLine struct {
+	Name            string
+	Flags, Sheets   int
+	Held, Confirmed bool
+	Track           aggregate.Track
+}
+
+type responseLine struct {
+	Name   string
+	Agree  bool
+	Reason string
+	At     time.Time
+}
+
+// Latest is the conclusion recorded last, or nil.
+func (d *projectResultData) Latest() *evaluation.ConclusionRecord {
+	if len(d.Conclusions) == 0 {
+		return nil
+	}
+	return d.Conclusions[len(d.Conclusions)-1]
+}
+
+// CanRectify: the latest conclusion is a fail and no rectification was
+// granted.
+func (d *projectResultData) CanRectify() bool {
+	l := d.Latest()
+	return d.CanConclude && l != nil && l.Conclusion == evaluation.ConclusionFail && d.Rectification == nil
+}
+
+func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx, act := c.UserContext(), actor(c)
+	if act.Role == evaluation.RoleExpert {
+		return nil, evaluation.ErrNotFound
+	}
+	p, err := a.campaigns.Project(ctx, act, id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.results.CampaignResults(ctx, act, p.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(res.Projects, func(b evaluation.ProjectBrief) bool { return b.ID == id })
+	if i < 0 {
+		return nil, evaluation.ErrNotFound
+	}
+	camp := res.Campaign
+	d := &projectResultData{Campaign: camp, Project: res.Projects[i], Result: &res.Report.Results[i],
+		CanConclude: evaluation.CanManageCampaign(act, camp) && camp.State == evaluation.CampaignConcluding,
+		Choices: []evaluation.Conclusion{evaluation.ConclusionPass, evaluation.ConclusionFail, evaluation.ConclusionClosed,
+			evaluation.ConclusionPassAfterRectification}}
+	if i < len(res.Report.Advisory.Projects) {
+		d.Advice = &res.Report.Advisory.Projects[i]
+	}
+	names, err := a.rubricNames(c, camp)
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(c)
+	d.Reasons = a.reasonTexts(c, names, d.Result)
+	experts := map[int64]string{}
+	panels, err := a.panels.Panels(ctx, act, camp.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, pn := range panels {
+		for _, m := range pn.Members {
+			if m.Expert != nil {
+				experts[m.ExpertID] = m.Expert.Name
+			}
+		}
+	}
+	r := d.Result
+	for _, t := range r.Technical.Totals {
+		d.Technical = append(d.Technical, sheetLine{Name: experts[t.Expert], Total: t.Total.String(),
+			Dropped: slices.Contains(r.Technical.Dropped, t.Expert)})
+	}
+	for _, t := range r.Finance.Totals {
+		d.Finance = append(d.Finance, sheetLine{Name: experts[t.Expert], Total: t.Total.String()})
+	}
+	for _, im := range r.Technical.Indicators {
+		line := indicatorLine{Name: names.indicator(lang, r.Class, im.Code), Mean: im.Mean.String(), Met: im.Met}
+		if im.Threshold != nil {
+			line.Threshold = im.Threshold.String()
+		}
+		d.Indicators = append(d.Indicators, line)
+	}
+	for _, v := range r.Vetoes {
+		key := r.Class
+		if v.Track == aggregate.TrackFinance {
+			key = "finance"
+		}
+		d.Vetoes = append(d.Vetoes, vetoLine{Name: names.veto(lang, key, v.Veto), Flags: v.Flags, Sheets: v.Sheets,
+			Held: v.Held, Confirmed: v.Confirmed, Track: v.Track})
+	}
+	o, err := a.results.Opinion(ctx, act, id)
+	switch {
+	case evaluation.ErrorCode(err) == evaluation.NotFound:
+	case err != nil:
+		return nil, err
+	default:
+		d.Opinion, d.Chair = o, experts[o.ChairID]
+		for _, resp := range o.Responses {
+			d.Responses = append(d.Responses, responseLine{Name: experts[resp.ExpertID], Agree: resp.Agree, Reason: resp.Reason, At: resp.RespondedAt})
+		}
+	}
+	if d.Conclusions, d.Rectification, err = a.results.Conclusions(ctx, act, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (a *App) renderProjectResult(c *fiber.Ctx, d *projectResultData) error {
+	return a.render(c, "project_result", a.T(c, "results.project_title")+" · "+d.Project.Code, d)
+}
+
+func (a *App) projectResultPage(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	return a.renderProjectResult(c, d)
+}
+
+type conclusionForm struct {
+	Conclusion evaluation.Conclusion `json:"conclusion" form:"conclusion" validate:"required"`
+	Reason     string                `json:"reason" form:"reason" validate:"max=2000"`
+}
+
+type rectificationForm struct {
+	Due    string `json:"due" form:"due" validate:"max=10"`
+	Reason string `json:"reason" form:"reason" validate:"required,max=2000"`
+}
+
+// refuseResult shows a refused form with its problems beside the fields,
+// or reports false for errors that are not the input's.
+func (a *App) refuseResult(c *fiber.Ctx, d *projectResultData, err error) bool {
+	e := evaluation.ErrorAs(err)
+	if e == nil || (e.Code != evaluation.Invalid && e.Code != evaluation.Conflict) {
+		return false
+	}
+	c.Status(statusOf[e.Code])
+	fields, msg, _ := a.formProblems(c, err)
+	d.Form.Fields = fields
+	if len(fields) == 0 {
+		d.Form.Error = msg
+	}
+	return true
+}
+
+func (a *App) projectConclusionForm(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	d.Form = resultForm{Kind: "conclusion", Conclusion: evaluation.Conclusion(c.FormValue("conclusion")), Reason: c.FormValue("reason")}
+	var f conclusionForm
+	if err = a.parseForm(c, &f); err == nil {
+		_, err = a.results.RecordConclusion(c.UserContext(), actor(c), d.Project.ID, f.Conclusion, f.Reason)
+	}
+	if a.refuseResult(c, d, err) {
+		return a.renderProjectResult(c, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, a.T(c, "results.concluded_flash", "Code", d.Project.Code, "Conclusion", a.T(c, "conclusion."+string(f.Conclusion))))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
+}
+
+func (a *App) projectRectificationForm(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	d.Form = resultForm{Kind: "rectification", Due: c.FormValue("due"), Reason: c.FormValue("reason")}
+	var f rectificationForm
+	if err = a.parseForm(c, &f); err == nil {
+		_, err = a.results.StartRectification(c.UserContext(), actor(c), d.Project.ID, f.Due, f.Reason)
+	}
+	if a.refuseResult(c, d, err) {
+		return a.renderProjectResult(c, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, a.T(c, "results.rectified_flash", "Code", d.Project.Code))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
+}
+
+// Percent formats a percentile with one decimal.
+func (d *projectResultData) Percent(v *float64) string { return (*resultsData)(nil).Percent(v) }
