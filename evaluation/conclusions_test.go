@@ -224,3 +224,24 @@ func TestCampaignResultsFromTheSheets(t *testing.T) {
 		t.Errorf("another agency reads the results: %v", err)
 	}
 }
+
+// The chair reads the project's result once their own sheet is in, to
+// draft the opinion beside it; the other members do not.
+func TestChairReadsTheProjectResult(t *testing.T) {
+	o := newOpinionEnv(t)
+	ctx := t.Context()
+	if _, err := o.svc.Results.ProjectResult(ctx, o.chair, o.project.ID); wantCode(t, err, evaluation.Forbidden).Message != "error.sheets_chair_after_own" {
+		t.Errorf("the chair before submitting: %v", err)
+	}
+	o.submitAll(t)
+	pr, err := o.svc.Results.ProjectResult(ctx, o.chair, o.project.ID)
+	if err != nil || pr.Result.Technical.Score == nil || pr.Result.Technical.Score.String() != "83.00" || pr.Result.Proposal != "pass" {
+		t.Fatalf("the chair's result = %+v, %v", pr, err)
+	}
+	if _, err := o.svc.Results.ProjectResult(ctx, o.members[0], o.project.ID); evaluation.ErrorCode(err) != evaluation.Forbidden {
+		t.Errorf("a member reads the result: %v", err)
+	}
+	if _, err := o.svc.Results.ProjectResult(ctx, o.staff, o.project.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("staff through the chair's read: %v", err)
+	}
+}

@@ -100,3 +100,52 @@ func aggregateProject(p *Project, sheets []*Sheet) aggregate.Project {
 	}
 	return ap
 }
+
+// ProjectResult is one project's official result with the rubrics it was
+// computed against (by project class, and "finance").
+type ProjectResult struct {
+	Result  aggregate.Result
+	Rubrics map[string]*rubrics.Rubric
+}
+
+// ProjectResult computes one project's official result from its submitted
+// sheets, for the chair of its panel once their own sheet is submitted:
+// the aggregates and reasons they draft the panel's opinion beside.
+// Anyone else uses CampaignResults.
+func (s *ResultService) ProjectResult(ctx context.Context, actor Actor, projectID int64) (*ProjectResult, error) {
+	st, err := seatOf(ctx, s.store, actor, projectID)
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.store.Sheet(ctx, projectID, actor.ExpertID)
+	if err != nil && ErrorCode(err) != NotFound {
+		return nil, err
+	}
+	if !st.member.Chair || own == nil || own.Status != SheetSubmitted {
+		return nil, Errorf(Forbidden, "error.sheets_chair_after_own")
+	}
+	out := &ProjectResult{Rubrics: map[string]*rubrics.Rubric{}}
+	class := string(st.project.Class)
+	for _, key := range []string{class, "finance"} {
+		if out.Rubrics[key], err = pinnedRubric(ctx, s.store, st.campaign, key); err != nil {
+			return nil, err
+		}
+	}
+	sheets, err := s.store.ProjectSheets(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	var in []*Sheet
+	for _, sh := range sheets {
+		if sh.Status == SheetSubmitted {
+			in = append(in, sh)
+		}
+	}
+	ap := aggregateProject(st.project, in)
+	out.Result, err = aggregate.Official(&ap, aggregate.Rubrics{Technical: out.Rubrics[class], Finance: out.Rubrics["finance"]},
+		aggregate.Settings{Method: aggregate.Method(st.campaign.Aggregation)})
+	if err != nil {
+		return nil, fmt.Errorf("aggregate project %d: %w", projectID, err)
+	}
+	return out, nil
+}

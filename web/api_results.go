@@ -19,6 +19,7 @@ type resultServices interface {
 	RecordConclusion(ctx context.Context, actor evaluation.Actor, projectID int64, c evaluation.Conclusion, reason string) (*evaluation.ConclusionRecord, error)
 	StartRectification(ctx context.Context, actor evaluation.Actor, projectID int64, due, reason string) (*evaluation.Rectification, error)
 	CampaignResults(ctx context.Context, actor evaluation.Actor, campaignID int64) (*evaluation.CampaignResults, error)
+	ProjectResult(ctx context.Context, actor evaluation.Actor, projectID int64) (*evaluation.ProjectResult, error)
 }
 
 // resultRoutes: the panel's opinion (the chair drafts and circulates it,

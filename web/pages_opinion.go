@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/gofiber/fiber/v2"
 )
@@ -23,10 +24,14 @@ func (a *App) opinionPages() {
 // problems.
 type opinionData struct {
 	Assignment evaluation.Assignment
-	Opinion    *evaluation.Opinion
-	Own        *evaluation.OpinionResponse
-	Agreed     int
-	Choices    []evaluation.Conclusion
+	// Result and Reasons: the project's figures the chair drafts beside,
+	// once their own sheet is in.
+	Result  *aggregate.Result
+	Reasons []string
+	Opinion *evaluation.Opinion
+	Own     *evaluation.OpinionResponse
+	Agreed  int
+	Choices []evaluation.Conclusion
 	// The form as typed: the chair's text and proposal, a member's answer.
 	Text     string
 	Proposed evaluation.Conclusion
@@ -65,6 +70,13 @@ func (a *App) opinionView(c *fiber.Ctx) (*opinionData, error) {
 		return nil, err
 	}
 	d := &opinionData{Assignment: ep.Assignment, Choices: evaluation.ProposedConclusions}
+	if d.Assignment.Chair && d.Assignment.Status == evaluation.SheetSubmitted {
+		pr, err := a.results.ProjectResult(ctx, act, id)
+		if err != nil {
+			return nil, err
+		}
+		d.Result, d.Reasons = &pr.Result, a.reasonTexts(c, rubricNames(pr.Rubrics), &pr.Result)
+	}
 	o, err := a.results.Opinion(ctx, act, id)
 	switch {
 	case evaluation.ErrorCode(err) == evaluation.NotFound:

@@ -265,12 +265,17 @@ func TestWorkspaceOpinion(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="opinion-form"`) {
 		t.Fatalf("the chair's opinion page: %d, want the draft form", resp.StatusCode)
 	}
+	// The chair drafts beside the project's figures (every technical
+	// sheet of submitAll totals 83).
+	if !strings.Contains(body, `id="opinion-result"`) || !strings.Contains(body, "83.00") || !strings.Contains(body, `id="result-proposal"`) {
+		t.Errorf("the chair's opinion page lacks the project's result:\n%s", visibleText(body))
+	}
 	if _, body := chair.get(fmt.Sprintf("/workspace/projects/%d", s.projectID)); !strings.Contains(body, `href="`+page+`"`) {
 		t.Error("the workspace project does not link to the opinion")
 	}
 	member := h.browser()
 	member.login(members[0])
-	if resp, body := member.get(page); resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="no-opinion"`) {
+	if resp, body := member.get(page); resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="no-opinion"`) || strings.Contains(body, `id="opinion-result"`) {
 		t.Errorf("a member before the opinion is sent: %d, want the not-yet state", resp.StatusCode)
 	}
 
