@@ -154,6 +154,11 @@ func TestConclusions(t *testing.T) {
 	if err != nil || len(list) != 3 || rect == nil || list[2].Conclusion != evaluation.ConclusionPassAfterRectification {
 		t.Errorf("the project's conclusions = %+v, %+v, %v", list, rect, err)
 	}
+	// The results carry the conclusion in force, read for the whole
+	// campaign at once.
+	if res, err := svc.CampaignResults(ctx, o.staff, o.c.ID); err != nil || len(res.Concluded) != 1 || res.Concluded[0] == nil || res.Concluded[0].Seq != 3 {
+		t.Errorf("the results' conclusions = %+v, %v", res, err)
+	}
 	if _, _, err := svc.Conclusions(ctx, o.chair, pid); evaluation.ErrorCode(err) != evaluation.NotFound {
 		t.Errorf("an expert reads the conclusions: %v", err)
 	}

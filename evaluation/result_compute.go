@@ -15,6 +15,12 @@ type CampaignResults struct {
 	Campaign *Campaign         `json:"campaign"`
 	Projects []ProjectBrief    `json:"projects"`
 	Report   *aggregate.Report `json:"report"`
+	// Rubrics are the rubrics the results were computed against, by
+	// project class and "finance", for naming indicators and vetoes.
+	Rubrics map[string]*rubrics.Rubric `json:"-"`
+	// Concluded is each project's conclusion in force, in the order of
+	// Projects; nil where none is recorded.
+	Concluded []*ConclusionRecord `json:"-"`
 }
 
 // CampaignResults computes a campaign's results from the sheets stored now
@@ -34,14 +40,17 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	}
 	in := &aggregate.Input{Settings: aggregate.Settings{Method: aggregate.Method(c.Aggregation)},
 		Technical: map[string]*rubrics.Rubric{}}
+	out := &CampaignResults{Campaign: c, Rubrics: map[string]*rubrics.Rubric{}}
 	for _, class := range ProjectClasses {
 		if in.Technical[string(class)], err = pinnedRubric(ctx, s.reports, c, string(class)); err != nil {
 			return nil, err
 		}
+		out.Rubrics[string(class)] = in.Technical[string(class)]
 	}
 	if in.Finance, err = pinnedRubric(ctx, s.reports, c, "finance"); err != nil {
 		return nil, err
 	}
+	out.Rubrics["finance"] = in.Finance
 	projects, _, err := s.reports.Projects(ctx, ProjectFilter{CampaignID: c.ID, AgencyID: c.AgencyID,
 		Page: Page{Number: 1, Size: math.MaxInt32}})
 	if err != nil {
@@ -51,15 +60,24 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	if err != nil {
 		return nil, err
 	}
+	concluded, err := s.reports.CampaignConclusions(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	inForce := map[int64]*ConclusionRecord{}
+	for _, k := range concluded {
+		inForce[k.ProjectID] = k
+	}
 	byProject := map[int64][]*Sheet{}
 	for _, sh := range sheets {
 		if sh.Status == SheetSubmitted {
 			byProject[sh.ProjectID] = append(byProject[sh.ProjectID], sh)
 		}
 	}
-	out := &CampaignResults{Campaign: c, Projects: make([]ProjectBrief, len(projects))}
+	out.Projects, out.Concluded = make([]ProjectBrief, len(projects)), make([]*ConclusionRecord, len(projects))
 	for i, p := range projects {
 		_, out.Projects[i] = briefOf(c, p)
+		out.Concluded[i] = inForce[p.ID]
 		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID]))
 	}
 	if out.Report, err = aggregate.Campaign(in); err != nil {

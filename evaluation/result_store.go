@@ -39,6 +39,9 @@ type reportStore interface {
 	CampaignSheets(ctx context.Context, campaignID int64) ([]*Sheet, error)
 	// Projects lists projects without their indicators.
 	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+	// CampaignConclusions lists the conclusion in force (the newest) of
+	// each of a campaign's projects that has one.
+	CampaignConclusions(ctx context.Context, campaignID int64) ([]*ConclusionRecord, error)
 }
 
 // resultTx is what the results service does in a transaction.

@@ -21,6 +21,7 @@ type Reader interface {
 	progressStore
 	opinionReader
 	conclusionReader
+	reportStore
 	outboxReader
 }
 

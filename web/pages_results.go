@@ -175,10 +175,7 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 		return err
 	}
 	camp := res.Campaign
-	names, err := a.rubricNames(c, camp)
-	if err != nil {
-		return err
-	}
+	names := rubricNames(res.Rubrics)
 	d := &resultsData{Campaign: camp, Filter: f, Projects: len(res.Projects), Classes: evaluation.ProjectClasses,
 		Grades:    []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail},
 		Proposals: []aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, Flags: resultFlags,
@@ -192,7 +189,7 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 		if !f.keep(p, r) {
 			continue
 		}
-		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r)}
+		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r), Conclusion: res.Concluded[i]}
 		if i < len(res.Report.Advisory.Projects) {
 			row.Advice = &res.Report.Advisory.Projects[i]
 		}
@@ -224,13 +221,6 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 	for i := range d.Rows {
 		row := &d.Rows[i]
 		row.Reasons = a.reasonTexts(c, names, row.Result)
-		list, _, err := a.results.Conclusions(ctx, act, row.Project.ID)
-		if err != nil {
-			return err
-		}
-		if len(list) > 0 {
-			row.Conclusion = list[len(list)-1]
-		}
 	}
 	for _, rel := range res.Report.Advisory.Reliability {
 		d.Reliability = append(d.Reliability, classReliability{Class: evaluation.ProjectClass(rel.Class), ICC: rel.ICC})
@@ -245,21 +235,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// rubricNames are the rubrics a campaign pins, by class and "finance", to
-// name indicators and veto items.
+// rubricNames are the rubrics a campaign's results were computed against,
+// by class and "finance", to name indicators and veto items.
 type rubricNames map[string]*rubrics.Rubric
-
-func (a *App) rubricNames(c *fiber.Ctx, camp *evaluation.Campaign) (rubricNames, error) {
-	out := rubricNames{}
-	for key, pin := range camp.Settings.Rubrics {
-		r, err := a.rubrics.Rubric(c.UserContext(), actor(c), pin.Code, pin.Version)
-		if err != nil {
-			return nil, fmt.Errorf("rubric %s/v%d pinned by campaign %d: %w", pin.Code, pin.Version, camp.ID, err)
-		}
-		out[key] = r.Content
-	}
-	return out, nil
-}
 
 // indicator names an indicator of a class's rubric (its code when the
 // rubric does not list it).
@@ -419,10 +397,7 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 	if i < len(res.Report.Advisory.Projects) {
 		d.Advice = &res.Report.Advisory.Projects[i]
 	}
-	names, err := a.rubricNames(c, camp)
-	if err != nil {
-		return nil, err
-	}
+	names := rubricNames(res.Rubrics)
 	lang := langOf(c)
 	d.Reasons = a.reasonTexts(c, names, d.Result)
 	experts := map[int64]string{}

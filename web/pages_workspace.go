@@ -299,6 +299,25 @@ func (a *App) loadSheet(c *fiber.Ctx) (int64, *evaluation.SheetView, error) {
 	return id, v, err
 }
 
+// editableSheet loads the sheet a form posts to. When the answer is given
+// already (the project's page for a sheet not open yet, the locked sheet
+// with 409 for a submitted one), the view is nil and the error is the
+// answer's.
+func (a *App) editableSheet(c *fiber.Ctx) (int64, *evaluation.SheetView, error) {
+	id, v, err := a.loadSheet(c)
+	if errors.Is(err, errNotOpen) {
+		return id, nil, c.Redirect(workspaceURL(id), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return id, nil, err
+	}
+	if !v.Editable {
+		c.Status(fiber.StatusConflict)
+		return id, nil, a.showSheet(c, a.sheetPageData(c, v, nil))
+	}
+	return id, v, nil
+}
+
 // errNotOpen is a sheet whose pledge or declaration comes first.
 var errNotOpen = errors.New("sheet not open yet")
 
@@ -391,16 +410,9 @@ func (a *App) showSheet(c *fiber.Ctx, d *sheetData) error {
 // and the problems beside the fields; a save based on an older version
 // shows the version stored since.
 func (a *App) sheetForm(c *fiber.Ctx) error {
-	id, v, err := a.loadSheet(c)
-	if errors.Is(err, errNotOpen) {
-		return c.Redirect(workspaceURL(id), fiber.StatusSeeOther)
-	}
-	if err != nil {
+	id, v, err := a.editableSheet(c)
+	if v == nil {
 		return err
-	}
-	if !v.Editable {
-		c.Status(fiber.StatusConflict)
-		return a.showSheet(c, a.sheetPageData(c, v, nil))
 	}
 	finance := v.Assignment.Seat == evaluation.SeatFinance
 	base, content, values, err := readSheetForm(c, v.Rubric.Content, finance)
@@ -588,16 +600,9 @@ func (a *App) sheetReviewPage(c *fiber.Ctx) error {
 // sheetSubmit submits the stored draft of the version the summary showed;
 // a sheet changed since goes back to the summary.
 func (a *App) sheetSubmit(c *fiber.Ctx) error {
-	id, v, err := a.loadSheet(c)
-	if errors.Is(err, errNotOpen) {
-		return c.Redirect(workspaceURL(id), fiber.StatusSeeOther)
-	}
-	if err != nil {
+	id, v, err := a.editableSheet(c)
+	if v == nil {
 		return err
-	}
-	if !v.Editable {
-		c.Status(fiber.StatusConflict)
-		return a.showSheet(c, a.sheetPageData(c, v, nil))
 	}
 	base, err := parseVersion(c.FormValue("version"))
 	if err == nil {

@@ -68,14 +68,26 @@ func (t *tx) DeleteOpinionResponses(ctx context.Context, projectID int64) error 
 	return nil
 }
 
+const conclusionColumns = `project_id, seq, campaign_id, agency_id, round, conclusion, proposed, reason, recorded_by,
+	recorded_by_name, recorded_at`
+
+func scanConclusion(row scanner) (*evaluation.ConclusionRecord, error) {
+	c := &evaluation.ConclusionRecord{}
+	err := row.Scan(&c.ProjectID, &c.Seq, &c.CampaignID, &c.AgencyID, &c.Round, &c.Conclusion, &c.Proposed, &c.Reason,
+		&c.RecordedBy, &c.RecordedByName, timeScan{&c.RecordedAt})
+	return c, err
+}
+
 func (q queries) Conclusions(ctx context.Context, projectID int64) ([]*evaluation.ConclusionRecord, error) {
-	list, err := queryList(ctx, q.db, "list conclusions", func(row scanner) (*evaluation.ConclusionRecord, error) {
-		c := &evaluation.ConclusionRecord{}
-		err := row.Scan(&c.ProjectID, &c.Seq, &c.CampaignID, &c.AgencyID, &c.Round, &c.Conclusion, &c.Proposed, &c.Reason,
-			&c.RecordedBy, &c.RecordedByName, timeScan{&c.RecordedAt})
-		return c, err
-	}, `SELECT project_id, seq, campaign_id, agency_id, round, conclusion, proposed, reason, recorded_by, recorded_by_name,
-		recorded_at FROM conclusions WHERE project_id = ? ORDER BY seq`, projectID)
+	list, err := queryList(ctx, q.db, "list conclusions", scanConclusion,
+		`SELECT `+conclusionColumns+` FROM conclusions WHERE project_id = ? ORDER BY seq`, projectID)
+	return orEmpty(list), err
+}
+
+func (q queries) CampaignConclusions(ctx context.Context, campaignID int64) ([]*evaluation.ConclusionRecord, error) {
+	list, err := queryList(ctx, q.db, "list the conclusions in force", scanConclusion,
+		`SELECT `+conclusionColumns+` FROM conclusions k WHERE campaign_id = ?
+		AND seq = (SELECT MAX(seq) FROM conclusions WHERE project_id = k.project_id) ORDER BY project_id`, campaignID)
 	return orEmpty(list), err
 }
 
