@@ -147,6 +147,11 @@ func TestConclusions(t *testing.T) {
 	if _, err := svc.RecordConclusion(ctx, o.staff, pid, evaluation.ConclusionPass, ""); wantCode(t, err, evaluation.Invalid).Fields["conclusion"] != "error.conclusion_not_allowed" {
 		t.Errorf("a plain pass after a rectification: %v", err)
 	}
+	// The same panel re-evaluates (TestReevaluationAfterRectification).
+	if _, err := svc.OpenRevision(ctx, o.staff, pid, evaluation.RevisionReevaluation, "请根据整改报告重新评价。", ""); err != nil {
+		t.Fatal(err)
+	}
+	o.resubmitTechnical(t)
 	if rec, err = svc.RecordConclusion(ctx, o.staff, pid, evaluation.ConclusionPassAfterRectification, ""); err != nil || rec.Round != 2 {
 		t.Fatalf("a pass after rectification = %+v, %v", rec, err)
 	}

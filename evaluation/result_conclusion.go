@@ -2,6 +2,8 @@ package evaluation
 
 import (
 	"context"
+
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"slices"
 	"strings"
 	"time"
@@ -58,9 +60,11 @@ func (s *ResultService) Conclusions(ctx context.Context, actor Actor, projectID 
 // passes, fails or closes (结题) the project; after a rectification the
 // re-evaluation passes it after rectification, fails or closes it. A pass
 // or a fail of the evaluation needs the panel's locked opinion, and a
-// reason when it differs from the opinion's proposal; a closure always
-// needs a reason, and so does changing a conclusion already recorded for
-// the round. Every record is kept.
+// reason when it differs from the opinion's proposal; those of the
+// re-evaluation need the panel's revised sheets (OpenRevision), and a
+// reason when they differ from the result computed from them. A closure
+// always needs a reason, and so does changing a conclusion already
+// recorded for the round. Every record is kept.
 func (s *ResultService) RecordConclusion(ctx context.Context, actor Actor, projectID int64, c Conclusion, reason string) (*ConclusionRecord, error) {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > MaxReasonText {
@@ -94,6 +98,11 @@ func (s *ResultService) RecordConclusion(ctx context.Context, actor Actor, proje
 				return Errorf(Conflict, "error.conclusion_needs_opinion")
 			}
 			rec.Proposed = o.Proposed
+		}
+		if round == 2 && c != ConclusionClosed {
+			if rec.Proposed, err = s.reevaluated(ctx, tx, camp, p); err != nil {
+				return err
+			}
 		}
 		list, err := tx.Conclusions(ctx, projectID)
 		if err != nil {
@@ -165,4 +174,36 @@ func (s *ResultService) StartRectification(ctx context.Context, actor Actor, pro
 			ObjectID: idString(projectID), AgencyID: p.AgencyID, Details: map[string]any{"due": due, "reason": reason}})
 	})
 	return out, err
+}
+
+// reevaluated is what the panel's re-evaluation of a rectified project
+// proposes: pass after rectification or fail, from the result of its
+// revised sheets; "" when the result proposes nothing. The re-evaluation
+// must be opened and every revised sheet in.
+func (s *ResultService) reevaluated(ctx context.Context, tx resultTx, c *Campaign, p *Project) (Conclusion, error) {
+	list, err := tx.Revisions(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	if !slices.ContainsFunc(list, func(r *Revision) bool { return r.Kind == RevisionReevaluation }) {
+		return "", Errorf(Conflict, "error.reevaluation_not_opened")
+	}
+	sheets, err := tx.ProjectSheets(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	if slices.ContainsFunc(sheets, func(sh *Sheet) bool { return sh.Status != SheetSubmitted }) {
+		return "", Errorf(Conflict, "error.reevaluation_pending")
+	}
+	res, err := projectOfficial(ctx, tx, c, p, sheets)
+	if err != nil {
+		return "", err
+	}
+	switch res.Proposal {
+	case aggregate.Pass:
+		return ConclusionPassAfterRectification, nil
+	case aggregate.Fail:
+		return ConclusionFail, nil
+	}
+	return "", nil
 }

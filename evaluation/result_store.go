@@ -28,6 +28,7 @@ type resultStore interface {
 	sheetStore
 	opinionReader
 	conclusionReader
+	revisionReader
 }
 
 // reportStore is what computing a campaign's results reads, all at once:
@@ -42,6 +43,7 @@ type reportStore interface {
 	// CampaignConclusions lists the conclusion in force (the newest) of
 	// each of a campaign's projects that has one.
 	CampaignConclusions(ctx context.Context, campaignID int64) ([]*ConclusionRecord, error)
+	revisionReader
 }
 
 // resultTx is what the results service does in a transaction.

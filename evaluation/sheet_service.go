@@ -370,11 +370,13 @@ func (st *seat) openProblem() error {
 	return nil
 }
 
-// saveProblem says why a save of the sheet would be refused now.
+// saveProblem says why a save of the sheet would be refused now. Sheets
+// are scored while the campaign scores; a sheet reopened for a revision
+// round (a discussion, a re-evaluation) is revised while it concludes too.
 func (st *seat) saveProblem(sh *Sheet, now time.Time) error {
 	due := ScoringDue(st.campaign, st.member)
 	switch {
-	case st.campaign.State != CampaignScoring:
+	case st.campaign.State != CampaignScoring && !(st.campaign.State == CampaignConcluding && sh.Status == SheetReopened):
 		return Errorf(Conflict, "error.scoring_closed")
 	case sh.Status == SheetSubmitted:
 		return Errorf(Conflict, "error.sheet_submitted")
