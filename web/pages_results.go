@@ -310,6 +310,7 @@ type projectResultData struct {
 	Responses     []responseLine
 	Conclusions   []*evaluation.ConclusionRecord
 	Rectification *evaluation.Rectification
+	Revisions     revisionSection
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
 	Choices     []evaluation.Conclusion
@@ -447,6 +448,9 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 		}
 	}
 	if d.Conclusions, d.Rectification, err = a.results.Conclusions(ctx, act, id); err != nil {
+		return nil, err
+	}
+	if err := a.revisionView(c, d, experts); err != nil {
 		return nil, err
 	}
 	return d, nil
