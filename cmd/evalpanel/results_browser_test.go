@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ var resultsExpertWords = map[string]resultsWords{
 		draftSaved:     "The draft is saved.",
 		confirmSend:    "Send the opinion to the members? It can no longer be edited while they answer.",
 		sent:           "The opinion was sent to the members.",
-		answers:        "%d members answered, %d confirmed.",
+		answers:        "Answers so far: %d; confirmations: %d.",
 		confirmAnswer:  "Send your answer? It cannot be changed.",
 		answered:       "Your answer is recorded.",
 		reasonRequired: "Give a reason.",
@@ -338,10 +339,16 @@ func TestBrowserResultsJourney(t *testing.T) {
 			if p.exists("answer-form") {
 				p.fatalf("the answer form is still offered after answering")
 			}
+			// The answers so far: each project has one dissent among them
+			// once its dissenter has answered.
+			agreed := i + 1
+			if dissent[pr.id] == m || slices.Index(responders, dissent[pr.id]) < i {
+				agreed--
+			}
+			p.wantText("answers", fmt.Sprintf(w.answers, i+1, agreed))
 			status := w.circulating
 			if i == len(responders)-1 {
 				status = w.locked
-				p.wantText("answers", fmt.Sprintf(w.answers, len(responders), len(responders)-1))
 			}
 			if got := p.textCSS("#opinion .badge"); got != status {
 				p.fatalf("the opinion's status after %d of %d answers = %q, want %q", i+1, len(responders), got, status)
