@@ -206,6 +206,9 @@ func examples(lang string) []example {
 	return []example{
 		{"bars", func() Chart { return Bars(barsExample(lang)) }},
 		{"histogram", func() Chart { return Histogram(histogramExample(lang)) }},
+		{"radar", func() Chart { return Radar(radarExample(lang)) }},
+		{"dotplot", func() Chart { return DotPlot(dotPlotExample(lang)) }},
+		{"lines", func() Chart { return Lines(linesExample(lang)) }},
 	}
 }
 
@@ -528,6 +531,310 @@ func TestHistogramBruteForce(t *testing.T) {
 	}
 }
 
+// center is the centre of a marker: a circle, a square or a triangle or
+// diamond path as markerShape draws them.
+func center(t *testing.T, n node) (float64, float64) {
+	t.Helper()
+	switch n.XMLName.Local {
+	case "circle":
+		return n.num(t, "cx"), n.num(t, "cy")
+	case "rect":
+		return n.num(t, "x") + n.num(t, "width")/2, n.num(t, "y") + n.num(t, "height")/2
+	case "path":
+		var xs, ys []float64
+		for _, p := range strings.FieldsFunc(n.get("d"), func(r rune) bool { return r == 'M' || r == 'L' || r == 'Z' }) {
+			x, y, _ := strings.Cut(p, ",")
+			fx, _ := strconv.ParseFloat(x, 64)
+			fy, _ := strconv.ParseFloat(y, 64)
+			xs, ys = append(xs, fx), append(ys, fy)
+		}
+		switch len(xs) {
+		case 4: // diamond: top, right, bottom, left
+			return xs[0], (ys[0] + ys[2]) / 2
+		case 3: // triangle: apex 1.15 r above, base 0.75 r below
+			return xs[0], ys[0] + (ys[1]-ys[0])*1.15/1.9
+		}
+	}
+	t.Fatalf("cannot find the centre of <%s %v>", n.XMLName.Local, n.Attrs)
+	return 0, 0
+}
+
+func TestRadarData(t *testing.T) {
+	for _, lang := range langs() {
+		t.Run(lang, func(t *testing.T) {
+			in := radarExample(lang)
+			in.Series[1].Values[0] = 30 // over the maximum: drawn at it
+			c := Radar(in)
+			root := parse(t, c, in.Title, in.Desc)
+			header := []string{in.AxisLabel, in.Series[0].Name, in.Series[1].Name, in.MaxLabel}
+			checkTable(t, c.Table, in.Title, header)
+
+			spokes := map[string]node{}
+			for _, s := range root.find(func(n node) bool { return n.hasClass("spoke") }) {
+				spokes[s.get("data-axis")] = s
+			}
+			if len(spokes) != len(in.Axes) {
+				t.Fatalf("%d spokes, want %d", len(spokes), len(in.Axes))
+			}
+			marks := root.marks()
+			if want := len(in.Axes) * len(in.Series); len(marks) != want {
+				t.Fatalf("%d points, want %d", len(marks), want)
+			}
+			seen := map[[2]string]bool{}
+			for _, m := range marks {
+				axis, series := m.get("data-axis"), m.get("data-series")
+				seen[[2]string{axis, series}] = true
+				ai := slices.Index(in.Axes, axis)
+				si := slices.IndexFunc(in.Series, func(s Series) bool { return s.Name == series })
+				if ai < 0 || si < 0 {
+					t.Errorf("point on axis %q of series %q: not in the input", axis, series)
+					continue
+				}
+				v, mx := m.num(t, "data-value"), m.num(t, "data-max")
+				if v != in.Series[si].Values[ai] || mx != in.Max[ai] {
+					t.Errorf("%s / %s: value %v of %v, want %v of %v", series, axis, v, mx, in.Series[si].Values[ai], in.Max[ai])
+				}
+				// On the axis's spoke, at value/max of it from the centre.
+				s := spokes[axis]
+				cx, cy, tx, ty := s.num(t, "x1"), s.num(t, "y1"), s.num(t, "x2"), s.num(t, "y2")
+				frac := min(v/mx, 1)
+				wx, wy := cx+frac*(tx-cx), cy+frac*(ty-cy)
+				x, y := center(t, m)
+				if math.Hypot(x-wx, y-wy) > 0.03 {
+					t.Errorf("%s / %s: point at (%v, %v), want (%.2f, %.2f) on the spoke at %.3f", series, axis, x, y, wx, wy, frac)
+				}
+			}
+			if len(seen) != len(marks) {
+				t.Errorf("%d distinct points among %d", len(seen), len(marks))
+			}
+			// Axis i turns clockwise from the top.
+			for i, axis := range in.Axes {
+				s := spokes[axis]
+				a := math.Atan2(s.num(t, "y2")-s.num(t, "y1"), s.num(t, "x2")-s.num(t, "x1"))
+				want := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(in.Axes))
+				if d := math.Remainder(a-want, 2*math.Pi); math.Abs(d) > 1e-3 {
+					t.Errorf("axis %d %q at %.3f rad, want %.3f", i, axis, a, want)
+				}
+			}
+			for i, row := range c.Table.Rows {
+				want := []string{in.Axes[i], num(in.Series[0].Values[i]), num(in.Series[1].Values[i]), num(in.Max[i])}
+				if diff := cmp.Diff(want, row); diff != "" {
+					t.Errorf("table row %d (-want +got):\n%s", i, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestRadarMissingMax(t *testing.T) {
+	c := Radar(RadarChart{Title: "t", Axes: []string{"a", "b", "c"}, Max: []float64{10},
+		Series: []Series{{"s", []float64{5, 4, math.NaN()}}, {"u", []float64{2, 8, 3}}}})
+	root := parse(t, c, "t", "")
+	got := map[string]float64{}
+	for _, m := range root.marks() {
+		got[m.get("data-axis")] = m.num(t, "data-max")
+	}
+	if want := map[string]float64{"a": 10, "b": 8, "c": 3}; !cmp.Equal(want, got) {
+		t.Errorf("maxima = %v, want %v (given, else the largest value)", got, want)
+	}
+	if n := len(root.marks()); n != 5 {
+		t.Errorf("%d points, want 5 (no point for NaN)", n)
+	}
+}
+
+func TestDotPlotData(t *testing.T) {
+	for _, lang := range langs() {
+		t.Run(lang, func(t *testing.T) {
+			in := dotPlotExample(lang)
+			in.Rows[2].Low, in.Rows[2].High = in.Rows[2].High, in.Rows[2].Low // given the wrong way round
+			c := DotPlot(in)
+			root := parse(t, c, in.Title, in.Desc)
+			checkTable(t, c.Table, in.Title, []string{in.LabelHeader, in.XLabel, in.LowLabel, in.HighLabel})
+			marks := root.marks()
+			if len(marks) != len(in.Rows) {
+				t.Fatalf("%d rows drawn, want %d", len(marks), len(in.Rows))
+			}
+			flagged := 0
+			for i, m := range marks {
+				r := in.Rows[i]
+				lo, hi := min(r.Low, r.High), max(r.Low, r.High)
+				if got := m.get("data-label"); got != r.Label {
+					t.Errorf("row %d is %q, want %q (the order given)", i, got, r.Label)
+				}
+				v, l, h := m.num(t, "data-value"), m.num(t, "data-low"), m.num(t, "data-high")
+				if v != r.Value || l != lo || h != hi {
+					t.Errorf("%s: %v [%v, %v], want %v [%v, %v]", r.Label, v, l, h, r.Value, lo, hi)
+				}
+				if l > h {
+					t.Errorf("%s: interval [%v, %v] not ordered", r.Label, l, h)
+				}
+				// The interval runs left to right and holds the dot.
+				paths := m.find(func(n node) bool { return n.XMLName.Local == "path" })
+				dots := m.find(func(n node) bool { return n.XMLName.Local == "circle" })
+				if len(paths) != 1 || len(dots) != 1 {
+					t.Fatalf("%s: %d intervals and %d dots, want one each", r.Label, len(paths), len(dots))
+				}
+				x1, x2 := intervalEnds(t, paths[0].get("d"))
+				cx := dots[0].num(t, "cx")
+				if !(x1 <= cx && cx <= x2) {
+					t.Errorf("%s: dot at x=%v outside its interval [%v, %v]", r.Label, cx, x1, x2)
+				}
+				wantFlag := lo > in.Zero || hi < in.Zero
+				if got := m.get("data-flag") == "true"; got != wantFlag {
+					t.Errorf("%s [%v, %v]: flagged %v, want %v", r.Label, lo, hi, got, wantFlag)
+				}
+				if wantFlag {
+					flagged++
+				}
+				want := []string{r.Label, num(r.Value), num(lo), num(hi)}
+				if diff := cmp.Diff(want, c.Table.Rows[i]); diff != "" {
+					t.Errorf("table row %d (-want +got):\n%s", i, diff)
+				}
+			}
+			if flagged == 0 || flagged == len(marks) {
+				t.Errorf("%d of %d rows flagged: the example should have both kinds", flagged, len(marks))
+			}
+			refs := root.find(func(n node) bool { return n.hasClass("ref") })
+			if len(refs) != 1 || refs[0].num(t, "data-value") != in.Zero || !strings.Contains(refs[0].text(), in.ZeroLabel) {
+				t.Errorf("reference line: %v, want one at %v labelled %q", refs, in.Zero, in.ZeroLabel)
+			}
+		})
+	}
+}
+
+// intervalEnds reads the ends of a dot plot's interval from its path,
+// "Mx1,yHx2…".
+func intervalEnds(t *testing.T, d string) (float64, float64) {
+	t.Helper()
+	first, rest, ok := strings.Cut(strings.TrimPrefix(d, "M"), "H")
+	x, _, _ := strings.Cut(first, ",")
+	end := strings.IndexAny(rest, "M")
+	if !ok || end < 0 {
+		t.Fatalf("interval path %q is not Mx,yHx…", d)
+	}
+	x1, err1 := strconv.ParseFloat(x, 64)
+	x2, err2 := strconv.ParseFloat(rest[:end], 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("interval path %q: %v %v", d, err1, err2)
+	}
+	return x1, x2
+}
+
+func TestLinesData(t *testing.T) {
+	for _, lang := range langs() {
+		t.Run(lang, func(t *testing.T) {
+			in := linesExample(lang)
+			in.Series[1].Values[4] = math.NaN() // a day with no figure: a gap
+			c := Lines(in)
+			root := parse(t, c, in.Title, in.Desc)
+			checkTable(t, c.Table, in.Title, []string{in.XLabel, in.Series[0].Name, in.Series[1].Name})
+			type key struct{ series, x string }
+			got := map[key]node{}
+			for _, m := range root.marks() {
+				got[key{m.get("data-series"), m.get("data-x")}] = m
+			}
+			want := 0
+			for _, s := range in.Series {
+				for i, x := range in.X {
+					v := s.Values[i]
+					m, ok := got[key{s.Name, x}]
+					if math.IsNaN(v) {
+						if ok {
+							t.Errorf("%s / %s: a point for NaN", s.Name, x)
+						}
+						if cell := c.Table.Rows[i][1+slices.IndexFunc(in.Series, func(u Series) bool { return u.Name == s.Name })]; cell != "–" {
+							t.Errorf("%s / %s: table cell %q for NaN, want –", s.Name, x, cell)
+						}
+						continue
+					}
+					want++
+					if !ok {
+						t.Errorf("%s / %s: no point", s.Name, x)
+						continue
+					}
+					if got := m.num(t, "data-value"); got != v {
+						t.Errorf("%s / %s: data-value %v, want %v", s.Name, x, got, v)
+					}
+				}
+			}
+			if len(got) != want {
+				t.Errorf("%d points, want %d", len(got), want)
+			}
+			// One linear scale: y falls as the value rises, at one rate; x
+			// steps evenly.
+			pts := root.marks()
+			x0, y0 := center(t, pts[0])
+			v0 := pts[0].num(t, "data-value")
+			var rate float64
+			for _, p := range pts[1:] {
+				_, y := center(t, p)
+				v := p.num(t, "data-value")
+				if v == v0 {
+					continue
+				}
+				r := (y - y0) / (v - v0)
+				if r >= 0 {
+					t.Fatalf("y grows with the value (%v for %v, %v for %v)", y0, v0, y, v)
+				}
+				if rate == 0 {
+					rate = r
+				} else if math.Abs(r-rate)*math.Abs(v-v0) > 0.03 {
+					t.Errorf("%s / %s: y=%v off the scale", p.get("data-series"), p.get("data-x"), y)
+				}
+			}
+			step := 0.0
+			for i, x := range in.X[1:] {
+				px, _ := center(t, got[key{in.Series[0].Name, x}])
+				if i == 0 {
+					step = px - x0
+				} else if d := px - x0 - float64(i+1)*step; math.Abs(d) > 0.03*float64(i+1) {
+					t.Errorf("%s at x=%v, want %v", x, px, x0+float64(i+1)*step)
+				}
+			}
+			// The gap: the dashed series' path restarts after the NaN.
+			for _, g := range root.find(func(n node) bool { return n.hasClass("series") }) {
+				d := g.Nodes[0].get("d")
+				want := 1
+				if g.get("data-series") == in.Series[1].Name {
+					want = 2
+				}
+				if n := strings.Count(d, "M"); n != want {
+					t.Errorf("series %s: path has %d pieces, want %d", g.get("data-series"), n, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLinesDense(t *testing.T) {
+	in := LineChart{Title: "t", YMax: 100}
+	var v []float64
+	for d := range 90 {
+		in.X = append(in.X, strconv.Itoa(d))
+		v = append(v, float64(d))
+	}
+	in.Series = []Series{{"s", v}}
+	root := parse(t, Lines(in), "t", "")
+	marks := root.marks()
+	if len(marks) != 90 {
+		t.Fatalf("%d points, want 90: every point keeps its data", len(marks))
+	}
+	for i, m := range marks {
+		hidden := m.get("fill-opacity") == "0"
+		if want := i != 89; hidden != want {
+			t.Errorf("point %d hidden = %v, want %v (only the last shows)", i, hidden, want)
+		}
+	}
+	// The x labels fit: fewer than the points, the last among them.
+	var labels []string
+	for _, n := range root.find(func(n node) bool { return n.XMLName.Local == "text" }) {
+		labels = append(labels, n.text())
+	}
+	if !slices.Contains(labels, "89") || slices.Contains(labels, "88") {
+		t.Errorf("x labels %q: want the last and not its neighbour", labels)
+	}
+}
+
 // TestEscaping passes hostile labels everywhere a caller's text goes and
 // checks the SVG and the table keep them as text.
 func TestEscaping(t *testing.T) {
@@ -538,6 +845,12 @@ func TestEscaping(t *testing.T) {
 			ValueLabel: evil, Series: []Series{{evil, []float64{1, 2}}, {bad, []float64{3, 4}}}}),
 		"histogram": Histogram(HistogramChart{ID: evil, Title: evil, Desc: evil, Values: []float64{1, 2, 3}, Min: 0, Max: 10, Width: 1,
 			XLabel: evil, YLabel: evil, Marks: []Mark{{5, evil}}}),
+		"radar": Radar(RadarChart{ID: evil, Title: evil, Desc: evil, Axes: []string{evil, bad, "c"}, Max: []float64{1, 1, 1},
+			Series: []Series{{evil, []float64{0.5, 0.5, 0.5}}}}),
+		"dotplot": DotPlot(DotPlotChart{ID: evil, Title: evil, Desc: evil, Rows: []DotRow{{evil, 1, 0, 2}, {bad, -1, -2, 0}},
+			ZeroLabel: evil, XLabel: evil, FlagLabel: evil}),
+		"lines": Lines(LineChart{ID: evil, Title: evil, Desc: evil, X: []string{evil, bad}, XLabel: evil, YLabel: evil,
+			Series: []Series{{evil, []float64{1, 2}}, {bad, []float64{2, 1}}}}),
 		"empty": Histogram(HistogramChart{ID: evil, Title: evil, Desc: evil, EmptyText: evil}),
 	}
 	for name, c := range charts {
@@ -591,6 +904,9 @@ func TestEmpty(t *testing.T) {
 		"bars all zero":      Bars(BarChart{Title: "T", Desc: "D", EmptyText: "暂无数据", Categories: []string{"x"}, Series: []Series{{"a", []float64{0}}}}),
 		"histogram":          Histogram(HistogramChart{Title: "T", Desc: "D", EmptyText: "暂无数据", Min: 0, Max: 100, Width: 5}),
 		"histogram outside":  Histogram(HistogramChart{Title: "T", Desc: "D", EmptyText: "暂无数据", Values: []float64{120}, Min: 0, Max: 100, Width: 5}),
+		"radar":              Radar(RadarChart{Title: "T", Desc: "D", EmptyText: "暂无数据", Axes: []string{"a"}}),
+		"dotplot":            DotPlot(DotPlotChart{Title: "T", Desc: "D", EmptyText: "暂无数据"}),
+		"lines":              Lines(LineChart{Title: "T", Desc: "D", EmptyText: "暂无数据", X: []string{"1"}, Series: []Series{{"a", []float64{math.NaN()}}}}),
 	}
 	for name, c := range charts {
 		t.Run(name, func(t *testing.T) {
@@ -632,6 +948,16 @@ func TestLegend(t *testing.T) {
 					for _, s := range barsExample(lang).Series {
 						want = append(want, s.Name)
 					}
+				case "radar":
+					for _, s := range radarExample(lang).Series {
+						want = append(want, s.Name)
+					}
+				case "lines":
+					for _, s := range linesExample(lang).Series {
+						want = append(want, s.Name)
+					}
+				case "dotplot":
+					want = []string{dotPlotExample(lang).FlagLabel}
 				}
 				if diff := cmp.Diff(want, names); diff != "" {
 					t.Errorf("legend (-want +got):\n%s", diff)

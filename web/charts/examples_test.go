@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -76,6 +77,104 @@ func histogramExample(lang string) HistogramChart {
 		c.Title, c.Desc = "Panel scores", "Panel scores of 180 projects, in bins of 5 points."
 		c.XLabel, c.YLabel, c.EmptyText = "Score", "Projects", "No data yet"
 		c.Marks = []Mark{{60, "Pass 60"}, {85, "Excellent 85"}}
+	}
+	return c
+}
+
+func radarExample(lang string) RadarChart {
+	c := RadarChart{
+		ID:  "radar-" + lang,
+		Max: []float64{25, 20, 15, 20, 10, 10},
+		Series: []Series{
+			{Values: []float64{21.5, 14, 12.5, 17, 6.5, 8}},
+			{Values: []float64{18.2, 15.1, 11, 14.6, 7.4, 7.1}},
+		},
+	}
+	if lang == "zh" {
+		c.Title, c.Desc = "指标均值对比", "本项目各指标专家均分与同类项目均值的对比。"
+		c.Axes = []string{"技术创新性", "研究方案可行性", "团队基础与条件", "预期成果与效益", "经费预算合理性", "风险识别与应对措施"}
+		c.Series[0].Name, c.Series[1].Name = "本项目", "同类均值"
+		c.AxisLabel, c.MaxLabel, c.EmptyText = "指标", "满分", "暂无数据"
+	} else {
+		c.Title, c.Desc = "Indicator means", "This project's mean per indicator against the mean of its class."
+		c.Axes = []string{"Innovation", "Feasibility of the plan", "Team and facilities", "Expected results",
+			"Budget", "Risks and mitigation measures"}
+		c.Series[0].Name, c.Series[1].Name = "This project", "Class mean"
+		c.AxisLabel, c.MaxLabel, c.EmptyText = "Indicator", "Maximum", "No data yet"
+	}
+	return c
+}
+
+// leniency are n experts' mean deviations from their panels with a 95 %
+// interval, most close to zero, a few clearly lenient or strict.
+func leniency(n int, seed uint64) []DotRow {
+	r := rng(seed)
+	rows := make([]DotRow, n)
+	for i := range rows {
+		v := 1.6 * r.normal()
+		if i%7 == 3 {
+			v += 3.5
+		}
+		half := 0.8 + 2.2*r.float()
+		v = math.Round(v*100) / 100
+		rows[i] = DotRow{Value: v, Low: math.Round((v-half)*100) / 100, High: math.Round((v+half)*100) / 100}
+	}
+	return rows
+}
+
+var (
+	namesZH = []string{"张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴刚", "徐丽", "孙涛",
+		"马超", "朱琳", "胡军", "郭晓东", "林雪", "何平", "高峰", "罗欣怡"}
+	namesEN = []string{"Zhang Wei", "Wang Fang", "Li Na", "Liu Yang", "Chen Jing", "Yang Lei", "Zhao Min",
+		"Huang Qiang", "Zhou Ting", "Wu Gang", "Xu Li", "Sun Tao", "Ma Chao", "Zhu Lin", "Hu Jun",
+		"Guo Xiaodong", "Lin Xue", "He Ping", "Gao Feng", "Luo Xinyi"}
+)
+
+func dotPlotExample(lang string) DotPlotChart {
+	c := DotPlotChart{ID: "leniency-" + lang, Rows: leniency(16, 3)}
+	names := namesEN
+	if lang == "zh" {
+		names = namesZH
+	}
+	for i := range c.Rows {
+		c.Rows[i].Label = names[i%len(names)]
+	}
+	if lang == "zh" {
+		c.Title, c.Desc = "专家评分宽严度", "各专家评分相对所在专家组均值的平均偏差及其 95% 置信区间。"
+		c.ZeroLabel, c.XLabel = "专家组均值", "平均偏差（分）"
+		c.LabelHeader, c.LowLabel, c.HighLabel = "专家", "区间下限", "区间上限"
+		c.FlagLabel, c.EmptyText = "区间不含 0：明显偏宽或偏严", "暂无数据"
+	} else {
+		c.Title, c.Desc = "Expert leniency", "Each expert's mean deviation from their panels, with a 95% interval."
+		c.ZeroLabel, c.XLabel = "Panel mean", "Mean deviation (points)"
+		c.LabelHeader, c.LowLabel, c.HighLabel = "Expert", "Lower bound", "Upper bound"
+		c.FlagLabel, c.EmptyText = "Interval excludes 0: clearly lenient or strict", "No data yet"
+	}
+	return c
+}
+
+func linesExample(lang string) LineChart {
+	const days = 21
+	c := LineChart{ID: "progress-" + lang, YMax: 100, Percent: true}
+	sheets, projects := make([]float64, days), make([]float64, days)
+	for d := range days {
+		f := 1 / (1 + math.Exp(-(float64(d)-11)/2.6))
+		sheets[d] = math.Round(f*1000) / 10
+		projects[d] = math.Round(max(0, f-0.12)/0.88*math.Pow(f, 0.6)*1000) / 10
+		if lang == "zh" {
+			c.X = append(c.X, fmt.Sprintf("3月%d日", d+1))
+		} else {
+			c.X = append(c.X, fmt.Sprintf("Mar %d", d+1))
+		}
+	}
+	if lang == "zh" {
+		c.Title, c.Desc = "评审进度", "每日已提交评分表和已完成评审项目的比例。"
+		c.Series = []Series{{"已提交评分表", sheets}, {"已完成项目", projects}}
+		c.XLabel, c.YLabel, c.EmptyText = "日期", "完成比例", "暂无数据"
+	} else {
+		c.Title, c.Desc = "Scoring progress", "Share of sheets submitted and of projects fully scored, by day."
+		c.Series = []Series{{"Sheets submitted", sheets}, {"Projects fully scored", projects}}
+		c.XLabel, c.YLabel, c.EmptyText = "Date", "Done", "No data yet"
 	}
 	return c
 }
