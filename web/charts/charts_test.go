@@ -1256,3 +1256,55 @@ func TestTableHTMLEmpty(t *testing.T) {
 		t.Errorf("HTML = %s, want one row spanning both columns with the escaped text", got)
 	}
 }
+
+// bench runs draw in a benchmark loop and reports, besides the wall time,
+// the CPU time per chart (cpu-ns/op), which a busy machine inflates less.
+func bench(b *testing.B, draw func() Chart) {
+	b.Helper()
+	b.ReportAllocs()
+	start := cpuTime()
+	var size int
+	for b.Loop() {
+		size = len(draw().SVG)
+	}
+	if used := cpuTime() - start; used > 0 {
+		b.ReportMetric(float64(used)/float64(b.N), "cpu-ns/op")
+	}
+	b.ReportMetric(float64(size), "svg-bytes")
+}
+
+func BenchmarkBars(b *testing.B) {
+	in := barsExample("zh")
+	for range 2 { // 20 classes, more than a campaign has
+		in.Categories = append(in.Categories, in.Categories...)
+		for i := range in.Series {
+			in.Series[i].Values = append(in.Series[i].Values, in.Series[i].Values...)
+		}
+	}
+	bench(b, func() Chart { return Bars(in) })
+}
+
+func BenchmarkHistogram(b *testing.B) {
+	in := histogramExample("zh")
+	in.Values = scores(5000, 1)
+	bench(b, func() Chart { return Histogram(in) })
+}
+
+func BenchmarkRadar(b *testing.B) {
+	in := radarExample("zh")
+	bench(b, func() Chart { return Radar(in) })
+}
+
+func BenchmarkDotPlot(b *testing.B) {
+	in := dotPlotExample("zh")
+	in.Rows = leniency(200, 5)
+	for i := range in.Rows {
+		in.Rows[i].Label = namesZH[i%len(namesZH)]
+	}
+	bench(b, func() Chart { return DotPlot(in) })
+}
+
+func BenchmarkLines(b *testing.B) {
+	in := linesExample("zh") // three weeks, two series
+	bench(b, func() Chart { return Lines(in) })
+}
