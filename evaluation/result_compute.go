@@ -38,8 +38,7 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	if err != nil {
 		return nil, err
 	}
-	in := &aggregate.Input{Settings: aggregate.Settings{Method: aggregate.Method(c.Aggregation)},
-		Technical: map[string]*rubrics.Rubric{}}
+	in := &aggregate.Input{Settings: aggregationSettings(c), Technical: map[string]*rubrics.Rubric{}}
 	out := &CampaignResults{Campaign: c, Rubrics: map[string]*rubrics.Rubric{}}
 	for _, class := range ProjectClasses {
 		if in.Technical[string(class)], err = pinnedRubric(ctx, s.reports, c, string(class)); err != nil {
@@ -84,6 +83,13 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 		return nil, fmt.Errorf("aggregate campaign %d: %w", c.ID, err)
 	}
 	return out, nil
+}
+
+// aggregationSettings are the campaign's settings as the aggregation
+// reads them: its method and its divergence limits.
+func aggregationSettings(c *Campaign) aggregate.Settings {
+	return aggregate.Settings{Method: aggregate.Method(c.Aggregation), RangeLimit: c.Settings.DivergenceRange,
+		DistanceLimit: c.Settings.DivergenceDistance}
 }
 
 // pinnedRubric is the content of the rubric the campaign pins under key (a
@@ -161,7 +167,7 @@ func (s *ResultService) ProjectResult(ctx context.Context, actor Actor, projectI
 	}
 	ap := aggregateProject(st.project, in)
 	out.Result, err = aggregate.Official(&ap, aggregate.Rubrics{Technical: out.Rubrics[class], Finance: out.Rubrics["finance"]},
-		aggregate.Settings{Method: aggregate.Method(st.campaign.Aggregation)})
+		aggregationSettings(st.campaign))
 	if err != nil {
 		return nil, fmt.Errorf("aggregate project %d: %w", projectID, err)
 	}
