@@ -21,6 +21,9 @@ type CampaignResults struct {
 	// Concluded is each project's conclusion in force, in the order of
 	// Projects; nil where none is recorded.
 	Concluded []*ConclusionRecord `json:"-"`
+	// Confirmations are the veto items the agency's staff confirmed for
+	// the projects, by project, oldest first; the results count them.
+	Confirmations []*VetoConfirmation `json:"confirmations"`
 }
 
 // CampaignResults computes a campaign's results from the sheets stored now
@@ -67,6 +70,13 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	for _, k := range concluded {
 		inForce[k.ProjectID] = k
 	}
+	if out.Confirmations, err = s.reports.CampaignVetoConfirmations(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	confirmed := map[int64][]*VetoConfirmation{}
+	for _, v := range out.Confirmations {
+		confirmed[v.ProjectID] = append(confirmed[v.ProjectID], v)
+	}
 	byProject := map[int64][]*Sheet{}
 	for _, sh := range sheets {
 		if sh.Status == SheetSubmitted {
@@ -77,7 +87,7 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	for i, p := range projects {
 		_, out.Projects[i] = briefOf(c, p)
 		out.Concluded[i] = inForce[p.ID]
-		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID]))
+		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID], confirmed[p.ID]))
 	}
 	if out.Report, err = aggregate.Campaign(in); err != nil {
 		return nil, fmt.Errorf("aggregate campaign %d: %w", c.ID, err)
@@ -106,10 +116,10 @@ func pinnedRubric(ctx context.Context, r rubricReader, c *Campaign, key string) 
 	return rb.Content, nil
 }
 
-// aggregateProject is a project and its submitted sheets as the
-// aggregation reads them.
-func aggregateProject(p *Project, sheets []*Sheet) aggregate.Project {
-	ap := aggregate.Project{ID: p.ID, Class: string(p.Class)}
+// aggregateProject is a project, its submitted sheets and the veto items
+// the agency's staff confirmed, as the aggregation reads them.
+func aggregateProject(p *Project, sheets []*Sheet, confirmed []*VetoConfirmation) aggregate.Project {
+	ap := aggregate.Project{ID: p.ID, Class: string(p.Class), Confirmed: confirmationsOf(confirmed)}
 	for _, sh := range sheets {
 		as := aggregate.Sheet{Expert: sh.ExpertID, Scores: sh.Content.Scores}
 		for _, v := range sh.Content.Vetoes {
@@ -165,7 +175,11 @@ func (s *ResultService) ProjectResult(ctx context.Context, actor Actor, projectI
 			in = append(in, sh)
 		}
 	}
-	ap := aggregateProject(st.project, in)
+	confirmed, err := s.reports.VetoConfirmations(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	ap := aggregateProject(st.project, in, confirmed)
 	out.Result, err = aggregate.Official(&ap, aggregate.Rubrics{Technical: out.Rubrics[class], Finance: out.Rubrics["finance"]},
 		aggregationSettings(st.campaign))
 	if err != nil {

@@ -37,6 +37,7 @@ type Tx interface {
 	sheetWriter
 	opinionWriter
 	conclusionWriter
+	vetoWriter
 	outboxWriter
 	auditor
 }
