@@ -31,9 +31,9 @@ type VetoConfirmation struct {
 // VetoTracks are the tracks a veto item is confirmed on.
 var VetoTracks = []aggregate.Track{aggregate.TrackTechnical, aggregate.TrackFinance}
 
-// vetoOpen reports whether the campaign takes veto confirmations: while
+// VetoesOpen reports whether the campaign takes veto confirmations: while
 // experts score and while conclusions are recorded.
-func vetoOpen(c *Campaign) bool {
+func VetoesOpen(c *Campaign) bool {
 	return c.State == CampaignScoring || c.State == CampaignConcluding
 }
 
@@ -91,7 +91,7 @@ func (s *ResultService) ConfirmVeto(ctx context.Context, actor Actor, projectID 
 		if !CanManageCampaign(actor, c) {
 			return ErrForbidden
 		}
-		if !vetoOpen(c) {
+		if !VetoesOpen(c) {
 			return Errorf(Conflict, "error.veto_closed")
 		}
 		if track, err = vetoTrack(ctx, tx, c, p.Class, track, code); err != nil {

@@ -85,6 +85,7 @@ func TestOpenAPISchemasFollowTheGoTypes(t *testing.T) {
 		{"Progress", evaluation.Progress{}},
 		{"ImportProblem", problemView{}},
 		{"ImportError", importErrorBody{}},
+		{"VetoConfirmation", evaluation.VetoConfirmation{}},
 		{"POST /api/v1/rubrics/validate", validationResult{}},
 	}
 	requests := []request{
@@ -116,6 +117,7 @@ func TestOpenAPISchemasFollowTheGoTypes(t *testing.T) {
 		{"Rubric", rubrics.Rubric{}},
 		{"Sheet", rubrics.Sheet{}},
 		{"POST /api/v1/rubrics/{code}/versions", newVersionRequest{}},
+		{"POST /api/v1/projects/{id}/vetoes", vetoRequest{}},
 	}
 	shared := c.requestSchemas()
 	for _, tc := range responses {

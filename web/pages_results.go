@@ -23,6 +23,7 @@ func (a *App) resultPages() {
 	a.route(get, "/projects/:id/result", read, a.projectResultPage)
 	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
 	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
+	a.route(post, "/projects/:id/result/veto", rbac.Write("veto"), a.projectVetoForm)
 }
 
 // resultsPageSize is the number of projects a page of results shows.
@@ -312,20 +313,31 @@ type projectResultData struct {
 	Rectification *evaluation.Rectification
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
-	Choices     []evaluation.Conclusion
-	// Form is the conclusion or rectification form refused, with its
+	// CanConfirmVeto: agency staff while the campaign scores or
+	// concludes, before a conclusion is recorded.
+	CanConfirmVeto bool
+	Choices        []evaluation.Conclusion
+	// Form is the conclusion, rectification or veto form refused, with its
 	// values and problems.
 	Form resultForm
 }
 
-// resultForm is a submitted conclusion or rectification form.
+// resultForm is a submitted conclusion, rectification or veto form.
 type resultForm struct {
-	Kind       string // conclusion or rectification
+	Kind       string // conclusion, rectification or veto
 	Conclusion evaluation.Conclusion
 	Reason     string
 	Due        string
-	Error      string
-	Fields     map[string]string
+	// Track and Code name the veto item of a veto form.
+	Track  aggregate.Track
+	Code   string
+	Error  string
+	Fields map[string]string
+}
+
+// IsVeto reports whether the form is the veto form of the item.
+func (f resultForm) IsVeto(v vetoLine) bool {
+	return f.Kind == "veto" && f.Track == v.Track && f.Code == v.Code
 }
 
 type sheetLine struct {
@@ -340,10 +352,13 @@ type indicatorLine struct {
 }
 
 type vetoLine struct {
-	Name            string
-	Flags, Sheets   int
-	Held, Confirmed bool
-	Track           aggregate.Track
+	Name                      string
+	Code                      string
+	Flags, Sheets             int
+	Held, Majority, Confirmed bool
+	Track                     aggregate.Track
+	// Confirmation is the staff's confirmation, nil when none.
+	Confirmation *evaluation.VetoConfirmation
 }
 
 type responseLine struct {
@@ -432,8 +447,14 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 		if v.Track == aggregate.TrackFinance {
 			key = "finance"
 		}
-		d.Vetoes = append(d.Vetoes, vetoLine{Name: names.veto(lang, key, v.Veto), Flags: v.Flags, Sheets: v.Sheets,
-			Held: v.Held, Confirmed: v.Confirmed, Track: v.Track})
+		line := vetoLine{Name: names.veto(lang, key, v.Veto), Code: v.Veto, Flags: v.Flags, Sheets: v.Sheets,
+			Held: v.Held, Majority: v.Majority, Confirmed: v.Confirmed, Track: v.Track}
+		for _, k := range res.Confirmations {
+			if k.ProjectID == id && k.Track == v.Track && k.Code == v.Veto {
+				line.Confirmation = k
+			}
+		}
+		d.Vetoes = append(d.Vetoes, line)
 	}
 	o, err := a.results.Opinion(ctx, act, id)
 	switch {
@@ -449,6 +470,7 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 	if d.Conclusions, d.Rectification, err = a.results.Conclusions(ctx, act, id); err != nil {
 		return nil, err
 	}
+	d.CanConfirmVeto = evaluation.CanManageCampaign(act, camp) && evaluation.VetoesOpen(camp) && len(d.Conclusions) == 0
 	return d, nil
 }
 
@@ -528,6 +550,32 @@ func (a *App) projectRectificationForm(c *fiber.Ctx) error {
 	}
 	a.flash(c, a.T(c, "results.rectified_flash", "Code", d.Project.Code))
 	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
+}
+
+// projectVetoForm confirms a veto item flagged on the project's sheets,
+// with the staff's reason.
+func (a *App) projectVetoForm(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	d.Form = resultForm{Kind: "veto", Track: aggregate.Track(c.FormValue("track")), Code: c.FormValue("code"), Reason: c.FormValue("reason")}
+	var f vetoRequest
+	if err = a.parseForm(c, &f); err == nil {
+		_, err = a.results.ConfirmVeto(c.UserContext(), actor(c), d.Project.ID, aggregate.Track(f.Track), f.Code, f.Reason)
+	}
+	if a.refuseResult(c, d, err) {
+		// The item is in hidden fields: a problem with it is the form's.
+		if msg := cmp.Or(d.Form.Fields["code"], d.Form.Fields["track"]); msg != "" {
+			d.Form.Error = msg
+		}
+		return a.renderProjectResult(c, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, a.T(c, "results.veto_confirmed_flash", "Code", d.Project.Code))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#vetoes", d.Project.ID), fiber.StatusSeeOther)
 }
 
 // Percent formats a percentile with one decimal.
