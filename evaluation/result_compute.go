@@ -20,7 +20,7 @@ type CampaignResults struct {
 	Rubrics map[string]*rubrics.Rubric `json:"-"`
 	// Concluded is each project's conclusion in force, in the order of
 	// Projects; nil where none is recorded.
-	Concluded []*ConclusionRecord `json:"-"`
+	Concluded []*ConclusionRecord `json:"concluded"`
 	// Confirmations are the veto items the agency's staff confirmed for
 	// the projects, by project, oldest first; the results count them.
 	Confirmations []*VetoConfirmation `json:"confirmations"`

@@ -46,11 +46,46 @@ func (a *App) apiCampaignResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	bad := evaluation.FieldErrors{}
+	f := resultsSelection(c, bad)
+	if err := bad.Err(); err != nil {
+		return err
+	}
 	res, err := a.results.CampaignResults(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	return c.JSON(f.selected(res))
+}
+
+// selected is the results of the projects that pass the filter, in their
+// order, with their conclusions and veto confirmations; the advisory fit
+// and reliabilities stay the whole campaign's.
+func (f resultsFilter) selected(res *evaluation.CampaignResults) *evaluation.CampaignResults {
+	out, rep := *res, *res.Report
+	out.Report = &rep
+	out.Projects, out.Concluded = []evaluation.ProjectBrief{}, []*evaluation.ConclusionRecord{}
+	out.Confirmations = []*evaluation.VetoConfirmation{}
+	rep.Results, rep.Advisory.Projects = []aggregate.Result{}, []aggregate.ProjectAdvice{}
+	kept := map[int64]bool{}
+	for i, p := range res.Projects {
+		r := &res.Report.Results[i]
+		if !f.keep(p, r, res.Concluded[i]) {
+			continue
+		}
+		kept[p.ID] = true
+		out.Projects, out.Concluded = append(out.Projects, p), append(out.Concluded, res.Concluded[i])
+		rep.Results = append(rep.Results, *r)
+		if i < len(res.Report.Advisory.Projects) {
+			rep.Advisory.Projects = append(rep.Advisory.Projects, res.Report.Advisory.Projects[i])
+		}
+	}
+	for _, v := range res.Confirmations {
+		if kept[v.ProjectID] {
+			out.Confirmations = append(out.Confirmations, v)
+		}
+	}
+	return &out
 }
 
 func (a *App) apiOpinion(c *fiber.Ctx) error {

@@ -479,6 +479,7 @@ func TestOpenAPIEnumsFollowTheDomain(t *testing.T) {
 		{"StoredRubric.target", toStrings(rubrics.Targets)},
 		{"Rubric.target", toStrings(rubrics.Targets)},
 		{"Rubric.indicators[].kind", toStrings(rubrics.Kinds)},
+		{"VetoConfirmation.track", toStrings(evaluation.VetoTracks)},
 	} {
 		s, err := c.schemaAt(tc.path)
 		if err != nil {

@@ -36,34 +36,29 @@ type resultsFilter struct {
 	Grade    rubrics.Grade
 	Proposal aggregate.Conclusion
 	Flag     string // divergent or veto
-	Sort     string // code, -code, score, -score
-	Tab      string // official or advisory
-	Page     evaluation.Page
+	// Conclusion is the conclusion in force, or "none" for the projects
+	// without one.
+	Conclusion string
+	Sort       string // code, -code, score, -score
+	Tab        string // official or advisory
+	Page       evaluation.Page
 }
 
 // resultFlags are the flags a result can be filtered by.
 var resultFlags = []string{"divergent", "veto"}
+
+// conclusionFilters are the values of the conclusion filter: each
+// conclusion the agency records, and none recorded yet.
+var conclusionFilters = []string{string(evaluation.ConclusionPass), string(evaluation.ConclusionFail),
+	string(evaluation.ConclusionClosed), string(evaluation.ConclusionPassAfterRectification), "none"}
 
 // resultSorts are the orders of the table.
 var resultSorts = []string{"code", "-code", "score", "-score"}
 
 func parseResultsFilter(c *fiber.Ctx) (resultsFilter, error) {
 	bad := evaluation.FieldErrors{}
-	f := resultsFilter{Page: pageParams(c, bad), Class: evaluation.ProjectClass(c.Query("class")),
-		Grade: rubrics.Grade(c.Query("grade")), Proposal: aggregate.Conclusion(c.Query("proposal")),
-		Flag: c.Query("flag"), Sort: c.Query("sort", "code"), Tab: c.Query("tab", "official")}
-	if f.Class != "" && !slices.Contains(evaluation.ProjectClasses, f.Class) {
-		bad.Add("class", "error.class_invalid")
-	}
-	if f.Grade != "" && !slices.Contains([]rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail}, f.Grade) {
-		bad.Add("grade", "error.results_grade_filter")
-	}
-	if f.Proposal != "" && !slices.Contains([]aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, f.Proposal) {
-		bad.Add("proposal", "error.results_proposal_filter")
-	}
-	if f.Flag != "" && !slices.Contains(resultFlags, f.Flag) {
-		bad.Add("flag", "error.results_flag_filter")
-	}
+	f := resultsSelection(c, bad)
+	f.Page, f.Sort, f.Tab = pageParams(c, bad), c.Query("sort", "code"), c.Query("tab", "official")
 	if !slices.Contains(resultSorts, f.Sort) {
 		bad.Add("sort", "error.results_sort")
 	}
@@ -79,9 +74,37 @@ func parseResultsFilter(c *fiber.Ctx) (resultsFilter, error) {
 	return f, nil
 }
 
-// keep reports whether a result passes the filter.
-func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result) bool {
+// resultsSelection reads the filters of the results, the page's and the
+// API's, adding their problems to bad.
+func resultsSelection(c *fiber.Ctx, bad evaluation.FieldErrors) resultsFilter {
+	f := resultsFilter{Class: evaluation.ProjectClass(c.Query("class")), Grade: rubrics.Grade(c.Query("grade")),
+		Proposal: aggregate.Conclusion(c.Query("proposal")), Flag: c.Query("flag"), Conclusion: c.Query("conclusion")}
+	if f.Class != "" && !slices.Contains(evaluation.ProjectClasses, f.Class) {
+		bad.Add("class", "error.class_invalid")
+	}
+	if f.Grade != "" && !slices.Contains([]rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail}, f.Grade) {
+		bad.Add("grade", "error.results_grade_filter")
+	}
+	if f.Proposal != "" && !slices.Contains([]aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, f.Proposal) {
+		bad.Add("proposal", "error.results_proposal_filter")
+	}
+	if f.Flag != "" && !slices.Contains(resultFlags, f.Flag) {
+		bad.Add("flag", "error.results_flag_filter")
+	}
+	if f.Conclusion != "" && !slices.Contains(conclusionFilters, f.Conclusion) {
+		bad.Add("conclusion", "error.results_conclusion_filter")
+	}
+	return f
+}
+
+// keep reports whether a result, with the conclusion in force (nil when
+// none), passes the filter.
+func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result, concluded *evaluation.ConclusionRecord) bool {
 	switch {
+	case f.Conclusion == "none" && concluded != nil:
+		return false
+	case f.Conclusion != "" && f.Conclusion != "none" && (concluded == nil || string(concluded.Conclusion) != f.Conclusion):
+		return false
 	case f.Class != "" && p.Class != f.Class:
 		return false
 	case f.Grade != "" && (r.Technical.Score == nil || r.Technical.Grade != f.Grade):
@@ -132,6 +155,7 @@ type resultsData struct {
 	Grades           []rubrics.Grade
 	Proposals        []aggregate.Conclusion
 	Flags            []string
+	Conclusions      []string
 	// Progress: the campaign has a progress monitor (scoring or later).
 	Progress bool
 }
@@ -147,7 +171,7 @@ func (d *resultsData) TabURL(tab string) string {
 // Filtered reports whether a filter is set.
 func (d *resultsData) Filtered() bool {
 	f := d.Filter
-	return f.Class != "" || f.Grade != "" || f.Proposal != "" || f.Flag != ""
+	return f.Class != "" || f.Grade != "" || f.Proposal != "" || f.Flag != "" || f.Conclusion != ""
 }
 
 // Percent formats a percentile with one decimal.
@@ -180,14 +204,15 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 	d := &resultsData{Campaign: camp, Filter: f, Projects: len(res.Projects), Classes: evaluation.ProjectClasses,
 		Grades:    []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail},
 		Proposals: []aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, Flags: resultFlags,
-		Progress: camp.State != evaluation.CampaignDraft && camp.State != evaluation.CampaignForming}
+		Conclusions: conclusionFilters,
+		Progress:    camp.State != evaluation.CampaignDraft && camp.State != evaluation.CampaignForming}
 	var rows []resultRow
 	for i, p := range res.Projects {
 		r := &res.Report.Results[i]
 		if r.Technical.Sheets+r.Finance.Sheets > 0 {
 			d.Scored++
 		}
-		if !f.keep(p, r) {
+		if !f.keep(p, r, res.Concluded[i]) {
 			continue
 		}
 		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r), Conclusion: res.Concluded[i]}
