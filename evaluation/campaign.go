@@ -8,7 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/evaluation/assign"
+	"github.com/evalpanel/evalpanel/rubrics"
 )
 
 // CampaignState is where an evaluation campaign (评价批次) is in its life.
@@ -171,7 +173,22 @@ type CampaignSettings struct {
 	CollaborationWindow int `json:"collaboration_window"`
 	// Rubrics pins a version per class and for "finance".
 	Rubrics map[string]RubricPin `json:"rubrics"`
+	// DivergenceRange and DivergenceDistance are the divergence limits
+	// (评分分歧), in points: a project's technical totals diverge when the
+	// highest and the lowest are more than DivergenceRange apart, or one
+	// is more than DivergenceDistance from their median. Zero in an input
+	// takes the default (20 and 15); campaigns stored before the limits
+	// were settings read as the defaults.
+	DivergenceRange    rubrics.Points `json:"divergence_range"`
+	DivergenceDistance rubrics.Points `json:"divergence_distance"`
 }
+
+// The bounds of the divergence limits: 1 to 100 points, in steps of 0.5
+// (rubrics.Points).
+const (
+	MinDivergenceLimit = 2 * rubrics.Half
+	MaxDivergenceLimit = 200 * rubrics.Half
+)
 
 // DefaultCampaignSettings returns the default settings of a campaign
 // (evaluation/README.md §4; the panel rules and quotas in §2.5.1).
@@ -195,6 +212,8 @@ func DefaultCampaignSettings() CampaignSettings {
 			string(AppliedTechnology): {Code: "APPLIED_TECH", Version: 1},
 			"finance":                 {Code: "FINANCE", Version: 1},
 		},
+		DivergenceRange:    aggregate.DefaultRangeLimit,
+		DivergenceDistance: aggregate.DefaultDistanceLimit,
 	}
 }
 
@@ -264,6 +283,20 @@ func (s *CampaignSettings) validate(f FieldErrors) {
 	}
 	if s.CollaborationWindow < 1 || s.CollaborationWindow > 10 {
 		f.Add("settings.collaboration_window", "error.window_range")
+	}
+	if s.DivergenceRange == 0 {
+		s.DivergenceRange = aggregate.DefaultRangeLimit
+	}
+	if s.DivergenceDistance == 0 {
+		s.DivergenceDistance = aggregate.DefaultDistanceLimit
+	}
+	for _, l := range []struct {
+		field string
+		limit rubrics.Points
+	}{{"settings.divergence_range", s.DivergenceRange}, {"settings.divergence_distance", s.DivergenceDistance}} {
+		if l.limit < MinDivergenceLimit || l.limit > MaxDivergenceLimit {
+			f.Add(l.field, "error.divergence_limit_range")
+		}
 	}
 	for _, class := range ProjectClasses {
 		p, ok := s.Panels[class]

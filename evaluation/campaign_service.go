@@ -146,7 +146,16 @@ func (s *CampaignService) UpdateCampaign(ctx context.Context, actor Actor, id in
 			c.Aggregation = in.Aggregation
 		}
 		if in.Settings != nil {
-			c.Settings = *in.Settings
+			st := *in.Settings
+			// Settings without the divergence limits (a client that
+			// predates them) keep the campaign's.
+			if st.DivergenceRange == 0 {
+				st.DivergenceRange = c.Settings.DivergenceRange
+			}
+			if st.DivergenceDistance == 0 {
+				st.DivergenceDistance = c.Settings.DivergenceDistance
+			}
+			c.Settings = st
 		}
 		if err := c.Validate(); err != nil {
 			return err

@@ -18,7 +18,14 @@ type opinionEnv struct {
 
 func newOpinionEnv(t *testing.T) *opinionEnv {
 	t.Helper()
-	s := newScoringEnv(t)
+	return newOpinionEnvWith(t, nil)
+}
+
+// newOpinionEnvWith is newOpinionEnv with the campaign's settings changed
+// by change (nil for none) before it is created.
+func newOpinionEnvWith(t *testing.T, change func(*evaluation.CampaignSettings)) *opinionEnv {
+	t.Helper()
+	s := newScoringEnvWith(t, change)
 	o := &opinionEnv{scoringEnv: s}
 	for _, m := range s.panel.Members {
 		if m.Status != evaluation.MemberAccepted {
@@ -41,10 +48,19 @@ func newOpinionEnv(t *testing.T) *opinionEnv {
 // submit submits the actor's sheet.
 func (o *opinionEnv) submit(t *testing.T, a evaluation.Actor) {
 	t.Helper()
+	o.submitWith(t, a, nil)
+}
+
+// submitWith submits the actor's sheet changed by change (nil for none).
+func (o *opinionEnv) submitWith(t *testing.T, a evaluation.Actor, change func(*evaluation.SheetContent)) {
+	t.Helper()
 	c := complete()
 	if m, ok := o.panel.MemberOf(a.ExpertID); ok && m.Seat == evaluation.SeatFinance {
 		c = evaluation.SheetContent{Sheet: rubrics.Sheet{Scores: map[string]rubrics.Points{"F1": pts(16), "F2": pts(20),
 			"F3": pts(20), "F4": pts(24)}, Opinion: "资金使用基本合规。"}, FinancePass: ptr(true)}
+	}
+	if change != nil {
+		change(&c)
 	}
 	sh, err := o.db.Sheet(t.Context(), o.project.ID, a.ExpertID)
 	base := 0

@@ -20,7 +20,10 @@ type CampaignResults struct {
 	Rubrics map[string]*rubrics.Rubric `json:"-"`
 	// Concluded is each project's conclusion in force, in the order of
 	// Projects; nil where none is recorded.
-	Concluded []*ConclusionRecord `json:"-"`
+	Concluded []*ConclusionRecord `json:"concluded"`
+	// Confirmations are the veto items the agency's staff confirmed for
+	// the projects, by project, oldest first; the results count them.
+	Confirmations []*VetoConfirmation `json:"confirmations"`
 }
 
 // CampaignResults computes a campaign's results from the sheets stored now
@@ -38,8 +41,7 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	if err != nil {
 		return nil, err
 	}
-	in := &aggregate.Input{Settings: aggregate.Settings{Method: aggregate.Method(c.Aggregation)},
-		Technical: map[string]*rubrics.Rubric{}}
+	in := &aggregate.Input{Settings: aggregationSettings(c), Technical: map[string]*rubrics.Rubric{}}
 	out := &CampaignResults{Campaign: c, Rubrics: map[string]*rubrics.Rubric{}}
 	for _, class := range ProjectClasses {
 		if in.Technical[string(class)], err = pinnedRubric(ctx, s.reports, c, string(class)); err != nil {
@@ -68,6 +70,13 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	for _, k := range concluded {
 		inForce[k.ProjectID] = k
 	}
+	if out.Confirmations, err = s.reports.CampaignVetoConfirmations(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	confirmed := map[int64][]*VetoConfirmation{}
+	for _, v := range out.Confirmations {
+		confirmed[v.ProjectID] = append(confirmed[v.ProjectID], v)
+	}
 	byProject := map[int64][]*Sheet{}
 	for _, sh := range sheets {
 		if sh.Status == SheetSubmitted {
@@ -78,12 +87,19 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	for i, p := range projects {
 		_, out.Projects[i] = briefOf(c, p)
 		out.Concluded[i] = inForce[p.ID]
-		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID]))
+		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID], confirmed[p.ID]))
 	}
 	if out.Report, err = aggregate.Campaign(in); err != nil {
 		return nil, fmt.Errorf("aggregate campaign %d: %w", c.ID, err)
 	}
 	return out, nil
+}
+
+// aggregationSettings are the campaign's settings as the aggregation
+// reads them: its method and its divergence limits.
+func aggregationSettings(c *Campaign) aggregate.Settings {
+	return aggregate.Settings{Method: aggregate.Method(c.Aggregation), RangeLimit: c.Settings.DivergenceRange,
+		DistanceLimit: c.Settings.DivergenceDistance}
 }
 
 // pinnedRubric is the content of the rubric the campaign pins under key (a
@@ -100,10 +116,10 @@ func pinnedRubric(ctx context.Context, r rubricReader, c *Campaign, key string) 
 	return rb.Content, nil
 }
 
-// aggregateProject is a project and its submitted sheets as the
-// aggregation reads them.
-func aggregateProject(p *Project, sheets []*Sheet) aggregate.Project {
-	ap := aggregate.Project{ID: p.ID, Class: string(p.Class)}
+// aggregateProject is a project, its submitted sheets and the veto items
+// the agency's staff confirmed, as the aggregation reads them.
+func aggregateProject(p *Project, sheets []*Sheet, confirmed []*VetoConfirmation) aggregate.Project {
+	ap := aggregate.Project{ID: p.ID, Class: string(p.Class), Confirmed: confirmationsOf(confirmed)}
 	for _, sh := range sheets {
 		as := aggregate.Sheet{Expert: sh.ExpertID, Scores: sh.Content.Scores}
 		for _, v := range sh.Content.Vetoes {
@@ -142,28 +158,17 @@ func (s *ResultService) ProjectResult(ctx context.Context, actor Actor, projectI
 	if !st.member.Chair || own == nil || own.Status != SheetSubmitted {
 		return nil, Errorf(Forbidden, "error.sheets_chair_after_own")
 	}
-	out := &ProjectResult{Rubrics: map[string]*rubrics.Rubric{}}
-	class := string(st.project.Class)
-	for _, key := range []string{class, "finance"} {
-		if out.Rubrics[key], err = pinnedRubric(ctx, s.store, st.campaign, key); err != nil {
-			return nil, err
-		}
-	}
 	sheets, err := s.store.ProjectSheets(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
-	var in []*Sheet
-	for _, sh := range sheets {
-		if sh.Status == SheetSubmitted {
-			in = append(in, sh)
-		}
-	}
-	ap := aggregateProject(st.project, in)
-	out.Result, err = aggregate.Official(&ap, aggregate.Rubrics{Technical: out.Rubrics[class], Finance: out.Rubrics["finance"]},
-		aggregate.Settings{Method: aggregate.Method(st.campaign.Aggregation)})
+	confirmed, err := s.reports.VetoConfirmations(ctx, projectID)
 	if err != nil {
-		return nil, fmt.Errorf("aggregate project %d: %w", projectID, err)
+		return nil, err
+	}
+	out := &ProjectResult{}
+	if out.Result, out.Rubrics, err = projectOfficial(ctx, s.store, st.campaign, st.project, sheets, confirmed); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

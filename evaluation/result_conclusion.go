@@ -195,7 +195,13 @@ func (s *ResultService) reevaluated(ctx context.Context, tx resultTx, c *Campaig
 	if slices.ContainsFunc(sheets, func(sh *Sheet) bool { return sh.Status != SheetSubmitted }) {
 		return "", Errorf(Conflict, "error.reevaluation_pending")
 	}
-	res, err := projectOfficial(ctx, tx, c, p, sheets)
+	// Veto confirmations end with the first conclusion (ConfirmVeto), so
+	// those read outside the transaction are the ones in force.
+	confirmed, err := s.reports.VetoConfirmations(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	res, _, err := projectOfficial(ctx, tx, c, p, sheets, confirmed)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation/aggregate"
+	"github.com/evalpanel/evalpanel/rubrics"
 )
 
 func (s *ResultService) inRevisionTx(ctx context.Context, fn func(tx revisionTx) error) error {
@@ -151,7 +152,9 @@ func (s *ResultService) checkRevision(ctx context.Context, tx revisionTx, c *Cam
 		case o != nil && o.Status != OpinionDraft:
 			return Errorf(Conflict, "error.opinion_circulated")
 		}
-		res, err := projectOfficial(ctx, tx, c, p, technical) // the finance track plays no part in divergence
+		// Divergence is the technical totals' alone: neither the finance
+		// track nor the vetoes play a part.
+		res, _, err := projectOfficial(ctx, tx, c, p, technical, nil)
 		if err != nil {
 			return err
 		}
@@ -222,28 +225,30 @@ func (s *ResultService) reopenForRevision(ctx context.Context, tx revisionTx, c 
 }
 
 // projectOfficial computes a project's official result from the sheets
-// given (only the submitted ones count) against the campaign's pinned
-// rubrics and settings.
-func projectOfficial(ctx context.Context, r rubricReader, c *Campaign, p *Project, sheets []*Sheet) (aggregate.Result, error) {
-	technical, err := pinnedRubric(ctx, r, c, string(p.Class))
-	if err != nil {
-		return aggregate.Result{}, err
-	}
-	finance, err := pinnedRubric(ctx, r, c, "finance")
-	if err != nil {
-		return aggregate.Result{}, err
+// given (only the submitted ones count) and the veto confirmations,
+// against the campaign's pinned rubrics and settings; it returns the
+// rubrics too, by the project's class and "finance".
+func projectOfficial(ctx context.Context, r rubricReader, c *Campaign, p *Project, sheets []*Sheet,
+	confirmed []*VetoConfirmation) (aggregate.Result, map[string]*rubrics.Rubric, error) {
+	rbs := map[string]*rubrics.Rubric{}
+	for _, key := range []string{string(p.Class), "finance"} {
+		rb, err := pinnedRubric(ctx, r, c, key)
+		if err != nil {
+			return aggregate.Result{}, nil, err
+		}
+		rbs[key] = rb
 	}
 	var in []*Sheet
 	for _, sh := range sheets {
-		if sh.Status == SheetSubmitted {
+		if sh != nil && sh.Status == SheetSubmitted {
 			in = append(in, sh)
 		}
 	}
-	ap := aggregateProject(p, in)
-	res, err := aggregate.Official(&ap, aggregate.Rubrics{Technical: technical, Finance: finance},
-		aggregate.Settings{Method: aggregate.Method(c.Aggregation)})
+	ap := aggregateProject(p, in, confirmed)
+	res, err := aggregate.Official(&ap, aggregate.Rubrics{Technical: rbs[string(p.Class)], Finance: rbs["finance"]},
+		aggregationSettings(c))
 	if err != nil {
-		return aggregate.Result{}, fmt.Errorf("aggregate project %d: %w", p.ID, err)
+		return aggregate.Result{}, nil, fmt.Errorf("aggregate project %d: %w", p.ID, err)
 	}
-	return res, nil
+	return res, rbs, nil
 }

@@ -31,9 +31,11 @@ type resultStore interface {
 	revisionReader
 }
 
-// reportStore is what computing a campaign's results reads, all at once:
-// the campaign, its pinned rubrics, its projects and their sheets.
+// reportStore is what computing results reads, a campaign's all at once:
+// the campaign, its pinned rubrics, its projects and their sheets, the
+// conclusions in force and the veto confirmations.
 type reportStore interface {
+	vetoReader
 	campaignGetter
 	rubricReader
 	// CampaignSheets lists the sheets of a campaign's projects.
@@ -70,4 +72,19 @@ type conclusionReader interface {
 type conclusionWriter interface {
 	AddConclusion(ctx context.Context, c *ConclusionRecord) error
 	CreateRectification(ctx context.Context, r *Rectification) error
+}
+
+// vetoReader reads the veto items the agency's staff confirmed.
+type vetoReader interface {
+	// VetoConfirmations lists a project's veto confirmations, oldest
+	// first.
+	VetoConfirmations(ctx context.Context, projectID int64) ([]*VetoConfirmation, error)
+	// CampaignVetoConfirmations lists the veto confirmations of a
+	// campaign's projects, by project, oldest first.
+	CampaignVetoConfirmations(ctx context.Context, campaignID int64) ([]*VetoConfirmation, error)
+}
+
+// vetoWriter records veto confirmations; they are append-only.
+type vetoWriter interface {
+	AddVetoConfirmation(ctx context.Context, v *VetoConfirmation) error
 }

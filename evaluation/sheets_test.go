@@ -23,6 +23,13 @@ type scoringEnv struct {
 
 func newScoringEnv(t *testing.T) *scoringEnv {
 	t.Helper()
+	return newScoringEnvWith(t, nil)
+}
+
+// newScoringEnvWith is newScoringEnv with the campaign's settings changed
+// by change (nil for none) before it is created.
+func newScoringEnvWith(t *testing.T, change func(*evaluation.CampaignSettings)) *scoringEnv {
+	t.Helper()
 	e := newEnv(t)
 	e.withRubrics(t)
 	e.pool(t)
@@ -31,6 +38,9 @@ func newScoringEnv(t *testing.T) *scoringEnv {
 	ctx := t.Context()
 	settings := evaluation.DefaultCampaignSettings()
 	settings.ScoringDue = "2025-04-30"
+	if change != nil {
+		change(&settings)
+	}
 	c, err := e.svc.Campaigns.CreateCampaign(ctx, s.staff, evaluation.NewCampaign{Name: "批次", Year: 2025, Settings: &settings})
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,7 @@ type Tx interface {
 	opinionWriter
 	conclusionWriter
 	revisionWriter
+	vetoWriter
 	outboxWriter
 	auditor
 }

@@ -28,6 +28,7 @@ func TestAreaStoresStaySmall(t *testing.T) {
 		{"declarations", reflect.TypeFor[sheetStore](), reflect.TypeFor[declarationTx]()},
 		{"results", reflect.TypeFor[resultStore](), reflect.TypeFor[resultTx]()},
 		{"revisions", reflect.TypeFor[sheetStore](), reflect.TypeFor[revisionTx]()},
+		{"vetoes", reflect.TypeFor[vetoReader](), reflect.TypeFor[vetoTx]()},
 	} {
 		t.Logf("%-12s store %2d methods, tx %2d", tt.area, tt.store.NumMethod(), tt.tx.NumMethod())
 		if n := tt.tx.NumMethod(); n > maxAreaStore {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/gofiber/fiber/v2"
 )
@@ -20,6 +21,7 @@ type resultServices interface {
 	StartRectification(ctx context.Context, actor evaluation.Actor, projectID int64, due, reason string) (*evaluation.Rectification, error)
 	CampaignResults(ctx context.Context, actor evaluation.Actor, campaignID int64) (*evaluation.CampaignResults, error)
 	ProjectResult(ctx context.Context, actor evaluation.Actor, projectID int64) (*evaluation.ProjectResult, error)
+	ConfirmVeto(ctx context.Context, actor evaluation.Actor, projectID int64, track aggregate.Track, code, reason string) (*evaluation.VetoConfirmation, error)
 }
 
 // resultRoutes: the panel's opinion (the chair drafts and circulates it,
@@ -36,6 +38,7 @@ func (a *App) resultRoutes() {
 	a.route(post, "/api/v1/projects/:id/conclusions", conclude, a.apiRecordConclusion)
 	a.route(post, "/api/v1/projects/:id/rectification", conclude, a.apiStartRectification)
 	a.route(get, "/api/v1/campaigns/:id/results", conclusions, a.apiCampaignResults)
+	a.route(post, "/api/v1/projects/:id/vetoes", rbac.Write("veto"), a.apiConfirmVeto)
 }
 
 func (a *App) apiCampaignResults(c *fiber.Ctx) error {
@@ -43,11 +46,46 @@ func (a *App) apiCampaignResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	bad := evaluation.FieldErrors{}
+	f := resultsSelection(c, bad)
+	if err := bad.Err(); err != nil {
+		return err
+	}
 	res, err := a.results.CampaignResults(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	return c.JSON(f.selected(res))
+}
+
+// selected is the results of the projects that pass the filter, in their
+// order, with their conclusions and veto confirmations; the advisory fit
+// and reliabilities stay the whole campaign's.
+func (f resultsFilter) selected(res *evaluation.CampaignResults) *evaluation.CampaignResults {
+	out, rep := *res, *res.Report
+	out.Report = &rep
+	out.Projects, out.Concluded = []evaluation.ProjectBrief{}, []*evaluation.ConclusionRecord{}
+	out.Confirmations = []*evaluation.VetoConfirmation{}
+	rep.Results, rep.Advisory.Projects = []aggregate.Result{}, []aggregate.ProjectAdvice{}
+	kept := map[int64]bool{}
+	for i, p := range res.Projects {
+		r := &res.Report.Results[i]
+		if !f.keep(p, r, res.Concluded[i]) {
+			continue
+		}
+		kept[p.ID] = true
+		out.Projects, out.Concluded = append(out.Projects, p), append(out.Concluded, res.Concluded[i])
+		rep.Results = append(rep.Results, *r)
+		if i < len(res.Report.Advisory.Projects) {
+			rep.Advisory.Projects = append(rep.Advisory.Projects, res.Report.Advisory.Projects[i])
+		}
+	}
+	for _, v := range res.Confirmations {
+		if kept[v.ProjectID] {
+			out.Confirmations = append(out.Confirmations, v)
+		}
+	}
+	return &out
 }
 
 func (a *App) apiOpinion(c *fiber.Ctx) error {
@@ -185,4 +223,29 @@ func (a *App) apiStartRectification(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+// vetoRequest confirms a veto item of a project; track may be left out
+// when only one of the project's rubrics lists the code. The service
+// checks the track and the code against the project's rubrics.
+type vetoRequest struct {
+	Track  string `json:"track" form:"track"`
+	Code   string `json:"code" form:"code"`
+	Reason string `json:"reason" form:"reason" validate:"required,max=2000"`
+}
+
+func (a *App) apiConfirmVeto(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req vetoRequest
+	if err := a.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	v, err := a.results.ConfirmVeto(c.UserContext(), actor(c), id, aggregate.Track(req.Track), req.Code, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
 }

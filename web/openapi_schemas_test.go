@@ -85,6 +85,7 @@ func TestOpenAPISchemasFollowTheGoTypes(t *testing.T) {
 		{"Progress", evaluation.Progress{}},
 		{"ImportProblem", problemView{}},
 		{"ImportError", importErrorBody{}},
+		{"VetoConfirmation", evaluation.VetoConfirmation{}},
 		{"POST /api/v1/rubrics/validate", validationResult{}},
 	}
 	requests := []request{
@@ -116,6 +117,7 @@ func TestOpenAPISchemasFollowTheGoTypes(t *testing.T) {
 		{"Rubric", rubrics.Rubric{}},
 		{"Sheet", rubrics.Sheet{}},
 		{"POST /api/v1/rubrics/{code}/versions", newVersionRequest{}},
+		{"POST /api/v1/projects/{id}/vetoes", vetoRequest{}},
 	}
 	shared := c.requestSchemas()
 	for _, tc := range responses {
@@ -477,6 +479,7 @@ func TestOpenAPIEnumsFollowTheDomain(t *testing.T) {
 		{"StoredRubric.target", toStrings(rubrics.Targets)},
 		{"Rubric.target", toStrings(rubrics.Targets)},
 		{"Rubric.indicators[].kind", toStrings(rubrics.Kinds)},
+		{"VetoConfirmation.track", toStrings(evaluation.VetoTracks)},
 	} {
 		s, err := c.schemaAt(tc.path)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -50,6 +51,9 @@ type campaignForm struct {
 	RubricBR      string `form:"rubric_basic_research"`
 	RubricAT      string `form:"rubric_applied_technology"`
 	RubricFinance string `form:"rubric_finance"`
+	// DivergenceRange and DivergenceDistance are in points (17.5).
+	DivergenceRange    string `form:"divergence_range"`
+	DivergenceDistance string `form:"divergence_distance"`
 }
 
 // fill shows a campaign in the form.
@@ -62,7 +66,8 @@ func (f *campaignForm) fill(c *evaluation.Campaign) {
 		LoadCampaign: strconv.Itoa(s.LoadCampaign), LoadYear: strconv.Itoa(s.LoadYear), Window: strconv.Itoa(s.CollaborationWindow),
 		BRTechnical: strconv.Itoa(br.Technical), BRFinance: strconv.Itoa(br.Finance), BRAlternates: strconv.Itoa(br.Alternates),
 		ATTechnical: strconv.Itoa(at.Technical), ATFinance: strconv.Itoa(at.Finance), ATAlternates: strconv.Itoa(at.Alternates),
-		RubricBR: pin(string(evaluation.BasicResearch)), RubricAT: pin(string(evaluation.AppliedTechnology)), RubricFinance: pin("finance")}
+		RubricBR: pin(string(evaluation.BasicResearch)), RubricAT: pin(string(evaluation.AppliedTechnology)), RubricFinance: pin("finance"),
+		DivergenceRange: s.DivergenceRange.String(), DivergenceDistance: s.DivergenceDistance.String()}
 }
 
 // input reads the form onto base settings (the defaults, or the stored
@@ -84,6 +89,18 @@ func (f *campaignForm) input(base evaluation.CampaignSettings) (evaluation.NewCa
 		}
 		return evaluation.RubricPin{Code: code, Version: n}
 	}
+	points := func(field, s string) rubrics.Points {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			bad.Add(field, "error.wrong_type_number")
+			return 0
+		}
+		p, ok := rubrics.FromFloat(f)
+		if !ok {
+			bad.Add(field, "rubric.points_step")
+		}
+		return p
+	}
 	s := base
 	s.ScoringOpens, s.ScoringDue, s.ConcludeDue = strings.TrimSpace(f.ScoringOpens), strings.TrimSpace(f.ScoringDue), strings.TrimSpace(f.ConcludeDue)
 	s.LoadCampaign = num("load_campaign", f.LoadCampaign)
@@ -103,6 +120,8 @@ func (f *campaignForm) input(base evaluation.CampaignSettings) (evaluation.NewCa
 		string(evaluation.AppliedTechnology): pin("rubric_applied_technology", f.RubricAT),
 		"finance":                            pin("rubric_finance", f.RubricFinance),
 	}
+	s.DivergenceRange = points("divergence_range", f.DivergenceRange)
+	s.DivergenceDistance = points("divergence_distance", f.DivergenceDistance)
 	year := num("year", f.Year)
 	return evaluation.NewCampaign{Name: f.Name, Year: year, Programme: f.Programme,
 		Aggregation: evaluation.Aggregation(f.Aggregation), Settings: &s}, bad
@@ -116,7 +135,8 @@ var campaignFormFields = map[string]string{
 	"settings.panels.basic_research.alternates": "br_alternates", "settings.panels.applied_technology.technical": "at_technical",
 	"settings.panels.applied_technology.finance": "at_finance", "settings.panels.applied_technology.alternates": "at_alternates",
 	"settings.rubrics.basic_research": "rubric_basic_research", "settings.rubrics.applied_technology": "rubric_applied_technology",
-	"settings.rubrics.finance": "rubric_finance",
+	"settings.rubrics.finance": "rubric_finance", "settings.divergence_range": "divergence_range",
+	"settings.divergence_distance": "divergence_distance",
 }
 
 type campaignFormData struct {

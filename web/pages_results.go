@@ -23,6 +23,7 @@ func (a *App) resultPages() {
 	a.route(get, "/projects/:id/result", read, a.projectResultPage)
 	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
 	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
+	a.route(post, "/projects/:id/result/veto", rbac.Write("veto"), a.projectVetoForm)
 }
 
 // resultsPageSize is the number of projects a page of results shows.
@@ -35,34 +36,29 @@ type resultsFilter struct {
 	Grade    rubrics.Grade
 	Proposal aggregate.Conclusion
 	Flag     string // divergent or veto
-	Sort     string // code, -code, score, -score
-	Tab      string // official or advisory
-	Page     evaluation.Page
+	// Conclusion is the conclusion in force, or "none" for the projects
+	// without one.
+	Conclusion string
+	Sort       string // code, -code, score, -score
+	Tab        string // official or advisory
+	Page       evaluation.Page
 }
 
 // resultFlags are the flags a result can be filtered by.
 var resultFlags = []string{"divergent", "veto"}
+
+// conclusionFilters are the values of the conclusion filter: each
+// conclusion the agency records, and none recorded yet.
+var conclusionFilters = []string{string(evaluation.ConclusionPass), string(evaluation.ConclusionFail),
+	string(evaluation.ConclusionClosed), string(evaluation.ConclusionPassAfterRectification), "none"}
 
 // resultSorts are the orders of the table.
 var resultSorts = []string{"code", "-code", "score", "-score"}
 
 func parseResultsFilter(c *fiber.Ctx) (resultsFilter, error) {
 	bad := evaluation.FieldErrors{}
-	f := resultsFilter{Page: pageParams(c, bad), Class: evaluation.ProjectClass(c.Query("class")),
-		Grade: rubrics.Grade(c.Query("grade")), Proposal: aggregate.Conclusion(c.Query("proposal")),
-		Flag: c.Query("flag"), Sort: c.Query("sort", "code"), Tab: c.Query("tab", "official")}
-	if f.Class != "" && !slices.Contains(evaluation.ProjectClasses, f.Class) {
-		bad.Add("class", "error.class_invalid")
-	}
-	if f.Grade != "" && !slices.Contains([]rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail}, f.Grade) {
-		bad.Add("grade", "error.results_grade_filter")
-	}
-	if f.Proposal != "" && !slices.Contains([]aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, f.Proposal) {
-		bad.Add("proposal", "error.results_proposal_filter")
-	}
-	if f.Flag != "" && !slices.Contains(resultFlags, f.Flag) {
-		bad.Add("flag", "error.results_flag_filter")
-	}
+	f := resultsSelection(c, bad)
+	f.Page, f.Sort, f.Tab = pageParams(c, bad), c.Query("sort", "code"), c.Query("tab", "official")
 	if !slices.Contains(resultSorts, f.Sort) {
 		bad.Add("sort", "error.results_sort")
 	}
@@ -78,9 +74,37 @@ func parseResultsFilter(c *fiber.Ctx) (resultsFilter, error) {
 	return f, nil
 }
 
-// keep reports whether a result passes the filter.
-func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result) bool {
+// resultsSelection reads the filters of the results, the page's and the
+// API's, adding their problems to bad.
+func resultsSelection(c *fiber.Ctx, bad evaluation.FieldErrors) resultsFilter {
+	f := resultsFilter{Class: evaluation.ProjectClass(c.Query("class")), Grade: rubrics.Grade(c.Query("grade")),
+		Proposal: aggregate.Conclusion(c.Query("proposal")), Flag: c.Query("flag"), Conclusion: c.Query("conclusion")}
+	if f.Class != "" && !slices.Contains(evaluation.ProjectClasses, f.Class) {
+		bad.Add("class", "error.class_invalid")
+	}
+	if f.Grade != "" && !slices.Contains([]rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail}, f.Grade) {
+		bad.Add("grade", "error.results_grade_filter")
+	}
+	if f.Proposal != "" && !slices.Contains([]aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, f.Proposal) {
+		bad.Add("proposal", "error.results_proposal_filter")
+	}
+	if f.Flag != "" && !slices.Contains(resultFlags, f.Flag) {
+		bad.Add("flag", "error.results_flag_filter")
+	}
+	if f.Conclusion != "" && !slices.Contains(conclusionFilters, f.Conclusion) {
+		bad.Add("conclusion", "error.results_conclusion_filter")
+	}
+	return f
+}
+
+// keep reports whether a result, with the conclusion in force (nil when
+// none), passes the filter.
+func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result, concluded *evaluation.ConclusionRecord) bool {
 	switch {
+	case f.Conclusion == "none" && concluded != nil:
+		return false
+	case f.Conclusion != "" && f.Conclusion != "none" && (concluded == nil || string(concluded.Conclusion) != f.Conclusion):
+		return false
 	case f.Class != "" && p.Class != f.Class:
 		return false
 	case f.Grade != "" && (r.Technical.Score == nil || r.Technical.Grade != f.Grade):
@@ -131,6 +155,7 @@ type resultsData struct {
 	Grades           []rubrics.Grade
 	Proposals        []aggregate.Conclusion
 	Flags            []string
+	Conclusions      []string
 	// Progress: the campaign has a progress monitor (scoring or later).
 	Progress bool
 }
@@ -146,7 +171,7 @@ func (d *resultsData) TabURL(tab string) string {
 // Filtered reports whether a filter is set.
 func (d *resultsData) Filtered() bool {
 	f := d.Filter
-	return f.Class != "" || f.Grade != "" || f.Proposal != "" || f.Flag != ""
+	return f.Class != "" || f.Grade != "" || f.Proposal != "" || f.Flag != "" || f.Conclusion != ""
 }
 
 // Percent formats a percentile with one decimal.
@@ -179,14 +204,15 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 	d := &resultsData{Campaign: camp, Filter: f, Projects: len(res.Projects), Classes: evaluation.ProjectClasses,
 		Grades:    []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail},
 		Proposals: []aggregate.Conclusion{aggregate.Pass, aggregate.Fail, aggregate.None}, Flags: resultFlags,
-		Progress: camp.State != evaluation.CampaignDraft && camp.State != evaluation.CampaignForming}
+		Conclusions: conclusionFilters,
+		Progress:    camp.State != evaluation.CampaignDraft && camp.State != evaluation.CampaignForming}
 	var rows []resultRow
 	for i, p := range res.Projects {
 		r := &res.Report.Results[i]
 		if r.Technical.Sheets+r.Finance.Sheets > 0 {
 			d.Scored++
 		}
-		if !f.keep(p, r) {
+		if !f.keep(p, r, res.Concluded[i]) {
 			continue
 		}
 		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r), Conclusion: res.Concluded[i]}
@@ -313,20 +339,31 @@ type projectResultData struct {
 	Revisions     revisionSection
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
-	Choices     []evaluation.Conclusion
-	// Form is the conclusion or rectification form refused, with its
+	// CanConfirmVeto: agency staff while the campaign scores or
+	// concludes, before a conclusion is recorded.
+	CanConfirmVeto bool
+	Choices        []evaluation.Conclusion
+	// Form is the conclusion, rectification or veto form refused, with its
 	// values and problems.
 	Form resultForm
 }
 
-// resultForm is a submitted conclusion or rectification form.
+// resultForm is a submitted conclusion, rectification or veto form.
 type resultForm struct {
-	Kind       string // conclusion or rectification
+	Kind       string // conclusion, rectification or veto
 	Conclusion evaluation.Conclusion
 	Reason     string
 	Due        string
-	Error      string
-	Fields     map[string]string
+	// Track and Code name the veto item of a veto form.
+	Track  aggregate.Track
+	Code   string
+	Error  string
+	Fields map[string]string
+}
+
+// IsVeto reports whether the form is the veto form of the item.
+func (f resultForm) IsVeto(v vetoLine) bool {
+	return f.Kind == "veto" && f.Track == v.Track && f.Code == v.Code
 }
 
 type sheetLine struct {
@@ -341,10 +378,13 @@ type indicatorLine struct {
 }
 
 type vetoLine struct {
-	Name            string
-	Flags, Sheets   int
-	Held, Confirmed bool
-	Track           aggregate.Track
+	Name                      string
+	Code                      string
+	Flags, Sheets             int
+	Held, Majority, Confirmed bool
+	Track                     aggregate.Track
+	// Confirmation is the staff's confirmation, nil when none.
+	Confirmation *evaluation.VetoConfirmation
 }
 
 type responseLine struct {
@@ -433,8 +473,14 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 		if v.Track == aggregate.TrackFinance {
 			key = "finance"
 		}
-		d.Vetoes = append(d.Vetoes, vetoLine{Name: names.veto(lang, key, v.Veto), Flags: v.Flags, Sheets: v.Sheets,
-			Held: v.Held, Confirmed: v.Confirmed, Track: v.Track})
+		line := vetoLine{Name: names.veto(lang, key, v.Veto), Code: v.Veto, Flags: v.Flags, Sheets: v.Sheets,
+			Held: v.Held, Majority: v.Majority, Confirmed: v.Confirmed, Track: v.Track}
+		for _, k := range res.Confirmations {
+			if k.ProjectID == id && k.Track == v.Track && k.Code == v.Veto {
+				line.Confirmation = k
+			}
+		}
+		d.Vetoes = append(d.Vetoes, line)
 	}
 	o, err := a.results.Opinion(ctx, act, id)
 	switch {
@@ -453,6 +499,7 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 	if err := a.revisionView(c, d, experts); err != nil {
 		return nil, err
 	}
+	d.CanConfirmVeto = evaluation.CanManageCampaign(act, camp) && evaluation.VetoesOpen(camp) && len(d.Conclusions) == 0
 	return d, nil
 }
 
@@ -532,6 +579,32 @@ func (a *App) projectRectificationForm(c *fiber.Ctx) error {
 	}
 	a.flash(c, a.T(c, "results.rectified_flash", "Code", d.Project.Code))
 	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
+}
+
+// projectVetoForm confirms a veto item flagged on the project's sheets,
+// with the staff's reason.
+func (a *App) projectVetoForm(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	d.Form = resultForm{Kind: "veto", Track: aggregate.Track(c.FormValue("track")), Code: c.FormValue("code"), Reason: c.FormValue("reason")}
+	var f vetoRequest
+	if err = a.parseForm(c, &f); err == nil {
+		_, err = a.results.ConfirmVeto(c.UserContext(), actor(c), d.Project.ID, aggregate.Track(f.Track), f.Code, f.Reason)
+	}
+	if a.refuseResult(c, d, err) {
+		// The item is in hidden fields: a problem with it is the form's.
+		if msg := cmp.Or(d.Form.Fields["code"], d.Form.Fields["track"]); msg != "" {
+			d.Form.Error = msg
+		}
+		return a.renderProjectResult(c, d)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, a.T(c, "results.veto_confirmed_flash", "Code", d.Project.Code))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#vetoes", d.Project.ID), fiber.StatusSeeOther)
 }
 
 // Percent formats a percentile with one decimal.

@@ -20,6 +20,10 @@ func scanCampaign(row scanner) (*evaluation.Campaign, error) {
 		&c.CreatedBy, timeScan{&c.CreatedAt}, timeScan{&c.UpdatedAt}, &c.Projects); err != nil {
 		return nil, err
 	}
+	// Settings stored before the divergence limits were settings have
+	// none: they read as the defaults.
+	d := evaluation.DefaultCampaignSettings()
+	c.Settings.DivergenceRange, c.Settings.DivergenceDistance = d.DivergenceRange, d.DivergenceDistance
 	if err := json.Unmarshal([]byte(settings), &c.Settings); err != nil {
 		return nil, fmt.Errorf("decode settings of campaign %d: %w", c.ID, err)
 	}
