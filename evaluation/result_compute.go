@@ -18,6 +18,10 @@ type CampaignResults struct {
 	// Rubrics are the rubrics the results were computed against, by
 	// project class and "finance", for naming indicators and vetoes.
 	Rubrics map[string]*rubrics.Rubric `json:"-"`
+	// Revising says, in the order of Projects, whether the project's panel
+	// is revising sheets the agency reopened (a discussion, a
+	// re-evaluation, one sheet returned): its result waits for them.
+	Revising []bool `json:"revising"`
 	// Concluded is each project's conclusion in force, in the order of
 	// Projects; nil where none is recorded.
 	Concluded []*ConclusionRecord `json:"concluded"`
@@ -77,16 +81,20 @@ func (s *ResultService) CampaignResults(ctx context.Context, actor Actor, campai
 	for _, v := range out.Confirmations {
 		confirmed[v.ProjectID] = append(confirmed[v.ProjectID], v)
 	}
-	byProject := map[int64][]*Sheet{}
+	byProject, reopened := map[int64][]*Sheet{}, map[int64]bool{}
 	for _, sh := range sheets {
-		if sh.Status == SheetSubmitted {
+		switch sh.Status {
+		case SheetSubmitted:
 			byProject[sh.ProjectID] = append(byProject[sh.ProjectID], sh)
+		case SheetReopened:
+			reopened[sh.ProjectID] = true
 		}
 	}
 	out.Projects, out.Concluded = make([]ProjectBrief, len(projects)), make([]*ConclusionRecord, len(projects))
+	out.Revising = make([]bool, len(projects))
 	for i, p := range projects {
 		_, out.Projects[i] = briefOf(c, p)
-		out.Concluded[i] = inForce[p.ID]
+		out.Concluded[i], out.Revising[i] = inForce[p.ID], reopened[p.ID]
 		in.Projects = append(in.Projects, aggregateProject(p, byProject[p.ID], confirmed[p.ID]))
 	}
 	if out.Report, err = aggregate.Campaign(in); err != nil {

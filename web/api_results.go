@@ -64,17 +64,18 @@ func (a *App) apiCampaignResults(c *fiber.Ctx) error {
 func (f resultsFilter) selected(res *evaluation.CampaignResults) *evaluation.CampaignResults {
 	out, rep := *res, *res.Report
 	out.Report = &rep
-	out.Projects, out.Concluded = []evaluation.ProjectBrief{}, []*evaluation.ConclusionRecord{}
+	out.Projects, out.Concluded, out.Revising = []evaluation.ProjectBrief{}, []*evaluation.ConclusionRecord{}, []bool{}
 	out.Confirmations = []*evaluation.VetoConfirmation{}
 	rep.Results, rep.Advisory.Projects = []aggregate.Result{}, []aggregate.ProjectAdvice{}
 	kept := map[int64]bool{}
 	for i, p := range res.Projects {
 		r := &res.Report.Results[i]
-		if !f.keep(p, r, res.Concluded[i]) {
+		if !f.keep(p, r, res.Concluded[i], res.Revising[i]) {
 			continue
 		}
 		kept[p.ID] = true
 		out.Projects, out.Concluded = append(out.Projects, p), append(out.Concluded, res.Concluded[i])
+		out.Revising = append(out.Revising, res.Revising[i])
 		rep.Results = append(rep.Results, *r)
 		if i < len(res.Report.Advisory.Projects) {
 			rep.Advisory.Projects = append(rep.Advisory.Projects, res.Report.Advisory.Projects[i])

@@ -45,7 +45,7 @@ type resultsFilter struct {
 }
 
 // resultFlags are the flags a result can be filtered by.
-var resultFlags = []string{"divergent", "veto"}
+var resultFlags = []string{"divergent", "veto", "revising"}
 
 // conclusionFilters are the values of the conclusion filter: each
 // conclusion the agency records, and none recorded yet.
@@ -98,8 +98,8 @@ func resultsSelection(c *fiber.Ctx, bad evaluation.FieldErrors) resultsFilter {
 }
 
 // keep reports whether a result, with the conclusion in force (nil when
-// none), passes the filter.
-func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result, concluded *evaluation.ConclusionRecord) bool {
+// none) and whether its panel is revising sheets, passes the filter.
+func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result, concluded *evaluation.ConclusionRecord, revising bool) bool {
 	switch {
 	case f.Conclusion == "none" && concluded != nil:
 		return false
@@ -114,6 +114,8 @@ func (f resultsFilter) keep(p evaluation.ProjectBrief, r *aggregate.Result, conc
 	case f.Flag == "divergent" && !r.Divergence.Divergent:
 		return false
 	case f.Flag == "veto" && !vetoHeld(r):
+		return false
+	case f.Flag == "revising" && !revising:
 		return false
 	}
 	return true
@@ -133,6 +135,8 @@ type resultRow struct {
 	// Conclusion is the conclusion recorded last, nil when none.
 	Conclusion *evaluation.ConclusionRecord
 	VetoHeld   bool
+	// Revising: the panel is revising sheets the agency reopened.
+	Revising bool
 }
 
 // classReliability is a class's ICC with the number of its projects.
@@ -212,10 +216,10 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 		if r.Technical.Sheets+r.Finance.Sheets > 0 {
 			d.Scored++
 		}
-		if !f.keep(p, r, res.Concluded[i]) {
+		if !f.keep(p, r, res.Concluded[i], res.Revising[i]) {
 			continue
 		}
-		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r), Conclusion: res.Concluded[i]}
+		row := resultRow{Project: p, Result: r, VetoHeld: vetoHeld(r), Conclusion: res.Concluded[i], Revising: res.Revising[i]}
 		if i < len(res.Report.Advisory.Projects) {
 			row.Advice = &res.Report.Advisory.Projects[i]
 		}

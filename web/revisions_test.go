@@ -134,4 +134,17 @@ func TestRevisionOnTheResultPage(t *testing.T) {
 		!strings.Contains(text, "Please review the scores") || strings.Contains(body, `id="revision-form"`) {
 		t.Errorf("after opening: the round and the members revising, no form; got %q", text)
 	}
+	if !strings.Contains(body, `id="revising-note"`) {
+		t.Error("the official result does not say the panel is revising")
+	}
+	// The results table flags the project, and filters by the flag.
+	results := fmt.Sprintf("/campaigns/%d/results", s.campaignID)
+	for flag, want := range map[string]bool{"revising": true, "veto": false} {
+		_, body = staff.get(results + "?flag=" + flag)
+		if got := strings.Contains(body, fmt.Sprintf(`id="revising-%d"`, s.projectID)); got != want {
+			t.Errorf("results with flag=%s: the project flagged as revising = %v, want %v", flag, got, want)
+		}
+	}
+	h.run(t, scenario{as: "staffa", method: "GET", url: fmt.Sprintf("/api/v1/campaigns/%d/results?flag=revising", s.campaignID),
+		status: 200, contains: []string{`"revising":[true]`}})
 }
