@@ -223,9 +223,14 @@ func (s *CampaignService) TransitionCampaign(ctx context.Context, actor Actor, i
 // checkTransition holds the preconditions of some moves: a campaign goes to
 // panel forming only with projects, to scoring only when every project
 // has a confirmed panel, and to the commission only when every project has
-// its conclusion.
+// its conclusion and every project the commission returned its answer.
+// The commission returns a campaign with its projects (ReviewService),
+// not by this move.
 func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, c *Campaign, to CampaignState) error {
 	switch {
+	case to == CampaignReturned:
+		// The commission returns chosen projects, each with its comment.
+		return &Error{Code: Conflict, Message: "error.return_needs_projects", Fields: map[string]string{"to": "error.return_needs_projects"}}
 	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")
 	case c.State == CampaignForming && to == CampaignScoring:
@@ -245,6 +250,13 @@ func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, 
 		}
 		if n > 0 {
 			return &Error{Code: Conflict, Message: "error.conclusions_missing", Fields: map[string]string{"to": "error.conclusions_missing"},
+				Args: map[string]map[string]any{"to": {"Count": n}}}
+		}
+		if n, err = r.UnansweredReturns(ctx, c.ID); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &Error{Code: Conflict, Message: "error.returns_unanswered", Fields: map[string]string{"to": "error.returns_unanswered"},
 				Args: map[string]map[string]any{"to": {"Count": n}}}
 		}
 	}

@@ -36,6 +36,7 @@ type campaignStore interface {
 	rubricReader
 	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
 	UnconcludedProjects(ctx context.Context, campaignID int64) (int, error)
+	UnansweredReturns(ctx context.Context, campaignID int64) (int, error)
 }
 
 // campaignTx is what the campaigns service does in a transaction.

@@ -86,6 +86,7 @@ type Services struct {
 	Materials *MaterialService
 	Sheets    *SheetService
 	Results   *ResultService
+	Review    *ReviewService
 	// Notifications reads the outbox that the other services write to.
 	Notifications *NotificationService
 }
@@ -110,6 +111,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Materials: &MaterialService{core: c, store: store, blobs: cfg.blobs, uploadLimit: cfg.uploadLimit},
 		Sheets:    &SheetService{core: c, store: store, progress: store},
 		Results:   &ResultService{core: c, store: store, reports: store},
+		Review:    &ReviewService{core: c, store: store},
 
 		Notifications: &NotificationService{core: c, store: store},
 	}, nil

@@ -22,6 +22,7 @@ type Reader interface {
 	opinionReader
 	conclusionReader
 	reportStore
+	returnReader
 	outboxReader
 }
 
@@ -38,6 +39,7 @@ type Tx interface {
 	opinionWriter
 	conclusionWriter
 	revisionWriter
+	returnWriter
 	vetoWriter
 	outboxWriter
 	auditor
