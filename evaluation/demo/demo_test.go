@@ -688,6 +688,39 @@ func TestSeedResults(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.what, tc.got, tc.want)
 		}
 	}
+	// The experts the logins name for it show what their notes say.
+	for _, l := range concluders {
+		u, err := db.UserByUsername(ctx, l.Username)
+		if err != nil || u.Name != l.Name {
+			t.Fatalf("%s is %v (%v), want %s", l.Username, u, err, l.Name)
+		}
+		list, err := svc.Sheets.Assignments(ctx, u.Actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shows []string
+		for _, a := range list {
+			if a.Campaign.ID != c.ID {
+				continue
+			}
+			if a.Status == evaluation.SheetReopened {
+				shows = append(shows, "a sheet reopened")
+			}
+			switch o, err := svc.Results.Opinion(ctx, u.Actor(), a.Project.ID); {
+			case evaluation.ErrorCode(err) == evaluation.NotFound:
+			case err != nil:
+				t.Fatal(err)
+			case o.Status == evaluation.OpinionCirculating:
+				if _, answered := o.Response(u.ExpertID); !answered {
+					shows = append(shows, "an opinion to answer on "+a.Project.Code)
+				}
+			}
+		}
+		want := map[string]string{"expert35": "an opinion to answer on 22ZR1401300", "expert23": "a sheet reopened"}[l.Username]
+		if !slices.Equal(shows, []string{want}) {
+			t.Errorf("%s (%s) shows %v in the concluding campaign, want %q", l.Username, l.Note, shows, want)
+		}
+	}
 	// The projects without a conclusion keep it from the commission.
 	_, err = svc.Campaigns.TransitionCampaign(ctx, as, c.ID, evaluation.CampaignSubmitted, "")
 	if e := evaluation.ErrorAs(err); e == nil || e.Message != "error.conclusions_missing" {
