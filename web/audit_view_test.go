@@ -66,6 +66,10 @@ func TestAuditLogReadsInWords(t *testing.T) {
 		{"user.login", []string{"用户 陈立群（admin）", "渠道", "web"}},
 		{"invitation.decline", []string{"专家组成员", "原因", "评审期间在国外参加学术会议，时间冲突"}},
 		{"expert.conflict_add", []string{"专家 徐明", "单位", "上海智驭汽车科技有限公司"}},
+		// The concluding campaign's results.
+		{"project.conclude", []string{"项目 22DZ2201400", "结论", "建议结论", "不通过"}},
+		{"opinion.lock", []string{"建议结论", "通过", "不同意见人数"}},
+		{"project.revision", []string{"项目 22JC1401200", "类别", "分歧复议", "截止日期", "退回评分表数"}},
 	} {
 		_, page := br.get("/audit?action=" + url.QueryEscape(tc.action))
 		text := visibleText(page)

@@ -191,8 +191,7 @@ func (s *demoSite) crawlTargets(t *testing.T) []string {
 	t.Helper()
 	ctx, sys := context.Background(), evaluation.System
 	ids := map[string][]int64{}
-	for _, code := range []string{"SSTPC", "SHTIS"} {
-		c := s.campaigns[code]
+	for _, c := range []*evaluation.Campaign{s.campaigns["SSTPC"], s.campaigns["SHTIS"], s.concluding} {
 		ids["campaigns"] = append(ids["campaigns"], c.ID)
 		// A panel in each state, and a project on each, and one without.
 		seen := map[evaluation.PanelState]bool{}
@@ -220,14 +219,23 @@ func (s *demoSite) crawlTargets(t *testing.T) []string {
 				break
 			}
 		}
-		ids["agencies"] = append(ids["agencies"], c.AgencyID)
+		if c == s.concluding {
+			// Each of its projects shows another step of the results.
+			for _, pid := range s.projectIDs(func(p *evaluation.Project) bool { return p.CampaignID == c.ID }) {
+				if !slices.Contains(ids["projects"], pid) {
+					ids["projects"] = append(ids["projects"], pid)
+				}
+			}
+		} else {
+			ids["agencies"] = append(ids["agencies"], c.AgencyID)
+		}
 	}
 	for _, seat := range []*panelSeat{s.accepted, s.invited, s.declined} {
 		ids["experts"] = append(ids["experts"], seat.member.ExpertID)
 	}
 	// The projects of the experts whose workspace shows each state of a
 	// sheet, and the campaigns they pledge for.
-	for _, username := range []string{s.drafting, s.reopened, s.unpledged, s.chair} {
+	for _, username := range []string{s.drafting, s.reopened, s.unpledged, s.chair, s.answering, s.revising} {
 		for _, as := range s.assignments(t, username) {
 			if !slices.Contains(ids["projects"], as.Project.ID) {
 				ids["projects"] = append(ids["projects"], as.Project.ID)

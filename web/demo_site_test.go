@@ -24,11 +24,14 @@ import (
 // rather than by id.
 type demoSite struct {
 	*harness
-	campaigns map[string]*evaluation.Campaign // by agency code
-	projects  []*evaluation.Project           // every project of both campaigns
+	campaigns map[string]*evaluation.Campaign // the forming (SSTPC) and scoring (SHTIS) ones, by agency code
+	projects  []*evaluation.Project           // every project of every campaign
 	panels    map[int64][]*evaluation.Panel   // by campaign
 	experts   map[string]int64                // by name
 	users     map[string]*evaluation.User     // by username
+
+	// concluding is SSTPC's other campaign, its results under way.
+	concluding *evaluation.Campaign
 	// Experts of the demo's panels, by what became of their invitation:
 	// accepted (a seat on the scoring campaign's panel, not the chair),
 	// invited (two with no answer yet, on the forming campaign, the first
@@ -38,6 +41,9 @@ type demoSite struct {
 	// draft, a sheet the agency reopened, a pledge not signed yet, and a
 	// chair who submitted (and reads the panel's sheets).
 	drafting, reopened, unpledged, chair string
+	// Experts of the concluding campaign: one with the circulating opinion
+	// to answer, one with a sheet sent back for discussion.
+	answering, revising string
 
 	codesOnce sync.Once
 	codes     map[string]bool
@@ -119,7 +125,11 @@ func (s *demoSite) load(t *testing.T) {
 	}
 	for _, c := range campaigns {
 		for _, ag := range agencies {
-			if ag.ID == c.AgencyID {
+			switch {
+			case ag.ID != c.AgencyID:
+			case c.State == evaluation.CampaignConcluding:
+				s.concluding = c
+			default:
 				s.campaigns[ag.Code] = c
 			}
 		}
@@ -150,10 +160,11 @@ func (s *demoSite) load(t *testing.T) {
 			}
 		}
 	}
-	if s.campaigns["SSTPC"] == nil || s.campaigns["SHTIS"] == nil || s.accepted == nil || s.invited == nil || s.invited2 == nil || s.declined == nil {
-		t.Fatalf("the demo lacks a campaign of each agency (%v), or an accepted, an invited or a declined seat", s.campaigns)
+	if s.campaigns["SSTPC"] == nil || s.campaigns["SHTIS"] == nil || s.concluding == nil || s.accepted == nil || s.invited == nil || s.invited2 == nil || s.declined == nil {
+		t.Fatalf("the demo lacks a campaign of each agency (%v), the concluding one, or an accepted, an invited or a declined seat", s.campaigns)
 	}
 	s.findWorkers(t, byExpert)
+	s.findConcluders(t, byExpert)
 	// Every account the tests sign in as gets an API token.
 	for _, username := range s.roles() {
 		secret, _, err := s.svc.Accounts.CreateToken(ctx, s.users[username].Actor(), "demo token", evaluation.LoginMeta{})
@@ -165,11 +176,48 @@ func (s *demoSite) load(t *testing.T) {
 }
 
 // roles are the accounts the tests sign in as: the administrator, the
-// commission, staff of each agency, and experts with an accepted seat, an
-// open invitation and a declined one.
+// commission, staff of each agency, experts with an accepted seat, an
+// open invitation and a declined one, and experts of the concluding
+// campaign with an opinion to answer and a sheet to revise.
 func (s *demoSite) roles() []string {
 	return []string{"admin", "commission", "sstpc-li", "shtis-huang", s.accepted.username, s.invited.username, s.invited2.username,
-		s.declined.username, s.drafting, s.reopened, s.unpledged, s.chair}
+		s.declined.username, s.drafting, s.reopened, s.unpledged, s.chair, s.answering, s.revising}
+}
+
+// findConcluders picks the experts of the concluding campaign who have the
+// circulating opinion to answer and a sheet sent back for discussion.
+func (s *demoSite) findConcluders(t *testing.T, byExpert map[int64]string) {
+	t.Helper()
+	ctx, sys := context.Background(), evaluation.System
+	for _, p := range s.panels[s.concluding.ID] {
+		projectID := p.ProjectIDs[0]
+		o, err := s.svc.Results.Opinion(ctx, sys, projectID)
+		if err != nil && evaluation.ErrorCode(err) != evaluation.NotFound {
+			t.Fatal(err)
+		}
+		sheets, err := s.svc.Sheets.PanelSheets(ctx, sys, projectID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range p.Members {
+			if m.Status != evaluation.MemberAccepted {
+				continue
+			}
+			if o != nil && o.Status == evaluation.OpinionCirculating && m.ExpertID != o.ChairID && s.answering == "" {
+				if _, answered := o.Response(m.ExpertID); !answered {
+					s.answering = byExpert[m.ExpertID]
+				}
+			}
+			for _, sh := range sheets {
+				if sh.ExpertID == m.ExpertID && sh.Status == evaluation.SheetReopened && s.revising == "" {
+					s.revising = byExpert[m.ExpertID]
+				}
+			}
+		}
+	}
+	if s.answering == "" || s.revising == "" {
+		t.Fatalf("the concluding campaign lacks a member with an opinion to answer (%q) or a sheet to revise (%q)", s.answering, s.revising)
+	}
 }
 
 // findWorkers picks the experts of the scoring campaign whose workspace
@@ -178,7 +226,8 @@ func (s *demoSite) findWorkers(t *testing.T, byExpert map[int64]string) {
 	t.Helper()
 	ctx := context.Background()
 	taken := map[string]bool{s.accepted.username: true, s.invited.username: true, s.invited2.username: true, s.declined.username: true}
-	for _, p := range s.panels[s.campaigns["SHTIS"].ID] {
+	scoring := s.campaigns["SHTIS"].ID
+	for _, p := range s.panels[scoring] {
 		for _, m := range p.Members {
 			username := byExpert[m.ExpertID]
 			if m.Status != evaluation.MemberAccepted || taken[username] {
@@ -195,6 +244,7 @@ func (s *demoSite) findWorkers(t *testing.T, byExpert map[int64]string) {
 			}
 			for _, as := range list {
 				switch {
+				case as.Campaign.ID != scoring: // their seats on the concluding campaign's panels
 				case !as.Pledged:
 					pick(&s.unpledged)
 				case as.Status == evaluation.SheetReopened:

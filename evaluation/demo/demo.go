@@ -1,12 +1,15 @@
 // Package demo seeds a realistic demonstration of evalpanel: the accounts
-// of each role, two management agencies and an expert pool, all through the
-// services so that every record has its audit entry. Later stages of the
-// workflow add their own seeding steps to Seed.
+// of each role, two management agencies and an expert pool, and three
+// campaigns — one forming its panels, one scoring, one concluding with its
+// results under way — all through the services so that every record has
+// its audit entry. Later stages of the workflow add their own seeding steps
+// to Seed.
 package demo
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +39,22 @@ var showcase = []Login{
 	{Username: "expert37", Name: "谢文斌", Note: "three projects to score, none started"},
 }
 
+// staffNotes say which campaign each agency's staff member set up, to
+// start from.
+var staffNotes = map[string]string{
+	"sstpc-li":    "the forming campaign",
+	"shtis-huang": "the scoring campaign",
+	"sstpc-zhou":  "the concluding campaign: results, a discussion, opinions, conclusions, a rectification",
+}
+
+// concluders are expert accounts whose workspace shows the concluding
+// campaign's results at work, the same every time too (a test checks
+// their notes); spareShowcase keeps the showcase accounts off its panels.
+var concluders = []Login{
+	{Username: "expert35", Name: "冯晓峰", Note: "the panel's opinion on 22ZR1401300 to confirm or dissent"},
+	{Username: "expert23", Name: "David Chen", Note: "a score sheet sent back for the panel's discussion, in English"},
+}
+
 // Logins are the demo accounts.
 type Logins struct {
 	Accounts []Login
@@ -62,7 +81,7 @@ func (l *Logins) String() string {
 	if l.Experts > 0 {
 		fmt.Fprintf(&b, "  %-14s %-13s the %d experts of the pool, for example:\n",
 			fmt.Sprintf("expert01-%02d", l.Experts), evaluation.RoleExpert, l.Experts)
-		for _, s := range showcase {
+		for _, s := range slices.Concat(showcase, concluders) {
 			fmt.Fprintf(&b, "  %-14s %-13s %s (%s)\n", s.Username, evaluation.RoleExpert, s.Name, s.Note)
 		}
 	}
@@ -207,6 +226,9 @@ func accounts() []Login {
 					note = a.NameZH
 				}
 			}
+		}
+		if n, ok := staffNotes[u.Username]; ok {
+			note += "; " + n
 		}
 		out = append(out, Login{Username: u.Username, Role: u.Role, Name: u.Name, Note: note})
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlite"
@@ -101,27 +102,32 @@ func TestSeedCampaigns(t *testing.T) {
 		name     string
 		agency   string
 		state    evaluation.CampaignState
+		year     int
 		projects int
 		opens    string
+		due      string
 	}{
-		{"2026 年度市级科技计划项目综合绩效评价（第一批）", "SSTPC", evaluation.CampaignForming, 12, day(7)},
+		{"2026 年度市级科技计划项目综合绩效评价（第一批）", "SSTPC", evaluation.CampaignForming, 2026, 12, day(7), day(28)},
 		// Its panels are matched, invited and confirmed (formPanels).
-		{"2026 年度科技创新行动计划项目综合绩效评价", "SHTIS", evaluation.CampaignScoring, 8, day(-10)},
+		{"2026 年度科技创新行动计划项目综合绩效评价", "SHTIS", evaluation.CampaignScoring, 2026, 8, day(-10), day(10)},
+		// Scored, with its results under way (results.go); its scoring
+		// closes the day it is seeded.
+		{"2025 年度市级科技计划项目综合绩效评价（第二批）", "SSTPC", evaluation.CampaignConcluding, 2025, 6, day(-28), day(0)},
 	}
 	if len(cs) != len(tests) {
 		t.Errorf("got %d campaigns, want %d", len(cs), len(tests))
 	}
 	for _, tt := range tests {
-		t.Run(tt.agency, func(t *testing.T) {
+		t.Run(string(tt.state), func(t *testing.T) {
 			c, ok := cs[tt.name]
 			if !ok {
 				t.Fatalf("campaign %q not seeded", tt.name)
 			}
-			if c.AgencyCode != tt.agency || c.State != tt.state || c.Year != 2026 {
-				t.Errorf("got agency %s, state %s, year %d; want %s, %s, 2026", c.AgencyCode, c.State, c.Year, tt.agency, tt.state)
+			if c.AgencyCode != tt.agency || c.State != tt.state || c.Year != tt.year {
+				t.Errorf("got agency %s, state %s, year %d; want %s, %s, %d", c.AgencyCode, c.State, c.Year, tt.agency, tt.state, tt.year)
 			}
-			if c.Settings.ScoringOpens != tt.opens {
-				t.Errorf("scoring opens %q, want %q", c.Settings.ScoringOpens, tt.opens)
+			if c.Settings.ScoringOpens != tt.opens || c.Settings.ScoringDue != tt.due {
+				t.Errorf("scoring from %q to %q, want %q to %q", c.Settings.ScoringOpens, c.Settings.ScoringDue, tt.opens, tt.due)
 			}
 			if len(c.projects) != tt.projects {
 				t.Errorf("got %d projects, want %d", len(c.projects), tt.projects)
@@ -417,6 +423,19 @@ func TestSeedPanels(t *testing.T) {
 			if len(panels) != 4 || states[evaluation.PanelInviting]+states[evaluation.PanelConfirmed] != 2 {
 				t.Errorf("%s: %d panels, states %v", c.Name, len(panels), states)
 			}
+		case evaluation.CampaignConcluding:
+			if len(panels) != c.Projects || states[evaluation.PanelConfirmed] != len(panels) || declined != 0 || invited != 0 {
+				t.Errorf("%s: %d panels for %d projects, states %v, %d declined, %d invited", c.Name, len(panels), c.Projects,
+					states, declined, invited)
+			}
+			// The showcase experts' workspaces show the other campaigns only.
+			for _, p := range panels {
+				for _, m := range p.Members {
+					if m.Status.Seated() && slices.ContainsFunc(showcase, func(l Login) bool { return l.Name == m.Expert.Name }) {
+						t.Errorf("%s: showcase expert %s sits on panel %s", c.Name, m.Expert.Name, p.Name)
+					}
+				}
+			}
 		}
 		n, problems, err := evaluation.VerifyDraws(ctx, db, c.ID)
 		if err != nil || n == 0 || len(problems) != 0 {
@@ -540,5 +559,171 @@ func TestWorkspaceShowcase(t *testing.T) {
 	}
 	if n := p.Counts; n.NotStarted == 0 || n.Draft == 0 || n.Submitted == 0 || n.Reopened == 0 || n.Overdue != 0 {
 		t.Errorf("the scoring campaign's progress %+v lacks a status or has overdue sheets", n)
+	}
+}
+
+// The concluding campaign shows every step of the conclusion: every sheet
+// in but those of the project under discussion, a veto held, a finance
+// track failed, opinions locked (one with a dissent) and circulating,
+// conclusions following the proposals, a rectification, and projects still
+// to conclude, which keep the campaign from the commission.
+func TestSeedResults(t *testing.T) {
+	db, svc, _ := seedDB(t)
+	ctx := t.Context()
+	c := loadCampaigns(t, svc)["2025 年度市级科技计划项目综合绩效评价（第二批）"]
+	if c.Campaign == nil || c.State != evaluation.CampaignConcluding {
+		t.Fatalf("the concluding campaign is %+v", c.Campaign)
+	}
+	staff, err := db.UserByUsername(ctx, "sstpc-zhou")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := staff.Actor()
+	res, err := svc.Results.CampaignResults(ctx, as, c.ID)
+	if err != nil {
+		t.Fatalf("CampaignResults: %v", err)
+	}
+	if len(res.Report.Results) != len(c.projects) {
+		t.Fatalf("%d results for %d projects", len(res.Report.Results), len(c.projects))
+	}
+	var discussed, vetoed, financeFailed, divergent, unconcluded []string
+	var lockedDissent, circulating, rectified []string
+	for i, r := range res.Report.Results {
+		code := res.Projects[i].Code
+		revisions, err := svc.Results.Revisions(ctx, as, r.Project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets, err := svc.Sheets.PanelSheets(ctx, as, r.Project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := map[evaluation.SheetStatus]int{}
+		for _, sh := range sheets {
+			status[sh.Status]++
+		}
+		switch {
+		case len(revisions) == 1 && revisions[0].Kind == evaluation.RevisionDiscussion:
+			discussed = append(discussed, code)
+			// Some members have revised their sheets, the others not yet.
+			if status[evaluation.SheetReopened] == 0 || status[evaluation.SheetSubmitted] < 2 || len(sheets) != 6 {
+				t.Errorf("%s under discussion: sheets %v, want some revised and some reopened", code, status)
+			}
+		case len(revisions) > 0:
+			t.Errorf("%s: revisions %+v", code, revisions)
+		default:
+			if len(sheets) != 6 || status[evaluation.SheetSubmitted] != len(sheets) {
+				t.Errorf("%s: sheets %v, want its panel's 6 submitted", code, status)
+			}
+			if r.Divergence.Divergent {
+				divergent = append(divergent, code)
+			}
+		}
+		if slices.ContainsFunc(r.Vetoes, func(v aggregate.VetoResult) bool { return v.Held && v.Majority }) {
+			vetoed = append(vetoed, code)
+			if r.Proposal != aggregate.Fail || !slices.ContainsFunc(r.Reasons, func(x aggregate.Reason) bool { return x.Code == aggregate.VetoHeld }) {
+				t.Errorf("%s: a veto held, proposal %s for %v", code, r.Proposal, r.Reasons)
+			}
+		}
+		if f := r.Finance.Passed; f != nil && !*f {
+			financeFailed = append(financeFailed, code)
+			if r.Proposal != aggregate.Fail || r.Finance.VoteOK || r.Finance.ScoreOK {
+				t.Errorf("%s: finance %+v, proposal %s; want the vote and the score failed", code, r.Finance, r.Proposal)
+			}
+		}
+		o, err := svc.Results.Opinion(ctx, as, r.Project)
+		switch {
+		case evaluation.ErrorCode(err) == evaluation.NotFound:
+		case err != nil:
+			t.Fatal(err)
+		case o.Status == evaluation.OpinionLocked && o.Dissents() > 0:
+			lockedDissent = append(lockedDissent, code)
+			if o.Dissents() != 1 || len(o.Responses) != 5 {
+				t.Errorf("%s: %d dissents of %d responses, want one of 5", code, o.Dissents(), len(o.Responses))
+			}
+		case o.Status == evaluation.OpinionCirculating:
+			circulating = append(circulating, code)
+			if len(o.Responses) == 0 || len(o.Responses) >= 5 {
+				t.Errorf("%s: %d responses to the circulating opinion, want some but not all", code, len(o.Responses))
+			}
+		}
+		if o != nil && string(o.Proposed) != string(r.Proposal) {
+			t.Errorf("%s: the opinion proposes %s, the result %s", code, o.Proposed, r.Proposal)
+		}
+		list, rect, err := svc.Results.Conclusions(ctx, as, r.Project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 0 {
+			unconcluded = append(unconcluded, code)
+		}
+		for _, k := range list {
+			if k.Conclusion != k.Proposed || k.Reason != "" {
+				t.Errorf("%s: concluded %s with reason %q, the opinion proposed %s", code, k.Conclusion, k.Reason, k.Proposed)
+			}
+		}
+		if rect != nil {
+			rectified = append(rectified, code)
+			if len(list) != 1 || list[0].Conclusion != evaluation.ConclusionFail || rect.Due <= c.Settings.ConcludeDue {
+				t.Errorf("%s: rectified until %s after %+v", code, rect.Due, list)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		what string
+		got  []string
+		want []string
+	}{
+		{"under discussion", discussed, []string{"22JC1401200"}},
+		{"divergent, not under discussion", divergent, nil},
+		{"a veto held", vetoed, []string{"22DZ2201400"}},
+		{"finance failed", financeFailed, []string{"22DZ2201500"}},
+		{"locked with a dissent", lockedDissent, []string{"22JC1401100"}},
+		{"opinion circulating", circulating, []string{"22ZR1401300"}},
+		{"rectified", rectified, []string{"22DZ2201500"}},
+		{"without a conclusion", unconcluded, []string{"22DZ2201600", "22JC1401200", "22ZR1401300"}},
+	} {
+		slices.Sort(tc.got)
+		if !slices.Equal(tc.got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.what, tc.got, tc.want)
+		}
+	}
+	// The experts the logins name for it show what their notes say.
+	for _, l := range concluders {
+		u, err := db.UserByUsername(ctx, l.Username)
+		if err != nil || u.Name != l.Name {
+			t.Fatalf("%s is %v (%v), want %s", l.Username, u, err, l.Name)
+		}
+		list, err := svc.Sheets.Assignments(ctx, u.Actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shows []string
+		for _, a := range list {
+			if a.Campaign.ID != c.ID {
+				continue
+			}
+			if a.Status == evaluation.SheetReopened {
+				shows = append(shows, "a sheet reopened")
+			}
+			switch o, err := svc.Results.Opinion(ctx, u.Actor(), a.Project.ID); {
+			case evaluation.ErrorCode(err) == evaluation.NotFound:
+			case err != nil:
+				t.Fatal(err)
+			case o.Status == evaluation.OpinionCirculating:
+				if _, answered := o.Response(u.ExpertID); !answered {
+					shows = append(shows, "an opinion to answer on "+a.Project.Code)
+				}
+			}
+		}
+		want := map[string]string{"expert35": "an opinion to answer on 22ZR1401300", "expert23": "a sheet reopened"}[l.Username]
+		if !slices.Equal(shows, []string{want}) {
+			t.Errorf("%s (%s) shows %v in the concluding campaign, want %q", l.Username, l.Note, shows, want)
+		}
+	}
+	// The projects without a conclusion keep it from the commission.
+	_, err = svc.Campaigns.TransitionCampaign(ctx, as, c.ID, evaluation.CampaignSubmitted, "")
+	if e := evaluation.ErrorAs(err); e == nil || e.Message != "error.conclusions_missing" {
+		t.Errorf("submitting the campaign: %v, want the conclusions missing", err)
 	}
 }

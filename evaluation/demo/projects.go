@@ -16,9 +16,11 @@ type demoCampaign struct {
 	Staff    string // username of the agency staff member who sets it up
 	Campaign evaluation.NewCampaign
 	Projects []*evaluation.Project
-	// Scoring marks the campaign the demo shows in scoring once its panels
-	// are formed (see formPanels); the other one stays in forming.
-	Scoring bool
+	// State is how far the demo takes the campaign: forming (some panels
+	// drawn), scoring (every panel matched and at work) or concluding
+	// (every panel matched, the sheets in and the results under way); see
+	// formPanels.
+	State evaluation.CampaignState
 }
 
 // campaigns seeds the demo's campaigns: each agency's staff create a
@@ -53,26 +55,34 @@ func (s *seeder) campaign(dc demoCampaign) error {
 			return err
 		}
 	}
-	return s.formPanels(staff, c, dc.Scoring)
+	return s.formPanels(staff, c, dc.State)
 }
 
 // formPanels forms the panels of a seeded campaign as the agency would.
-// The campaign that goes on to scoring gets every panel by the optimal
-// match, invites them, and its experts accept (one declines, so that an
-// alternate is called up); then it moves to scoring. The other campaign
-// gets draws for its first four projects — two invited, one of those with
-// answers — and leaves the rest for a newcomer to draw or match. Seeds are
-// fixed, so the demo is the same every time.
-func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scoring bool) error {
+// A campaign that goes on to scoring gets every panel by the optimal
+// match, invites them, and its experts accept (in the scoring campaign one
+// declines, so that an alternate is called up); then it moves to scoring,
+// and on to its experts' work (workspace) or, for the concluding one, to
+// its results (results). The forming campaign gets draws for its first four
+// projects — two invited, one of those with answers — and leaves the rest
+// for a newcomer to draw or match. Seeds are fixed, so the demo is the
+// same every time.
+func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, state evaluation.CampaignState) error {
 	seed := func(label string) string {
 		sum := sha256.Sum256([]byte("evalpanel demo " + label))
 		return hex.EncodeToString(sum[:])
 	}
 	var panels []*evaluation.Panel
+	scoring := state != evaluation.CampaignForming
 	if scoring {
 		var err error
 		if panels, err = s.svc.Panels.MatchCampaign(s.ctx, staff, c.ID, seed(c.Name)); err != nil {
 			return fmt.Errorf("match campaign %q: %w", c.Name, err)
+		}
+		if state == evaluation.CampaignConcluding {
+			if err := s.spareShowcase(staff, panels); err != nil {
+				return err
+			}
 		}
 	} else {
 		projects, _, err := s.svc.Campaigns.Projects(s.ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: 4}})
@@ -95,7 +105,7 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 		if !scoring && i > 0 {
 			continue // invited, no answers yet
 		}
-		if err := s.answer(staff, panel.ID, i == 0); err != nil {
+		if err := s.answer(staff, panel.ID, i == 0 && state != evaluation.CampaignConcluding); err != nil {
 			return err
 		}
 	}
@@ -104,6 +114,9 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, scor
 	}
 	if _, err := s.svc.Campaigns.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignScoring, ""); err != nil {
 		return fmt.Errorf("move campaign %q to scoring: %w", c.Name, err)
+	}
+	if state == evaluation.CampaignConcluding {
+		return s.results(staff, c)
 	}
 	return s.workspace(staff, c)
 }
@@ -232,6 +245,7 @@ func key(in evaluation.Indicator) evaluation.Indicator {
 const (
 	met    = evaluation.StatusMet
 	partly = evaluation.StatusPartly
+	notMet = evaluation.StatusNotMet
 	open   = evaluation.StatusUnknown
 )
 
@@ -261,6 +275,7 @@ func demoCampaigns(today time.Time) []demoCampaign {
 				Settings:  campaignSettings(today, 7, 28, 45),
 			},
 			Projects: sstpcProjects(),
+			State:    evaluation.CampaignForming,
 		},
 		{
 			Staff: "shtis-huang",
@@ -271,7 +286,22 @@ func demoCampaigns(today time.Time) []demoCampaign {
 				Settings:  campaignSettings(today, -10, 10, 25),
 			},
 			Projects: shtisProjects(),
-			Scoring:  true,
+			State:    evaluation.CampaignScoring,
+		},
+		{
+			Staff: "sstpc-zhou",
+			Campaign: evaluation.NewCampaign{
+				Name:      "2025 年度市级科技计划项目综合绩效评价（第二批）",
+				Year:      2025,
+				Programme: "科技创新行动计划",
+				// Scoring is due the day the demo is seeded, not before:
+				// the experts submit their sheets through the services,
+				// which refuse a save after a member's deadline. The
+				// campaign has moved on to concluding, so scoring is closed.
+				Settings: campaignSettings(today, -28, 0, 21),
+			},
+			Projects: concludingProjects(),
+			State:    evaluation.CampaignConcluding,
 		},
 	}
 }
@@ -755,6 +785,171 @@ func shtisProjects() []*evaluation.Project {
 				text(technical, "安全可信接入", "通过网络安全等级保护 2.0 三级测评", "已通过三级测评", met, "测评报告"),
 				ge(otherKind, "示范应用企业", 10, "家", 12, "用户应用证明"),
 				ge(economic, "销售收入", 3000, "万元", 2650, "财务报表"),
+			},
+		},
+	}
+}
+
+// concludingProjects are the projects of the campaign the demo shows
+// concluding: contracts of 2022 that ended in 2025, scored, and with their
+// results under way (results.go says what each one shows). Nobody on their
+// teams is in the pool.
+func concludingProjects() []*evaluation.Project {
+	const (
+		ehbh    = "海军军医大学第三附属医院"
+		sci     = "上海市肿瘤研究所"
+		cemcs   = "中国科学院分子细胞科学卓越创新中心"
+		ecust   = "华东理工大学"
+		sic     = "中国科学院上海硅酸盐研究所"
+		power   = "上海空间电源研究所"
+		sicPow  = "上海临芯功率半导体有限公司"
+		h2      = "上海氢程新能源科技有限公司"
+		imaging = "上海影禾医疗科技有限公司"
+		chest   = "上海市胸科医院"
+	)
+	return []*evaluation.Project{
+		{
+			Code: "22JC1401100", Title: "肝细胞癌免疫检查点抑制剂耐药的表观遗传调控机制", Class: evaluation.BasicResearch,
+			Lead: ehbh, Participants: []string{sci},
+			PI: member("傅振宁", ehbh, "项目负责人"),
+			Members: []evaluation.Member{
+				member("冉晓彤", ehbh, "课题负责人"),
+				member("景鹏", sci, "课题负责人"),
+				member("詹一诺", ehbh, "主治医师"),
+				member("陶慕白", ehbh, "博士后"),
+			},
+			Budget: wan(260), Spent: wan(251.38), Start: "2022-07-01", End: "2025-06-30",
+			SubjectCodes: []string{"320.74", "310.34", "180.41", "350.20"},
+			Keywords:     []string{"肝细胞癌", "免疫检查点抑制剂", "治疗耐药", "表观遗传", "组蛋白修饰"},
+			Indicators: []evaluation.Indicator{
+				key(text(technical, "阐明免疫检查点抑制剂耐药的表观遗传机制",
+					"阐明肝癌细胞组蛋白修饰重塑介导 PD-1 抗体治疗耐药的分子机制",
+					"发现 SETD2 失活导致 H3K36me3 缺失、抑制抗原呈递相关基因转录，经类器官与人源化小鼠模型验证", met,
+					"科技报告第 2–3 章；动物实验原始记录")),
+				key(ge(technical, "建立免疫治疗肝癌患者前瞻性队列", 200, "例", 186,
+					"队列数据库说明；伦理批件；另有 23 例筛选合格、因治疗方案调整未入组")),
+				ge(technical, "发现并验证可逆转耐药的表观遗传干预靶点", 2, "个", 2, "靶点验证报告"),
+				ge(ip, "申请发明专利", 2, "项", 3, "专利受理通知书"),
+				ge(talent, "培养博士研究生", 3, "人", 4, "学位授予名单"),
+			},
+		},
+		{
+			Code: "22JC1401200", Title: "基于深度生成模型的蛋白质从头设计方法及其在酶工程中的应用基础", Class: evaluation.BasicResearch,
+			Lead: cemcs, Participants: []string{ecust},
+			PI: member("俞晨曦", cemcs, "项目负责人"),
+			Members: []evaluation.Member{
+				member("芮嘉诚", cemcs, "课题负责人"),
+				member("梅书瑶", ecust, "课题负责人"),
+				member("蓝天逸", cemcs, "研究骨干"),
+				member("邬静怡", cemcs, "博士后"),
+			},
+			Budget: wan(240), Spent: wan(229.6), Start: "2022-10-01", End: "2025-09-30",
+			SubjectCodes: []string{"180.17", "520.20", "530.40"},
+			Keywords:     []string{"蛋白质设计", "深度生成模型", "酶工程", "结构预测"},
+			Indicators: []evaluation.Indicator{
+				key(text(technical, "建立蛋白质从头设计方法", "建立基于深度生成模型的蛋白质骨架与序列联合设计方法",
+					"建立扩散生成模型骨架设计与逆折叠序列设计相结合的方法，设计成功率经湿实验评估", met,
+					"科技报告；代码仓库；表达验证数据")),
+				key(ge(technical, "设计蛋白的可溶表达比例", 60, "%", 68, "表达纯化实验记录（共测试 480 个设计）")),
+				ge(technical, "获得具有催化活性的从头设计酶", 3, "个", 2, "酶活测定报告；第 3 个设计的活性低于检测限"),
+				le(technical, "设计结构与解析晶体结构的 Cα 均方根偏差", 2.0, "Å", 1.6, "晶体结构解析报告（PDB 数据待公开）"),
+				text(otherKind, "开源蛋白质设计软件", "发布开源设计软件 1 套", "已在开源平台发布并持续维护", met, "代码仓库地址"),
+				ge(talent, "培养博士研究生", 3, "人", 3, "学位授予名单"),
+			},
+		},
+		{
+			Code: "22ZR1401300", Title: "固态锂金属电池固-固界面离子输运机理与界面稳定化调控", Class: evaluation.BasicResearch,
+			Lead: sic, Participants: []string{power},
+			PI: member("申立航", sic, "项目负责人"),
+			Members: []evaluation.Member{
+				member("卜佳怡", sic, "课题负责人"),
+				member("谷思齐", power, "课题负责人"),
+				member("汪润之", sic, "研究骨干"),
+				member("井若溪", sic, "博士研究生"),
+			},
+			Budget: wan(180), Spent: wan(172.45), Start: "2022-07-01", End: "2025-06-30",
+			SubjectCodes: []string{"150.40", "480.20", "430.10"},
+			Keywords:     []string{"固态电解质", "锂金属负极", "界面离子输运", "固态电池"},
+			Indicators: []evaluation.Indicator{
+				key(text(technical, "阐明固-固界面离子输运与锂枝晶生长机理",
+					"阐明氧化物固态电解质/锂金属界面的离子输运瓶颈与枝晶成核、生长机理",
+					"结合原位透射电镜与相场模拟，揭示晶界电子泄漏诱发枝晶的机理", met, "科技报告；原位表征数据")),
+				key(ge(technical, "固态电解质室温离子电导率", 1.0, "mS/cm", 1.3, "电化学阻抗测试报告")),
+				ge(technical, "锂对称电池临界电流密度", 1.5, "mA/cm²", 1.8, "电化学测试数据"),
+				ge(technical, "全电池 0.5C 循环寿命（容量保持率 80%）", 500, "次", 420, "第三方循环测试报告；测试仍在进行"),
+				ge(talent, "培养研究生", 3, "人", 4, "学位授予名单"),
+			},
+		},
+		{
+			Code: "22DZ2201400", Title: "新能源汽车用 1200V 碳化硅功率模块研制及产业化", Class: evaluation.AppliedTechnology,
+			Lead: sicPow, Participants: []string{"上海大学"},
+			PI: member("甄浩宇", sicPow, "项目负责人"),
+			Members: []evaluation.Member{
+				member("巫晓岚", sicPow, "技术负责人"),
+				member("房家骏", "上海大学", "课题负责人"),
+				member("屈振东", sicPow, "封装工艺工程师"),
+				member("饶梦琪", sicPow, "可靠性工程师"),
+			},
+			Budget: wan(1200), Spent: wan(1148.6), Start: "2022-07-01", End: "2025-06-30",
+			SubjectCodes: []string{"510.30", "470.40", "460.20"},
+			Keywords:     []string{"碳化硅", "功率模块", "新能源汽车", "电驱系统", "先进封装"},
+			Methods:      []evaluation.Method{evaluation.Testing},
+			Indicators: []evaluation.Indicator{
+				key(text(technical, "自主研制 1200V SiC MOSFET 芯片",
+					"自主设计并流片 1200V/40mΩ SiC MOSFET 芯片，用于项目功率模块",
+					"中期后改为外购进口芯片封装；自研芯片仅完成工程样片，未用于功率模块", notMet,
+					"中期检查报告；芯片采购合同")),
+				key(ge(technical, "功率模块功率循环寿命（ΔTj = 100 K）", 50000, "次", 62000, "第三方可靠性测试报告")),
+				le(technical, "模块杂散电感", 8, "nH", 6.5, "第三方测试报告"),
+				ge(economic, "功率模块累计销售", 20000, "套", 23500, "销售合同与发票"),
+				ge(ip, "申请发明专利", 8, "项", 9, "专利受理通知书"),
+			},
+		},
+		{
+			Code: "22DZ2201500", Title: "车用燃料电池膜电极批量化制备关键技术及示范应用", Class: evaluation.AppliedTechnology,
+			Lead: h2, Participants: []string{"同济大学"},
+			PI: member("尚文昊", h2, "项目负责人"),
+			Members: []evaluation.Member{
+				member("阎思琪", h2, "技术负责人"),
+				member("郝承志", "同济大学", "课题负责人"),
+				member("冀晓萌", h2, "工艺工程师"),
+				member("欧阳睿", h2, "质量工程师"),
+			},
+			Budget: wan(900), Spent: wan(868.2), Start: "2022-10-01", End: "2025-09-30",
+			SubjectCodes: []string{"480.20", "430.35", "530.40"},
+			Keywords:     []string{"燃料电池", "膜电极", "铂催化剂", "氢能汽车"},
+			Methods:      []evaluation.Method{evaluation.Testing},
+			Promotion:    true,
+			Indicators: []evaluation.Indicator{
+				key(ge(technical, "膜电极功率密度（0.65 V）", 1.2, "W/cm²", 1.31, "第三方测试报告")),
+				key(ge(technical, "膜电极动态工况耐久性", 6000, "h", 6300, "加速耐久试验报告")),
+				le(technical, "阴极铂载量", 0.35, "mg/cm²", 0.32, "第三方检测报告"),
+				ge(otherKind, "膜电极自动化产线年产能", 20, "万片", 20, "产线验收报告"),
+				ge(otherKind, "示范运营燃料电池汽车", 100, "辆", 120, "示范运营证明"),
+			},
+		},
+		{
+			Code: "22DZ2201600", Title: "基于多模态影像的肺结节智能辅助诊断系统研制与临床应用", Class: evaluation.AppliedTechnology,
+			Lead: imaging, Participants: []string{chest},
+			PI: member("艾嘉伟", imaging, "项目负责人"),
+			Members: []evaluation.Member{
+				member("祁雪宁", imaging, "算法负责人"),
+				member("简宏", chest, "临床课题负责人"),
+				member("隋文博", imaging, "软件工程师"),
+				member("邰雅琪", imaging, "注册专员"),
+			},
+			Budget: wan(600), Spent: wan(571.4), Start: "2022-07-01", End: "2025-06-30",
+			SubjectCodes: []string{"520.20", "320.11", "510.40"},
+			Keywords:     []string{"肺结节", "医学影像", "人工智能辅助诊断", "医疗器械注册"},
+			Methods:      []evaluation.Method{evaluation.Testing, evaluation.Demonstration},
+			Promotion:    true,
+			Indicators: []evaluation.Indicator{
+				key(ge(technical, "肺结节良恶性鉴别 AUC（多中心外部验证）", 0.90, "", 0.93, "多中心临床验证报告")),
+				key(text(otherKind, "取得医疗器械注册证", "取得第三类医疗器械注册证 1 项",
+					"已取得国家药品监督管理局第三类医疗器械注册证", met, "注册证")),
+				ge(technical, "4 mm 及以上结节检出敏感度", 95, "%", 96.4, "多中心临床验证报告"),
+				ge(otherKind, "临床应用医院", 20, "家", 26, "用户应用证明"),
+				ge(economic, "累计销售收入", 3000, "万元", 2480, "财务报表；销售合同"),
 			},
 		},
 	}

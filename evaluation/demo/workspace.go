@@ -106,20 +106,7 @@ func (s *seeder) declareConflict(c *evaluation.Campaign, panels []*evaluation.Pa
 // or submit and have the agency reopen the sheet.
 func (s *seeder) score(staff evaluation.Actor, c *evaluation.Campaign, pledged map[int64]bool, m *evaluation.PanelMember,
 	projectID int64, work string) error {
-	expert, ok := s.experts[m.ExpertID]
-	if !ok {
-		return fmt.Errorf("no account for expert %d", m.ExpertID)
-	}
-	if !pledged[m.ExpertID] {
-		if err := s.svc.Sheets.SignPledge(s.ctx, expert, c.ID, evaluation.PledgeVersion); err != nil {
-			return fmt.Errorf("%s signs the pledge: %w", m.Expert.Name, err)
-		}
-		pledged[m.ExpertID] = true
-	}
-	if err := s.svc.Sheets.DeclareNoConflict(s.ctx, expert, projectID); err != nil {
-		return fmt.Errorf("%s declares: %w", m.Expert.Name, err)
-	}
-	view, err := s.svc.Sheets.Sheet(s.ctx, expert, projectID)
+	expert, view, err := s.takeSeat(c, pledged, m, projectID)
 	if err != nil {
 		return err
 	}
@@ -138,26 +125,59 @@ func (s *seeder) score(staff evaluation.Actor, c *evaluation.Campaign, pledged m
 	return err
 }
 
+// takeSeat has a member sign the campaign's pledge (once) and declare no
+// conflict with the project, and returns their account and their sheet.
+func (s *seeder) takeSeat(c *evaluation.Campaign, pledged map[int64]bool, m *evaluation.PanelMember, projectID int64) (
+	evaluation.Actor, *evaluation.SheetView, error) {
+	expert, ok := s.experts[m.ExpertID]
+	if !ok {
+		return expert, nil, fmt.Errorf("no account for expert %d", m.ExpertID)
+	}
+	if !pledged[m.ExpertID] {
+		if err := s.svc.Sheets.SignPledge(s.ctx, expert, c.ID, evaluation.PledgeVersion); err != nil {
+			return expert, nil, fmt.Errorf("%s signs the pledge: %w", m.Expert.Name, err)
+		}
+		pledged[m.ExpertID] = true
+	}
+	if err := s.svc.Sheets.DeclareNoConflict(s.ctx, expert, projectID); err != nil {
+		return expert, nil, fmt.Errorf("%s declares: %w", m.Expert.Name, err)
+	}
+	view, err := s.svc.Sheets.Sheet(s.ctx, expert, projectID)
+	return expert, view, err
+}
+
+// unit hashes numbers to a number in [0, 1]: the demo's fixed randomness.
+func unit(parts ...int64) float64 {
+	var b []byte
+	for _, p := range parts {
+		b = binary.BigEndian.AppendUint64(b, uint64(p))
+	}
+	sum := sha256.Sum256(b)
+	return float64(binary.BigEndian.Uint64(sum[:8])) / math.MaxUint64
+}
+
+// leaning is an expert's own leaning, the same in every campaign: ±5% of
+// each indicator's maximum.
+func leaning(expertID int64) float64 { return (unit(expertID, 7) - 0.5) / 10 }
+
 // demoSheet scores a project on a rubric as one expert would: the project's
 // quality and the expert's leaning, give or take half a point or so per
 // indicator. A draft stops after the first indicators, without an opinion.
 func demoSheet(r *rubrics.Rubric, projectID, expertID int64, complete bool) evaluation.SheetContent {
-	h := func(parts ...int64) float64 {
-		var b []byte
-		for _, p := range parts {
-			b = binary.BigEndian.AppendUint64(b, uint64(p))
-		}
-		sum := sha256.Sum256(b)
-		return float64(binary.BigEndian.Uint64(sum[:8])) / math.MaxUint64
-	}
-	quality := 0.62 + 0.3*h(projectID)     // 62% to 92% of the maximum
-	leaning := (h(expertID, 7) - 0.5) / 10 // ±5%
+	quality := 0.62 + 0.3*unit(projectID) // 62% to 92% of the maximum
+	return scoredSheet(r, quality, leaning(expertID), projectID, expertID, complete)
+}
+
+// scoredSheet is a sheet that gives each indicator the share quality +
+// lean of its maximum, give or take 5%, with every comment the rubric asks
+// for and, when complete, an overall opinion that follows quality.
+func scoredSheet(r *rubrics.Rubric, quality, lean float64, projectID, expertID int64, complete bool) evaluation.SheetContent {
 	c := evaluation.SheetContent{Sheet: rubrics.Sheet{Scores: map[string]rubrics.Points{}, Comments: map[string]string{}}}
 	for i, in := range r.Indicators {
 		if !complete && i >= 2 {
 			break
 		}
-		share := math.Max(0.3, math.Min(1, quality+leaning+(h(projectID, expertID, int64(i))-0.5)/10))
+		share := math.Max(0.3, math.Min(1, quality+lean+(unit(projectID, expertID, int64(i))-0.5)/10))
 		score := rubrics.Points(math.Round(share * float64(in.Max)))
 		c.Scores[in.Code] = score
 		switch {
