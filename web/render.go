@@ -229,6 +229,9 @@ func (a *App) takeFlash(c *fiber.Ctx) string {
 // templateFuncs are available in every template.
 var templateFuncs = template.FuncMap{
 	"join": strings.Join,
+	// yes reads an optional yes or no: a template's if takes any pointer
+	// that is not nil as true, false included.
+	"yes":  func(b *bool) bool { return b != nil && *b },
 	"list": func(v ...string) []string { return v },
 	// wan prints fen as 万元; num prints an optional number.
 	"wan": wan,

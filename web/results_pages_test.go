@@ -317,3 +317,36 @@ func TestWorkspaceOpinion(t *testing.T) {
 		t.Error("after answering: want the member's answer and no form")
 	}
 }
+
+// A finance track that failed reads as failed: an optional yes or no is
+// not true merely for being there.
+func TestFinanceFailShownAsFailed(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	ctx := context.Background()
+	for _, m := range s.panel.Members {
+		if m.Status != evaluation.MemberAccepted {
+			continue
+		}
+		u, err := h.db.UserByExpert(ctx, m.ExpertID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.openSheet(s, u.Username)
+		sheet := fullSheet
+		if m.Seat == evaluation.SeatFinance {
+			sheet = strings.Replace(financeSheet, `"finance_pass":true`, `"finance_pass":false`, 1)
+		}
+		if resp, body := h.api(u.Username, "POST", fmt.Sprintf("/api/v1/projects/%d/sheet/submit", s.projectID), `{"version":0,`+sheet+`}`); resp.StatusCode != 200 {
+			t.Fatalf("%s submits: %d %s", u.Username, resp.StatusCode, body)
+		}
+	}
+	staff := h.browser()
+	staff.login("staffa")
+	for _, url := range []string{fmt.Sprintf("/campaigns/%d/results", s.campaignID), fmt.Sprintf("/projects/%d/result", s.projectID)} {
+		_, page := staff.get(url)
+		if !strings.Contains(page, `<span class="badge off">未通过</span>`) || strings.Contains(page, `<span class="badge ok">通过</span>`) {
+			t.Errorf("%s: the finance track does not read as failed", url)
+		}
+	}
+}
