@@ -118,8 +118,11 @@ func TestCampaignLifecycle(t *testing.T) {
 		{staff, evaluation.CampaignSubmitted, "", ""},
 		{staff, evaluation.CampaignApproved, "", evaluation.Forbidden}, // the commission approves
 		{commission, evaluation.CampaignReturned, "", evaluation.Invalid},
-		{commission, evaluation.CampaignReturned, "项目 2023-ZD-01 的专家意见需补充依据", ""},
+		{commission, evaluation.CampaignReturned, "退回", evaluation.Conflict}, // projects are returned with their comments
+		{commission, "return the project", "", ""},
 		{staff, evaluation.CampaignConcluding, "", ""},
+		{staff, evaluation.CampaignSubmitted, "", evaluation.Conflict}, // the return is not answered
+		{staff, "answer", "", ""},
 		{staff, evaluation.CampaignSubmitted, "", ""},
 		{commission, evaluation.CampaignApproved, "", ""},
 		{commission, evaluation.CampaignPublished, "", ""},
@@ -130,6 +133,19 @@ func TestCampaignLifecycle(t *testing.T) {
 		switch st.to {
 		case "confirm panels":
 			e.confirmPanels(t, staff, c.ID)
+			continue
+		case "return the project":
+			if _, err := e.svc.Review.MarkReturn(ctx, commission, project.ID, "项目 2023-ZD-01 的专家意见需补充依据"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Review.ReturnCampaign(ctx, commission, c.ID, "请补充结论依据"); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case "answer":
+			if _, err := e.svc.Review.AnswerReturn(ctx, staff, project.ID, "已补充结题依据"); err != nil {
+				t.Fatal(err)
+			}
 			continue
 		case "conclude":
 			// A closure (结题) needs no panel opinion, only its reason.

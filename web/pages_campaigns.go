@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -299,7 +300,10 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 	if d.History, err = a.campaigns.CampaignTransitions(ctx, act, camp.ID); err != nil {
 		return err
 	}
-	d.Moves = evaluation.NextStates(camp.State, act.Role)
+	// The commission returns projects with their comments from the
+	// results (the review), not by the bare move.
+	d.Moves = slices.DeleteFunc(evaluation.NextStates(camp.State, act.Role),
+		func(t evaluation.Transition) bool { return t.To == evaluation.CampaignReturned })
 	manager := evaluation.CanManageCampaign(act, camp)
 	d.Editable = manager && evaluation.ProjectsEditable(camp)
 	d.CanEdit = manager && evaluation.CampaignEditable(camp)

@@ -162,6 +162,7 @@ type resultsData struct {
 	Conclusions      []string
 	// Progress: the campaign has a progress monitor (scoring or later).
 	Progress bool
+	Review   *reviewBanner
 }
 
 // TabURL is the page on a tab, keeping the filters and sort.
@@ -190,18 +191,32 @@ func (d *resultsData) Percent(v *float64) string {
 func (d *resultsData) Fixed(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
 func (a *App) resultsPage(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+	d, err := a.resultsView(c)
 	if err != nil {
 		return err
 	}
+	return a.renderResults(c, d)
+}
+
+func (a *App) renderResults(c *fiber.Ctx, d *resultsData) error {
+	return a.render(c, "results", a.T(c, "results.title")+" · "+d.Campaign.Name, d)
+}
+
+// resultsView reads the campaign's results page: the filtered, sorted
+// page of results and the commission's review.
+func (a *App) resultsView(c *fiber.Ctx) (*resultsData, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
 	f, err := parseResultsFilter(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx, act := c.UserContext(), actor(c)
 	res, err := a.results.CampaignResults(ctx, act, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	camp := res.Campaign
 	names := rubricNames(res.Rubrics)
@@ -255,7 +270,10 @@ func (a *App) resultsPage(c *fiber.Ctx) error {
 	for _, rel := range res.Report.Advisory.Reliability {
 		d.Reliability = append(d.Reliability, classReliability{Class: evaluation.ProjectClass(rel.Class), ICC: rel.ICC})
 	}
-	return a.render(c, "results", a.T(c, "results.title")+" · "+camp.Name, d)
+	if d.Review, err = a.reviewBannerOf(c, camp); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 func boolInt(b bool) int {
@@ -341,6 +359,7 @@ type projectResultData struct {
 	Conclusions   []*evaluation.ConclusionRecord
 	Rectification *evaluation.Rectification
 	Revisions     revisionSection
+	Review        projectReview
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
 	// CanConfirmVeto: agency staff while the campaign scores or
@@ -501,6 +520,9 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 		return nil, err
 	}
 	if err := a.revisionView(c, d, experts); err != nil {
+		return nil, err
+	}
+	if err := a.projectReviewView(c, d); err != nil {
 		return nil, err
 	}
 	d.CanConfirmVeto = evaluation.CanManageCampaign(act, camp) && evaluation.VetoesOpen(camp) && len(d.Conclusions) == 0

@@ -55,9 +55,9 @@ func (a *App) revisionView(c *fiber.Ctx, d *projectResultData, experts map[int64
 }
 
 type revisionForm struct {
-	Kind evaluation.RevisionKind `form:"kind" validate:"required"`
-	Note string                  `form:"note" validate:"required,max=2000"`
-	Due  string                  `form:"due" validate:"max=10"`
+	Kind evaluation.RevisionKind `json:"kind" form:"kind" validate:"required"`
+	Note string                  `json:"note" form:"note" validate:"required,max=2000"`
+	Due  string                  `json:"due" form:"due" validate:"max=10"`
 }
 
 func (a *App) projectRevisionForm(c *fiber.Ctx) error {

@@ -121,6 +121,9 @@ func TestRevisionOnTheResultPage(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="e-note"`) || !strings.Contains(visibleText(body), "Send back for discussion") {
 		t.Errorf("no note: %d, want 400 with the message beside the note", resp.StatusCode)
 	}
+	if resp, body = staff.post(page+"/revision", formOf("kind", "discussion", "note", "")); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="e-note"`) {
+		t.Errorf("an empty note: %d, want 400 with the message beside the note", resp.StatusCode)
+	}
 	if h.dump() != before {
 		t.Error("the refused form changed the database")
 	}

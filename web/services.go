@@ -21,6 +21,7 @@ type Services struct {
 	Sheets    sheetServices
 	Results   resultServices
 	Revisions revisionServices
+	Review    reviewServices
 	// Notifications reads the outbox.
 	Notifications notificationServices
 	// Ready reports whether the store answers, for /readyz.
@@ -29,7 +30,7 @@ type Services struct {
 
 func (s Services) check() error {
 	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
-		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Revisions == nil || s.Notifications == nil || s.Ready == nil {
+		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Revisions == nil || s.Review == nil || s.Notifications == nil || s.Ready == nil {
 		return errors.New("web: every area service and Ready are required")
 	}
 	return nil
@@ -46,6 +47,7 @@ var (
 	_ sheetServices    = (*evaluation.SheetService)(nil)
 	_ resultServices   = (*evaluation.ResultService)(nil)
 	_ revisionServices = (*evaluation.ResultService)(nil)
+	_ reviewServices   = (*evaluation.ReviewService)(nil)
 
 	_ notificationServices = (*evaluation.NotificationService)(nil)
 )
@@ -54,5 +56,5 @@ var (
 // whether the store answers.
 func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
 	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
-		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Revisions: s.Results, Notifications: s.Notifications, Ready: ready}
+		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Revisions: s.Results, Review: s.Review, Notifications: s.Notifications, Ready: ready}
 }
