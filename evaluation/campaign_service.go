@@ -231,6 +231,18 @@ func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, 
 	case to == CampaignReturned:
 		// The commission returns chosen projects, each with its comment.
 		return &Error{Code: Conflict, Message: "error.return_needs_projects", Fields: map[string]string{"to": "error.return_needs_projects"}}
+	case to == CampaignApproved || to == CampaignPublished:
+		// Approval starts the publicity: both with ApproveCampaign.
+		return &Error{Code: Conflict, Message: "error.approve_with_publicity", Fields: map[string]string{"to": "error.approve_with_publicity"}}
+	case to == CampaignClosed:
+		p, err := r.Publicity(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if !PastDue(p.Ends, s.now()) {
+			return &Error{Code: Conflict, Message: "error.publicity_running", Fields: map[string]string{"to": "error.publicity_running"},
+				Args: map[string]map[string]any{"to": {"Ends": p.Ends}}}
+		}
 	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")
 	case c.State == CampaignForming && to == CampaignScoring:

@@ -3,6 +3,7 @@ package evaluation_test
 import (
 	"maps"
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -124,8 +125,10 @@ func TestCampaignLifecycle(t *testing.T) {
 		{staff, evaluation.CampaignSubmitted, "", evaluation.Conflict}, // the return is not answered
 		{staff, "answer", "", ""},
 		{staff, evaluation.CampaignSubmitted, "", ""},
-		{commission, evaluation.CampaignApproved, "", ""},
-		{commission, evaluation.CampaignPublished, "", ""},
+		{commission, evaluation.CampaignApproved, "", evaluation.Conflict}, // approval starts the publicity
+		{commission, "approve", "", ""},
+		{commission, evaluation.CampaignClosed, "", evaluation.Conflict}, // the publicity runs
+		{commission, "after the publicity", "", ""},
 		{commission, evaluation.CampaignClosed, "", ""},
 		{commission, evaluation.CampaignDraft, "x", evaluation.Conflict},
 	}
@@ -141,6 +144,14 @@ func TestCampaignLifecycle(t *testing.T) {
 			if _, err := e.svc.Review.ReturnCampaign(ctx, commission, c.ID, "请补充结论依据"); err != nil {
 				t.Fatal(err)
 			}
+			continue
+		case "approve":
+			if _, err := e.svc.Review.ApproveCampaign(ctx, commission, c.ID, 0, ""); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case "after the publicity":
+			e.clock.advance(6 * 24 * time.Hour)
 			continue
 		case "answer":
 			if _, err := e.svc.Review.AnswerReturn(ctx, staff, project.ID, "已补充结题依据"); err != nil {

@@ -2,6 +2,7 @@ package evaluation_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 )
@@ -164,5 +165,65 @@ func TestCommissionReturnsProjects(t *testing.T) {
 	list = o.returns(t)
 	if len(list) != 2 || list[0].Round != 1 || list[0].Answer != answer || list[1].Round != 2 || list[1].Answer != "" {
 		t.Errorf("the rounds = %+v", list)
+	}
+}
+
+// The commission's approval starts the publicity: not with projects still
+// marked to return, not by agency staff, not for an out-of-range period;
+// then the public notice lists the projects and their conclusions, and the
+// campaign closes only after the period.
+func TestApprovalStartsThePublicity(t *testing.T) {
+	o := newOpinionEnv(t)
+	ctx := t.Context()
+	svc := o.svc.Review
+	commission := o.user(t, evaluation.NewUser{Username: "sstc.review", Name: "市科委审核", Role: evaluation.RoleCommission}).Actor()
+	o.submitted(t)
+	if _, err := svc.PublicNotice(ctx, o.c.ID); evaluation.ErrorCode(err) != evaluation.NotFound {
+		t.Errorf("a public notice before approval: %v", err)
+	}
+	if _, err := svc.MarkReturn(ctx, commission, o.project.ID, "请核实"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ApproveCampaign(ctx, commission, o.c.ID, 0, ""); wantCode(t, err, evaluation.Conflict).Message != "error.approve_with_returns" {
+		t.Errorf("approval with a project marked to return: %v", err)
+	}
+	if err := svc.UnmarkReturn(ctx, commission, o.project.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		as   evaluation.Actor
+		days int
+		code evaluation.Code
+	}{
+		{"agency staff", o.staff, 5, evaluation.Forbidden},
+		{"an expert", o.chair, 5, evaluation.NotFound},
+		{"a period too long", commission, 31, evaluation.Invalid},
+		{"a negative period", commission, -1, evaluation.Invalid},
+	} {
+		if _, err := svc.ApproveCampaign(ctx, tc.as, o.c.ID, tc.days, ""); evaluation.ErrorCode(err) != tc.code {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+		}
+	}
+	c, err := svc.ApproveCampaign(ctx, commission, o.c.ID, 0, "公示期间如有异议，请以书面形式向市科委反映。")
+	if err != nil || c.State != evaluation.CampaignPublished {
+		t.Fatalf("approve = %+v, %v", c, err)
+	}
+	today := o.clock.now().In(evaluation.Beijing)
+	n, err := svc.PublicNotice(ctx, o.c.ID)
+	if err != nil || n.Publicity.Days != evaluation.DefaultPublicityDays || n.Publicity.Starts != today.Format("2006-01-02") ||
+		n.Publicity.Ends != today.AddDate(0, 0, 5).Format("2006-01-02") || n.AgencyZH == "" {
+		t.Fatalf("the notice = %+v, %v", n, err)
+	}
+	if len(n.Projects) != 1 || n.Projects[0].Code != o.project.Code || n.Projects[0].Conclusion != evaluation.ConclusionPass {
+		t.Errorf("the notice's projects = %+v", n.Projects)
+	}
+	if _, err := o.svc.Campaigns.TransitionCampaign(ctx, commission, o.c.ID, evaluation.CampaignClosed, ""); wantCode(t, err, evaluation.Conflict).Fields["to"] != "error.publicity_running" {
+		t.Errorf("closing during the publicity: %v", err)
+	}
+	o.clock.advance(6 * 24 * time.Hour)
+	o.move(t, commission, evaluation.CampaignClosed)
+	if _, err := svc.PublicNotice(ctx, o.c.ID); err != nil {
+		t.Errorf("the notice of a closed campaign: %v", err)
 	}
 }

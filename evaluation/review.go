@@ -59,6 +59,8 @@ type reviewTx interface {
 	projectGetter
 	returnReader
 	returnWriter
+	publicityReader
+	CreatePublicity(ctx context.Context, p *Publicity) error
 	UpdateCampaign(ctx context.Context, c *Campaign) error
 	AddCampaignTransition(ctx context.Context, campaignID int64, t *CampaignTransition) error
 	auditor

@@ -16,6 +16,10 @@ type ReviewService struct {
 		campaignGetter
 		projectGetter
 		returnReader
+		publicityReader
+		Agency(ctx context.Context, id int64) (*Agency, error)
+		Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+		CampaignConclusions(ctx context.Context, campaignID int64) ([]*ConclusionRecord, error)
 	}
 }
 

@@ -23,6 +23,7 @@ type Reader interface {
 	conclusionReader
 	reportStore
 	returnReader
+	publicityReader
 	outboxReader
 }
 
@@ -40,6 +41,7 @@ type Tx interface {
 	conclusionWriter
 	revisionWriter
 	returnWriter
+	CreatePublicity(ctx context.Context, p *Publicity) error
 	vetoWriter
 	outboxWriter
 	auditor

@@ -96,6 +96,7 @@ type App struct {
 	results   resultServices
 	revisions revisionServices
 	review    reviewServices
+	publicity publicityServices
 	outbox    notificationServices
 	authz     *rbac.Authorizer
 	fiber     *fiber.App
@@ -154,7 +155,7 @@ func New(cfg Config) (*App, error) {
 	}
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
-		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
+		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {

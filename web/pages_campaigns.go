@@ -269,6 +269,8 @@ type campaignData struct {
 	CanForm       bool
 	PanelError    string
 	PanelProblems []string
+	// Review: the commission's approval (pages_publicity.go).
+	Review campaignReview
 }
 
 func (a *App) campaignPage(c *fiber.Ctx) error {
@@ -301,9 +303,14 @@ func (a *App) showCampaign(c *fiber.Ctx, camp *evaluation.Campaign, d campaignDa
 		return err
 	}
 	// The commission returns projects with their comments from the
-	// results (the review), not by the bare move.
-	d.Moves = slices.DeleteFunc(evaluation.NextStates(camp.State, act.Role),
-		func(t evaluation.Transition) bool { return t.To == evaluation.CampaignReturned })
+	// results, and approves with the publicity (pages_publicity.go), not
+	// by the bare moves.
+	d.Moves = slices.DeleteFunc(evaluation.NextStates(camp.State, act.Role), func(t evaluation.Transition) bool {
+		return t.To == evaluation.CampaignReturned || t.To == evaluation.CampaignApproved || t.To == evaluation.CampaignPublished
+	})
+	if err := a.campaignReviewView(c, &d); err != nil {
+		return err
+	}
 	manager := evaluation.CanManageCampaign(act, camp)
 	d.Editable = manager && evaluation.ProjectsEditable(camp)
 	d.CanEdit = manager && evaluation.CampaignEditable(camp)

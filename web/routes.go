@@ -20,6 +20,7 @@ func (a *App) registerRoutes() {
 	a.resultRoutes()
 	a.revisionRoutes()
 	a.reviewRoutes()
+	a.publicityRoutes()
 	a.progressRoutes()
 	a.resultPages()
 	a.revisionPages()

@@ -22,6 +22,7 @@ type Services struct {
 	Results   resultServices
 	Revisions revisionServices
 	Review    reviewServices
+	Publicity publicityServices
 	// Notifications reads the outbox.
 	Notifications notificationServices
 	// Ready reports whether the store answers, for /readyz.
@@ -30,7 +31,7 @@ type Services struct {
 
 func (s Services) check() error {
 	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
-		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Revisions == nil || s.Review == nil || s.Notifications == nil || s.Ready == nil {
+		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Revisions == nil || s.Review == nil || s.Publicity == nil || s.Notifications == nil || s.Ready == nil {
 		return errors.New("web: every area service and Ready are required")
 	}
 	return nil
@@ -38,16 +39,17 @@ func (s Services) check() error {
 
 // The evaluation package's area services are what cmd/evalpanel wires in.
 var (
-	_ accountServices  = (*evaluation.AccountService)(nil)
-	_ rubricServices   = (*evaluation.RubricService)(nil)
-	_ poolServices     = (*evaluation.PoolService)(nil)
-	_ campaignServices = (*evaluation.CampaignService)(nil)
-	_ panelServices    = (*evaluation.PanelService)(nil)
-	_ materialServices = (*evaluation.MaterialService)(nil)
-	_ sheetServices    = (*evaluation.SheetService)(nil)
-	_ resultServices   = (*evaluation.ResultService)(nil)
-	_ revisionServices = (*evaluation.ResultService)(nil)
-	_ reviewServices   = (*evaluation.ReviewService)(nil)
+	_ accountServices   = (*evaluation.AccountService)(nil)
+	_ rubricServices    = (*evaluation.RubricService)(nil)
+	_ poolServices      = (*evaluation.PoolService)(nil)
+	_ campaignServices  = (*evaluation.CampaignService)(nil)
+	_ panelServices     = (*evaluation.PanelService)(nil)
+	_ materialServices  = (*evaluation.MaterialService)(nil)
+	_ sheetServices     = (*evaluation.SheetService)(nil)
+	_ resultServices    = (*evaluation.ResultService)(nil)
+	_ revisionServices  = (*evaluation.ResultService)(nil)
+	_ reviewServices    = (*evaluation.ReviewService)(nil)
+	_ publicityServices = (*evaluation.ReviewService)(nil)
 
 	_ notificationServices = (*evaluation.NotificationService)(nil)
 )
@@ -56,5 +58,5 @@ var (
 // whether the store answers.
 func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
 	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
-		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Revisions: s.Results, Review: s.Review, Notifications: s.Notifications, Ready: ready}
+		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Revisions: s.Results, Review: s.Review, Publicity: s.Review, Notifications: s.Notifications, Ready: ready}
 }
