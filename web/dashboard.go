@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
@@ -63,9 +65,34 @@ func (a *App) campaignCards(c *fiber.Ctx) ([]campaignCard, error) {
 			}
 			cards[i].Sheets = &sheetsSummary{ProgressCounts: pr.Counts, OverdueMembers: len(pr.Overdue)}
 		}
-		cards[i].Next = a.nextSteps(langOf(c), p, cards[i].Sheets)
+		if act.Role == evaluation.RoleCommission {
+			cards[i].Next = a.commissionSteps(langOf(c), p)
+		} else {
+			cards[i].Next = a.nextSteps(langOf(c), p, cards[i].Sheets)
+		}
+	}
+	if act.Role == evaluation.RoleCommission {
+		// What waits for the commission comes first.
+		slices.SortStableFunc(cards, func(x, y campaignCard) int {
+			return cmp.Compare(boolInt(x.Campaign.State != evaluation.CampaignSubmitted), boolInt(y.Campaign.State != evaluation.CampaignSubmitted))
+		})
 	}
 	return cards, nil
+}
+
+// commissionSteps says what a campaign needs of the commission: the
+// review of a submitted campaign, the publicity of a published one.
+func (a *App) commissionSteps(lang evaluation.Language, p *evaluation.CampaignProgress) []nextStep {
+	id := p.Campaign.ID
+	switch p.Campaign.State {
+	case evaluation.CampaignSubmitted:
+		return []nextStep{{Text: a.tr.T(lang, "dashboard.next_review"), Href: fmt.Sprintf("/campaigns/%d/results", id), Ready: true}}
+	case evaluation.CampaignReturned:
+		return []nextStep{{Text: a.tr.T(lang, "dashboard.next_returned"), Href: fmt.Sprintf("/campaigns/%d/results#review", id)}}
+	case evaluation.CampaignPublished:
+		return []nextStep{{Text: a.tr.T(lang, "dashboard.next_publicity"), Href: fmt.Sprintf("/campaigns/%d#publicity", id)}}
+	}
+	return nil
 }
 
 // nextSteps says what a campaign needs next, for its agency's staff;

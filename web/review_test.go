@@ -143,3 +143,23 @@ func TestReviewPages(t *testing.T) {
 		t.Errorf("after answering: %q", text)
 	}
 }
+
+// The commission's home puts what waits for it first: a submitted
+// campaign, with the way to its results.
+func TestCommissionHomeShowsWhatWaits(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	h.submittedCampaign(s)
+	com := h.browser()
+	com.login("commission")
+	_, body := com.get("/")
+	row := fmt.Sprintf(`id="campaign-%d"`, s.campaignID)
+	link := fmt.Sprintf(`href="/campaigns/%d/results"`, s.campaignID)
+	i := strings.Index(body, row)
+	if i < 0 || !strings.Contains(body[i:], link) || !strings.Contains(visibleText(body), "待审核") {
+		t.Errorf("the commission's home does not lead to the submitted campaign's results")
+	}
+	if first := strings.Index(body, `<tr id="campaign-`); first != strings.Index(body, "<tr "+row) {
+		t.Error("the submitted campaign is not first")
+	}
+}
