@@ -12,6 +12,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/evalpanel/evalpanel/rubrics"
+	"github.com/evalpanel/evalpanel/web/charts"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -163,6 +164,8 @@ type resultsData struct {
 	// Progress: the campaign has a progress monitor (scoring or later).
 	Progress bool
 	Review   *reviewBanner
+	// Charts draw the results the filters keep, all pages together.
+	Charts []charts.Chart
 }
 
 // TabURL is the page on a tab, keeping the filters and sort.
@@ -259,6 +262,7 @@ func (a *App) resultsView(c *fiber.Ctx) (*resultsData, error) {
 			return cmp.Compare(x.Project.Code, y.Project.Code)
 		}
 	})
+	d.Charts = a.resultCharts(c, rows)
 	d.Pager = newPager(c, f.Page, len(rows), f.Sort)
 	pg := f.Page.Normalize()
 	from, to := min(pg.Offset(), len(rows)), min(pg.Offset()+pg.Size, len(rows))
@@ -360,6 +364,7 @@ type projectResultData struct {
 	Rectification *evaluation.Rectification
 	Revisions     revisionSection
 	Review        projectReview
+	Radar         *charts.Chart
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
 	// CanConfirmVeto: agency staff while the campaign scores or
@@ -461,6 +466,7 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 	if i < len(res.Report.Advisory.Projects) {
 		d.Advice = &res.Report.Advisory.Projects[i]
 	}
+	d.Radar = a.projectRadar(c, res, i)
 	names := rubricNames(res.Rubrics)
 	lang := langOf(c)
 	d.Reasons = a.reasonTexts(c, names, d.Result)

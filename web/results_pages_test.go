@@ -350,3 +350,25 @@ func TestFinanceFailShownAsFailed(t *testing.T) {
 		}
 	}
 }
+
+// The results draw their charts from the figures shown: the panel score
+// falls in its histogram bin, and the project's radar holds each
+// indicator's mean.
+func TestResultCharts(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	h.submitAll(s)
+	staff := h.browser()
+	staff.login("staffa")
+	_, page := staff.get(fmt.Sprintf("/campaigns/%d/results", s.campaignID))
+	// Every technical sheet totals 83: the bin 80–85 holds the project.
+	if !strings.Contains(page, `id="chart-bands"`) || !strings.Contains(page, `data-low="80" data-high="85" data-count="1"`) {
+		t.Error("the results' charts do not show the project's score")
+	}
+	_, page = staff.get(fmt.Sprintf("/projects/%d/result", s.projectID))
+	for _, want := range []string{`id="chart-radar"`, `data-value="22"`, `data-value="12"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the project's radar lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/rubrics"
+	"github.com/evalpanel/evalpanel/web/charts"
+	"github.com/gofiber/fiber/v2"
+)
+
+// resultCharts draws the results the table lists: the grade bands by
+// class, and the panel scores' histogram with the pass line.
+func (a *App) resultCharts(c *fiber.Ctx, rows []resultRow) []charts.Chart {
+	grades := []rubrics.Grade{rubrics.Excellent, rubrics.Good, rubrics.Pass, rubrics.Fail}
+	bands := charts.BarChart{ID: "chart-bands", Title: a.T(c, "charts.bands_title"), Desc: a.T(c, "charts.bands_desc"),
+		Stacked: true, Percent: true, Ordinal: true, CategoryLabel: a.T(c, "field.class"),
+		ValueLabel: a.T(c, "charts.share_of_projects"), EmptyText: a.T(c, "charts.empty")}
+	for _, g := range grades {
+		bands.Series = append(bands.Series, charts.Series{Name: a.T(c, "grade."+string(g)),
+			Values: make([]float64, len(evaluation.ProjectClasses))})
+	}
+	for _, class := range evaluation.ProjectClasses {
+		bands.Categories = append(bands.Categories, a.T(c, "target."+string(class)))
+	}
+	scores := charts.HistogramChart{ID: "chart-scores", Title: a.T(c, "charts.scores_title"), Desc: a.T(c, "charts.scores_desc"),
+		Min: 0, Max: 100, Width: 5, XLabel: a.T(c, "results.score"), YLabel: a.T(c, "charts.projects"),
+		EmptyText: a.T(c, "charts.empty")}
+	passLine := math.NaN()
+	for _, row := range rows {
+		t := row.Result.Technical
+		if t.Score == nil {
+			continue
+		}
+		scores.Values = append(scores.Values, t.Score.Float())
+		passLine = t.PassLine.Float()
+		for i, class := range evaluation.ProjectClasses {
+			for j, g := range grades {
+				if row.Project.Class == class && t.Grade == g {
+					bands.Series[j].Values[i]++
+				}
+			}
+		}
+	}
+	if !math.IsNaN(passLine) {
+		scores.Marks = []charts.Mark{{Value: passLine, Label: a.T(c, "charts.pass_line", "Line", fmt.Sprint(passLine))}}
+	}
+	return []charts.Chart{charts.Bars(bands), charts.Histogram(scores)}
+}
+
+// projectRadar draws a project's indicator means against the means of
+// its class's projects, each indicator on its maximum.
+func (a *App) projectRadar(c *fiber.Ctx, res *evaluation.CampaignResults, i int) *charts.Chart {
+	r := &res.Report.Results[i]
+	rb := res.Rubrics[r.Class]
+	if rb == nil || len(r.Technical.Indicators) == 0 {
+		return nil
+	}
+	sum, n := map[string]float64{}, map[string]int{}
+	for j := range res.Report.Results {
+		other := &res.Report.Results[j]
+		if other.Class != r.Class {
+			continue
+		}
+		for _, im := range other.Technical.Indicators {
+			sum[im.Code] += im.Mean.Float()
+			n[im.Code]++
+		}
+	}
+	lang := string(langOf(c))
+	radar := charts.RadarChart{ID: "chart-radar", Title: a.T(c, "charts.radar_title"), Desc: a.T(c, "charts.radar_desc"),
+		AxisLabel: a.T(c, "results.indicator"), MaxLabel: a.T(c, "charts.max"), EmptyText: a.T(c, "charts.empty"),
+		Series: []charts.Series{{Name: a.T(c, "charts.this_project")}, {Name: a.T(c, "charts.class_mean")}}}
+	for _, im := range r.Technical.Indicators {
+		in, ok := rb.Indicator(im.Code)
+		if !ok {
+			continue
+		}
+		radar.Axes = append(radar.Axes, in.Name.In(lang))
+		radar.Max = append(radar.Max, in.Max.Float())
+		radar.Series[0].Values = append(radar.Series[0].Values, im.Mean.Float())
+		radar.Series[1].Values = append(radar.Series[1].Values, roundTo2(sum[im.Code]/float64(n[im.Code])))
+	}
+	ch := charts.Radar(radar)
+	return &ch
+}
+
+// roundTo2 rounds a mean shown beside exact figures to two decimals.
+func roundTo2(v float64) float64 { return math.Round(v*100) / 100 }
