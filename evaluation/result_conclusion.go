@@ -10,19 +10,33 @@ import (
 	"unicode/utf8"
 )
 
-// concludingProject loads a project whose conclusions the actor records:
-// a project of the actor's agency while its campaign is concluding.
-func concludingProject(ctx context.Context, tx resultTx, actor Actor, projectID int64) (*Project, *Campaign, error) {
-	p, err := tx.Project(ctx, projectID)
+// managedProject loads a project of a campaign the actor manages (its
+// agency's staff): not found for anyone who cannot read the campaign,
+// forbidden for those who only read it.
+func managedProject(ctx context.Context, r interface {
+	projectGetter
+	campaignGetter
+}, actor Actor, projectID int64) (*Project, *Campaign, error) {
+	p, err := r.Project(ctx, projectID)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
+	c, err := loadCampaign(ctx, r, actor, p.CampaignID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !CanManageCampaign(actor, c) {
 		return nil, nil, ErrForbidden
+	}
+	return p, c, nil
+}
+
+// concludingProject loads a project whose conclusions the actor records:
+// a project of the actor's agency while its campaign is concluding.
+func concludingProject(ctx context.Context, tx resultTx, actor Actor, projectID int64) (*Project, *Campaign, error) {
+	p, c, err := managedProject(ctx, tx, actor, projectID)
+	if err != nil {
+		return nil, nil, err
 	}
 	if c.State != CampaignConcluding {
 		return nil, nil, Errorf(Conflict, "error.conclusions_closed")

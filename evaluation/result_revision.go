@@ -63,16 +63,9 @@ func (s *ResultService) OpenRevision(ctx context.Context, actor Actor, projectID
 	}
 	var out *Revision
 	err := s.inRevisionTx(ctx, func(tx revisionTx) error {
-		p, err := tx.Project(ctx, projectID)
+		p, c, err := managedProject(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
-		if err != nil {
-			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
 		}
 		panel, err := tx.Panel(ctx, p.PanelID)
 		if err != nil {

@@ -80,16 +80,9 @@ func (s *ResultService) ConfirmVeto(ctx context.Context, actor Actor, projectID 
 	}
 	var out *VetoConfirmation
 	err := s.inVetoTx(ctx, func(tx vetoTx) error {
-		p, err := tx.Project(ctx, projectID)
+		p, c, err := managedProject(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
-		if err != nil {
-			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
 		}
 		if !VetoesOpen(c) {
 			return Errorf(Conflict, "error.veto_closed")

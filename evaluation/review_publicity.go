@@ -31,15 +31,9 @@ func (s *ReviewService) ApproveCampaign(ctx context.Context, actor Actor, campai
 	}
 	var out *Campaign
 	err := s.inTx(ctx, func(tx reviewTx) error {
-		c, err := loadCampaign(ctx, tx, actor, campaignID)
+		c, err := reviewedCampaign(ctx, tx, actor, campaignID)
 		if err != nil {
 			return err
-		}
-		if actor.Role != RoleCommission {
-			return ErrForbidden
-		}
-		if c.State != CampaignSubmitted {
-			return Errorf(Conflict, "error.review_closed")
 		}
 		list, err := tx.Returns(ctx, c.ID)
 		if err != nil {

@@ -70,6 +70,22 @@ func reviewedProject(ctx context.Context, tx reviewTx, actor Actor, projectID in
 	return p, c, nil
 }
 
+// reviewedCampaign loads a campaign the commission reviews now
+// (submitted), for the commission.
+func reviewedCampaign(ctx context.Context, tx reviewTx, actor Actor, campaignID int64) (*Campaign, error) {
+	c, err := loadCampaign(ctx, tx, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role != RoleCommission {
+		return nil, ErrForbidden
+	}
+	if c.State != CampaignSubmitted {
+		return nil, Errorf(Conflict, "error.review_closed")
+	}
+	return c, nil
+}
+
 // nextRound is the round the commission drafts: one after the last sent.
 func nextRound(list []*Return) int {
 	round := 1
@@ -150,15 +166,9 @@ func (s *ReviewService) ReturnCampaign(ctx context.Context, actor Actor, campaig
 	}
 	var out *Campaign
 	err := s.inTx(ctx, func(tx reviewTx) error {
-		c, err := loadCampaign(ctx, tx, actor, campaignID)
+		c, err := reviewedCampaign(ctx, tx, actor, campaignID)
 		if err != nil {
 			return err
-		}
-		if actor.Role != RoleCommission {
-			return ErrForbidden
-		}
-		if c.State != CampaignSubmitted {
-			return Errorf(Conflict, "error.review_closed")
 		}
 		list, err := tx.Returns(ctx, c.ID)
 		if err != nil {
@@ -203,16 +213,9 @@ func (s *ReviewService) AnswerReturn(ctx context.Context, actor Actor, projectID
 	}
 	var out *Return
 	err := s.inTx(ctx, func(tx reviewTx) error {
-		p, err := tx.Project(ctx, projectID)
+		p, c, err := managedProject(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
-		if err != nil {
-			return err
-		}
-		if !CanManageCampaign(actor, c) {
-			return ErrForbidden
 		}
 		if c.State != CampaignReturned && c.State != CampaignConcluding {
 			return Errorf(Conflict, "error.return_answer_closed")
