@@ -21,6 +21,7 @@ func (a *App) registerRoutes() {
 	a.revisionRoutes()
 	a.progressRoutes()
 	a.resultPages()
+	a.exportRoutes()
 	a.revisionPages()
 	a.opinionPages()
 	a.workspaceRoutes()
