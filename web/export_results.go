@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -176,4 +177,18 @@ func (a *App) resultTables(c *fiber.Ctx, res *evaluation.CampaignResults, f resu
 		reliability.Rows = append(reliability.Rows, row)
 	}
 	return []xlsxTable{official, advisory, leniency, reliability}
+}
+
+// ExportURL is the results workbook with the page's filters, its headers
+// in the language.
+func (d *resultsData) ExportURL(lang string) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"class": string(d.Filter.Class), "grade": string(d.Filter.Grade),
+		"proposal": string(d.Filter.Proposal), "flag": d.Filter.Flag, "conclusion": d.Filter.Conclusion} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	q.Set("lang", lang)
+	return fmt.Sprintf("/campaigns/%d/results.xlsx?%s", d.Campaign.ID, q.Encode())
 }

@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"html"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -344,5 +347,49 @@ func TestSheetsXLSX(t *testing.T) {
 		}
 		f := openWorkbook(t, body)
 		wantText(t, f, tech, cellOf(t, f, tech, "A1 评语", r), "'@SUM(1)")
+	}
+}
+
+// exportLink finds the download links of a page by their ids.
+var exportLink = regexp.MustCompile(`<a href="([^"]*)" id="(export-[a-z-]+)"`)
+
+// The results page offers the workbook in either language with the
+// page's filters, and the sheets; a project's result page its own sheets
+// and the campaign's. Each link downloads.
+func TestExportLinks(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	h.submitAll(s)
+	staff := h.browser()
+	staff.login("staffa")
+	c, p := s.campaignID, s.projectID
+	for _, tc := range []struct {
+		page string
+		want map[string]string
+	}{
+		{fmt.Sprintf("/campaigns/%d/results?class=applied_technology&flag=divergent&sort=-score", c), map[string]string{
+			"export-zh":     fmt.Sprintf("/campaigns/%d/results.xlsx?class=applied_technology&flag=divergent&lang=zh-CN", c),
+			"export-en":     fmt.Sprintf("/campaigns/%d/results.xlsx?class=applied_technology&flag=divergent&lang=en", c),
+			"export-sheets": fmt.Sprintf("/campaigns/%d/sheets.xlsx", c)}},
+		{fmt.Sprintf("/projects/%d/result", p), map[string]string{
+			"export-project-sheets": fmt.Sprintf("/campaigns/%d/sheets.xlsx?project=%d", c, p),
+			"export-sheets":         fmt.Sprintf("/campaigns/%d/sheets.xlsx", c)}},
+	} {
+		_, page := staff.get(tc.page)
+		got := map[string]string{}
+		for _, m := range exportLink.FindAllStringSubmatch(page, -1) {
+			got[m[2]] = html.UnescapeString(m[1])
+		}
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("%s links to %v, want %v", tc.page, got, tc.want)
+		}
+		for _, href := range got {
+			resp, body := staff.download(href)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d", href, resp.StatusCode)
+				continue
+			}
+			openWorkbook(t, body)
+		}
 	}
 }
