@@ -20,6 +20,7 @@ type resultServices interface {
 	RecordConclusion(ctx context.Context, actor evaluation.Actor, projectID int64, c evaluation.Conclusion, reason string) (*evaluation.ConclusionRecord, error)
 	StartRectification(ctx context.Context, actor evaluation.Actor, projectID int64, due, reason string) (*evaluation.Rectification, error)
 	CampaignResults(ctx context.Context, actor evaluation.Actor, campaignID int64) (*evaluation.CampaignResults, error)
+	CampaignSheets(ctx context.Context, actor evaluation.Actor, campaignID int64) (*evaluation.CampaignSheets, error)
 	ProjectResult(ctx context.Context, actor evaluation.Actor, projectID int64) (*evaluation.ProjectResult, error)
 	ConfirmVeto(ctx context.Context, actor evaluation.Actor, projectID int64, track aggregate.Track, code, reason string) (*evaluation.VetoConfirmation, error)
 }

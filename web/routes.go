@@ -23,6 +23,7 @@ func (a *App) registerRoutes() {
 	a.publicityRoutes()
 	a.progressRoutes()
 	a.resultPages()
+	a.exportRoutes()
 	a.revisionPages()
 	a.reviewPages()
 	a.opinionPages()
