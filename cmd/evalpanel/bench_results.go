@@ -371,7 +371,7 @@ type resultsCheck struct {
 
 // checkResults counts the results and refuses ones that do not match the
 // seeded campaign: every project listed, every sheet counted, every
-// project scored (each has a full panel), one component for the fit.
+// project scored (each has a full panel), the leniency fit converged.
 func checkResults(res *evaluation.CampaignResults, setup *resultsSetup, cfg resultsBenchConfig) (resultsCheck, error) {
 	rep := res.Report
 	ck := resultsCheck{Projects: len(res.Projects), Proposals: map[aggregate.Conclusion]int{}, ICC: rep.Advisory.Reliability,
@@ -394,8 +394,8 @@ func checkResults(res *evaluation.CampaignResults, setup *resultsSetup, cfg resu
 	if want := setup.Projects * (cfg.Technical + cfg.Finance); ck.Sheets != want || setup.Sheets != want {
 		problems = append(problems, fmt.Sprintf("%d sheets counted and %d seeded, want %d", ck.Sheets, setup.Sheets, want))
 	}
-	if ck.Components != 1 || !ck.Converged {
-		problems = append(problems, fmt.Sprintf("leniency fit: %d components, converged %v", ck.Components, ck.Converged))
+	if !ck.Converged {
+		problems = append(problems, fmt.Sprintf("leniency fit: not converged after %d iterations", ck.Iterations))
 	}
 	if len(problems) > 0 {
 		return ck, fmt.Errorf("results do not match the seeded campaign: %s", strings.Join(problems, "; "))
@@ -520,7 +520,7 @@ func printBenchResults(w io.Writer, base, ours resultsRun, ck resultsCheck, page
 		icc = append(icc, fmt.Sprintf("%s %.3f (ICC(1,k) %.3f)", r.Class, r.ICC1, r.ICC1K))
 	}
 	fmt.Fprintf(w, "results: %d projects, %d with a score, %d sheets; proposals pass %d, fail %d, none %d; "+
-		"leniency: %d experts, %d component, converged %v in %d iterations; ICC(1): %s\n", ck.Projects, ck.Scored, ck.Sheets,
+		"leniency: %d experts, %d component(s), converged %v in %d iterations; ICC(1): %s\n", ck.Projects, ck.Scored, ck.Sheets,
 		ck.Proposals[aggregate.Pass], ck.Proposals[aggregate.Fail], ck.Proposals[aggregate.None], ck.Experts, ck.Components,
 		ck.Converged, ck.Iterations, strings.Join(icc, ", "))
 

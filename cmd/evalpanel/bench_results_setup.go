@@ -174,8 +174,10 @@ type seatedPanel struct {
 // experts likewise.
 func (s *resultsSeeder) panels(tx evaluation.Tx, projects []*evaluation.Project) error {
 	n := len(projects)
-	nTech := max((s.technical*n+resultsExpertLoad-1)/resultsExpertLoad, 3*s.technical)
-	nFin := max((s.finance*n+resultsExpertLoad-1)/resultsExpertLoad, 3*s.finance)
+	// At least two experts more than a panel seats, so that panels share
+	// experts even in a tiny campaign.
+	nTech := max((s.technical*n+resultsExpertLoad-1)/resultsExpertLoad, s.technical+2)
+	nFin := max((s.finance*n+resultsExpertLoad-1)/resultsExpertLoad, s.finance+2)
 	s.users, s.bias = map[int64]int64{}, map[int64]float64{}
 	techTypes := []evaluation.ExpertType{evaluation.DomainExpert, evaluation.DomainExpert, evaluation.DomainExpert,
 		evaluation.StrategicScientist, evaluation.Investor, evaluation.Entrepreneur}
@@ -320,23 +322,41 @@ func (s *resultsSeeder) sheets(tx evaluation.Tx) error {
 	return nil
 }
 
-// Texts of the bench's sheets.
-const (
-	resultsHigh    = "该项完成情况突出，证据充分：第三方检测报告和现场测试记录均达到或优于任务书约定值。"
-	resultsLow     = "该项完成情况不理想，部分约定内容缺少可核实的证据，需在整改中补充。"
-	resultsVeto    = "任务书约定的主要技术指标“系统响应时间”实测值未达到约定值，且无客观原因说明。"
-	resultsOpinion = "项目完成了任务书规定的主要考核指标，技术路线合理，成果有一定应用前景；个别指标证据不够充分，建议补充第三方检测报告。" +
-		"经费使用基本规范，过程管理有待加强。"
+// Texts of the bench's sheets: a comment where the rubric asks for one
+// (and on some other indicators, as experts write them), and an opinion of
+// two to four sentences.
+var (
+	resultsHigh = []string{
+		"该项完成情况突出，证据充分：第三方检测报告和现场测试记录均达到或优于任务书约定值。",
+		"主要技术指标经现场测试核实，明显优于约定值，并已在用户单位稳定运行一年以上。",
+	}
+	resultsLow = []string{
+		"该项完成情况不理想，部分约定内容缺少可核实的证据，需在整改中补充。",
+		"约定的示范应用仅完成一处，另一处尚在调试，用户使用证明不足以说明实际效果。",
+	}
+	resultsNote = []string{
+		"基本达到任务书要求，证据较为完整。",
+		"自测数据与第三方检测结果基本一致，可以认定。",
+		"部分成果仍处于样机阶段，产业化前景有待观察。",
+	}
+	resultsOpinions = []string{
+		"项目完成了任务书规定的主要考核指标，技术路线合理，成果有一定应用前景。",
+		"个别指标证据不够充分，建议补充第三方检测报告和用户使用证明。",
+		"经费使用基本规范，预算调整履行了审批程序，过程管理有待加强。",
+		"关键技术取得实质性突破，形成了自主可控的核心技术，培养了一支稳定的研发队伍。",
+		"成果已在示范工程中应用，新增销售收入和节能效益有财务数据佐证。",
+	}
 	resultsWeak = "项目部分主要考核指标未能完成，成果应用尚处于起步阶段，经费使用和过程管理有待加强，建议整改后重新评价。"
+	resultsVeto = "任务书约定的主要技术指标“系统响应时间”实测值未达到约定值，且无客观原因说明。"
 )
 
 // sheet is what one member writes for a project of the given quality:
 // each indicator near quality plus the member's leaning, comments where
-// the rubric asks for them, the opinion, now and then a veto on a weak
-// project, and a finance expert's verdict.
+// the rubric asks for them and on some others, the opinion, now and then a
+// veto on a weak project, and a finance expert's verdict.
 func (s *resultsSeeder) sheet(r *rubrics.Rubric, quality float64, m *evaluation.PanelMember) evaluation.SheetContent {
-	c := evaluation.SheetContent{Sheet: rubrics.Sheet{Scores: map[string]rubrics.Points{}, Comments: map[string]string{},
-		Opinion: resultsOpinion}}
+	pick := func(list []string) string { return list[s.rng.IntN(len(list))] }
+	c := evaluation.SheetContent{Sheet: rubrics.Sheet{Scores: map[string]rubrics.Points{}, Comments: map[string]string{}}}
 	lean := s.bias[m.ExpertID] + 0.03*s.rng.NormFloat64()
 	for _, in := range r.Indicators {
 		share := math.Max(0, math.Min(1, quality+lean+0.05*s.rng.NormFloat64()))
@@ -344,10 +364,15 @@ func (s *resultsSeeder) sheet(r *rubrics.Rubric, quality float64, m *evaluation.
 		c.Scores[in.Code] = score
 		switch {
 		case rubrics.CommentRequired(score, in.Max) && score*2 > in.Max:
-			c.Comments[in.Code] = resultsHigh
+			c.Comments[in.Code] = pick(resultsHigh)
 		case rubrics.CommentRequired(score, in.Max):
-			c.Comments[in.Code] = resultsLow
+			c.Comments[in.Code] = pick(resultsLow)
+		case s.rng.IntN(3) == 0:
+			c.Comments[in.Code] = pick(resultsNote)
 		}
+	}
+	for range 2 + s.rng.IntN(3) {
+		c.Opinion += pick(resultsOpinions)
 	}
 	if quality < 0.6 {
 		c.Opinion = resultsWeak

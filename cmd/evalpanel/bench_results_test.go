@@ -19,7 +19,7 @@ func TestBenchResults(t *testing.T) {
 		"40 projects × (7 technical + 1 finance) submitted sheets",
 		"40 projects, 5 panels, 320 submitted sheets",
 		"results: 40 projects, 40 with a score, 320 sheets;",
-		"1 component, converged true",
+		"1 component(s), converged true",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
