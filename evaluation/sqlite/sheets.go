@@ -60,7 +60,8 @@ func scanSheet(row scanner) (*evaluation.Sheet, error) {
 		timeScan{&s.UpdatedAt}, timeScan{&s.SubmittedAt}); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(content), &s.Content); err != nil {
+	var err error
+	if s.Content, err = decodeSheetContent(content); err != nil {
 		return nil, fmt.Errorf("decode sheet %d: %w", s.ID, err)
 	}
 	return s, nil
@@ -107,7 +108,8 @@ func (q queries) SheetVersions(ctx context.Context, sheetID int64) ([]*evaluatio
 			return nil, err
 		}
 		v.Total = rubrics.Points(total)
-		if err := json.Unmarshal([]byte(content), &v.Content); err != nil {
+		var err error
+		if v.Content, err = decodeSheetContent(content); err != nil {
 			return nil, fmt.Errorf("decode version %d of sheet %d: %w", v.Round, v.SheetID, err)
 		}
 		return v, nil
