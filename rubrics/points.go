@@ -90,12 +90,15 @@ func (p *Points) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// exactPoints decides on the decimal text of a JSON number exactly.
+// exactPoints decides on the decimal text of a JSON number exactly. It
+// reads a copy of b, so that b does not escape: a caller may convert a
+// string to pass it without allocating.
 func exactPoints(b []byte) (Points, error) {
-	if !jsonNumber.Match(b) {
+	s := string(b)
+	if !jsonNumber.MatchString(s) {
 		return 0, ErrNotNumber
 	}
-	r, ok := new(big.Rat).SetString(string(b))
+	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return 0, ErrNotNumber
 	}

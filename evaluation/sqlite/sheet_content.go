@@ -118,16 +118,35 @@ func (r *contentReader) string() (string, bool) {
 		return "", false
 	}
 	s := rest[:end]
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == '\\' {
-			return "", false
-		}
-	}
-	if !utf8.ValidString(s) {
+	if !plainText(s) || !utf8.ValidString(s) {
 		return "", false
 	}
 	r.at += end + 1
 	return s, true
+}
+
+// plainText reports whether s has neither a backslash nor a byte below
+// 0x20, eight bytes at a time: x has a byte below n (n ≤ 128) exactly
+// when (x − n·0x0101…01) &^ x & 0x8080…80 is not zero.
+func plainText(s string) bool {
+	if strings.IndexByte(s, '\\') >= 0 {
+		return false
+	}
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if (x-0x20*ones)&^x&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < 0x20 {
+			return false
+		}
+	}
+	return true
 }
 
 // key reads a map key: the same as a string.
@@ -155,10 +174,10 @@ func (r *contentReader) scores(m *map[string]rubrics.Points) bool {
 		if r.at == start || p.UnmarshalJSON([]byte(r.b[start:r.at])) != nil {
 			return false
 		}
-		if _, dup := out[k]; dup {
-			return false
+		n := len(out)
+		if out[k] = p; len(out) == n {
+			return false // a key twice
 		}
-		out[k] = p
 		if r.next('}') {
 			return true
 		}
@@ -186,10 +205,10 @@ func (r *contentReader) texts(m *map[string]string) bool {
 		if !ok {
 			return false
 		}
-		if _, dup := out[k]; dup {
-			return false
+		n := len(out)
+		if out[k] = v; len(out) == n {
+			return false // a key twice
 		}
-		out[k] = v
 		if r.next('}') {
 			return true
 		}

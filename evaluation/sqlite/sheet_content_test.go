@@ -108,7 +108,27 @@ var contentCases = []struct {
 
 func TestDecodeSheetContent(t *testing.T) {
 	t.Parallel()
-	for _, tc := range contentCases {
+	cases := contentCases
+	// A control character, a backslash or a stray quote at every place
+	// of texts of every length around the eight bytes plainText reads at
+	// a time.
+	for n := range 20 {
+		for at := range n {
+			for _, c := range []string{"\x00", "\x1f", "\t", "\\\\", "\xff"} {
+				text := strings.Repeat("x", n)
+				text = text[:at] + c + text[at+1:]
+				cases = append(cases, struct {
+					text   string
+					byHand bool
+				}{`{"opinion":"` + text + `"}`, false})
+			}
+			cases = append(cases, struct {
+				text   string
+				byHand bool
+			}{`{"opinion":"` + strings.Repeat(" ", at) + "\x7f" + strings.Repeat("~", n-at) + `"}`, true})
+		}
+	}
+	for _, tc := range cases {
 		t.Run(tc.text, func(t *testing.T) {
 			sameAsJSON(t, tc.text)
 			if got := readByHand(tc.text); got != tc.byHand {
