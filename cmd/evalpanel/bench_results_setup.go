@@ -126,14 +126,31 @@ func setupResults(ctx context.Context, path string, n, technical, finance int) (
 	return out, nil
 }
 
-// resultsProject is project i of the bench's campaign: two in five are
-// basic research.
+// resultsProject is project i of the bench's campaign, with a team and
+// the other facts a project is imported with: two in five are basic
+// research.
 func resultsProject(i int) *evaluation.Project {
 	p := benchProject(i)
 	p.Code = fmt.Sprintf("RB-%05d", i)
 	p.Lead = resultsLeads[i%len(resultsLeads)]
+	other := resultsLeads[(i+3)%len(resultsLeads)]
+	p.Participants = []string{other, "上海电气集团股份有限公司"}
+	p.PI = evaluation.Member{Name: "吴建平", Institution: p.Lead, Role: "项目负责人"}
+	for j, name := range []string{"彭子轩", "叶思远", "龚晓蕾", "段明哲", "周雨桐", "沈嘉怡"}[:3+i%4] {
+		m := evaluation.Member{Name: name, Institution: p.Lead, Role: "研究骨干"}
+		if j < 2 {
+			m.Role = "课题负责人"
+		}
+		if j%3 == 1 {
+			m.Institution = other
+		}
+		p.Members = append(p.Members, m)
+	}
+	p.Budget, p.Spent, p.Start, p.End = 2_000_000_00+int64(i%7)*50_000_00, 1_930_000_00+int64(i%5)*40_000_00, "2023-07-01", "2026-06-30"
+	p.SubjectCodes, p.Keywords = []string{"480.20", "470.40"}, []string{"储能电池", "电池管理系统", "荷电状态估算", "示范应用"}
 	if i%5 < resultsBasicFifths {
 		p.Class, p.Title = evaluation.BasicResearch, "复杂网络动力学的同步与控制机理研究"
+		p.SubjectCodes, p.Keywords = []string{"110.74", "120.20"}, []string{"复杂网络", "同步", "牵制控制", "动力学"}
 	}
 	return p
 }
