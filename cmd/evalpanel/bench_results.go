@@ -267,8 +267,8 @@ type campaignRows struct {
 }
 
 type rawProject struct {
-	id, campaignID, agencyID                                       int64
-	code, title, class, lead, details, createdAt, updatedAt, panel string
+	id, campaignID, agencyID                                int64
+	code, title, class, lead, details, createdAt, updatedAt string
 }
 
 type rawSheet struct {

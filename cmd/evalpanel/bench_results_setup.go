@@ -20,10 +20,11 @@ const (
 	resultsPanelProjects = 10
 	resultsExpertLoad    = 40
 	resultsLoadCap       = 50
-	// resultsBasicShare is the share of basic research projects, in
+	// resultsBasicFifths is the share of basic research projects, in
 	// fifths; the others are applied technology.
 	resultsBasicFifths = 2
-	resultsStaff       = "bench.results"
+	// resultsStaff is the agency staff member who reads the results.
+	resultsStaff = "bench.results"
 )
 
 // resultsSetup is what setupResults made: the campaign to read, the staff

@@ -132,7 +132,7 @@ func (r *storedJSON) list(item func() bool) bool {
 	}
 }
 
-// strings reads an array of strings.
+// readStrings reads an array of strings, or of a string type.
 func readStrings[T ~string](r *storedJSON, list *[]T) bool {
 	*list = []T{}
 	return r.list(func() bool {
