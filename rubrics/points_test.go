@@ -1,6 +1,7 @@
 package rubrics
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -168,4 +169,61 @@ func TestPointsJSON(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPlainPointsAgreesWithExact: the fast path of UnmarshalJSON gives
+// what the exact path gives (value or error) for every string up to six
+// characters over the characters of its form, up to four over those of any
+// JSON number and a few others, and around its limits.
+func TestPlainPointsAgreesWithExact(t *testing.T) {
+	t.Parallel()
+	var inputs []string
+	var grow func(prefix, alphabet string, n int)
+	grow = func(prefix, alphabet string, n int) {
+		inputs = append(inputs, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			grow(prefix+string(c), alphabet, n-1)
+		}
+	}
+	grow("", "-0159.", 6)
+	grow("", "-+0123456789.eE x\"", 4)
+	for _, s := range []string{"1000000", "1000000.5", "-1000000", "-1000000.5", "1000000.0", "999999.5", "1000001",
+		"9999999", "9999999.5", "-9999999.5", "10000000", "12345678", "99999999999999999999", "0000000", "00.5", "-00",
+		"-0", "-0.0", "-0.5", "0.50", "0.00", "17.5", " 17.5", "17.5 ", "\t-3\n"} {
+		inputs = append(inputs, s)
+	}
+	plain := 0
+	for _, in := range inputs {
+		b := []byte(in)
+		want, wantErr := exactPoints(bytes.TrimSpace(b))
+		got := Points(-99)
+		err := got.UnmarshalJSON(b)
+		if _, ok := plainPoints(bytes.TrimSpace(b)); ok {
+			plain++
+		}
+		if err != wantErr {
+			t.Errorf("UnmarshalJSON(%q) error = %v, exact path says %v", in, err, wantErr)
+			continue
+		}
+		if err == nil && got != want {
+			t.Errorf("UnmarshalJSON(%q) = %d, exact path says %d", in, int64(got), int64(want))
+		}
+	}
+	if plain < 1000 {
+		t.Errorf("the fast path took %d of %d inputs, want at least 1000", plain, len(inputs))
+	}
+}
+
+// BenchmarkPointsUnmarshalJSON is a stored score's parse.
+func BenchmarkPointsUnmarshalJSON(b *testing.B) {
+	in := []byte("17.5")
+	for b.Loop() {
+		var p Points
+		if err := p.UnmarshalJSON(in); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

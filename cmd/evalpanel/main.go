@@ -9,6 +9,7 @@
 //	evalpanel import projects FILE [INDICATORS.csv] --campaign ID [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //	evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //	evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
+//	evalpanel bench-results [--projects 5000] [--technical 7] [--finance 1] [--rounds 5] [--db-dir DIR] [--cpuprofile FILE] [--keep]
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
 // EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL.
@@ -70,6 +71,9 @@ const usage = `usage:
   evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
       measures draft saves and submits over HTTP on 127.0.0.1 against a bare fiber+SQLite baseline
       in the same run, with a fresh database in a temporary folder under --db-dir.
+  evalpanel bench-results [--projects 5000] [--technical 7] [--finance 1] [--rounds 5] [--db-dir DIR] [--cpuprofile FILE] [--keep]
+      measures a campaign's results (official, leniency, ICC, percentiles) computed from a seeded SQLite file
+      against SQLite's read of the same rows in the same run, the heap it needs, and the results pages over HTTP.
 `
 
 // run dispatches a command line; tests call it directly.
@@ -106,6 +110,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "bench":
 		return cmdBench(ctx, args, stdout, stderr)
+	case "bench-results":
+		return cmdBenchResults(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -200,12 +200,44 @@ func (s timeScan) Scan(v any) error {
 }
 
 func (s timeScan) parse(v string) error {
+	if t, ok := parseStoredTime(v); ok {
+		*s.t = t
+		return nil
+	}
 	t, err := time.Parse(timeFormat, v)
 	if err != nil {
 		return fmt.Errorf("scan time: %w", err)
 	}
 	*s.t = t
 	return nil
+}
+
+// parseStoredTime reads a time in the stored form (timeFormat) on a day
+// up to the 28th, giving what time.Parse gives, at a tenth of its cost: a
+// campaign's results read three times for each of its sheets. ok is false
+// for anything else, which time.Parse then reads or refuses.
+func parseStoredTime(v string) (t time.Time, ok bool) {
+	if len(v) != len(timeFormat) || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':' ||
+		v[19] != '.' || v[29] != 'Z' {
+		return t, false
+	}
+	ok = true
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range []byte(v[from:to]) {
+			if c < '0' || c > '9' {
+				ok = false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, sec, nsec := num(11, 13), num(14, 16), num(17, 19), num(20, 29)
+	if !ok || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || sec > 59 {
+		return t, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
 }
 
 // mapError turns driver errors into domain errors: a UNIQUE violation is a

@@ -35,8 +35,8 @@ func scanProject(row scanner) (*evaluation.Project, error) {
 		timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt}); err != nil {
 		return nil, err
 	}
-	var d projectDetails
-	if err := json.Unmarshal([]byte(details), &d); err != nil {
+	d, err := decodeProjectDetails(details)
+	if err != nil {
 		return nil, fmt.Errorf("decode project %d: %w", p.ID, err)
 	}
 	p.Participants, p.PI, p.Members, p.Budget, p.Spent = d.Participants, d.PI, d.Members, d.Budget, d.Spent

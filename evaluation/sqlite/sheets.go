@@ -54,13 +54,20 @@ const sheetColumns = `id, campaign_id, agency_id, panel_id, project_id, expert_i
 
 func scanSheet(row scanner) (*evaluation.Sheet, error) {
 	s := &evaluation.Sheet{}
-	var content string
-	if err := row.Scan(&s.ID, &s.CampaignID, &s.AgencyID, &s.PanelID, &s.ProjectID, &s.ExpertID, &s.Seat, &s.RubricCode,
-		&s.RubricVersion, &s.Status, &s.Version, &s.Round, &content, &s.ReopenReason, timeScan{&s.CreatedAt},
+	// Plain strings and int64s: database/sql sets a named string type or
+	// an int by reflection, the int through the number's text, and a
+	// campaign's results scan every sheet of the campaign.
+	var seat, status, content string
+	var rubricVersion, version, round int64
+	if err := row.Scan(&s.ID, &s.CampaignID, &s.AgencyID, &s.PanelID, &s.ProjectID, &s.ExpertID, &seat, &s.RubricCode,
+		&rubricVersion, &status, &version, &round, &content, &s.ReopenReason, timeScan{&s.CreatedAt},
 		timeScan{&s.UpdatedAt}, timeScan{&s.SubmittedAt}); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(content), &s.Content); err != nil {
+	s.Seat, s.Status = evaluation.Seat(seat), evaluation.SheetStatus(status)
+	s.RubricVersion, s.Version, s.Round = int(rubricVersion), int(version), int(round)
+	var err error
+	if s.Content, err = decodeSheetContent(content); err != nil {
 		return nil, fmt.Errorf("decode sheet %d: %w", s.ID, err)
 	}
 	return s, nil
@@ -107,7 +114,8 @@ func (q queries) SheetVersions(ctx context.Context, sheetID int64) ([]*evaluatio
 			return nil, err
 		}
 		v.Total = rubrics.Points(total)
-		if err := json.Unmarshal([]byte(content), &v.Content); err != nil {
+		var err error
+		if v.Content, err = decodeSheetContent(content); err != nil {
 			return nil, fmt.Errorf("decode version %d of sheet %d: %w", v.Round, v.SheetID, err)
 		}
 		return v, nil
