@@ -85,7 +85,7 @@ func setupResults(ctx context.Context, path string, n, technical, finance int) (
 	out.CampaignID = c.ID
 	projects := make([]*evaluation.Project, n)
 	for i := range projects {
-		projects[i] = resultsProject(i + 1)
+		projects[i] = benchResultsProject(i + 1)
 	}
 	if err := svc.Campaigns.CreateProjects(ctx, out.Staff, c.ID, projects); err != nil {
 		return nil, fmt.Errorf("projects: %w", err)
@@ -127,10 +127,10 @@ func setupResults(ctx context.Context, path string, n, technical, finance int) (
 	return out, nil
 }
 
-// resultsProject is project i of the bench's campaign, with a team and
+// benchResultsProject is project i of the bench's campaign, with a team and
 // the other facts a project is imported with: two in five are basic
 // research.
-func resultsProject(i int) *evaluation.Project {
+func benchResultsProject(i int) *evaluation.Project {
 	p := benchProject(i)
 	p.Code = fmt.Sprintf("RB-%05d", i)
 	p.Lead = resultsLeads[i%len(resultsLeads)]
