@@ -18,6 +18,8 @@ FUZZTIME ?= 15s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSheet$$' -fuzztime $(FUZZTIME) ./rubrics/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRubric$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./rubrics/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSheetContent$$' -fuzztime $(FUZZTIME) ./evaluation/sqlite/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeProjectDetails$$' -fuzztime $(FUZZTIME) ./evaluation/sqlite/
 
 vet:
 	$(GO) vet ./...
