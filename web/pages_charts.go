@@ -1,10 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/rubrics"
 	"github.com/evalpanel/evalpanel/web/charts"
 	"github.com/gofiber/fiber/v2"
@@ -88,3 +91,37 @@ func (a *App) projectRadar(c *fiber.Ctx, res *evaluation.CampaignResults, i int)
 
 // roundTo2 rounds a mean shown beside exact figures to two decimals.
 func roundTo2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// leniencyShown is how many experts the leniency chart draws at each end
+// of a large campaign: the most lenient and the strictest.
+const leniencyShown = 20
+
+// leniencyChart draws the experts' estimated leniency with its 95%
+// interval, most lenient first; those whose bias rests on too little are
+// left out, and a large campaign shows only both ends.
+func (a *App) leniencyChart(c *fiber.Ctx, fit *aggregate.Fit, names map[int64]string) charts.Chart {
+	var list []aggregate.ExpertBias
+	for _, e := range fit.Experts {
+		if e.Estimable {
+			list = append(list, e)
+		}
+	}
+	slices.SortFunc(list, func(x, y aggregate.ExpertBias) int { return cmp.Compare(y.Bias, x.Bias) })
+	desc := a.T(c, "charts.leniency_desc")
+	if len(list) > 2*leniencyShown {
+		list = append(list[:leniencyShown], list[len(list)-leniencyShown:]...)
+		desc += " " + a.T(c, "charts.leniency_ends", "Count", leniencyShown)
+	}
+	ch := charts.DotPlotChart{ID: "chart-leniency", Title: a.T(c, "charts.leniency_title"), Desc: desc,
+		ZeroLabel: a.T(c, "charts.leniency_zero"), XLabel: a.T(c, "charts.leniency_axis"),
+		LabelHeader: a.T(c, "field.expert_name"), LowLabel: a.T(c, "charts.low"), HighLabel: a.T(c, "charts.high"),
+		FlagLabel: a.T(c, "charts.leniency_flag"), EmptyText: a.T(c, "charts.empty")}
+	for _, e := range list {
+		row := charts.DotRow{Label: names[e.Expert], Value: roundTo2(e.Bias), Low: math.NaN(), High: math.NaN()}
+		if e.SE > 0 {
+			row.Low, row.High = roundTo2(e.Bias-1.96*e.SE), roundTo2(e.Bias+1.96*e.SE)
+		}
+		ch.Rows = append(ch.Rows, row)
+	}
+	return charts.DotPlot(ch)
+}

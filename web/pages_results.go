@@ -262,7 +262,15 @@ func (a *App) resultsView(c *fiber.Ctx) (*resultsData, error) {
 			return cmp.Compare(x.Project.Code, y.Project.Code)
 		}
 	})
-	d.Charts = a.resultCharts(c, rows)
+	if f.Tab == "advisory" {
+		names, err := a.expertNames(c, camp.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Charts = []charts.Chart{a.leniencyChart(c, &res.Report.Advisory.Leniency, names)}
+	} else {
+		d.Charts = a.resultCharts(c, rows)
+	}
 	d.Pager = newPager(c, f.Page, len(rows), f.Sort)
 	pg := f.Page.Normalize()
 	from, to := min(pg.Offset(), len(rows)), min(pg.Offset()+pg.Size, len(rows))
@@ -470,17 +478,9 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 	names := rubricNames(res.Rubrics)
 	lang := langOf(c)
 	d.Reasons = a.reasonTexts(c, names, d.Result)
-	experts := map[int64]string{}
-	panels, err := a.panels.Panels(ctx, act, camp.ID)
+	experts, err := a.expertNames(c, camp.ID)
 	if err != nil {
 		return nil, err
-	}
-	for _, pn := range panels {
-		for _, m := range pn.Members {
-			if m.Expert != nil {
-				experts[m.ExpertID] = m.Expert.Name
-			}
-		}
 	}
 	r := d.Result
 	for _, t := range r.Technical.Totals {
@@ -641,3 +641,21 @@ func (a *App) projectVetoForm(c *fiber.Ctx) error {
 
 // Percent formats a percentile with one decimal.
 func (d *projectResultData) Percent(v *float64) string { return (*resultsData)(nil).Percent(v) }
+
+// expertNames names the experts of a campaign's panels, for the readers
+// of its results (the agency, the commission, administrators).
+func (a *App) expertNames(c *fiber.Ctx, campaignID int64) (map[int64]string, error) {
+	panels, err := a.panels.Panels(c.UserContext(), actor(c), campaignID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, pn := range panels {
+		for _, m := range pn.Members {
+			if m.Expert != nil {
+				names[m.ExpertID] = m.Expert.Name
+			}
+		}
+	}
+	return names, nil
+}

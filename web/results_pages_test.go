@@ -365,6 +365,12 @@ func TestResultCharts(t *testing.T) {
 	if !strings.Contains(page, `id="chart-bands"`) || !strings.Contains(page, `data-low="80" data-high="85" data-count="1"`) {
 		t.Error("the results' charts do not show the project's score")
 	}
+	// The advisory tab draws the experts' leniency; with one project
+	// each, no expert's can be estimated, and the chart says so.
+	_, page = staff.get(fmt.Sprintf("/campaigns/%d/results?tab=advisory", s.campaignID))
+	if !strings.Contains(page, `id="chart-leniency"`) || !strings.Contains(visibleText(page), "暂无可绘制的数据") {
+		t.Error("the advisory tab does not draw the experts' leniency")
+	}
 	_, page = staff.get(fmt.Sprintf("/projects/%d/result", s.projectID))
 	for _, want := range []string{`id="chart-radar"`, `data-value="22"`, `data-value="12"`} {
 		if !strings.Contains(page, want) {

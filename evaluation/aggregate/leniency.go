@@ -32,6 +32,10 @@ type Fit struct {
 	// (linked by sheets); biases and calibrated scores compare only within
 	// one.
 	Components int `json:"components"`
+	// ResidualSD is the standard deviation of the totals around the fit
+	// (the residual sum of squares over N − P − E + Components degrees of
+	// freedom); 0 when the fit leaves none.
+	ResidualSD float64 `json:"residual_sd"`
 	// Iterations of the conjugate-gradient solver, and whether it reached
 	// its tolerance (a relative residual of 1e-12).
 	Iterations int  `json:"iterations"`
@@ -49,6 +53,10 @@ type ExpertBias struct {
 	// shares no project with another expert: the figure is then mostly
 	// shrinkage and should be shown as "not estimable".
 	Estimable bool `json:"estimable"`
+	// SE is the bias's approximate standard error, ResidualSD/√(n + λ):
+	// the project effects taken as known, so it is a little small for an
+	// expert whose projects few others scored; 0 when ResidualSD is.
+	SE float64 `json:"se"`
 }
 
 // ProjectEffect is a project's fitted quality and calibrated score.
@@ -169,9 +177,28 @@ func Leniency(obs []Observation) (Fit, error) {
 	for _, c := range comp {
 		fit.Components = max(fit.Components, c+1)
 	}
+	// The residuals around the fit: t − q_j − b_i, q_j the project's mean
+	// of t − b.
+	var rss float64
+	for j := range P {
+		k := start[j+1] - start[j]
+		var q float64
+		for s := start[j]; s < start[j+1]; s++ {
+			q += st[s] - b[se[s]]
+		}
+		q /= float64(k)
+		for s := start[j]; s < start[j+1]; s++ {
+			r := st[s] - q - b[se[s]]
+			rss += r * r
+		}
+	}
+	if df := N - P - E + fit.Components; df > 0 {
+		fit.ResidualSD = math.Sqrt(rss / float64(df))
+	}
 	fit.Experts = make([]ExpertBias, E)
 	for i, id := range experts {
-		fit.Experts[i] = ExpertBias{Expert: id, Sheets: n[i], Component: comp[P+i], Bias: b[i], Estimable: n[i] >= 2 && shared[i]}
+		fit.Experts[i] = ExpertBias{Expert: id, Sheets: n[i], Component: comp[P+i], Bias: b[i], Estimable: n[i] >= 2 && shared[i],
+			SE: fit.ResidualSD / math.Sqrt(float64(n[i])+Shrinkage)}
 	}
 	fit.Projects = make([]ProjectEffect, P)
 	for j, id := range projects {

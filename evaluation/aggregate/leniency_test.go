@@ -188,6 +188,21 @@ func TestLeniencySimulation(t *testing.T) {
 		}
 	}
 	rho := stat.Correlation(est, biases, nil)
+	// The residual SD estimates the noise, and the biases' 95% intervals
+	// hold the true biases about as often as they should.
+	covered := 0
+	for i, e := range fit.Experts {
+		if math.Abs(e.Bias-biases[i]) <= 1.96*e.SE {
+			covered++
+		}
+	}
+	t.Logf("residual SD %.2f (noise 3); %d of %d true biases within bias ± 1.96·SE", fit.ResidualSD, covered, len(biases))
+	if fit.ResidualSD < 2.4 || fit.ResidualSD > 3.6 {
+		t.Errorf("residual SD %.2f, want near the noise of 3", fit.ResidualSD)
+	}
+	if covered < 10 {
+		t.Errorf("only %d of %d true biases within their intervals", covered, len(biases))
+	}
 	t.Logf("Kendall τ: raw mean %.3f, calibrated %.3f; Pearson ρ of the biases %.3f; %d CG iterations", tauRaw, tauCal, rho, fit.Iterations)
 	if tauCal <= tauRaw {
 		t.Errorf("calibrated τ %.3f does not beat the raw mean's %.3f", tauCal, tauRaw)
