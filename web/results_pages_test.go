@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/aggregate"
+	"github.com/valyala/fasthttp"
 )
 
 // submitAll has every accepted member of the scoring campaign's panel
@@ -375,6 +377,31 @@ func TestResultCharts(t *testing.T) {
 	for _, want := range []string{`id="chart-radar"`, `data-value="22"`, `data-value="12"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the project's radar lacks %s", want)
+		}
+	}
+}
+
+// The leniency chart draws the estimable experts, most lenient first, by
+// name, each with bias ± 1.96 SE; one whose bias rests on too little is
+// left out.
+func TestLeniencyChart(t *testing.T) {
+	h := newHarness(t)
+	fit := &aggregate.Fit{Experts: []aggregate.ExpertBias{
+		{Expert: 1, Bias: -2.5, SE: 1, Estimable: true},
+		{Expert: 2, Bias: 4, SE: 0.5, Estimable: true},
+		{Expert: 3, Bias: 9, SE: 3, Estimable: false},
+	}}
+	names := map[int64]string{1: "严谨专家", 2: "宽松专家", 3: "单张专家"}
+	c := h.app.fiber.AcquireCtx(&fasthttp.RequestCtx{})
+	defer h.app.fiber.ReleaseCtx(c)
+	svg := string(h.app.leniencyChart(c, fit, names).SVG)
+	lenient, strict := strings.Index(svg, "宽松专家"), strings.Index(svg, "严谨专家")
+	if lenient < 0 || strict < 0 || lenient > strict || strings.Contains(svg, "单张专家") {
+		t.Errorf("the rows: lenient at %d, strict at %d, the one-sheet expert shown: %v", lenient, strict, strings.Contains(svg, "单张专家"))
+	}
+	for _, want := range []string{`data-value="4"`, `data-low="3.02"`, `data-high="4.98"`, `data-value="-2.5"`, `data-low="-4.46"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart lacks %s", want)
 		}
 	}
 }
