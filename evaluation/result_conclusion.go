@@ -6,7 +6,6 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -147,14 +146,7 @@ func (s *ResultService) StartRectification(ctx context.Context, actor Actor, pro
 	reason = strings.TrimSpace(reason)
 	f := FieldErrors{}
 	reasonProblem(f, "reason", reason)
-	due = strings.TrimSpace(due)
-	if due == "" {
-		due = s.now().In(Beijing).AddDate(0, RectificationMonths, 0).Format(time.DateOnly)
-	} else if _, err := time.ParseInLocation(time.DateOnly, due, Beijing); err != nil {
-		f.Add("due", "error.date_format")
-	} else if PastDue(due, s.now()) {
-		f.Add("due", "error.date_past")
-	}
+	due = dueDay(f, due, s.now().In(Beijing).AddDate(0, RectificationMonths, 0), s.now())
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

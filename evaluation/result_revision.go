@@ -10,6 +10,21 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
+// dueDay reads a last day, YYYY-MM-DD in Beijing and not past, adding its
+// problems to f under "due"; "" is the day def.
+func dueDay(f FieldErrors, due string, def, now time.Time) string {
+	due = strings.TrimSpace(due)
+	if due == "" {
+		return def.Format(time.DateOnly)
+	}
+	if _, err := time.ParseInLocation(time.DateOnly, due, Beijing); err != nil {
+		f.Add("due", "error.date_format")
+	} else if PastDue(due, now) {
+		f.Add("due", "error.date_past")
+	}
+	return due
+}
+
 func (s *ResultService) inRevisionTx(ctx context.Context, fn func(tx revisionTx) error) error {
 	return s.tx.InTx(ctx, func(tx Tx) error { return fn(tx) })
 }
@@ -50,14 +65,7 @@ func (s *ResultService) OpenRevision(ctx context.Context, actor Actor, projectID
 		f.Add("kind", "error.revision_kind")
 	}
 	reasonProblem(f, "note", note)
-	due = strings.TrimSpace(due)
-	if due == "" {
-		due = s.now().In(Beijing).AddDate(0, 0, RevisionDays).Format(time.DateOnly)
-	} else if _, err := time.ParseInLocation(time.DateOnly, due, Beijing); err != nil {
-		f.Add("due", "error.date_format")
-	} else if PastDue(due, s.now()) {
-		f.Add("due", "error.date_past")
-	}
+	due = dueDay(f, due, s.now().In(Beijing).AddDate(0, 0, RevisionDays), s.now())
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
