@@ -136,6 +136,10 @@ func (a *App) nextSteps(lang evaluation.Language, p *evaluation.CampaignProgress
 		case sheets.Expected > 0 && sheets.Submitted == sheets.Expected:
 			out = append(out, nextStep{Text: a.tr.T(lang, "dashboard.next_all_submitted"), Href: campaign + "#moves", Ready: true})
 		}
+	case evaluation.CampaignConcluding:
+		add(campaign+"/results", "dashboard.next_conclude")
+	case evaluation.CampaignReturned:
+		add(campaign+"/results#review", "dashboard.next_answer_returns")
 	}
 	return out
 }

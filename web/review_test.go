@@ -121,6 +121,10 @@ func TestReviewPages(t *testing.T) {
 	staff := h.browser()
 	staff.login("staffa")
 	staff.post("/lang", formOf("lang", "en", "next", "/"))
+	if _, body := staff.get("/"); !strings.Contains(body, fmt.Sprintf(`href="/campaigns/%d/results#review"`, s.campaignID)) ||
+		!strings.Contains(visibleText(body), "The commission returned projects") {
+		t.Error("the agency's home does not lead to the returns")
+	}
 	_, body = staff.get(results)
 	if text := visibleText(body); !strings.Contains(text, "Return 1") || !strings.Contains(text, "Awaiting the agency's answer") {
 		t.Errorf("the agency's results do not show the return: %q", text)
