@@ -183,7 +183,9 @@ var AuditObjectTypes = []string{"user", "agency", "expert", "token", "system", "
 type AuditFilter struct {
 	Action     string
 	ObjectType string
-	ActorID    int64
-	AgencyID   int64
-	Page       Page
+	// ObjectID, with ObjectType, is one object's trail.
+	ObjectID string
+	ActorID  int64
+	AgencyID int64
+	Page     Page
 }

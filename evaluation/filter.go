@@ -145,6 +145,9 @@ func (f *ProjectFilter) Validate() error {
 
 var auditActionPattern = regexp.MustCompile(`^[a-z_]{1,32}\.[a-z_]{1,32}$`)
 
+// auditObjectPattern is what an object's id in the audit log looks like.
+var auditObjectPattern = regexp.MustCompile(`^[0-9A-Za-z_.:-]{1,64}$`)
+
 // Validate checks the audit log's filter.
 func (f *AuditFilter) Validate() error {
 	p := newFilterProblems()
@@ -153,6 +156,9 @@ func (f *AuditFilter) Validate() error {
 	}
 	if f.ObjectType != "" && !slices.Contains(AuditObjectTypes, f.ObjectType) {
 		p.add("object_type", "error.object_type_invalid")
+	}
+	if f.ObjectID != "" && (f.ObjectType == "" || !auditObjectPattern.MatchString(f.ObjectID)) {
+		p.add("object_id", "error.object_id_invalid")
 	}
 	p.page(f.Page)
 	return p.err()

@@ -351,7 +351,8 @@ type auditData struct {
 func auditFilter(c *fiber.Ctx) (evaluation.AuditFilter, error) {
 	bad := evaluation.FieldErrors{}
 	f := evaluation.AuditFilter{Action: strings.TrimSpace(c.Query("action")),
-		ObjectType: strings.TrimSpace(c.Query("object_type")), Page: pageParams(c, bad)}
+		ObjectType: strings.TrimSpace(c.Query("object_type")), ObjectID: strings.TrimSpace(c.Query("object_id")),
+		Page: pageParams(c, bad)}
 	return f, filterError(bad, &f)
 }
 

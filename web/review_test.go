@@ -146,6 +146,17 @@ func TestReviewPages(t *testing.T) {
 	if text := visibleText(body); !strings.Contains(text, "Answered") || strings.Contains(body, `id="unanswered"`) {
 		t.Errorf("after answering: %q", text)
 	}
+	// The project's audit trail: its entries only, the answer among them.
+	_, body = staff.get(project)
+	if !strings.Contains(body, `id="project-audit"`) {
+		t.Fatal("the result page does not link the project's audit trail")
+	}
+	_, body = staff.get(fmt.Sprintf("/audit?object_type=project&object_id=%d", s.projectID))
+	if !strings.Contains(body, `data-action="project.answer_return"`) || strings.Contains(body, `data-action="campaign.transition"`) {
+		t.Error("the project's trail is not the project's")
+	}
+	h.run(t, scenario{as: "staffa", method: "GET", url: "/api/v1/audit?object_id=1", status: 400, code: evaluation.Invalid,
+		fields: []string{"object_id"}})
 }
 
 // The commission's home puts what waits for it first: a submitted

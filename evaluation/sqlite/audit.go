@@ -56,6 +56,9 @@ func (q queries) AuditEntries(ctx context.Context, f evaluation.AuditFilter) ([]
 	if f.ObjectType != "" {
 		w.add("object_type = ?", f.ObjectType)
 	}
+	if f.ObjectID != "" {
+		w.add("object_id = ?", f.ObjectID)
+	}
 	if f.ActorID != 0 {
 		w.add("actor_id = ?", f.ActorID)
 	}
