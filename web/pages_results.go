@@ -22,6 +22,7 @@ func (a *App) resultPages() {
 	read, write := rbac.Read("conclusion"), rbac.Write("conclusion")
 	a.route(get, "/campaigns/:id/results", read, a.resultsPage)
 	a.route(get, "/projects/:id/result", read, a.projectResultPage)
+	a.route(get, "/projects/:id/opinion/print", read, a.opinionPrintPage)
 	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
 	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
 	a.route(post, "/projects/:id/result/veto", rbac.Write("veto"), a.projectVetoForm)
@@ -533,6 +534,17 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 	}
 	d.CanConfirmVeto = evaluation.CanManageCampaign(act, camp) && evaluation.VetoesOpen(camp) && len(d.Conclusions) == 0
 	return d, nil
+}
+
+// opinionPrintPage is the panel's opinion as a document to print (A4):
+// the project, its official figures, the opinion with each member's
+// answer and a place to sign, and the conclusion recorded.
+func (a *App) opinionPrintPage(c *fiber.Ctx) error {
+	d, err := a.projectResultView(c)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "opinion_print", a.T(c, "print.opinion_title")+" · "+d.Project.Code, d)
 }
 
 func (a *App) renderProjectResult(c *fiber.Ctx, d *projectResultData) error {

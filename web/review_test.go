@@ -178,3 +178,36 @@ func TestCommissionHomeShowsWhatWaits(t *testing.T) {
 		t.Error("the submitted campaign is not first")
 	}
 }
+
+// The panel's opinion prints as a document: the project, the opinion,
+// each member's answer with a place to sign, the conclusion; in both
+// languages.
+func TestOpinionPrint(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	h.submittedCampaign(s)
+	staff := h.browser()
+	staff.login("staffa")
+	page := fmt.Sprintf("/projects/%d/opinion/print", s.projectID)
+	if _, body := staff.get(fmt.Sprintf("/projects/%d/result", s.projectID)); !strings.Contains(body, `href="`+page+`"`) {
+		t.Error("the result page does not link the printable opinion")
+	}
+	for lang, want := range map[string][]string{"zh-CN": {"专家组意见", "确认", "签名", "通过"}, "en": {"Opinion of the evaluation panel", "Signature", "Pass"}} {
+		staff.post("/lang", formOf("lang", lang, "next", "/"))
+		resp, body := staff.get(page)
+		text := visibleText(body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(text, "专家组同意通过") {
+			t.Fatalf("%s: %d %q", lang, resp.StatusCode, text)
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the printable opinion lacks %q", lang, w)
+			}
+		}
+	}
+	b := h.browser()
+	b.login(s.chair)
+	if resp, _ := b.get(page); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an expert prints the agency's copy: %d", resp.StatusCode)
+	}
+}
