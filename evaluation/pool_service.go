@@ -205,7 +205,7 @@ func (s *PoolService) AddExpertConflict(ctx context.Context, actor Actor, expert
 		if err := c.Validate(s.ThisYear()); err != nil {
 			return err
 		}
-		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.Username, s.now()
+		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.DisplayName(), s.now()
 		if c.ProjectID != 0 {
 			p, err := tx.Project(ctx, c.ProjectID)
 			if err == nil && actor.Role == RoleExpert {
@@ -303,7 +303,7 @@ func (s *PoolService) AddCollaboration(ctx context.Context, actor Actor, expertI
 		if err := c.Validate(s.ThisYear()); err != nil {
 			return err
 		}
-		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.Username, s.now()
+		c.ID, c.ExpertID, c.CreatedBy, c.CreatedByName, c.CreatedAt = 0, expertID, actor.UserID, actor.DisplayName(), s.now()
 		if err := tx.CreateExpertCollaboration(ctx, c); err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func (s *ResultService) RecordConclusion(ctx context.Context, actor Actor, proje
 			return FieldErrors{"conclusion": "error.conclusion_not_allowed"}.Err()
 		}
 		rec := &ConclusionRecord{ProjectID: projectID, CampaignID: camp.ID, AgencyID: p.AgencyID, Round: round,
-			Conclusion: c, Reason: reason, RecordedBy: actor.UserID, RecordedByName: actor.Username, RecordedAt: s.now()}
+			Conclusion: c, Reason: reason, RecordedBy: actor.UserID, RecordedByName: actor.DisplayName(), RecordedAt: s.now()}
 		if needsOpinion(c, round) {
 			o, err := loadOpinion(ctx, tx, projectID)
 			if err != nil {
@@ -171,7 +171,7 @@ func (s *ResultService) StartRectification(ctx context.Context, actor Actor, pro
 			return Errorf(Conflict, "error.rectification_not_failed")
 		}
 		r := &Rectification{ProjectID: projectID, CampaignID: camp.ID, AgencyID: p.AgencyID, Due: due, Reason: reason,
-			CreatedBy: actor.UserID, CreatedByName: actor.Username, CreatedAt: s.now()}
+			CreatedBy: actor.UserID, CreatedByName: actor.DisplayName(), CreatedAt: s.now()}
 		if err := tx.CreateRectification(ctx, r); err != nil {
 			return err
 		}

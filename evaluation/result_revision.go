@@ -102,7 +102,7 @@ func (s *ResultService) OpenRevision(ctx context.Context, actor Actor, projectID
 		}
 		now := s.now()
 		r := &Revision{ProjectID: p.ID, CampaignID: c.ID, AgencyID: p.AgencyID, Seq: len(list) + 1, Kind: kind,
-			Note: note, Due: due, OpenedBy: actor.UserID, OpenedByName: actor.Username, OpenedAt: now}
+			Note: note, Due: due, OpenedBy: actor.UserID, OpenedByName: actor.DisplayName(), OpenedAt: now}
 		if err := s.reopenForRevision(ctx, tx, c, p, r, technical); err != nil {
 			return err
 		}

@@ -105,7 +105,7 @@ func (s *ResultService) ConfirmVeto(ctx context.Context, actor Actor, projectID 
 			return Errorf(Conflict, "error.veto_confirmed_already")
 		}
 		v := &VetoConfirmation{ProjectID: projectID, CampaignID: c.ID, AgencyID: p.AgencyID, Track: track, Code: code,
-			Reason: reason, ConfirmedBy: actor.UserID, ConfirmedByName: actor.Username, ConfirmedAt: s.now()}
+			Reason: reason, ConfirmedBy: actor.UserID, ConfirmedByName: actor.DisplayName(), ConfirmedAt: s.now()}
 		if err := tx.AddVetoConfirmation(ctx, v); err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func (s *ReviewService) ApproveCampaign(ctx context.Context, actor Actor, campai
 		today := now.In(Beijing)
 		p := &Publicity{CampaignID: c.ID, AgencyID: c.AgencyID, Starts: today.Format(time.DateOnly),
 			Ends: today.AddDate(0, 0, days).Format(time.DateOnly), Days: days, Note: note, ApprovedBy: actor.UserID,
-			ApprovedByName: actor.Username, ApprovedAt: now}
+			ApprovedByName: actor.DisplayName(), ApprovedAt: now}
 		if err := tx.CreatePublicity(ctx, p); err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ func (s *ReviewService) MarkReturn(ctx context.Context, actor Actor, projectID i
 			return err
 		}
 		r := &Return{CampaignID: c.ID, AgencyID: c.AgencyID, Round: nextRound(list), ProjectID: p.ID, Code: p.Code,
-			Title: p.Title, Comment: comment, MarkedBy: actor.UserID, MarkedByName: actor.Username, MarkedAt: s.now()}
+			Title: p.Title, Comment: comment, MarkedBy: actor.UserID, MarkedByName: actor.DisplayName(), MarkedAt: s.now()}
 		if err := tx.SaveReturn(ctx, r); err != nil {
 			return err
 		}
@@ -230,7 +230,7 @@ func (s *ReviewService) AnswerReturn(ctx context.Context, actor Actor, projectID
 			return Errorf(Conflict, "error.return_not_returned")
 		}
 		r := list[i]
-		r.Answer, r.AnsweredBy, r.AnsweredByName, r.AnsweredAt = answer, actor.UserID, actor.Username, s.now()
+		r.Answer, r.AnsweredBy, r.AnsweredByName, r.AnsweredAt = answer, actor.UserID, actor.DisplayName(), s.now()
 		if err := tx.AnswerReturn(ctx, r); err != nil {
 			return err
 		}

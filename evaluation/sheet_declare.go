@@ -55,7 +55,7 @@ func (s *SheetService) DeclareConflict(ctx context.Context, actor Actor, project
 		}
 		now := s.now()
 		c := &ExpertConflict{ExpertID: actor.ExpertID, ProjectID: projectID, Year: now.In(Beijing).Year(), Note: reason,
-			CreatedBy: actor.UserID, CreatedByName: actor.Username, CreatedAt: now}
+			CreatedBy: actor.UserID, CreatedByName: actor.DisplayName(), CreatedAt: now}
 		if err := tx.CreateExpertConflict(ctx, c); err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func (u *User) CanSignIn() bool { return !u.Disabled && !u.AgencyDisabled }
 
 // Actor returns the actor that acts as u.
 func (u *User) Actor() Actor {
-	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.AgencyID, ExpertID: u.ExpertID}
+	return Actor{UserID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role, AgencyID: u.AgencyID, ExpertID: u.ExpertID}
 }
 
 // Actor is who performs a service call. Services take it explicitly and
@@ -102,6 +102,8 @@ func (u *User) Actor() Actor {
 type Actor struct {
 	UserID   int64
 	Username string
+	// Name is the person's name, which records they make show (DisplayName).
+	Name     string
 	Role     Role
 	AgencyID int64
 	ExpertID int64
@@ -110,6 +112,15 @@ type Actor struct {
 // System is the actor for work done by the operator on the command line
 // (migrations, `user add`, demo seeding). It has admin rights.
 var System = Actor{Username: "system", Role: RoleAdmin}
+
+// DisplayName is the name a record shows of who made it: the person's
+// name, or the username of an account without one.
+func (a Actor) DisplayName() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Username
+}
 
 // IsAdmin reports whether the actor administers the system.
 func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }

@@ -140,7 +140,7 @@ func TestPoolAPIScenarios(t *testing.T) {
 		{nil, scenario{"admin puts an expert back into draws", "admin", "POST", idPath("/api/v1/experts/%d/flag", other), `{"can_be_drawn":true,"no_draw_reason":"back from sabbatical"}`, 200, "", nil,
 			[]string{`"can_be_drawn":true`}, []string{"no_draw_reason"}}, []string{"expert.flag"}},
 		{nil, scenario{"expert declares a conflict", "expert", "POST", ownConflicts, `{"institution":"同济大学","year":2024,"note":"合作单位"}`, 201, "", nil,
-			[]string{`"institution":"同济大学"`, `"created_by_name":"expert"`}, nil}, []string{"expert.conflict_add"}},
+			[]string{`"institution":"同济大学"`, `"created_by_name":"Expert"`}, nil}, []string{"expert.conflict_add"}},
 		{nil, scenario{"expert removes own declaration", "expert", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.declared.ID), "", 204, "", nil, nil, nil}, []string{"expert.conflict_remove"}},
 		{nil, removeRecorded, []string{"expert.conflict_remove"}},
 		{[]scenario{removeRecorded}, scenario{"removed twice", "admin", "DELETE", fmt.Sprintf("%s/%d", ownConflicts, f.recorded.ID), "", 404, evaluation.NotFound, nil, nil, nil}, nil},

@@ -81,7 +81,7 @@ func TestConfirmVetoAPI(t *testing.T) {
 	}
 
 	h.run(t, scenario{as: "staffa", method: "POST", url: url, body: `{"code":"V2","reason":"` + vetoReason + `"}`, status: 201,
-		contains: []string{`"track":"technical"`, `"code":"V2"`, `"confirmed_by_name":"staffa"`, vetoReason}})
+		contains: []string{`"track":"technical"`, `"code":"V2"`, `"confirmed_by_name":"Staff A"`, vetoReason}})
 	if got := h.auditActions(); got[len(got)-1] != "project.confirm_veto" {
 		t.Errorf("the newest audit action = %q, want project.confirm_veto", got[len(got)-1])
 	}
@@ -182,8 +182,8 @@ func TestConfirmVetoPage(t *testing.T) {
 		lang  evaluation.Language
 		wants []string
 	}{
-		{evaluation.LangZH, []string{"已由机构人员确认（staffa，", vetoReason, "否决项成立"}},
-		{evaluation.LangEN, []string{"Confirmed by agency staff (staffa, ", vetoReason, "Veto held"}},
+		{evaluation.LangZH, []string{"已由机构人员确认（Staff A，", vetoReason, "否决项成立"}},
+		{evaluation.LangEN, []string{"Confirmed by agency staff (Staff A, ", vetoReason, "Veto held"}},
 	} {
 		staff.post("/lang", formOf("lang", string(lang.lang), "next", "/"))
 		_, page := staff.get(url)

@@ -391,8 +391,8 @@ func TestBrowserResultsJourney(t *testing.T) {
 		staff.fatalf("question before recording = %q, want %q", got, want)
 	}
 	staff.wantText("flash", "已为 "+a.code+" 录入结论：通过。")
-	if got := staff.normalText("conclusion-list"); !strings.HasPrefix(got, "通过 · sstpc-li") {
-		staff.fatalf("#conclusion-list = %q, want the pass recorded by sstpc-li", got)
+	if got := staff.normalText("conclusion-list"); !strings.HasPrefix(got, "通过 · 李晓东") {
+		staff.fatalf("#conclusion-list = %q, want the pass recorded by 李晓东 (sstpc-li)", got)
 	}
 
 	// Not submitted while the other project has no conclusion.
@@ -428,7 +428,7 @@ func TestBrowserResultsJourney(t *testing.T) {
 	staff.submit("record a fail with a reason", "do-conclude", 200, b.result())
 	staff.dialog(answered)
 	staff.wantText("flash", "已为 "+b.code+" 录入结论：不通过。")
-	if got := staff.normalText("conclusion-list"); !strings.HasPrefix(got, "不通过 · sstpc-li") || !strings.HasSuffix(got, why) {
+	if got := staff.normalText("conclusion-list"); !strings.HasPrefix(got, "不通过 · 李晓东") || !strings.HasSuffix(got, why) {
 		staff.fatalf("#conclusion-list = %q, want the fail with its reason", got)
 	}
 	keep(staff, "conclusion-recorded")
