@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,11 +94,11 @@ func (s *ResultService) OpenRevision(ctx context.Context, actor Actor, projectID
 				}
 			}
 		}
-		if err := s.checkRevision(ctx, tx, c, p, kind, technical); err != nil {
-			return err
-		}
 		list, err := tx.Revisions(ctx, projectID)
 		if err != nil {
+			return err
+		}
+		if err := s.checkRevision(ctx, tx, c, p, kind, technical, list); err != nil {
 			return err
 		}
 		now := s.now()
@@ -118,8 +119,9 @@ func (s *ResultService) OpenRevision(ctx context.Context, actor Actor, projectID
 }
 
 // checkRevision holds the rules of opening a revision round of the kind
-// on the project's technical sheets.
-func (s *ResultService) checkRevision(ctx context.Context, tx revisionTx, c *Campaign, p *Project, kind RevisionKind, technical []*Sheet) error {
+// on the project's technical sheets, after the rounds opened before.
+func (s *ResultService) checkRevision(ctx context.Context, tx revisionTx, c *Campaign, p *Project, kind RevisionKind,
+	technical []*Sheet, opened []*Revision) error {
 	submitted := 0
 	for _, sh := range technical {
 		if sh != nil && sh.Status == SheetSubmitted {
@@ -172,14 +174,8 @@ func (s *ResultService) checkRevision(ctx context.Context, tx revisionTx, c *Cam
 		if n := len(conclusions); n > 0 && conclusions[n-1].Round == 2 {
 			return Errorf(Conflict, "error.revision_concluded")
 		}
-		list, err := tx.Revisions(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		for _, r := range list {
-			if r.Kind == RevisionReevaluation {
-				return Errorf(Conflict, "error.reevaluation_once")
-			}
+		if slices.ContainsFunc(opened, func(r *Revision) bool { return r.Kind == RevisionReevaluation }) {
+			return Errorf(Conflict, "error.reevaluation_once")
 		}
 		if submitted == 0 || submitted < len(technical) {
 			return Errorf(Conflict, "error.revision_sheets_pending")

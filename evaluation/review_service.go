@@ -3,7 +3,6 @@ package evaluation
 import (
 	"context"
 	"slices"
-	"strings"
 )
 
 // ReviewService is the commission's review of a submitted campaign:
@@ -57,17 +56,8 @@ func reviewedProject(ctx context.Context, tx reviewTx, actor Actor, projectID in
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := loadCampaign(ctx, tx, actor, p.CampaignID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if actor.Role != RoleCommission {
-		return nil, nil, ErrForbidden
-	}
-	if c.State != CampaignSubmitted {
-		return nil, nil, Errorf(Conflict, "error.review_closed")
-	}
-	return p, c, nil
+	c, err := reviewedCampaign(ctx, tx, actor, p.CampaignID)
+	return p, c, err
 }
 
 // reviewedCampaign loads a campaign the commission reviews now
@@ -101,14 +91,12 @@ func nextRound(list []*Return) int {
 // agency with the comment (or changes the comment); only the commission
 // may. Nothing reaches the agency until ReturnCampaign.
 func (s *ReviewService) MarkReturn(ctx context.Context, actor Actor, projectID int64, comment string) (*Return, error) {
-	comment = strings.TrimSpace(comment)
-	f := FieldErrors{}
-	reasonProblem(f, "comment", comment)
-	if err := f.Err(); err != nil {
+	comment, err := checkText("comment", comment)
+	if err != nil {
 		return nil, err
 	}
 	var out *Return
-	err := s.inTx(ctx, func(tx reviewTx) error {
+	err = s.inTx(ctx, func(tx reviewTx) error {
 		p, c, err := reviewedProject(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
@@ -158,14 +146,12 @@ func (s *ReviewService) UnmarkReturn(ctx context.Context, actor Actor, projectID
 // The agency answers each, concludes again where it must, and submits
 // the campaign again.
 func (s *ReviewService) ReturnCampaign(ctx context.Context, actor Actor, campaignID int64, reason string) (*Campaign, error) {
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	if err := f.Err(); err != nil {
+	reason, err := checkText("reason", reason)
+	if err != nil {
 		return nil, err
 	}
 	var out *Campaign
-	err := s.inTx(ctx, func(tx reviewTx) error {
+	err = s.inTx(ctx, func(tx reviewTx) error {
 		c, err := reviewedCampaign(ctx, tx, actor, campaignID)
 		if err != nil {
 			return err
@@ -205,14 +191,12 @@ func (s *ReviewService) ReturnCampaign(ctx context.Context, actor Actor, campaig
 // needed doing), while the campaign is back with the agency; only its
 // staff may, and may change the answer until they submit again.
 func (s *ReviewService) AnswerReturn(ctx context.Context, actor Actor, projectID int64, answer string) (*Return, error) {
-	answer = strings.TrimSpace(answer)
-	f := FieldErrors{}
-	reasonProblem(f, "answer", answer)
-	if err := f.Err(); err != nil {
+	answer, err := checkText("answer", answer)
+	if err != nil {
 		return nil, err
 	}
 	var out *Return
-	err := s.inTx(ctx, func(tx reviewTx) error {
+	err = s.inTx(ctx, func(tx reviewTx) error {
 		p, c, err := managedProject(ctx, tx, actor, projectID)
 		if err != nil {
 			return err

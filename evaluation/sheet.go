@@ -152,11 +152,15 @@ const MaxReasonText = 2000
 
 // checkReason trims a required reason given alone, in the field "reason",
 // and checks it.
-func checkReason(reason string) (string, error) {
-	reason = strings.TrimSpace(reason)
+func checkReason(reason string) (string, error) { return checkText("reason", reason) }
+
+// checkText trims a required text given alone (a reason, a comment, an
+// answer), in the field named, and checks it as a reason.
+func checkText(field, text string) (string, error) {
+	text = strings.TrimSpace(text)
 	f := FieldErrors{}
-	reasonProblem(f, "reason", reason)
-	return reason, f.Err()
+	reasonProblem(f, field, text)
+	return text, f.Err()
 }
 
 // reasonProblem checks a required reason.

@@ -30,14 +30,16 @@ func (a *App) resultCharts(c *fiber.Ctx, rows []resultRow) []charts.Chart {
 	scores := charts.HistogramChart{ID: "chart-scores", Title: a.T(c, "charts.scores_title"), Desc: a.T(c, "charts.scores_desc"),
 		Min: 0, Max: 100, Width: 5, XLabel: a.T(c, "results.score"), YLabel: a.T(c, "charts.projects"),
 		EmptyText: a.T(c, "charts.empty")}
-	passLine := math.NaN()
+	var passLines []float64 // each class's rubric has its own
 	for _, row := range rows {
 		t := row.Result.Technical
 		if t.Score == nil {
 			continue
 		}
 		scores.Values = append(scores.Values, t.Score.Float())
-		passLine = t.PassLine.Float()
+		if line := t.PassLine.Float(); !slices.Contains(passLines, line) {
+			passLines = append(passLines, line)
+		}
 		for i, class := range evaluation.ProjectClasses {
 			for j, g := range grades {
 				if row.Project.Class == class && t.Grade == g {
@@ -46,8 +48,9 @@ func (a *App) resultCharts(c *fiber.Ctx, rows []resultRow) []charts.Chart {
 			}
 		}
 	}
-	if !math.IsNaN(passLine) {
-		scores.Marks = []charts.Mark{{Value: passLine, Label: a.T(c, "charts.pass_line", "Line", fmt.Sprint(passLine))}}
+	slices.Sort(passLines)
+	for _, line := range passLines {
+		scores.Marks = append(scores.Marks, charts.Mark{Value: line, Label: a.T(c, "charts.pass_line", "Line", fmt.Sprint(line))})
 	}
 	return []charts.Chart{charts.Bars(bands), charts.Histogram(scores)}
 }

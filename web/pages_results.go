@@ -569,86 +569,86 @@ type rectificationForm struct {
 	Reason string `json:"reason" form:"reason" validate:"required,max=2000"`
 }
 
-// refuseResult shows a refused form with its problems beside the fields,
-// or reports false for errors that are not the input's.
-func (a *App) refuseResult(c *fiber.Ctx, d *projectResultData, err error) bool {
-	e := evaluation.ErrorAs(err)
-	if e == nil || (e.Code != evaluation.Invalid && e.Code != evaluation.Conflict) {
-		return false
-	}
-	c.Status(statusOf[e.Code])
-	fields, msg, _ := a.formProblems(c, err)
-	d.Form.Fields = fields
-	if len(fields) == 0 {
-		d.Form.Error = msg
-	}
-	return true
-}
-
-func (a *App) projectConclusionForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
+// resultAction runs a form of a project's result page. do acts on the
+// project; refused for its input or the state, the page shows again with
+// the form as typed and its problems beside its fields (a problem with a
+// hidden field is the form's); done, flash says so, given the project's
+// code, at the page's section. The page's figures are computed only when
+// the page is shown again: an action does not wait for the campaign's
+// results.
+func (a *App) resultAction(c *fiber.Ctx, form resultForm, section string, do func(projectID int64) error,
+	flash func(code string) string, hidden ...string) error {
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	d.Form = resultForm{Kind: "conclusion", Conclusion: evaluation.Conclusion(c.FormValue("conclusion")), Reason: c.FormValue("reason")}
-	var f conclusionForm
-	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.results.RecordConclusion(c.UserContext(), actor(c), d.Project.ID, f.Conclusion, f.Reason)
-	}
-	if a.refuseResult(c, d, err) {
-		return a.renderProjectResult(c, d)
-	}
-	if err != nil {
-		return err
-	}
-	a.flash(c, a.T(c, "results.concluded_flash", "Code", d.Project.Code, "Conclusion", a.T(c, "conclusion."+string(f.Conclusion))))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
-}
-
-func (a *App) projectRectificationForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
-	if err != nil {
-		return err
-	}
-	d.Form = resultForm{Kind: "rectification", Due: c.FormValue("due"), Reason: c.FormValue("reason")}
-	var f rectificationForm
-	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.results.StartRectification(c.UserContext(), actor(c), d.Project.ID, f.Due, f.Reason)
-	}
-	if a.refuseResult(c, d, err) {
-		return a.renderProjectResult(c, d)
-	}
-	if err != nil {
-		return err
-	}
-	a.flash(c, a.T(c, "results.rectified_flash", "Code", d.Project.Code))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#conclusions", d.Project.ID), fiber.StatusSeeOther)
-}
-
-// projectVetoForm confirms a veto item flagged on the project's sheets,
-// with the staff's reason.
-func (a *App) projectVetoForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
-	if err != nil {
-		return err
-	}
-	d.Form = resultForm{Kind: "veto", Track: aggregate.Track(c.FormValue("track")), Code: c.FormValue("code"), Reason: c.FormValue("reason")}
-	var f vetoRequest
-	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.results.ConfirmVeto(c.UserContext(), actor(c), d.Project.ID, aggregate.Track(f.Track), f.Code, f.Reason)
-	}
-	if a.refuseResult(c, d, err) {
-		// The item is in hidden fields: a problem with it is the form's.
-		if msg := cmp.Or(d.Form.Fields["code"], d.Form.Fields["track"]); msg != "" {
+	err = do(id)
+	if e := evaluation.ErrorAs(err); e != nil && (e.Code == evaluation.Invalid || e.Code == evaluation.Conflict) {
+		d, verr := a.projectResultView(c)
+		if verr != nil {
+			return verr
+		}
+		c.Status(statusOf[e.Code])
+		d.Form = form
+		fields, msg, _ := a.formProblems(c, err)
+		d.Form.Fields = fields
+		if len(fields) == 0 {
 			d.Form.Error = msg
+		}
+		for _, h := range hidden {
+			d.Form.Error = cmp.Or(fields[h], d.Form.Error)
 		}
 		return a.renderProjectResult(c, d)
 	}
 	if err != nil {
 		return err
 	}
-	a.flash(c, a.T(c, "results.veto_confirmed_flash", "Code", d.Project.Code))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#vetoes", d.Project.ID), fiber.StatusSeeOther)
+	p, err := a.campaigns.Project(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	a.flash(c, flash(p.Code))
+	return c.Redirect(fmt.Sprintf("/projects/%d/result#%s", id, section), fiber.StatusSeeOther)
+}
+
+func (a *App) projectConclusionForm(c *fiber.Ctx) error {
+	var f conclusionForm
+	form := resultForm{Kind: "conclusion", Conclusion: evaluation.Conclusion(c.FormValue("conclusion")), Reason: c.FormValue("reason")}
+	return a.resultAction(c, form, "conclusions", func(id int64) error {
+		if err := a.parseForm(c, &f); err != nil {
+			return err
+		}
+		_, err := a.results.RecordConclusion(c.UserContext(), actor(c), id, f.Conclusion, f.Reason)
+		return err
+	}, func(code string) string {
+		return a.T(c, "results.concluded_flash", "Code", code, "Conclusion", a.T(c, "conclusion."+string(f.Conclusion)))
+	})
+}
+
+func (a *App) projectRectificationForm(c *fiber.Ctx) error {
+	form := resultForm{Kind: "rectification", Due: c.FormValue("due"), Reason: c.FormValue("reason")}
+	return a.resultAction(c, form, "conclusions", func(id int64) error {
+		var f rectificationForm
+		if err := a.parseForm(c, &f); err != nil {
+			return err
+		}
+		_, err := a.results.StartRectification(c.UserContext(), actor(c), id, f.Due, f.Reason)
+		return err
+	}, func(code string) string { return a.T(c, "results.rectified_flash", "Code", code) })
+}
+
+// projectVetoForm confirms a veto item flagged on the project's sheets,
+// with the staff's reason.
+func (a *App) projectVetoForm(c *fiber.Ctx) error {
+	form := resultForm{Kind: "veto", Track: aggregate.Track(c.FormValue("track")), Code: c.FormValue("code"), Reason: c.FormValue("reason")}
+	return a.resultAction(c, form, "vetoes", func(id int64) error {
+		var f vetoRequest
+		if err := a.parseForm(c, &f); err != nil {
+			return err
+		}
+		_, err := a.results.ConfirmVeto(c.UserContext(), actor(c), id, aggregate.Track(f.Track), f.Code, f.Reason)
+		return err
+	}, func(code string) string { return a.T(c, "results.veto_confirmed_flash", "Code", code) }, "code", "track")
 }
 
 // Percent formats a percentile with one decimal.

@@ -118,40 +118,21 @@ type markReturnForm struct {
 }
 
 func (a *App) markReturnForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
-	if err != nil {
+	form := resultForm{Kind: "return", Reason: c.FormValue("comment")}
+	return a.resultAction(c, form, "review", func(id int64) error {
+		var f markReturnForm
+		if err := a.parseForm(c, &f); err != nil {
+			return err
+		}
+		_, err := a.review.MarkReturn(c.UserContext(), actor(c), id, f.Comment)
 		return err
-	}
-	d.Form = resultForm{Kind: "return", Reason: c.FormValue("comment")}
-	var f markReturnForm
-	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.review.MarkReturn(c.UserContext(), actor(c), d.Project.ID, f.Comment)
-	}
-	if a.refuseResult(c, d, err) {
-		return a.renderProjectResult(c, d)
-	}
-	if err != nil {
-		return err
-	}
-	a.flash(c, a.T(c, "review.marked_flash", "Code", d.Project.Code))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#review", d.Project.ID), fiber.StatusSeeOther)
+	}, func(code string) string { return a.T(c, "review.marked_flash", "Code", code) })
 }
 
 func (a *App) unmarkReturnForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
-	if err != nil {
-		return err
-	}
-	d.Form = resultForm{Kind: "return"}
-	err = a.review.UnmarkReturn(c.UserContext(), actor(c), d.Project.ID)
-	if a.refuseResult(c, d, err) {
-		return a.renderProjectResult(c, d)
-	}
-	if err != nil {
-		return err
-	}
-	a.flash(c, a.T(c, "review.unmarked_flash", "Code", d.Project.Code))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#review", d.Project.ID), fiber.StatusSeeOther)
+	return a.resultAction(c, resultForm{Kind: "return"}, "review", func(id int64) error {
+		return a.review.UnmarkReturn(c.UserContext(), actor(c), id)
+	}, func(code string) string { return a.T(c, "review.unmarked_flash", "Code", code) })
 }
 
 type answerReturnForm struct {
@@ -159,23 +140,15 @@ type answerReturnForm struct {
 }
 
 func (a *App) answerReturnForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
-	if err != nil {
+	form := resultForm{Kind: "answer", Reason: c.FormValue("answer")}
+	return a.resultAction(c, form, "review", func(id int64) error {
+		var f answerReturnForm
+		if err := a.parseForm(c, &f); err != nil {
+			return err
+		}
+		_, err := a.review.AnswerReturn(c.UserContext(), actor(c), id, f.Answer)
 		return err
-	}
-	d.Form = resultForm{Kind: "answer", Reason: c.FormValue("answer")}
-	var f answerReturnForm
-	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.review.AnswerReturn(c.UserContext(), actor(c), d.Project.ID, f.Answer)
-	}
-	if a.refuseResult(c, d, err) {
-		return a.renderProjectResult(c, d)
-	}
-	if err != nil {
-		return err
-	}
-	a.flash(c, a.T(c, "review.answered_flash", "Code", d.Project.Code))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#review", d.Project.ID), fiber.StatusSeeOther)
+	}, func(code string) string { return a.T(c, "review.answered_flash", "Code", code) })
 }
 
 type returnCampaignForm struct {
@@ -183,17 +156,22 @@ type returnCampaignForm struct {
 }
 
 func (a *App) returnCampaignForm(c *fiber.Ctx) error {
-	d, err := a.resultsView(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	form := resultForm{Kind: "return", Reason: c.FormValue("reason")}
 	var f returnCampaignForm
 	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.review.ReturnCampaign(c.UserContext(), actor(c), d.Campaign.ID, f.Reason)
+		_, err = a.review.ReturnCampaign(c.UserContext(), actor(c), id, f.Reason)
 	}
 	if e := evaluation.ErrorAs(err); e != nil && (e.Code == evaluation.Invalid || e.Code == evaluation.Conflict) {
+		// Refused: the results again, with the note as typed.
+		d, verr := a.resultsView(c)
+		if verr != nil {
+			return verr
+		}
 		c.Status(statusOf[e.Code])
+		form := resultForm{Kind: "return", Reason: c.FormValue("reason")}
 		form.Fields, form.Error, _ = a.formProblems(c, err)
 		if len(form.Fields) > 0 {
 			form.Error = ""
@@ -205,5 +183,5 @@ func (a *App) returnCampaignForm(c *fiber.Ctx) error {
 		return err
 	}
 	a.flash(c, a.T(c, "review.returned_flash"))
-	return c.Redirect(fmt.Sprintf("/campaigns/%d/results#review", d.Campaign.ID), fiber.StatusSeeOther)
+	return c.Redirect(fmt.Sprintf("/campaigns/%d/results#review", id), fiber.StatusSeeOther)
 }

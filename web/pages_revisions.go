@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -61,21 +60,13 @@ type revisionForm struct {
 }
 
 func (a *App) projectRevisionForm(c *fiber.Ctx) error {
-	d, err := a.projectResultView(c)
-	if err != nil {
-		return err
-	}
-	d.Form = resultForm{Kind: "revision", Reason: c.FormValue("note"), Due: c.FormValue("due")}
 	var f revisionForm
-	if err = a.parseForm(c, &f); err == nil {
-		_, err = a.revisions.OpenRevision(c.UserContext(), actor(c), d.Project.ID, f.Kind, f.Note, f.Due)
-	}
-	if a.refuseResult(c, d, err) {
-		return a.renderProjectResult(c, d)
-	}
-	if err != nil {
+	form := resultForm{Kind: "revision", Reason: c.FormValue("note"), Due: c.FormValue("due")}
+	return a.resultAction(c, form, "revisions", func(id int64) error {
+		if err := a.parseForm(c, &f); err != nil {
+			return err
+		}
+		_, err := a.revisions.OpenRevision(c.UserContext(), actor(c), id, f.Kind, f.Note, f.Due)
 		return err
-	}
-	a.flash(c, a.T(c, "revisions.opened_flash."+string(f.Kind), "Code", d.Project.Code))
-	return c.Redirect(fmt.Sprintf("/projects/%d/result#revisions", d.Project.ID), fiber.StatusSeeOther)
+	}, func(code string) string { return a.T(c, "revisions.opened_flash."+string(f.Kind), "Code", code) }, "kind")
 }
