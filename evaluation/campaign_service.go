@@ -243,6 +243,14 @@ func (s *CampaignService) checkTransition(ctx context.Context, r campaignStore, 
 			return &Error{Code: Conflict, Message: "error.publicity_running", Fields: map[string]string{"to": "error.publicity_running"},
 				Args: map[string]map[string]any{"to": {"Ends": p.Ends}}}
 		}
+		n, err := r.OpenAppeals(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return &Error{Code: Conflict, Message: "error.appeals_open", Fields: map[string]string{"to": "error.appeals_open"},
+				Args: map[string]map[string]any{"to": {"Count": n}}}
+		}
 	case to == CampaignForming && c.Projects == 0:
 		return Errorf(Conflict, "error.campaign_no_projects")
 	case c.State == CampaignForming && to == CampaignScoring:

@@ -37,6 +37,7 @@ type campaignStore interface {
 	Panels(ctx context.Context, campaignID int64) ([]*Panel, error)
 	UnconcludedProjects(ctx context.Context, campaignID int64) (int, error)
 	UnansweredReturns(ctx context.Context, campaignID int64) (int, error)
+	OpenAppeals(ctx context.Context, campaignID int64) (int, error)
 	publicityReader
 }
 

@@ -187,7 +187,7 @@ func (s *ResultService) checkRevision(ctx context.Context, tx revisionTx, c *Cam
 // reopenForRevision reopens the submitted technical sheets for the round
 // r, moves each member's last day to r.Due at the earliest, and tells each
 // member by e-mail.
-func (s *ResultService) reopenForRevision(ctx context.Context, tx revisionTx, c *Campaign, p *Project, r *Revision, technical []*Sheet) error {
+func (s *core) reopenForRevision(ctx context.Context, tx revisionTx, c *Campaign, p *Project, r *Revision, technical []*Sheet) error {
 	panels := map[int64]*Panel{}
 	for _, sh := range technical {
 		if sh == nil || sh.Status != SheetSubmitted {

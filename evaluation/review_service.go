@@ -16,6 +16,7 @@ type ReviewService struct {
 		projectGetter
 		returnReader
 		publicityReader
+		appealReader
 		Agency(ctx context.Context, id int64) (*Agency, error)
 		Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
 		CampaignConclusions(ctx context.Context, campaignID int64) ([]*ConclusionRecord, error)

@@ -17,12 +17,16 @@ const (
 	// RevisionReevaluation is the panel's re-evaluation of a project after
 	// its rectification (整改): the same members score it again.
 	RevisionReevaluation RevisionKind = "reevaluation"
+	// RevisionAppeal is the panel's re-evaluation of a project the
+	// commission opens on an admissible appeal (ReviewService), during
+	// the campaign's publicity; the agency does not open it.
+	RevisionAppeal RevisionKind = "appeal"
 )
 
 // RevisionKinds lists the kinds in the order the interface offers them.
 var RevisionKinds = []RevisionKind{RevisionDiscussion, RevisionReevaluation}
 
-// Valid reports whether k is a known kind.
+// Valid reports whether k is a kind the agency's staff open.
 func (k RevisionKind) Valid() bool {
 	return k == RevisionDiscussion || k == RevisionReevaluation
 }

@@ -78,6 +78,14 @@ func workspaceOpen(c *Campaign) bool {
 	return c.State == CampaignForming || c.State == CampaignScoring || c.State == CampaignConcluding
 }
 
+// reopened reports whether the expert's sheet on the project is reopened:
+// in a published campaign, for the re-evaluation of an appeal, the only
+// work its experts still have.
+func reopened(ctx context.Context, r sheetReader, projectID, expertID int64) bool {
+	sh, err := r.Sheet(ctx, projectID, expertID)
+	return err == nil && sh.Status == SheetReopened
+}
+
 // seat is an expert's accepted seat on a project's panel, with what the
 // workspace checks against it.
 type seat struct {
@@ -108,7 +116,7 @@ func seatOf(ctx context.Context, r sheetStore, actor Actor, projectID int64) (*s
 	if err != nil {
 		return nil, err
 	}
-	if !workspaceOpen(c) {
+	if !workspaceOpen(c) && !(c.State == CampaignPublished && reopened(ctx, r, projectID, actor.ExpertID)) {
 		return nil, ErrNotFound
 	}
 	pr, err := r.Project(ctx, projectID)
@@ -372,11 +380,13 @@ func (st *seat) openProblem() error {
 
 // saveProblem says why a save of the sheet would be refused now. Sheets
 // are scored while the campaign scores; a sheet reopened for a revision
-// round (a discussion, a re-evaluation) is revised while it concludes too.
+// round (a discussion, a re-evaluation) is revised while it concludes too,
+// and one reopened for an appeal's re-evaluation while it is published.
 func (st *seat) saveProblem(sh *Sheet, now time.Time) error {
 	due := ScoringDue(st.campaign, st.member)
 	switch {
-	case st.campaign.State != CampaignScoring && !(st.campaign.State == CampaignConcluding && sh.Status == SheetReopened):
+	case st.campaign.State != CampaignScoring && !(sh.Status == SheetReopened &&
+		(st.campaign.State == CampaignConcluding || st.campaign.State == CampaignPublished)):
 		return Errorf(Conflict, "error.scoring_closed")
 	case sh.Status == SheetSubmitted:
 		return Errorf(Conflict, "error.sheet_submitted")

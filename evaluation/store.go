@@ -24,6 +24,7 @@ type Reader interface {
 	reportStore
 	returnReader
 	publicityReader
+	appealReader
 	outboxReader
 }
 
@@ -42,6 +43,7 @@ type Tx interface {
 	revisionWriter
 	returnWriter
 	CreatePublicity(ctx context.Context, p *Publicity) error
+	appealWriter
 	vetoWriter
 	outboxWriter
 	auditor
