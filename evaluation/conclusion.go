@@ -41,10 +41,10 @@ type Rectification struct {
 // RectificationMonths is a rectification's default length.
 const RectificationMonths = 3
 
-// conclusionsOf are the conclusions the agency may record in a round: the
+// ConclusionsOf are the conclusions the agency may record in a round: the
 // evaluation passes, fails or closes (结题) a project; the re-evaluation
 // after a rectification passes it after rectification, fails or closes it.
-func conclusionsOf(round int) []Conclusion {
+func ConclusionsOf(round int) []Conclusion {
 	if round == 2 {
 		return []Conclusion{ConclusionPassAfterRectification, ConclusionFail, ConclusionClosed}
 	}

@@ -97,7 +97,7 @@ func (s *ResultService) RecordConclusion(ctx context.Context, actor Actor, proje
 		if rect != nil {
 			round = 2
 		}
-		if !slices.Contains(conclusionsOf(round), c) {
+		if !slices.Contains(ConclusionsOf(round), c) {
 			return FieldErrors{"conclusion": "error.conclusion_not_allowed"}.Err()
 		}
 		rec := &ConclusionRecord{ProjectID: projectID, CampaignID: camp.ID, AgencyID: p.AgencyID, Round: round,

@@ -243,7 +243,7 @@ func (s *ReviewService) ResolveAppeal(ctx context.Context, actor Actor, projectI
 	reason = strings.TrimSpace(reason)
 	f := FieldErrors{}
 	reasonProblem(f, "reason", reason)
-	if !slices.Contains(conclusionsOf(1), conclusion) && !slices.Contains(conclusionsOf(2), conclusion) {
+	if !slices.Contains(ConclusionsOf(1), conclusion) && !slices.Contains(ConclusionsOf(2), conclusion) {
 		f.Add("conclusion", "error.conclusion_not_allowed")
 	}
 	if err := f.Err(); err != nil {
@@ -270,7 +270,7 @@ func (s *ReviewService) ResolveAppeal(ctx context.Context, actor Actor, projectI
 		if n := len(list); n > 0 {
 			round, current = list[n-1].Round, list[n-1].Conclusion
 		}
-		if !slices.Contains(conclusionsOf(round), conclusion) {
+		if !slices.Contains(ConclusionsOf(round), conclusion) {
 			return FieldErrors{"conclusion": "error.conclusion_not_allowed"}.Err()
 		}
 		now := s.now()

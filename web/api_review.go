@@ -16,6 +16,7 @@ type reviewServices interface {
 	UnmarkReturn(ctx context.Context, actor evaluation.Actor, projectID int64) error
 	ReturnCampaign(ctx context.Context, actor evaluation.Actor, campaignID int64, reason string) (*evaluation.Campaign, error)
 	AnswerReturn(ctx context.Context, actor evaluation.Actor, projectID int64, answer string) (*evaluation.Return, error)
+	appealServices
 }
 
 // reviewRoutes: the commission's returns and the agency's answers.

@@ -34,6 +34,10 @@ type campaignReview struct {
 	DefaultDays int
 	Days, Note  string // the form refused, as typed
 	Publicity   *evaluation.Publicity
+	// Appeals are those recorded during the publicity; OpenAppeals
+	// counts those the commission has still to settle.
+	Appeals     []*evaluation.Appeal
+	OpenAppeals int
 }
 
 func (a *App) campaignReviewView(c *fiber.Ctx, d *campaignData) error {
@@ -48,6 +52,14 @@ func (a *App) campaignReviewView(c *fiber.Ctx, d *campaignData) error {
 		return err
 	}
 	d.Review.Publicity = p
+	if d.Review.Appeals, err = a.review.Appeals(c.UserContext(), act, camp.ID); err != nil {
+		return err
+	}
+	for _, ap := range d.Review.Appeals {
+		if ap.Status.Open() {
+			d.Review.OpenAppeals++
+		}
+	}
 	return nil
 }
 

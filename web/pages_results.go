@@ -373,6 +373,7 @@ type projectResultData struct {
 	Rectification *evaluation.Rectification
 	Revisions     revisionSection
 	Review        projectReview
+	Appeals       projectAppeals
 	Radar         *charts.Chart
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
@@ -391,11 +392,15 @@ type resultForm struct {
 	Conclusion evaluation.Conclusion
 	Reason     string
 	Due        string
-	// Track and Code name the veto item of a veto form.
-	Track  aggregate.Track
-	Code   string
-	Error  string
-	Fields map[string]string
+	// Track and Code name the veto item of a veto form; Code is an
+	// appeal's ground.
+	Track     aggregate.Track
+	Code      string
+	Appellant string
+	// AppealID is the appeal a commission's form acts on.
+	AppealID int64
+	Error    string
+	Fields   map[string]string
 }
 
 // IsVeto reports whether the form is the veto form of the item.
@@ -530,6 +535,9 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 		return nil, err
 	}
 	if err := a.projectReviewView(c, d); err != nil {
+		return nil, err
+	}
+	if err := a.projectAppealsView(c, d); err != nil {
 		return nil, err
 	}
 	d.CanConfirmVeto = evaluation.CanManageCampaign(act, camp) && evaluation.VetoesOpen(camp) && len(d.Conclusions) == 0

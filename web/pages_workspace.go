@@ -617,6 +617,11 @@ func (a *App) sheetSubmit(c *fiber.Ctx) error {
 		return a.sheetRefused(c, id, v, valuesOf(v.Sheet.Content), v.Sheet.Version, v.Sheet.Content.Vetoes, err)
 	}
 	a.flash(c, "workspace.submitted")
+	if _, err := a.sheets.Project(c.UserContext(), actor(c), id); evaluation.ErrorCode(err) == evaluation.NotFound {
+		// An appeal's re-evaluation, done: the project leaves the
+		// workspace of a published campaign.
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
 	return c.Redirect(sheetURL(id), fiber.StatusSeeOther)
 }
 

@@ -20,6 +20,7 @@ func (a *App) registerRoutes() {
 	a.resultRoutes()
 	a.revisionRoutes()
 	a.reviewRoutes()
+	a.appealRoutes()
 	a.publicityRoutes()
 	a.progressRoutes()
 	a.resultPages()
