@@ -557,6 +557,16 @@ func technicalSheet(a1, a2, a3, a4, a5 int) evaluation.SheetContent {
 // fixture's campaign through the services, and serves it.
 func startResultsServer(t *testing.T) *resultsFixture {
 	t.Helper()
+	return startFixtureServer(t, nil, func(b *fixtureBuilder) *resultsFixture {
+		return b.resultsCampaign("智能网联汽车高精度定位与车路协同系统研发")
+	})
+}
+
+// startFixtureServer seeds the demo into a fresh database, builds a
+// campaign through the services, and serves it on the clock now (time.Now
+// when nil).
+func startFixtureServer(t *testing.T, now func() time.Time, build func(b *fixtureBuilder) *resultsFixture) *resultsFixture {
+	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
 	dbPath, dataDir := filepath.Join(dir, "e.db"), filepath.Join(dir, "data")
@@ -574,13 +584,13 @@ func startResultsServer(t *testing.T) *resultsFixture {
 	}
 	b := &fixtureBuilder{t: t, svc: svc, users: map[int64]*evaluation.User{}}
 	b.load()
-	fx := b.resultsCampaign()
+	fx := build(b)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
 	log := &syncBuffer{}
 	s, err := startServer(ctx, serverConfig{Addr: "127.0.0.1:0", DB: dbPath, DataDir: dataDir, Password: password.Fast,
-		Logger: slog.New(slog.NewTextHandler(log, nil)), Stdout: io.Discard})
+		Logger: slog.New(slog.NewTextHandler(log, nil)), Stdout: io.Discard, Now: now})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
@@ -597,9 +607,9 @@ func startResultsServer(t *testing.T) *resultsFixture {
 // applied-technology projects with one panel drawn with a fixed seed and
 // accepted by everyone, who sign the pledge, declare no conflict and
 // submit their sheets. The technical totals of the first project are 85
-// (the chair), 55 (the low scorer), 80, 82 and 83; of the second 85, 81,
-// 80, 82 and 83.
-func (b *fixtureBuilder) resultsCampaign() *resultsFixture {
+// (the chair), 55 (the low scorer), 80, 82 and 83; of the second, titled
+// title, 85, 81, 80, 82 and 83.
+func (b *fixtureBuilder) resultsCampaign(title string) *resultsFixture {
 	t, ctx := b.t, b.t.Context()
 	today := time.Now().In(evaluation.Beijing)
 	settings := evaluation.DefaultCampaignSettings()
@@ -611,7 +621,7 @@ func (b *fixtureBuilder) resultsCampaign() *resultsFixture {
 		t.Fatal(err)
 	}
 	projects := []*evaluation.Project{journeyProject("2026-ZN-201"), journeyProject("2026-ZN-202")}
-	projects[1].Title = "智能网联汽车高精度定位与车路协同系统研发"
+	projects[1].Title = title
 	if err := b.svc.Campaigns.CreateProjects(ctx, b.staff, c.ID, projects); err != nil {
 		t.Fatal(err)
 	}

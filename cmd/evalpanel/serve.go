@@ -42,6 +42,10 @@ type serverConfig struct {
 	// looks for due messages (tests).
 	SMTP     *mailer.Server
 	MailPoll time.Duration
+
+	// Now is the clock of the services and the web app (tests, to run a
+	// period out); time.Now when nil.
+	Now func() time.Time
 }
 
 // server is a running evalpanel: the store, the web app and its listener.
@@ -107,7 +111,11 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	db, svc, err := openService(ctx, cfg.DB, cfg.Password, evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(cfg.UploadLimit))
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	db, svc, err := openService(ctx, cfg.DB, cfg.Password, evaluation.WithBlobs(blobs), evaluation.WithUploadLimit(cfg.UploadLimit),
+		evaluation.WithClock(cfg.Now))
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +139,7 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 		return nil, err
 	}
 	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
-		UploadLimit: svc.Materials.UploadLimit()})
+		UploadLimit: svc.Materials.UploadLimit(), Now: cfg.Now})
 	if err != nil {
 		sessions.Close()
 		return nil, err
