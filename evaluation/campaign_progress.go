@@ -21,6 +21,11 @@ type CampaignProgress struct {
 	// Unconfirmed is the number of projects not on a confirmed panel:
 	// scoring cannot open while it is above zero.
 	Unconfirmed int `json:"unconfirmed"`
+	// PublicityEnds is the last day of a published or closed campaign's
+	// publicity; OpenAppeals counts the appeals the commission has still
+	// to settle.
+	PublicityEnds string `json:"publicity_ends,omitempty"`
+	OpenAppeals   int    `json:"open_appeals"`
 }
 
 // ReadyForScoring reports whether the campaign is forming and every one of
@@ -75,6 +80,16 @@ func campaignProgress(ctx context.Context, r campaignStore, c *Campaign) (*Campa
 		}
 		if pn.State != PanelConfirmed {
 			p.Unconfirmed += len(pn.ProjectIDs)
+		}
+	}
+	if c.State == CampaignPublished || c.State == CampaignClosed {
+		pub, err := r.Publicity(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.PublicityEnds = pub.Ends
+		if p.OpenAppeals, err = r.OpenAppeals(ctx, c.ID); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil

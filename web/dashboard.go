@@ -74,14 +74,27 @@ func (a *App) campaignCards(c *fiber.Ctx) ([]campaignCard, error) {
 	if act.Role == evaluation.RoleCommission {
 		// What waits for the commission comes first.
 		slices.SortStableFunc(cards, func(x, y campaignCard) int {
-			return cmp.Compare(boolInt(x.Campaign.State != evaluation.CampaignSubmitted), boolInt(y.Campaign.State != evaluation.CampaignSubmitted))
+			return cmp.Compare(boolInt(!waitsForCommission(x)), boolInt(!waitsForCommission(y)))
 		})
 	}
 	return cards, nil
 }
 
+// waitsForCommission reports whether the card's campaign waits for the
+// commission: a submitted campaign to review, a published one with an
+// appeal to settle or ready to close.
+func waitsForCommission(card campaignCard) bool {
+	for _, n := range card.Next {
+		if n.Ready {
+			return true
+		}
+	}
+	return false
+}
+
 // commissionSteps says what a campaign needs of the commission: the
-// review of a submitted campaign, the publicity of a published one.
+// review of a submitted campaign, the appeals of a published one, and its
+// close once the publicity is over.
 func (a *App) commissionSteps(lang evaluation.Language, p *evaluation.CampaignProgress) []nextStep {
 	id := p.Campaign.ID
 	switch p.Campaign.State {
@@ -90,7 +103,13 @@ func (a *App) commissionSteps(lang evaluation.Language, p *evaluation.CampaignPr
 	case evaluation.CampaignReturned:
 		return []nextStep{{Text: a.tr.T(lang, "dashboard.next_returned"), Href: fmt.Sprintf("/campaigns/%d/results#review", id)}}
 	case evaluation.CampaignPublished:
-		return []nextStep{{Text: a.tr.T(lang, "dashboard.next_publicity"), Href: fmt.Sprintf("/campaigns/%d#publicity", id)}}
+		switch {
+		case p.OpenAppeals > 0:
+			return []nextStep{{Text: a.tr.T(lang, "dashboard.next_appeals", "Count", p.OpenAppeals), Href: fmt.Sprintf("/campaigns/%d#appeals", id), Ready: true}}
+		case evaluation.PastDue(p.PublicityEnds, a.cfg.Now()):
+			return []nextStep{{Text: a.tr.T(lang, "dashboard.next_close"), Href: fmt.Sprintf("/campaigns/%d#moves", id), Ready: true}}
+		}
+		return []nextStep{{Text: a.tr.T(lang, "dashboard.next_publicity_until", "Ends", p.PublicityEnds), Href: fmt.Sprintf("/campaigns/%d#publicity", id)}}
 	}
 	return nil
 }
