@@ -270,7 +270,11 @@ func (a *App) resultsView(c *fiber.Ctx) (*resultsData, error) {
 		}
 		d.Charts = []charts.Chart{a.leniencyChart(c, &res.Report.Advisory.Leniency, names)}
 	} else {
-		d.Charts = a.resultCharts(c, rows)
+		tl, err := a.sheets.Timeline(ctx, act, camp.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Charts = append(a.resultCharts(c, rows), a.progressChart(c, tl))
 	}
 	d.Pager = newPager(c, f.Page, len(rows), f.Sort)
 	pg := f.Page.Normalize()
