@@ -23,6 +23,7 @@ func (a *App) resultPages() {
 	a.route(get, "/campaigns/:id/results", read, a.resultsPage)
 	a.route(get, "/projects/:id/result", read, a.projectResultPage)
 	a.route(get, "/projects/:id/opinion/print", read, a.opinionPrintPage)
+	a.route(get, "/campaigns/:id/report", read, a.reportPage)
 	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
 	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
 	a.route(post, "/projects/:id/result/veto", rbac.Write("veto"), a.projectVetoForm)
