@@ -23,8 +23,9 @@ type reportData struct {
 	Agency   *evaluation.Agency
 	Rubrics  []reportRubric
 	Panels   int
-	// Sheets counts the sheets the results count (submitted, technical
-	// and finance).
+	// Sheets counts the sheets the results count: technical and finance,
+	// submitted and not reopened (the progress chart counts every sheet
+	// once submitted).
 	Sheets int
 	// Classes count the projects and their conclusions by class, then
 	// all classes (the last row).
