@@ -98,4 +98,5 @@ type progressStore interface {
 	Projects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
 	// CampaignSheets lists the sheets of a campaign's projects.
 	CampaignSheets(ctx context.Context, campaignID int64) ([]*Sheet, error)
+	timelineStore
 }

@@ -28,6 +28,7 @@ type sheetServices interface {
 	ExtendDeadline(ctx context.Context, actor evaluation.Actor, panelID, memberID int64, due, reason string) error
 	LiftConflict(ctx context.Context, actor evaluation.Actor, projectID, expertID int64, reason string) error
 	Progress(ctx context.Context, actor evaluation.Actor, campaignID int64, f evaluation.ProgressFilter) (*evaluation.Progress, error)
+	Timeline(ctx context.Context, actor evaluation.Actor, campaignID int64) (*evaluation.ProgressTimeline, error)
 	Remind(ctx context.Context, actor evaluation.Actor, campaignID, expertID int64) (int, error)
 }
 

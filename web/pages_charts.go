@@ -128,3 +128,40 @@ func (a *App) leniencyChart(c *fiber.Ctx, fit *aggregate.Fit, names map[int64]st
 	}
 	return charts.DotPlot(ch)
 }
+
+// progressChart draws a campaign's progress over time: the running totals
+// of its invitations accepted, sheets submitted and projects concluded by
+// day, against the sheets expected. The sheets always have their line;
+// invitations and conclusions only once there are any.
+func (a *App) progressChart(c *fiber.Ctx, tl *evaluation.ProgressTimeline) charts.Chart {
+	ch := charts.LineChart{ID: "chart-progress", Title: a.T(c, "charts.progress_title"),
+		Desc:   a.T(c, "charts.progress_desc", "Expected", tl.Expected),
+		XLabel: a.T(c, "charts.progress_day"), YLabel: a.T(c, "charts.progress_count"),
+		EmptyText: a.T(c, "charts.progress_empty")}
+	days := tl.Cumulative()
+	series := []struct {
+		key   string
+		value func(evaluation.ProgressDay) int
+	}{
+		{"charts.progress_submitted", func(d evaluation.ProgressDay) int { return d.Submitted }},
+		{"charts.progress_accepted", func(d evaluation.ProgressDay) int { return d.Accepted }},
+		{"charts.progress_concluded", func(d evaluation.ProgressDay) int { return d.Concluded }},
+	}
+	for i, s := range series {
+		if i > 0 && (len(days) == 0 || s.value(days[len(days)-1]) == 0) {
+			continue
+		}
+		line := charts.Series{Name: a.T(c, s.key), Values: make([]float64, len(days))}
+		for j, d := range days {
+			line.Values[j] = float64(s.value(d))
+		}
+		ch.Series = append(ch.Series, line)
+	}
+	for _, d := range days {
+		ch.X = append(ch.X, d.Day)
+	}
+	if tl.Expected > 0 {
+		ch.Marks = []charts.Mark{{Value: float64(tl.Expected), Label: a.T(c, "charts.progress_expected", "Count", tl.Expected)}}
+	}
+	return charts.Lines(ch)
+}

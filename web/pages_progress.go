@@ -7,6 +7,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rbac"
+	"github.com/evalpanel/evalpanel/web/charts"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -39,6 +40,8 @@ type progressData struct {
 	// has no card.
 	Action *progressAction
 	Error  string
+	// Chart draws the campaign's progress over time.
+	Chart charts.Chart
 }
 
 // progressAction is the card of one action: what it acts on, and the
@@ -241,13 +244,17 @@ func (a *App) progressView(c *fiber.Ctx) (*progressData, error) {
 	if err != nil {
 		return nil, err
 	}
+	tl, err := a.sheets.Timeline(c.UserContext(), act, id)
+	if err != nil {
+		return nil, err
+	}
 	manage := evaluation.CampaignScoring == camp.State && evaluation.CanManageCampaign(act, camp)
 	pg := newPager(c, f.Page, p.Total, "")
 	for _, k := range []string{"member", "reopen", "lift", "expert"} {
 		pg.query.Del(k) // the cards belong to this page
 	}
 	return &progressData{Campaign: camp, Progress: p, Pager: pg, Filter: f,
-		CanAct: manage, CanLift: evaluation.CanManageCampaign(act, camp)}, nil
+		CanAct: manage, CanLift: evaluation.CanManageCampaign(act, camp), Chart: a.progressChart(c, tl)}, nil
 }
 
 func (a *App) renderProgress(c *fiber.Ctx, d *progressData) error {

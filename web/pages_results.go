@@ -23,6 +23,7 @@ func (a *App) resultPages() {
 	a.route(get, "/campaigns/:id/results", read, a.resultsPage)
 	a.route(get, "/projects/:id/result", read, a.projectResultPage)
 	a.route(get, "/projects/:id/opinion/print", read, a.opinionPrintPage)
+	a.route(get, "/campaigns/:id/report", read, a.reportPage)
 	a.route(post, "/projects/:id/result/conclusion", write, a.projectConclusionForm)
 	a.route(post, "/projects/:id/result/rectification", write, a.projectRectificationForm)
 	a.route(post, "/projects/:id/result/veto", rbac.Write("veto"), a.projectVetoForm)
@@ -270,7 +271,11 @@ func (a *App) resultsView(c *fiber.Ctx) (*resultsData, error) {
 		}
 		d.Charts = []charts.Chart{a.leniencyChart(c, &res.Report.Advisory.Leniency, names)}
 	} else {
-		d.Charts = a.resultCharts(c, rows)
+		tl, err := a.sheets.Timeline(ctx, act, camp.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Charts = append(a.resultCharts(c, rows), a.progressChart(c, tl))
 	}
 	d.Pager = newPager(c, f.Page, len(rows), f.Sort)
 	pg := f.Page.Normalize()

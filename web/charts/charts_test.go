@@ -835,6 +835,26 @@ func TestLinesDense(t *testing.T) {
 	}
 }
 
+// A line chart's marks are labelled horizontal lines on the values'
+// scale: the axis reaches a mark above every value.
+func TestLinesMarks(t *testing.T) {
+	in := LineChart{Title: "t", X: []string{"1", "2", "3"}, Series: []Series{{"s", []float64{0, 5, 10}}},
+		Marks: []Mark{{Value: 40, Label: "应提交 40"}}}
+	root := parse(t, Lines(in), "t", "")
+	refs := root.find(func(n node) bool { return n.hasClass("ref") })
+	if len(refs) != 1 || refs[0].num(t, "data-value") != 40 || refs[0].get("data-label") != "应提交 40" ||
+		!strings.Contains(refs[0].text(), "应提交 40") {
+		t.Fatalf("marks %v, want one at 40 with its label", refs)
+	}
+	line := refs[0].find(func(n node) bool { return n.XMLName.Local == "line" })[0]
+	pts := root.marks()
+	_, y0 := center(t, pts[0])
+	_, y10 := center(t, pts[2])
+	if y := line.num(t, "y1"); math.Abs((y0-y)-4*(y0-y10)) > 0.05 || line.num(t, "y2") != y {
+		t.Errorf("the mark at y=%v, want %v (four times the height of 10)", y, y0-4*(y0-y10))
+	}
+}
+
 // TestEscaping passes hostile labels everywhere a caller's text goes and
 // checks the SVG and the table keep them as text.
 func TestEscaping(t *testing.T) {

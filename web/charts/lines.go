@@ -26,6 +26,9 @@ type LineChart struct {
 	YMax float64
 	// Percent writes values with a % sign.
 	Percent bool
+	// Marks are drawn as labelled horizontal lines across the plot, such
+	// as the number of sheets expected; the value axis reaches them.
+	Marks []Mark
 	// EmptyText is shown when there is nothing to draw.
 	EmptyText string
 }
@@ -66,6 +69,11 @@ func Lines(c LineChart) Chart {
 	}
 	if finite(c.YMax) {
 		hi = max(hi, c.YMax)
+	}
+	for _, m := range c.Marks {
+		if finite(m.Value) {
+			lo, hi = min(lo, m.Value), max(hi, m.Value)
+		}
 	}
 	ticks := niceTicks(lo, hi, 5)
 	lo, hi = ticks[0], ticks[len(ticks)-1]
@@ -142,6 +150,21 @@ func Lines(c LineChart) Chart {
 		w.label((x0+x1)/2, plotBottom+36, c.XLabel, "middle", fontSize, inkMuted, x1-x0, "")
 	}
 	w.s(`</g>`)
+
+	// Marks under the lines, labelled above at the left.
+	for _, m := range c.Marks {
+		if !finite(m.Value) {
+			continue
+		}
+		y := sy(m.Value)
+		w.s(`<g class="ref"`)
+		w.attrx("data-value", m.Value)
+		w.attr("data-label", m.Label)
+		w.s(`>`)
+		w.line(x0, y, x1, y, inkText, 1.25, "4 3")
+		w.label(x0+4, y-5, m.Label, "", tickSize, inkText, (x1-x0)*0.6, halo)
+		w.s(`</g>`)
+	}
 
 	// Past a month of points the markers would bead the line: they stay as
 	// invisible targets for the tooltip (and the data), but for the last.
