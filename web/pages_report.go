@@ -35,7 +35,9 @@ type reportData struct {
 	// Returns are the rounds the commission sent back, oldest first.
 	Returns   []reportRound
 	Publicity *evaluation.Publicity
-	Printed   time.Time
+	// Appeals are those recorded during the publicity, oldest first.
+	Appeals []*evaluation.Appeal
+	Printed time.Time
 }
 
 // reportRubric is a rubric the campaign pinned: for a class or finance.
@@ -166,6 +168,9 @@ func (a *App) reportView(c *fiber.Ctx) (*reportData, error) {
 	}
 	if camp.State == evaluation.CampaignPublished || camp.State == evaluation.CampaignClosed {
 		if d.Publicity, err = a.publicity.Publicity(ctx, act, camp.ID); err != nil {
+			return nil, err
+		}
+		if d.Appeals, err = a.review.Appeals(ctx, act, camp.ID); err != nil {
 			return nil, err
 		}
 	}
