@@ -44,5 +44,5 @@ type campaignStore interface {
 type campaignTx interface {
 	campaignStore
 	campaignWriter
-	auditor
+	recordTx // closing a campaign records its experts
 }

@@ -1,6 +1,9 @@
 package evaluation
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // The store is declared per area: each area's *_store.go file lists what
 // its service reads (xStore) and what it may do in a transaction (xTx).
@@ -25,6 +28,9 @@ type Reader interface {
 	returnReader
 	publicityReader
 	outboxReader
+	expertRecordReader
+	CampaignFirstSubmissions(ctx context.Context, campaignID int64) (map[int64]time.Time, error)
+	CampaignProjectConflicts(ctx context.Context, campaignID int64) ([]ProjectConflict, error)
 }
 
 // Tx is a write transaction. Create methods set the new object's ID.
@@ -44,6 +50,7 @@ type Tx interface {
 	CreatePublicity(ctx context.Context, p *Publicity) error
 	vetoWriter
 	outboxWriter
+	AddExpertRecord(ctx context.Context, r *ExpertRecord) error
 	auditor
 }
 
