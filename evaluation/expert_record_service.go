@@ -152,13 +152,14 @@ type ExpertRecordService struct {
 	}
 }
 
-// canReadRecords: the records are for the administrators and the
-// commission (ExpertRecord says why no one else).
-func canReadRecords(a Actor) bool { return a.Role == RoleAdmin || a.Role == RoleCommission }
+// CanReadExpertRecords reports whether the actor may read expert records:
+// the administrators and the commission (ExpertRecord says why no one
+// else).
+func CanReadExpertRecords(a Actor) bool { return a.Role == RoleAdmin || a.Role == RoleCommission }
 
 // ExpertRecords lists an expert's records, newest campaign first.
 func (s *ExpertRecordService) ExpertRecords(ctx context.Context, actor Actor, expertID int64) ([]*ExpertRecord, error) {
-	if !canReadRecords(actor) {
+	if !CanReadExpertRecords(actor) {
 		return nil, ErrForbidden
 	}
 	if _, err := s.store.Expert(ctx, expertID); err != nil {
@@ -170,7 +171,7 @@ func (s *ExpertRecordService) ExpertRecords(ctx context.Context, actor Actor, ex
 // CampaignExpertRecords lists the records of a campaign's experts; empty
 // until the campaign closes.
 func (s *ExpertRecordService) CampaignExpertRecords(ctx context.Context, actor Actor, campaignID int64) ([]*ExpertRecord, error) {
-	if !canReadRecords(actor) {
+	if !CanReadExpertRecords(actor) {
 		return nil, ErrForbidden
 	}
 	if _, err := s.store.Campaign(ctx, campaignID); err != nil {
@@ -182,7 +183,7 @@ func (s *ExpertRecordService) CampaignExpertRecords(ctx context.Context, actor A
 // Summaries lists the experts who have records, each summed over the
 // closed campaigns.
 func (s *ExpertRecordService) Summaries(ctx context.Context, actor Actor, f ExpertRecordFilter) ([]*ExpertRecordSummary, int, error) {
-	if !canReadRecords(actor) {
+	if !CanReadExpertRecords(actor) {
 		return nil, 0, ErrForbidden
 	}
 	if err := f.Validate(); err != nil {
@@ -198,11 +199,12 @@ func (s *ExpertRecordService) Summary(ctx context.Context, actor Actor, expertID
 	if err != nil {
 		return nil, err
 	}
-	return summarize(recs), nil
+	return SummarizeExpertRecords(recs), nil
 }
 
-// summarize sums an expert's records (ExpertRecordSummary); nil for none.
-func summarize(recs []*ExpertRecord) *ExpertRecordSummary {
+// SummarizeExpertRecords sums an expert's records (ExpertRecordSummary);
+// nil for none.
+func SummarizeExpertRecords(recs []*ExpertRecord) *ExpertRecordSummary {
 	if len(recs) == 0 {
 		return nil
 	}
