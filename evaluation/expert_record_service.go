@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
 
 // expertRecordReader reads the expert records of closed campaigns.
@@ -231,5 +233,25 @@ func SummarizeExpertRecords(recs []*ExpertRecord) *ExpertRecordSummary {
 	return s
 }
 
-// allRecords is the filter of every expert's summary, for the draws.
-var allRecords = ExpertRecordFilter{Page: Page{Number: 1, Size: math.MaxInt32}}
+// poolDeferrals are the deferrals of the experts whose records place them
+// after the others in a draw (DeferralOf), by expert, with the figures
+// behind each, in the draw's terms: the draw record keeps them in its
+// pool snapshot, so that a re-run gives the same order.
+func poolDeferrals(ctx context.Context, r interface {
+	ExpertRecordSummaries(ctx context.Context, f ExpertRecordFilter) ([]*ExpertRecordSummary, int, error)
+}) (map[int64]*assign.Deferral, error) {
+	sums, _, err := r.ExpertRecordSummaries(ctx, ExpertRecordFilter{Page: Page{Number: 1, Size: math.MaxInt32}})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*assign.Deferral{}
+	for _, s := range sums {
+		switch code, _ := DeferralOf(s); code {
+		case DeferralOnTime:
+			out[s.ExpertID] = &assign.Deferral{Code: code, Assigned: s.Assigned, OnTime: s.OnTime}
+		case DeferralDeclines:
+			out[s.ExpertID] = &assign.Deferral{Code: code, Declines: s.Declines}
+		}
+	}
+	return out, nil
+}

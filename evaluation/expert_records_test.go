@@ -1,12 +1,16 @@
 package evaluation_test
 
 import (
+	"encoding/json"
 	"math"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
@@ -204,5 +208,78 @@ func TestExpertRecordsOnClosing(t *testing.T) {
 	audit, _, err := o.db.AuditEntries(ctx, evaluation.AuditFilter{Action: "campaign.expert_records", Page: evaluation.Page{Number: 1, Size: 10}})
 	if err != nil || len(audit) != 1 {
 		t.Errorf("audit of the records = %v, %v", audit, err)
+	}
+}
+
+// A poor record places the expert after the others in later draws: the
+// draw record keeps the reason in its pool snapshot and its result, and
+// both the earlier records (made before any deferral) and the new one
+// re-run to the same panels.
+func TestDrawsDeferExpertsWithPoorRecords(t *testing.T) {
+	o := newOpinionEnv(t)
+	ctx := t.Context()
+	commission := o.user(t, evaluation.NewUser{Username: "sstc.review", Name: "市科委审核", Role: evaluation.RoleCommission}).Actor()
+	o.submitAll(t)
+	o.closeCampaign(t, commission)
+
+	// An expert of the pool who was on no panel, with a poor record put
+	// straight into the store: 2 of 5 sheets on time.
+	experts, _, err := o.db.Experts(ctx, evaluation.ExpertFilter{Type: evaluation.DomainExpert, Page: evaluation.Page{Number: 1, Size: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slow *evaluation.Expert
+	for _, e := range experts {
+		if _, on := o.panel.MemberOf(e.ID); !on && e.Institution != "上海理工大学" {
+			slow = &e.Expert
+			break
+		}
+	}
+	if slow == nil {
+		t.Fatal("no expert off the panel")
+	}
+	err = o.db.InTx(ctx, func(tx evaluation.Tx) error {
+		return tx.AddExpertRecord(ctx, &evaluation.ExpertRecord{CampaignID: o.c.ID, ExpertID: slow.ID, AgencyID: o.c.AgencyID,
+			Assigned: 5, Submitted: 3, OnTime: 2, ComputedAt: o.clock.now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.db.InTx(ctx, func(tx evaluation.Tx) error {
+		return tx.AddExpertRecord(ctx, &evaluation.ExpertRecord{CampaignID: o.c.ID, ExpertID: slow.ID, AgencyID: o.c.AgencyID,
+			ComputedAt: o.clock.now()})
+	}); evaluation.ErrorCode(err) != evaluation.Conflict {
+		t.Errorf("a second record of the expert in the campaign: %v", err)
+	}
+	list, total, err := o.svc.Records.Summaries(ctx, commission, evaluation.ExpertRecordFilter{Deferred: true})
+	if err != nil || total != 1 || list[0].ExpertID != slow.ID {
+		t.Fatalf("the deferred experts = %+v (%d), %v", list, total, err)
+	}
+
+	c2, ps := o.campaignWith(t, o.staff, sampleProject("24DZ1200202"))
+	panel := o.drawnPanel(t, o.staff, c2, ps[0], false)
+	if m, ok := panel.MemberOf(slow.ID); ok && m.Status != evaluation.MemberAlternate {
+		t.Errorf("the deferred expert was seated ahead of others: %+v", m)
+	}
+	recs, err := o.db.DrawRecords(ctx, c2.ID)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("draw records = %v, %v", recs, err)
+	}
+	var res assign.DrawResult
+	if err := json.Unmarshal([]byte(recs[0].Result), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := []assign.DeferredExpert{{ExpertID: slow.ID, Reason: assign.Deferral{Code: evaluation.DeferralOnTime, Assigned: 5, OnTime: 2}}}
+	if !reflect.DeepEqual(res.Deferred, want) {
+		t.Errorf("the draw's deferred = %+v, want %+v", res.Deferred, want)
+	}
+	if !strings.Contains(recs[0].Input, `"deferred":{"code":"on_time","assigned":5,"on_time":2}`) {
+		t.Error("the pool snapshot does not keep the deferral")
+	}
+	for _, id := range []int64{o.c.ID, c2.ID} {
+		n, problems, err := evaluation.VerifyDraws(ctx, o.db, id)
+		if err != nil || n == 0 || len(problems) != 0 {
+			t.Errorf("verify the draws of campaign %d: %d checked, %v, %v", id, n, problems, err)
+		}
 	}
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/assign"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/gofiber/fiber/v2"
 )
@@ -137,4 +139,50 @@ func (p *page) Leniency(v *float64) string {
 		return "−" + strconv.FormatFloat(-x, 'f', 2, 64)
 	}
 	return "0.00"
+}
+
+// deferredMember is a panel's member or alternate whom its draw placed
+// after the other eligible experts, and why.
+type deferredMember struct {
+	Name   string
+	Reason assign.Deferral
+}
+
+// drawDeferrals reads the deferrals from a panel's draw records (a match
+// has none): the panel's members and alternates by name, and how many
+// other experts of the pool were deferred.
+func drawDeferrals(p *evaluation.Panel, draws []*evaluation.DrawRecord) ([]deferredMember, int) {
+	var out []deferredMember
+	others := 0
+	for _, rec := range draws {
+		if rec.Kind != "draw" {
+			continue
+		}
+		var res assign.DrawResult
+		if err := json.Unmarshal([]byte(rec.Result), &res); err != nil {
+			continue
+		}
+		for _, d := range res.Deferred {
+			m, ok := p.MemberOf(d.ExpertID)
+			if !ok || m.Expert == nil {
+				others++
+				continue
+			}
+			out = append(out, deferredMember{Name: m.Expert.Name, Reason: d.Reason})
+		}
+	}
+	return out, others
+}
+
+// Deferral says why a draw placed an expert after the others, in the
+// page's language.
+func (p *page) Deferral(d assign.Deferral) string {
+	switch d.Code {
+	case evaluation.DeferralOnTime:
+		rate := float64(d.OnTime) / float64(max(d.Assigned, 1))
+		return p.T("records.drawn_after_on_time", "Rate", p.Percent(&rate), "Sheets", d.Assigned)
+	case evaluation.DeferralDeclines:
+		return p.T("records.drawn_after_declines", "Declines", d.Declines)
+	}
+	return p.T("records.drawn_after")
 }
