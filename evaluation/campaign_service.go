@@ -207,6 +207,11 @@ func (s *CampaignService) TransitionCampaign(ctx context.Context, actor Actor, i
 		if err := tx.UpdateCampaign(ctx, c); err != nil {
 			return err
 		}
+		if to == CampaignClosed {
+			if err := s.recordExperts(ctx, tx, actor, c); err != nil {
+				return err
+			}
+		}
 		if err := tx.AddCampaignTransition(ctx, c.ID, &CampaignTransition{From: from, To: to, ActorID: actor.UserID,
 			Reason: reason, At: c.UpdatedAt}); err != nil {
 			return err

@@ -45,5 +45,5 @@ type campaignStore interface {
 type campaignTx interface {
 	campaignStore
 	campaignWriter
-	auditor
+	recordTx // closing a campaign records its experts
 }

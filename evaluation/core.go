@@ -87,6 +87,7 @@ type Services struct {
 	Sheets    *SheetService
 	Results   *ResultService
 	Review    *ReviewService
+	Records   *ExpertRecordService
 	// Notifications reads the outbox that the other services write to.
 	Notifications *NotificationService
 }
@@ -112,6 +113,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Sheets:    &SheetService{core: c, store: store, progress: store},
 		Results:   &ResultService{core: c, store: store, reports: store},
 		Review:    &ReviewService{core: c, store: store},
+		Records:   &ExpertRecordService{core: c, store: store},
 
 		Notifications: &NotificationService{core: c, store: store},
 	}, nil

@@ -170,6 +170,9 @@ func (s *PanelService) loadPanelContext(ctx context.Context, tx panelStore, c *C
 // poolSource reads the pool as forming a panel sees it.
 type poolSource interface {
 	PoolRecords(ctx context.Context, campaignID int64, year int) ([]*PoolExpert, error)
+	// ExpertRecordSummaries sums the experts' records of closed
+	// campaigns, for the draws' soft preference (DeferralOf).
+	ExpertRecordSummaries(ctx context.Context, f ExpertRecordFilter) ([]*ExpertRecordSummary, int, error)
 	Aliases(ctx context.Context) (map[string]string, error)
 }
 
@@ -184,10 +187,16 @@ func poolContext(ctx context.Context, tx poolSource, c *Campaign) (*panelContext
 	if err != nil {
 		return nil, err
 	}
+	deferrals, err := poolDeferrals(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	pc := &panelContext{campaign: c, byID: map[int64]*PoolExpert{}, rules: assignRules(c, aliases)}
 	pc.checker = assign.NewChecker(pc.rules)
 	for _, r := range records {
-		pc.pool = append(pc.pool, assignExpert(r))
+		e := assignExpert(r)
+		e.Deferred = deferrals[r.ID]
+		pc.pool = append(pc.pool, e)
 		pc.byID[r.ID] = r
 	}
 	pc.names = namesOf(pc.pool)

@@ -27,6 +27,7 @@ type panelReader interface {
 	// collaborations, and their loads: projects in the campaign and in
 	// the year.
 	PoolRecords(ctx context.Context, campaignID int64, year int) ([]*PoolExpert, error)
+	ExpertRecordSummaries(ctx context.Context, f ExpertRecordFilter) ([]*ExpertRecordSummary, int, error)
 }
 
 // conflictReader reads what checking one expert against the conflict rules

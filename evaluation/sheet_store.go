@@ -46,6 +46,7 @@ type sheetWriter interface {
 type seatTx interface {
 	PanelOfProject(ctx context.Context, projectID int64) (*Panel, error)
 	PoolRecords(ctx context.Context, campaignID int64, year int) ([]*PoolExpert, error)
+	ExpertRecordSummaries(ctx context.Context, f ExpertRecordFilter) ([]*ExpertRecordSummary, int, error)
 	Aliases(ctx context.Context) (map[string]string, error)
 	campaignGetter
 	projectGetter

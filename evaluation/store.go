@@ -1,6 +1,9 @@
 package evaluation
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // The store is declared per area: each area's *_store.go file lists what
 // its service reads (xStore) and what it may do in a transaction (xTx).
@@ -26,6 +29,9 @@ type Reader interface {
 	publicityReader
 	appealReader
 	outboxReader
+	expertRecordReader
+	CampaignFirstSubmissions(ctx context.Context, campaignID int64) (map[int64]time.Time, error)
+	CampaignProjectConflicts(ctx context.Context, campaignID int64) ([]ProjectConflict, error)
 }
 
 // Tx is a write transaction. Create methods set the new object's ID.
@@ -46,6 +52,7 @@ type Tx interface {
 	appealWriter
 	vetoWriter
 	outboxWriter
+	AddExpertRecord(ctx context.Context, r *ExpertRecord) error
 	auditor
 }
 

@@ -36,6 +36,8 @@ func TestAllowed(t *testing.T) {
 		{Permission{"invitation", "answer"}, []string{"expert"}},
 		{Write("rubric"), []string{"admin"}},
 		{Read("outbox"), []string{"admin", "agency_staff"}},
+		{Read("expert_record"), []string{"admin", "commission"}},
+		{Write("expert_record"), nil},
 		{Write("outbox"), nil},
 		{Permission{"user", "delete"}, nil},
 		{Permission{"nonexistent", "read"}, nil},

@@ -97,6 +97,7 @@ type App struct {
 	revisions revisionServices
 	review    reviewServices
 	publicity publicityServices
+	records   recordServices
 	outbox    notificationServices
 	authz     *rbac.Authorizer
 	fiber     *fiber.App
@@ -155,7 +156,7 @@ func New(cfg Config) (*App, error) {
 	}
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
-		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
+		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, records: sv.Records, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {

@@ -86,6 +86,8 @@ func TestOpenAPISchemasFollowTheGoTypes(t *testing.T) {
 		{"ImportProblem", problemView{}},
 		{"ImportError", importErrorBody{}},
 		{"VetoConfirmation", evaluation.VetoConfirmation{}},
+		{"ExpertRecord", evaluation.ExpertRecord{}},
+		{"ExpertRecordSummary", evaluation.ExpertRecordSummary{}},
 		{"POST /api/v1/rubrics/validate", validationResult{}},
 	}
 	requests := []request{

@@ -89,15 +89,20 @@ func (a *App) panelMatchForm(c *fiber.Ctx) error {
 }
 
 type panelData struct {
-	Panel      *evaluation.Panel
-	Campaign   *evaluation.Campaign
-	Projects   []*evaluation.Project
-	Draws      []*evaluation.DrawRecord
-	Excluded   []evaluation.Exclusion
-	Conflicted int // excluded for a conflict of interest
-	Ineligible int // excluded as not eligible only
-	Vacancies  map[evaluation.Seat]int
-	Writable   bool
+	Panel    *evaluation.Panel
+	Campaign *evaluation.Campaign
+	Projects []*evaluation.Project
+	Draws    []*evaluation.DrawRecord
+	Excluded []evaluation.Exclusion
+	// Deferred are the panel's members and alternates whom the draw
+	// placed after the others because of their records, with why;
+	// DeferredOthers counts the other eligible experts it placed so.
+	Deferred       []deferredMember
+	DeferredOthers int
+	Conflicted     int // excluded for a conflict of interest
+	Ineligible     int // excluded as not eligible only
+	Vacancies      map[evaluation.Seat]int
+	Writable       bool
 	// Replaceable are the members the user may replace now, by member id:
 	// while the campaign scores, those who have not started.
 	Replaceable map[int64]bool
@@ -172,6 +177,7 @@ func (a *App) showPanel(c *fiber.Ctx, p *evaluation.Panel, d panelData) error {
 	if d.Draws, err = a.panels.PanelDraws(ctx, act, p.ID); err != nil {
 		return err
 	}
+	d.Deferred, d.DeferredOthers = drawDeferrals(p, d.Draws)
 	if d.Excluded, err = a.panels.PanelExclusions(ctx, act, p.ID); err != nil {
 		return err
 	}

@@ -324,6 +324,14 @@ type expertPageData struct {
 	Projects     []evaluation.InvitedProject
 	ProjectNames map[int64]evaluation.InvitedProject
 
+	// Records are the expert's records by campaign, for the
+	// administrators and the commission (ShowRecords); Summary sums them
+	// and Deferral says whether draws place the expert after others.
+	ShowRecords bool
+	Records     []*evaluation.ExpertRecord
+	Summary     *evaluation.ExpertRecordSummary
+	Deferral    string
+
 	ConflictForm conflictForm
 	CollabForm   collaborationForm
 	FlagForm     flagForm
@@ -371,6 +379,13 @@ func (a *App) showExpert(c *fiber.Ctx, id int64, d expertPageData) error {
 	}
 	if d.Collaborations, err = a.pool.ExpertCollaborations(ctx, act, id); err != nil {
 		return err
+	}
+	if d.ShowRecords = evaluation.CanReadExpertRecords(act); d.ShowRecords {
+		if d.Records, err = a.records.ExpertRecords(ctx, act, id); err != nil {
+			return err
+		}
+		d.Summary = evaluation.SummarizeExpertRecords(d.Records)
+		d.Deferral, _ = evaluation.DeferralOf(d.Summary)
 	}
 	d.Removable = map[int64]bool{}
 	for _, cf := range d.Conflicts {

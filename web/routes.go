@@ -14,6 +14,7 @@ func (a *App) registerRoutes() {
 	a.campaignRoutes()
 	a.panelRoutes()
 	a.importRoutes() // before poolRoutes: /experts/import is not an expert's id
+	a.recordRoutes() // before poolRoutes: /experts/records is not an expert's id
 	a.poolRoutes()
 	a.materialRoutes()
 	a.sheetRoutes()

@@ -23,6 +23,8 @@ type Services struct {
 	Revisions revisionServices
 	Review    reviewServices
 	Publicity publicityServices
+	// Records reads the expert records.
+	Records recordServices
 	// Notifications reads the outbox.
 	Notifications notificationServices
 	// Ready reports whether the store answers, for /readyz.
@@ -31,7 +33,7 @@ type Services struct {
 
 func (s Services) check() error {
 	if s.Accounts == nil || s.Rubrics == nil || s.Pool == nil || s.Campaigns == nil || s.Panels == nil ||
-		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Revisions == nil || s.Review == nil || s.Publicity == nil || s.Notifications == nil || s.Ready == nil {
+		s.Materials == nil || s.Sheets == nil || s.Results == nil || s.Revisions == nil || s.Review == nil || s.Publicity == nil || s.Records == nil || s.Notifications == nil || s.Ready == nil {
 		return errors.New("web: every area service and Ready are required")
 	}
 	return nil
@@ -50,6 +52,7 @@ var (
 	_ revisionServices  = (*evaluation.ResultService)(nil)
 	_ reviewServices    = (*evaluation.ReviewService)(nil)
 	_ publicityServices = (*evaluation.ReviewService)(nil)
+	_ recordServices    = (*evaluation.ExpertRecordService)(nil)
 
 	_ notificationServices = (*evaluation.NotificationService)(nil)
 )
@@ -58,5 +61,5 @@ var (
 // whether the store answers.
 func ServicesOf(s *evaluation.Services, ready func(ctx context.Context) error) Services {
 	return Services{Accounts: s.Accounts, Rubrics: s.Rubrics, Pool: s.Pool, Campaigns: s.Campaigns, Panels: s.Panels,
-		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Revisions: s.Results, Review: s.Review, Publicity: s.Review, Notifications: s.Notifications, Ready: ready}
+		Materials: s.Materials, Sheets: s.Sheets, Results: s.Results, Revisions: s.Results, Review: s.Review, Publicity: s.Review, Records: s.Records, Notifications: s.Notifications, Ready: ready}
 }

@@ -129,6 +129,9 @@ type DrawResult struct {
 	Excluded          []Exclusion `json:"excluded,omitempty"`
 	Shortfalls        []Shortfall `json:"shortfalls,omitempty"`
 	PoolHash          string      `json:"pool_hash"`
+	// Deferred lists the eligible experts placed after the others
+	// (Expert.Deferred), by id, with why.
+	Deferred []DeferredExpert `json:"deferred,omitempty"`
 }
 
 // DrawError says why a panel cannot be drawn, or a declined seat cannot be
@@ -305,7 +308,17 @@ func evaluate(in DrawInput) (*drawState, error) {
 			st.tech = append(st.tech, cd)
 		}
 	}
-	byKey := func(a, b candidate) int { return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.e.ID, b.e.ID)) }
+	// Deferred experts come after all the others (a preference tier), each
+	// tier in key order.
+	deferred := func(c candidate) int {
+		if c.e.Deferred != nil {
+			return 1
+		}
+		return 0
+	}
+	byKey := func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(deferred(a), deferred(b)), strings.Compare(a.key, b.key), cmp.Compare(a.e.ID, b.e.ID))
+	}
 	slices.SortFunc(st.tech, byKey)
 	slices.SortFunc(st.fin, byKey)
 	return st, nil
@@ -321,7 +334,10 @@ func evaluate(in DrawInput) (*drawState, error) {
 //     The others are the result's Excluded, by id, with every reason
 //     (the group's projects taken in code order). Finance experts are the
 //     finance candidates; all others are technical candidates. Each list
-//     is ranked by DrawKey, ascending.
+//     is ranked by DrawKey, ascending, except that the experts whose
+//     records defer them (Expert.Deferred) come after all the others,
+//     ranked among themselves by DrawKey: a preference, never an
+//     exclusion. The result lists them in Deferred with their reasons.
 //  2. Each quota in order: while fewer than Min of the seated experts are
 //     of its types, seat the first candidate of its types not yet seated.
 //     A hard quota with fewer than Min eligible experts of its types is a
@@ -341,6 +357,14 @@ func Draw(in DrawInput) (DrawResult, error) {
 		return DrawResult{}, err
 	}
 	res := DrawResult{Excluded: st.excluded, PoolHash: PoolHash(in.Pool)}
+	for _, cds := range [][]candidate{st.tech, st.fin} {
+		for _, cd := range cds {
+			if cd.e.Deferred != nil {
+				res.Deferred = append(res.Deferred, DeferredExpert{ExpertID: cd.e.ID, Reason: *cd.e.Deferred})
+			}
+		}
+	}
+	slices.SortFunc(res.Deferred, func(a, b DeferredExpert) int { return cmp.Compare(a.ExpertID, b.ExpertID) })
 	pr := in.Panel
 	seated := map[int64]bool{}
 	seat := func(e *Expert) {

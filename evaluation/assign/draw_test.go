@@ -778,3 +778,69 @@ func panelRules(class string) PanelRules {
 	}
 	return pr
 }
+
+// Experts whose records defer them are drawn after all the others, in key
+// order among themselves, and listed with their reasons; they are still
+// seated when the others do not fill the panel, and a pool without any
+// deferral is the same snapshot as before the preference existed.
+func TestDrawDefersExperts(t *testing.T) {
+	var pool []Expert
+	var tech []int64
+	for id := int64(1); id <= 12; id++ {
+		pool = append(pool, drawExpert(id, DomainExpert))
+		tech = append(tech, id)
+	}
+	pool = append(pool, drawExpert(20, FinanceExpert), drawExpert(21, FinanceExpert))
+	pr := panelRules("other")
+	pr.Technical, pr.Alternates = 5, 3
+	in := DrawInput{Seed: testSeed, Projects: []Project{drawProject(1, "X-1")}, Pool: pool, Panel: pr}
+	plain, err := Draw(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(plain); strings.Contains(string(b), "deferred") || strings.Contains(string(PoolJSON(pool)), "deferred") {
+		t.Fatalf("a draw without deferrals names them: %s", b)
+	}
+	ranked := byHandKey(testSeed, "X-1", tech)
+	// Defer the first two of the ranking and the first finance expert.
+	slow := &Deferral{Code: "on_time", Assigned: 5, OnTime: 2}
+	deferredPool := slices.Clone(pool)
+	for i := range deferredPool {
+		if id := deferredPool[i].ID; id == ranked[0] || id == ranked[1] || id == plain.Finance[0] {
+			deferredPool[i].Deferred = slow
+		}
+	}
+	in.Pool = deferredPool
+	got, err := Draw(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(slices.Clone(ranked[2:]), ranked[0], ranked[1])
+	if !reflect.DeepEqual(got.Technical, want[:5]) || !reflect.DeepEqual(got.Alternates, want[5:8]) {
+		t.Errorf("technical %v alternates %v, want %v then %v", got.Technical, got.Alternates, want[:5], want[5:8])
+	}
+	if got.Finance[0] == plain.Finance[0] {
+		t.Errorf("the deferred finance expert %d was still drawn first", got.Finance[0])
+	}
+	wantDeferred := []DeferredExpert{{ranked[0], *slow}, {ranked[1], *slow}, {plain.Finance[0], *slow}}
+	slices.SortFunc(wantDeferred, func(a, b DeferredExpert) int { return int(a.ExpertID - b.ExpertID) })
+	if diff := cmp.Diff(wantDeferred, got.Deferred); diff != "" {
+		t.Errorf("deferred (-want +got):\n%s", diff)
+	}
+	if got.PoolHash == plain.PoolHash {
+		t.Error("the deferrals are not part of the pool snapshot")
+	}
+
+	// Never an exclusion: with only deferred experts eligible, they fill
+	// the panel.
+	for i := range deferredPool {
+		deferredPool[i].Deferred = &Deferral{Code: "declines", Declines: 3}
+	}
+	all, err := Draw(in)
+	if err != nil {
+		t.Fatalf("a pool of deferred experts: %v", err)
+	}
+	if !reflect.DeepEqual(all.Technical, ranked[:5]) || len(all.Deferred) != len(deferredPool) {
+		t.Errorf("technical %v (want %v), %d deferred", all.Technical, ranked[:5], len(all.Deferred))
+	}
+}

@@ -79,6 +79,29 @@ type Expert struct {
 	LoadYear       int                `json:"load_year"`
 	Declared       []DeclaredConflict `json:"declared,omitempty"`
 	Collaborations []Collaboration    `json:"collaborations,omitempty"`
+	// Deferred is set when the expert's records from closed campaigns
+	// place them after the other eligible experts in a draw (a soft
+	// preference: Draw still seats them when the others do not suffice).
+	// Left out of the snapshot when nil, so that pools recorded before
+	// the preference existed hash and re-run as they did.
+	Deferred *Deferral `json:"deferred,omitempty"`
+}
+
+// Deferral says why a draw places an expert after the others, with the
+// figures behind it: Code "on_time" (OnTime of Assigned sheets on time,
+// below the rule's share) or "declines" (Declines invitations declined).
+type Deferral struct {
+	Code     string `json:"code"`
+	Assigned int    `json:"assigned,omitempty"`
+	OnTime   int    `json:"on_time,omitempty"`
+	Declines int    `json:"declines,omitempty"`
+}
+
+// DeferredExpert is an eligible expert a draw placed after the others, and
+// why; a draw's result lists every one, seated or not.
+type DeferredExpert struct {
+	ExpertID int64    `json:"expert_id"`
+	Reason   Deferral `json:"reason"`
 }
 
 // Rules are the settings the conflict check depends on.
