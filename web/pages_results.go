@@ -379,6 +379,9 @@ type projectResultData struct {
 	Revisions     revisionSection
 	Review        projectReview
 	Appeals       projectAppeals
+	// Methods are the project's method records (on-site inspection, test,
+	// demonstration), which the panel weighed.
+	Methods []*evaluation.MethodRecord
 	Radar         *charts.Chart
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
@@ -543,6 +546,9 @@ func (a *App) projectResultView(c *fiber.Ctx) (*projectResultData, error) {
 		return nil, err
 	}
 	if err := a.projectAppealsView(c, d); err != nil {
+		return nil, err
+	}
+	if d.Methods, err = a.materials.MethodRecords(ctx, act, id); err != nil {
 		return nil, err
 	}
 	d.CanConfirmVeto = evaluation.CanManageCampaign(act, camp) && evaluation.VetoesOpen(camp) && len(d.Conclusions) == 0
