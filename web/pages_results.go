@@ -382,7 +382,7 @@ type projectResultData struct {
 	// Methods are the project's method records (on-site inspection, test,
 	// demonstration), which the panel weighed.
 	Methods []*evaluation.MethodRecord
-	Radar         *charts.Chart
+	Radar   *charts.Chart
 	// CanConclude: agency staff while the campaign is concluding.
 	CanConclude bool
 	// CanConfirmVeto: agency staff while the campaign scores or
