@@ -210,6 +210,12 @@ func TestBrowserReviewJourney(t *testing.T) {
 	com.dialog(answered)
 	com.wantText("campaign-state", "已结束")
 	keep(com, "closed")
+	// The close wrote the experts' records.
+	com.visit("/experts/records?q=" + fx.chair.name)
+	if got := com.normalText("records-list"); !strings.Contains(got, fx.chair.name) {
+		com.fatalf("#records-list = %q, want the chair's record", got)
+	}
+	keep(com, "expert-records")
 
 	// 7. The results workbook: the scores, and the planted formula as
 	// text.
