@@ -370,9 +370,11 @@ type CampaignTransition struct {
 	From    CampaignState `json:"from"`
 	To      CampaignState `json:"to"`
 	ActorID int64         `json:"actor_id"`
-	Actor   string        `json:"actor"`
-	Reason  string        `json:"reason,omitempty"`
-	At      time.Time     `json:"at"`
+	// Actor is the name of who moved the campaign (the username of an
+	// account without one).
+	Actor  string    `json:"actor"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // canSeeCampaign: staff see their agency's campaigns; the commission and

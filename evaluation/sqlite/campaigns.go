@@ -59,7 +59,7 @@ func (q queries) CampaignTransitions(ctx context.Context, campaignID int64) ([]*
 		t := &evaluation.CampaignTransition{}
 		err := row.Scan(&t.ID, &t.From, &t.To, &t.ActorID, &t.Actor, &t.Reason, timeScan{&t.At})
 		return t, err
-	}, `SELECT t.id, t.from_state, t.to_state, t.actor_id, COALESCE(u.username, 'system'), t.reason, t.at
+	}, `SELECT t.id, t.from_state, t.to_state, t.actor_id, COALESCE(NULLIF(u.name, ''), u.username, 'system'), t.reason, t.at
 		FROM campaign_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.campaign_id = ? ORDER BY t.id`, campaignID)
 }
 
