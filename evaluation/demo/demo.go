@@ -245,7 +245,7 @@ func accounts() []Login {
 			}
 		}
 		if n, ok := staffNotes[u.Username]; ok {
-			note += "; " + n
+			note = strings.TrimPrefix(note+"; "+n, "; ")
 		}
 		out = append(out, Login{Username: u.Username, Role: u.Role, Name: u.Name, Note: note})
 	}

@@ -904,3 +904,28 @@ func TestSeedReview(t *testing.T) {
 		t.Errorf("%d sheets submitted after the closed campaign's deadline, want 3", late)
 	}
 }
+
+// The logins printed at start name every staff account with what it set
+// up, each account exists with its role, and no note is left dangling.
+func TestLoginsPrinted(t *testing.T) {
+	db, _, logins := seedDB(t)
+	text := logins.String()
+	for _, u := range staff {
+		line := ""
+		for l := range strings.Lines(text) {
+			if strings.HasPrefix(strings.TrimSpace(l), u.Username+" ") {
+				line = l
+			}
+		}
+		if line == "" || !strings.Contains(line, u.Name) || !strings.Contains(line, staffNotes[u.Username]) {
+			t.Errorf("%s: printed %q, want the name %s and the note %q", u.Username, line, u.Name, staffNotes[u.Username])
+		}
+		got, err := db.UserByUsername(t.Context(), u.Username)
+		if err != nil || got.Role != u.Role {
+			t.Errorf("%s: %+v, %v; want a user of role %s", u.Username, got, err, u.Role)
+		}
+	}
+	if strings.Contains(text, "(; ") || strings.Contains(text, "()") {
+		t.Errorf("a dangling note in:\n%s", text)
+	}
+}
