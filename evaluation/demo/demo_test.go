@@ -2,10 +2,14 @@ package demo
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,36 +21,74 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
-// seedDB seeds the demo into a fresh database with the default rubrics
-// installed, as `evalpanel serve --demo` does.
+// seeded is the demo seeded once for the package's tests, which only read
+// it (TestSeedTwice seeds again and changes nothing; a refused transition
+// changes nothing either): seeding takes a second, a dozen tests would
+// take a dozen. TestMain removes its folder.
+var seeded struct {
+	once   sync.Once
+	dir    string
+	db     *sqlite.DB
+	svc    *evaluation.Services
+	logins *Logins
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seeded.db != nil {
+		seeded.db.Close()
+	}
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
+}
+
+// seedDB returns the demo seeded into a fresh database with the default
+// rubrics installed, as `evalpanel serve --demo` does.
 func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Services, *Logins) {
 	t.Helper()
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
+	seeded.once.Do(func() {
+		seeded.db, seeded.svc, seeded.logins, seeded.err = seed()
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
 	}
-	t.Cleanup(func() { db.Close() })
-	blobs, err := files.Open(filepath.Join(t.TempDir(), "blobs"))
+	return seeded.db, seeded.svc, seeded.logins
+}
+
+func seed() (*sqlite.DB, *evaluation.Services, *Logins, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "evalpanel-demo-test")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, nil, err
+	}
+	seeded.dir = dir
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	blobs, err := files.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		return db, nil, nil, err
 	}
 	svc, err := evaluation.New(db, password.New(password.Fast), evaluation.WithBlobs(blobs))
 	if err != nil {
-		t.Fatal(err)
+		return db, nil, nil, err
 	}
 	defaults, err := rubrics.Defaults()
 	if err != nil {
-		t.Fatal(err)
+		return db, nil, nil, err
 	}
 	if err := svc.Rubrics.InstallDefaultRubrics(ctx, defaults); err != nil {
-		t.Fatal(err)
+		return db, nil, nil, err
 	}
 	logins, err := Seed(ctx, db, svc)
 	if err != nil {
-		t.Fatalf("Seed: %v", err)
+		return db, nil, nil, fmt.Errorf("Seed: %w", err)
 	}
-	return db, svc, logins
+	return db, svc, logins, nil
 }
 
 // seededCampaign is a campaign with its projects, indicators included.
