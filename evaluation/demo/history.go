@@ -139,7 +139,7 @@ func (s *seeder) past(pc pastCampaign) error {
 		return fmt.Errorf("create projects of campaign %q: %w", c.Name, err)
 	}
 	if c, err = s.svc.Campaigns.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignForming, ""); err != nil {
-		return fmt.Errorf("move campaign %q to forming: %w", c.Name, err)
+		return fmt.Errorf("move campaign %q to forming: %w", pc.Campaign.Name, err)
 	}
 	if s.svc.Materials.HasBlobs() {
 		if err := s.materials(staff, c, 3); err != nil {

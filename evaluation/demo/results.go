@@ -8,8 +8,8 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
-// resultPlan is how a project of the concluding campaign is scored and
-// what becomes of its result.
+// resultPlan is how a project of the concluding campaign, or of a past
+// one, is scored and what becomes of its result.
 type resultPlan struct {
 	// quality is the panel's view of the project, as a share of each
 	// indicator's maximum before each member's leaning; shares, when set,
@@ -328,14 +328,12 @@ func (s *seeder) sheets(r *run, order []seated) error {
 	var jobs []sheetJob
 	for _, st := range order {
 		for i, m := range st.technical {
-			i, m, st := i, m, st
-			jobs = append(jobs, sheetJob{st: st, m: m, late: slices.Contains(st.plan.late, i),
+			jobs = append(jobs, sheetJob{st: st, m: m, late: r.tl != nil && slices.Contains(st.plan.late, i),
 				content: func(rb *rubrics.Rubric) evaluation.SheetContent {
 					return st.plan.technicalSheet(rb, st.project, m.ExpertID, i)
 				}})
 		}
 		for _, m := range st.panel.Seated(evaluation.SeatFinance) {
-			m, st := m, st
 			jobs = append(jobs, sheetJob{st: st, m: m, content: func(rb *rubrics.Rubric) evaluation.SheetContent {
 				return st.plan.financeSheet(rb, st.project, m.ExpertID)
 			}})
