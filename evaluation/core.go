@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -90,6 +91,9 @@ type Services struct {
 	Records   *ExpertRecordService
 	// Notifications reads the outbox that the other services write to.
 	Notifications *NotificationService
+
+	// at builds the same services over another clock (At).
+	at func(now func() time.Time) (*Services, error)
 }
 
 // New returns the services over the store.
@@ -103,7 +107,7 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Services{
+	svc := &Services{
 		Accounts:  accounts,
 		Rubrics:   &RubricService{core: c, store: store},
 		Pool:      &PoolService{core: c, store: store},
@@ -116,8 +120,17 @@ func New(store Store, hasher PasswordHasher, opts ...Option) (*Services, error) 
 		Records:   &ExpertRecordService{core: c, store: store},
 
 		Notifications: &NotificationService{core: c, store: store},
-	}, nil
+	}
+	svc.at = func(now func() time.Time) (*Services, error) {
+		return New(store, hasher, append(slices.Clip(opts), WithClock(now))...)
+	}
+	return svc, nil
 }
+
+// At returns the same services over the same store, reading the clock now
+// instead of theirs. The demo plays its campaigns' past on it, each step on
+// the day it happened (evaluation/demo).
+func (s *Services) At(now func() time.Time) (*Services, error) { return s.at(now) }
 
 func newAccountService(c *core, store accountStore, hasher PasswordHasher) (*AccountService, error) {
 	h, err := hasher.Hash("evalpanel-dummy-password")

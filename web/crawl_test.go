@@ -230,6 +230,15 @@ func (s *demoSite) crawlTargets(t *testing.T) []string {
 			ids["agencies"] = append(ids["agencies"], c.AgencyID)
 		}
 	}
+	// The campaigns the commission has seen, with the projects that show
+	// its review: divergent, returned, failed.
+	for _, c := range s.past {
+		ids["campaigns"] = append(ids["campaigns"], c.ID)
+		ids["projects"] = append(ids["projects"], s.projectIDs(func(p *evaluation.Project) bool {
+			return p.CampaignID == c.ID && slices.Contains([]string{"22JC1403500", "22DZ2200900", "22DZ2201000", "22DZ2203300",
+				"21DZ2202300"}, p.Code)
+		})...)
+	}
 	for _, seat := range []*panelSeat{s.accepted, s.invited, s.declined} {
 		ids["experts"] = append(ids["experts"], seat.member.ExpertID)
 	}

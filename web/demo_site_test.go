@@ -32,6 +32,9 @@ type demoSite struct {
 
 	// concluding is SSTPC's other campaign, its results under way.
 	concluding *evaluation.Campaign
+	// past are the campaigns the commission has seen (submitted, returned
+	// and resubmitted, published, closed).
+	past []*evaluation.Campaign
 	// Experts of the demo's panels, by what became of their invitation:
 	// accepted (a seat on the scoring campaign's panel, not the chair),
 	// invited (two with no answer yet, on the forming campaign, the first
@@ -129,8 +132,10 @@ func (s *demoSite) load(t *testing.T) {
 			case ag.ID != c.AgencyID:
 			case c.State == evaluation.CampaignConcluding:
 				s.concluding = c
-			default:
+			case c.State == evaluation.CampaignForming || c.State == evaluation.CampaignScoring:
 				s.campaigns[ag.Code] = c
+			default:
+				s.past = append(s.past, c)
 			}
 		}
 		ps, _, err := s.svc.Campaigns.Projects(ctx, sys, evaluation.ProjectFilter{CampaignID: c.ID, Page: evaluation.Page{Size: evaluation.MaxPageSize}})
@@ -154,7 +159,7 @@ func (s *demoSite) load(t *testing.T) {
 					s.invited = seat
 				case m.Status == evaluation.MemberInvited && c.State == evaluation.CampaignForming && s.invited2 == nil:
 					s.invited2 = seat
-				case m.Status == evaluation.MemberDeclined && s.declined == nil:
+				case m.Status == evaluation.MemberDeclined && c.State == evaluation.CampaignScoring && s.declined == nil:
 					s.declined = seat
 				}
 			}

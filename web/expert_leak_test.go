@@ -164,12 +164,14 @@ func (s *demoSite) expertCalls(t *testing.T, seat *panelSeat) []expertCall {
 	if own == other {
 		other = fmt.Sprintf("%d", s.experts["徐明"])
 	}
-	// A project of the seat's panel, one of another panel, and their
-	// materials.
+	// A project of the seat's panel, one of another panel the expert has
+	// no seat on, and their materials.
 	project := seat.panel.ProjectIDs[0]
 	var otherProject int64
 	for _, p := range s.projects {
-		if !slices.Contains(seat.panel.ProjectIDs, p.ID) && s.panelOf(p.ID) != nil {
+		panel := s.panelOf(p.ID)
+		if !slices.Contains(seat.panel.ProjectIDs, p.ID) && panel != nil &&
+			!slices.ContainsFunc(panel.Members, func(m *evaluation.PanelMember) bool { return m.ExpertID == u.ExpertID }) {
 			otherProject = p.ID
 		}
 	}

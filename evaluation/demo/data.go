@@ -18,6 +18,7 @@ var staff = []evaluation.NewUser{
 	{Username: "commission", Name: "王海燕", Email: "wang.haiyan@stcsm.example.cn", Role: evaluation.RoleCommission},
 	{Username: "sstpc-li", Name: "李晓东", Email: "li.xiaodong@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
 	{Username: "sstpc-zhou", Name: "周敏", Email: "zhou.min@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
+	{Username: "sstpc-sun", Name: "孙雅婷", Email: "sun.yating@sstpc.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SSTPC"},
 	{Username: "shtis-huang", Name: "黄志刚", Email: "huang.zhigang@shtis.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS"},
 	{Username: "shtis-xu", Name: "徐静", Email: "xu.jing@shtis.example.cn", Role: evaluation.RoleAgencyStaff, AgencyCode: "SHTIS", Language: evaluation.LangEN},
 }

@@ -1,9 +1,12 @@
 // Package demo seeds a realistic demonstration of evalpanel: the accounts
-// of each role, two management agencies and an expert pool, and three
-// campaigns — one forming its panels, one scoring, one concluding with its
-// results under way — all through the services so that every record has
-// its audit entry. Later stages of the workflow add their own seeding steps
-// to Seed.
+// of each role, two management agencies and an expert pool, three
+// campaigns of the present — one forming its panels, one scoring, one
+// concluding with its results under way — and four past campaigns for the
+// commission's review — one waiting for it, one returned and resubmitted,
+// one in its publicity period, one closed. All go through the services so
+// that every record has its audit entry; the past campaigns are played on
+// the days they happened, on a clock the seeder sets back (history.go).
+// Later stages of the workflow add their own seeding steps to Seed.
 package demo
 
 import (
@@ -42,9 +45,12 @@ var showcase = []Login{
 // staffNotes say which campaign each agency's staff member set up, to
 // start from.
 var staffNotes = map[string]string{
+	"commission":  "campaigns to review: one waiting, one resubmitted after a return; one in publicity, one closed",
 	"sstpc-li":    "the forming campaign",
-	"shtis-huang": "the scoring campaign",
+	"shtis-huang": "the scoring campaign; a campaign in publicity",
+	"shtis-xu":    "a campaign waiting for the commission, with a divergent project",
 	"sstpc-zhou":  "the concluding campaign: results, a discussion, opinions, conclusions, a rectification",
+	"sstpc-sun":   "a campaign returned by the commission, answered and resubmitted; a closed campaign",
 }
 
 // concluders are expert accounts whose workspace shows the concluding
@@ -107,13 +113,22 @@ func Seed(ctx context.Context, r evaluation.Reader, svc *evaluation.Services) (*
 	if users > 0 {
 		return nil, fmt.Errorf("the database already has %d users; the demo seeds only an empty database", users)
 	}
-	s := seeder{ctx: ctx, svc: svc, actor: evaluation.System, today: time.Now().In(evaluation.Beijing)}
+	s := seeder{ctx: ctx, actor: evaluation.System, today: time.Now().In(evaluation.Beijing), clock: &clock{}}
+	if s.svc, err = svc.At(s.clock.now); err != nil {
+		return nil, err
+	}
+	// The accounts and the pool exist before the oldest past campaign.
+	s.clock.set(s.midnight().AddDate(0, 0, firstDay).Add(8 * time.Hour))
 	s.agencies()
 	s.people()
 	s.pool()
 	s.relationships()
+	s.clock.set(time.Now())
 	s.rubricDraft()
 	s.campaigns()
+	// The past campaigns come after the present ones, so that seeding
+	// them changes nothing of the present ones (ids, draws, workspaces).
+	s.pastCampaigns()
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -135,8 +150,10 @@ type seeder struct {
 	experts   map[int64]evaluation.Actor
 	expertIDs map[string]int64
 	// today is the day the demo is seeded, in Beijing: the campaigns'
-	// deadlines are set from it.
+	// deadlines are set from it. clock is the time of svc, set back while
+	// a past campaign plays.
 	today time.Time
+	clock *clock
 }
 
 func (s *seeder) agencies() {
@@ -228,7 +245,7 @@ func accounts() []Login {
 			}
 		}
 		if n, ok := staffNotes[u.Username]; ok {
-			note += "; " + n
+			note = strings.TrimPrefix(note+"; "+n, "; ")
 		}
 		out = append(out, Login{Username: u.Username, Role: u.Role, Name: u.Name, Note: note})
 	}

@@ -2,10 +2,14 @@ package demo
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,36 +21,74 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
-// seedDB seeds the demo into a fresh database with the default rubrics
-// installed, as `evalpanel serve --demo` does.
+// seeded is the demo seeded once for the package's tests, which only read
+// it (TestSeedTwice seeds again and changes nothing; a refused transition
+// changes nothing either): seeding takes a second, a dozen tests would
+// take a dozen. TestMain removes its folder.
+var seeded struct {
+	once   sync.Once
+	dir    string
+	db     *sqlite.DB
+	svc    *evaluation.Services
+	logins *Logins
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seeded.db != nil {
+		seeded.db.Close()
+	}
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
+}
+
+// seedDB returns the demo seeded into a fresh database with the default
+// rubrics installed, as `evalpanel serve --demo` does.
 func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Services, *Logins) {
 	t.Helper()
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
+	seeded.once.Do(func() {
+		seeded.db, seeded.svc, seeded.logins, seeded.err = seed()
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
 	}
-	t.Cleanup(func() { db.Close() })
-	blobs, err := files.Open(filepath.Join(t.TempDir(), "blobs"))
+	return seeded.db, seeded.svc, seeded.logins
+}
+
+func seed() (*sqlite.DB, *evaluation.Services, *Logins, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "evalpanel-demo-test")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, nil, err
+	}
+	seeded.dir = dir
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	blobs, err := files.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		return db, nil, nil, err
 	}
 	svc, err := evaluation.New(db, password.New(password.Fast), evaluation.WithBlobs(blobs))
 	if err != nil {
-		t.Fatal(err)
+		return db, nil, nil, err
 	}
 	defaults, err := rubrics.Defaults()
 	if err != nil {
-		t.Fatal(err)
+		return db, nil, nil, err
 	}
 	if err := svc.Rubrics.InstallDefaultRubrics(ctx, defaults); err != nil {
-		t.Fatal(err)
+		return db, nil, nil, err
 	}
 	logins, err := Seed(ctx, db, svc)
 	if err != nil {
-		t.Fatalf("Seed: %v", err)
+		return db, nil, nil, fmt.Errorf("Seed: %w", err)
 	}
-	return db, svc, logins
+	return db, svc, logins, nil
 }
 
 // seededCampaign is a campaign with its projects, indicators included.
@@ -98,6 +140,11 @@ func TestSeedCampaigns(t *testing.T) {
 	cs := loadCampaigns(t, svc)
 	// The deadlines are days from the day of seeding (campaignSettings).
 	day := func(n int) string { return time.Now().In(evaluation.Beijing).AddDate(0, 0, n).Format(time.DateOnly) }
+	past := func(start int) (string, string) { return day(start + dayScoring), day(start + dayDue) }
+	closedOpens, closedDue := past(-110)
+	returnedOpens, returnedDue := past(-60)
+	publishedOpens, publishedDue := past(-50)
+	waitingOpens, waitingDue := past(-40)
 	tests := []struct {
 		name     string
 		agency   string
@@ -113,12 +160,17 @@ func TestSeedCampaigns(t *testing.T) {
 		// Scored, with its results under way (results.go); its scoring
 		// closes the day it is seeded.
 		{"2025 年度市级科技计划项目综合绩效评价（第二批）", "SSTPC", evaluation.CampaignConcluding, 2025, 6, day(-28), day(0)},
+		// The past campaigns (past.go), each played on its own days.
+		{closedName, "SSTPC", evaluation.CampaignClosed, 2024, 5, closedOpens, closedDue},
+		{returnedName, "SSTPC", evaluation.CampaignSubmitted, 2025, 4, returnedOpens, returnedDue},
+		{publishedName, "SHTIS", evaluation.CampaignPublished, 2025, 4, publishedOpens, publishedDue},
+		{waitingName, "SHTIS", evaluation.CampaignSubmitted, 2025, 4, waitingOpens, waitingDue},
 	}
 	if len(cs) != len(tests) {
 		t.Errorf("got %d campaigns, want %d", len(cs), len(tests))
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.state), func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			c, ok := cs[tt.name]
 			if !ok {
 				t.Fatalf("campaign %q not seeded", tt.name)
@@ -137,8 +189,8 @@ func TestSeedCampaigns(t *testing.T) {
 				classes[p.Class]++
 			}
 			for _, class := range evaluation.ProjectClasses {
-				if classes[class] < 3 {
-					t.Errorf("%d projects of class %s, want at least 3", classes[class], class)
+				if classes[class] < 2 {
+					t.Errorf("%d projects of class %s, want at least 2", classes[class], class)
 				}
 			}
 		})
@@ -168,8 +220,8 @@ func TestSeedProjectsRealistic(t *testing.T) {
 			if p.Spent < p.Budget*85/100 || p.Spent > p.Budget {
 				t.Errorf("spent %d of budget %d, want 85%%..100%%", p.Spent, p.Budget)
 			}
-			if p.Start == "" || p.End < "2025-01-01" || p.End > "2026-12-31" {
-				t.Errorf("runs %s to %s, want an end in 2025 or 2026", p.Start, p.End)
+			if p.Start == "" || p.End < "2024-01-01" || p.End > "2026-12-31" {
+				t.Errorf("runs %s to %s, want an end in 2024 to 2026", p.Start, p.End)
 			}
 			if len(p.Keywords) < 3 {
 				t.Errorf("%d keywords, want at least 3", len(p.Keywords))
@@ -423,10 +475,16 @@ func TestSeedPanels(t *testing.T) {
 			if len(panels) != 4 || states[evaluation.PanelInviting]+states[evaluation.PanelConfirmed] != 2 {
 				t.Errorf("%s: %d panels, states %v", c.Name, len(panels), states)
 			}
-		case evaluation.CampaignConcluding:
-			if len(panels) != c.Projects || states[evaluation.PanelConfirmed] != len(panels) || declined != 0 || invited != 0 {
-				t.Errorf("%s: %d panels for %d projects, states %v, %d declined, %d invited", c.Name, len(panels), c.Projects,
-					states, declined, invited)
+		default:
+			// The concluding campaign and the past ones; the closed one had
+			// two declines and a declared conflict.
+			want := 0
+			if c.State == evaluation.CampaignClosed {
+				want = 3
+			}
+			if len(panels) != c.Projects || states[evaluation.PanelConfirmed] != len(panels) || declined != want || invited != 0 {
+				t.Errorf("%s: %d panels for %d projects, states %v, %d declined, %d invited; want %d declined",
+					c.Name, len(panels), c.Projects, states, declined, invited, want)
 			}
 			// The showcase experts' workspaces show the other campaigns only.
 			for _, p := range panels {
@@ -442,7 +500,8 @@ func TestSeedPanels(t *testing.T) {
 			t.Errorf("%s: verify %d records: %v %v", c.Name, n, problems, err)
 		}
 	}
-	// The agency's staff were told of the conflict, each at their address.
+	// The agency's staff were told of the conflicts, each at their address:
+	// SHTIS's of the scoring campaign's, SSTPC's of the closed campaign's.
 	messages, _, err := svc.Notifications.Outbox(ctx, evaluation.System, evaluation.OutboxFilter{Page: evaluation.Page{Size: evaluation.MaxPageSize}})
 	if err != nil {
 		t.Fatal(err)
@@ -453,8 +512,8 @@ func TestSeedPanels(t *testing.T) {
 			told[m.RecipientName] = true
 		}
 	}
-	if !told["黄志刚"] || !told["徐静"] || len(told) != 2 {
-		t.Errorf("conflict notices to %v, want the scoring campaign's agency staff 黄志刚 and 徐静", told)
+	if want := []string{"周敏", "孙雅婷", "徐静", "李晓东", "黄志刚"}; !slices.Equal(slices.Sorted(maps.Keys(told)), want) {
+		t.Errorf("conflict notices to %v, want %v", told, want)
 	}
 }
 
@@ -725,5 +784,190 @@ func TestSeedResults(t *testing.T) {
 	_, err = svc.Campaigns.TransitionCampaign(ctx, as, c.ID, evaluation.CampaignSubmitted, "")
 	if e := evaluation.ErrorAs(err); e == nil || e.Message != "error.conclusions_missing" {
 		t.Errorf("submitting the campaign: %v, want the conclusions missing", err)
+	}
+}
+
+// The past campaigns stand where the commission's journeys need them
+// (past.go): every project concluded, a divergent project flagged, the
+// returned round kept with its answers, the publicity running in one and
+// over in the closed one, whose panels show late sheets, declines and a
+// declared conflict.
+func TestSeedReview(t *testing.T) {
+	db, svc, _ := seedDB(t)
+	ctx := t.Context()
+	cs := loadCampaigns(t, svc)
+	commission, err := db.UserByUsername(ctx, "commission")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := commission.Actor()
+	now := time.Now()
+	for _, tc := range []struct {
+		name      string
+		state     evaluation.CampaignState
+		divergent []string
+		failed    []string
+		moves     []evaluation.CampaignState // the states it went through after concluding
+	}{
+		{waitingName, evaluation.CampaignSubmitted, []string{"22JC1403500"}, nil,
+			[]evaluation.CampaignState{evaluation.CampaignSubmitted}},
+		{returnedName, evaluation.CampaignSubmitted, nil, []string{"22DZ2200900"},
+			[]evaluation.CampaignState{evaluation.CampaignSubmitted, evaluation.CampaignReturned, evaluation.CampaignConcluding,
+				evaluation.CampaignSubmitted}},
+		{publishedName, evaluation.CampaignPublished, nil, []string{"22DZ2203300", "22JC1403200"},
+			[]evaluation.CampaignState{evaluation.CampaignSubmitted, evaluation.CampaignApproved, evaluation.CampaignPublished}},
+		{closedName, evaluation.CampaignClosed, []string{"21DZ2202300"}, []string{"21DZ2202400"},
+			[]evaluation.CampaignState{evaluation.CampaignSubmitted, evaluation.CampaignApproved, evaluation.CampaignPublished,
+				evaluation.CampaignClosed}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, ok := cs[tc.name]
+			if !ok {
+				t.Fatalf("campaign %q not seeded", tc.name)
+			}
+			if c.State != tc.state {
+				t.Errorf("state %s, want %s", c.State, tc.state)
+			}
+			res, err := svc.Results.CampaignResults(ctx, as, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var divergent, failed []string
+			for i, r := range res.Report.Results {
+				code := res.Projects[i].Code
+				if r.Divergence.Divergent {
+					divergent = append(divergent, code)
+				}
+				list, _, err := svc.Results.Conclusions(ctx, as, r.Project)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(list) == 0 {
+					t.Errorf("%s has no conclusion", code)
+					continue
+				}
+				if list[len(list)-1].Conclusion == evaluation.ConclusionFail {
+					failed = append(failed, code)
+				}
+			}
+			slices.Sort(divergent)
+			slices.Sort(failed)
+			if !slices.Equal(divergent, tc.divergent) || !slices.Equal(failed, tc.failed) {
+				t.Errorf("divergent %v, failed %v; want %v and %v", divergent, failed, tc.divergent, tc.failed)
+			}
+			moves, err := svc.Campaigns.CampaignTransitions(ctx, as, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []evaluation.CampaignState
+			for i, m := range moves {
+				if i > 0 && m.At.Before(moves[i-1].At) {
+					t.Errorf("move to %s at %s, before the one to %s at %s", m.To, m.At, moves[i-1].To, moves[i-1].At)
+				}
+				if m.From != evaluation.CampaignDraft && m.From != evaluation.CampaignForming && m.From != evaluation.CampaignScoring {
+					got = append(got, m.To)
+				}
+			}
+			if !slices.Equal(got, tc.moves) {
+				t.Errorf("moves after concluding %v, want %v", got, tc.moves)
+			}
+			if first := moves[0].At; !first.Before(now.AddDate(0, 0, -30)) {
+				t.Errorf("created at %s, want weeks before the seeding", first)
+			}
+			p, err := svc.Review.Publicity(ctx, as, c.ID)
+			switch {
+			case tc.state == evaluation.CampaignSubmitted:
+				if evaluation.ErrorCode(err) != evaluation.NotFound {
+					t.Errorf("publicity %+v, %v; want none", p, err)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case tc.state == evaluation.CampaignPublished:
+				if today := now.In(evaluation.Beijing).Format(time.DateOnly); p.Starts != today || evaluation.PastDue(p.Ends, now) {
+					t.Errorf("publicity from %s to %s, want from today (%s) and running", p.Starts, p.Ends, today)
+				}
+			default:
+				if !evaluation.PastDue(p.Ends, now) {
+					t.Errorf("publicity until %s, want over", p.Ends)
+				}
+			}
+		})
+	}
+	// The returned campaign kept its round: two projects, each answered,
+	// one concluded again.
+	c := cs[returnedName]
+	returns, err := svc.Review.Returns(ctx, as, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, r := range returns {
+		codes = append(codes, r.Code)
+		if r.Round != 1 || !r.Sent || r.Comment == "" || r.Answer == "" || !r.ReturnedAt.Before(r.AnsweredAt) {
+			t.Errorf("return of %s: round %d, sent %v, comment %q, answer %q at %s after %s", r.Code, r.Round, r.Sent,
+				r.Comment, r.Answer, r.AnsweredAt, r.ReturnedAt)
+		}
+	}
+	slices.Sort(codes)
+	if want := []string{"22DZ2200900", "22DZ2201000"}; !slices.Equal(codes, want) {
+		t.Errorf("returned %v, want %v", codes, want)
+	}
+	for _, p := range c.projects {
+		if p.Code != "22DZ2200900" {
+			continue
+		}
+		list, _, err := svc.Results.Conclusions(ctx, as, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 2 || list[0].Conclusion != evaluation.ConclusionClosed || list[1].Conclusion != evaluation.ConclusionFail ||
+			list[1].Reason == "" {
+			t.Errorf("conclusions of %s: %+v, want closed, then fail with a reason", p.Code, list)
+		}
+	}
+	// The closed campaign's panels: late sheets, on an extension.
+	c = cs[closedName]
+	late := 0
+	for _, p := range c.projects {
+		sheets, err := svc.Sheets.PanelSheets(ctx, as, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range sheets {
+			if sh.Status != evaluation.SheetSubmitted {
+				t.Errorf("%s: a sheet %s", p.Code, sh.Status)
+			}
+			if evaluation.PastDue(c.Settings.ScoringDue, sh.SubmittedAt) {
+				late++
+			}
+		}
+	}
+	if late != 3 {
+		t.Errorf("%d sheets submitted after the closed campaign's deadline, want 3", late)
+	}
+}
+
+// The logins printed at start name every staff account with what it set
+// up, each account exists with its role, and no note is left dangling.
+func TestLoginsPrinted(t *testing.T) {
+	db, _, logins := seedDB(t)
+	text := logins.String()
+	for _, u := range staff {
+		line := ""
+		for l := range strings.Lines(text) {
+			if strings.HasPrefix(strings.TrimSpace(l), u.Username+" ") {
+				line = l
+			}
+		}
+		if line == "" || !strings.Contains(line, u.Name) || !strings.Contains(line, staffNotes[u.Username]) {
+			t.Errorf("%s: printed %q, want the name %s and the note %q", u.Username, line, u.Name, staffNotes[u.Username])
+		}
+		got, err := db.UserByUsername(t.Context(), u.Username)
+		if err != nil || got.Role != u.Role {
+			t.Errorf("%s: %+v, %v; want a user of role %s", u.Username, got, err, u.Role)
+		}
+	}
+	if strings.Contains(text, "(; ") || strings.Contains(text, "()") {
+		t.Errorf("a dangling note in:\n%s", text)
 	}
 }

@@ -36,7 +36,7 @@ func (s *seeder) campaigns() {
 }
 
 func (s *seeder) campaign(dc demoCampaign) error {
-	staff, err := s.staffActor(dc.Staff)
+	staff, err := s.userActor(dc.Staff, evaluation.RoleAgencyStaff)
 	if err != nil {
 		return err
 	}
@@ -68,10 +68,7 @@ func (s *seeder) campaign(dc demoCampaign) error {
 // for a newcomer to draw or match. Seeds are fixed, so the demo is the
 // same every time.
 func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, state evaluation.CampaignState) error {
-	seed := func(label string) string {
-		sum := sha256.Sum256([]byte("evalpanel demo " + label))
-		return hex.EncodeToString(sum[:])
-	}
+	seed := drawSeed
 	var panels []*evaluation.Panel
 	scoring := state != evaluation.CampaignForming
 	if scoring {
@@ -116,7 +113,7 @@ func (s *seeder) formPanels(staff evaluation.Actor, c *evaluation.Campaign, stat
 		return fmt.Errorf("move campaign %q to scoring: %w", c.Name, err)
 	}
 	if state == evaluation.CampaignConcluding {
-		return s.results(staff, c)
+		return s.results(&run{staff: staff, c: c, plans: resultPlans, pledged: map[int64]bool{}})
 	}
 	return s.workspace(staff, c)
 }
@@ -162,11 +159,18 @@ func (s *seeder) answer(staff evaluation.Actor, panelID int64, oneDeclines bool)
 	return nil
 }
 
-// staffActor returns the actor of a seeded agency staff member: campaigns
-// belong to an agency, so the System actor (an administrator) cannot create
-// them.
-func (s *seeder) staffActor(username string) (evaluation.Actor, error) {
-	users, _, err := s.svc.Accounts.Users(s.ctx, s.actor, evaluation.UserFilter{Query: username, Role: evaluation.RoleAgencyStaff,
+// drawSeed is the fixed seed of a draw or match: the demo is the same
+// every time.
+func drawSeed(label string) string {
+	sum := sha256.Sum256([]byte("evalpanel demo " + label))
+	return hex.EncodeToString(sum[:])
+}
+
+// userActor returns the actor of a seeded user of the role: campaigns
+// belong to an agency and the commission reviews them, so the System actor
+// (an administrator) can do neither.
+func (s *seeder) userActor(username string, role evaluation.Role) (evaluation.Actor, error) {
+	users, _, err := s.svc.Accounts.Users(s.ctx, s.actor, evaluation.UserFilter{Query: username, Role: role,
 		Page: evaluation.Page{Number: 1, Size: 50}})
 	if err != nil {
 		return evaluation.Actor{}, err
@@ -176,7 +180,7 @@ func (s *seeder) staffActor(username string) (evaluation.Actor, error) {
 			return u.Actor(), nil
 		}
 	}
-	return evaluation.Actor{}, fmt.Errorf("demo staff user %q not found", username)
+	return evaluation.Actor{}, fmt.Errorf("demo user %q (%s) not found", username, role)
 }
 
 // campaignSettings returns the default settings with the deadlines, as

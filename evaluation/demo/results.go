@@ -8,8 +8,8 @@ import (
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
-// resultPlan is how a project of the concluding campaign is scored and
-// what becomes of its result.
+// resultPlan is how a project of the concluding campaign, or of a past
+// one, is scored and what becomes of its result.
 type resultPlan struct {
 	// quality is the panel's view of the project, as a share of each
 	// indicator's maximum before each member's leaning; shares, when set,
@@ -26,8 +26,12 @@ type resultPlan struct {
 	// finance is the finance expert's sheet when it is not a routine pass.
 	finance func(r *rubrics.Rubric) evaluation.SheetContent
 	// discuss sends the technical sheets back for the panel's discussion
-	// (discussionNote); the members in revisedOpinions revise theirs.
-	discuss bool
+	// (discussionNote); the members in revisions revise theirs, by seat.
+	discuss   bool
+	revisions map[int]revision
+	// late are the technical seats whose members submit after the
+	// campaign's deadline, on an extension (past campaigns only).
+	late []int
 	// opinion is the chair's draft of the panel's opinion and what it
 	// proposes; "" when the chair has not written one. The chair sends it
 	// to the members, and the first answers of them answer (all when 0):
@@ -38,10 +42,13 @@ type resultPlan struct {
 	answers     int
 	flagDissent string
 	confirmNote string
-	// conclude records the conclusion the opinion proposes; rectify then
-	// grants the failed project its rectification, for this reason.
-	conclude bool
-	rectify  string
+	// conclude records the conclusion the opinion proposes, or
+	// concludeAs for concludeReason; rectify then grants the failed
+	// project its rectification, for this reason.
+	conclude       bool
+	concludeAs     evaluation.Conclusion
+	concludeReason string
+	rectify        string
 }
 
 // resultPlans are the concluding campaign's projects by code, each
@@ -82,8 +89,9 @@ var resultPlans = map[string]resultPlan{
 		conclude: true,
 	},
 	"22JC1401200": {
-		shares:  []float64{0.86, 0.93, 0.80, 0.74, 0.62},
-		discuss: true,
+		shares:    []float64{0.86, 0.93, 0.80, 0.74, 0.62},
+		discuss:   true,
+		revisions: revisedOpinions,
 	},
 	"22ZR1401300": {
 		quality: 0.78,
@@ -152,12 +160,16 @@ var resultPlans = map[string]resultPlan{
 const discussionNote = "专家组技术评分极差超过 20 分，请结合代表性成果原文和湿实验验证数据，复核“新发现、新原理、新方法的原创性”" +
 	"和“科学价值”两项评分，并在总体意见中说明理由；维持原评分的，请直接提交。"
 
-// revisedOpinions are what the members who have revised their sheets in
-// the discussion write, by seat (chair first), with their new view.
-var revisedOpinions = map[int]struct {
+// revision is what a member who revises their sheet in a discussion
+// writes, with their new view (the same view keeps their scores).
+type revision struct {
 	share   float64
 	opinion string
-}{
+}
+
+// revisedOpinions are what the members of 22JC1401200's panel who have
+// revised their sheets in the discussion write, by seat (chair first).
+var revisedOpinions = map[int]revision{
 	1: {0.87, "经专家组讨论复核，设计蛋白的湿实验成功率仍有提升空间，3 个催化活性酶中 1 个未达检测限，下调“科学价值”评分。"},
 	4: {0.73, "经专家组讨论，补充审阅了设计酶的晶体结构与酶活测定数据，认可设计方法的原创性，上调“原创性”和“科学价值”评分；" +
 		"催化活性酶数量未达约定，请项目组在总结中说明。"},
@@ -199,99 +211,197 @@ func (s *seeder) spareShowcase(staff evaluation.Actor, panels []*evaluation.Pane
 	return nil
 }
 
-// results has the concluding campaign's experts submit every sheet, moves
-// the campaign to concluding, and plays the conclusion of each project as
-// resultPlans says.
-func (s *seeder) results(staff evaluation.Actor, c *evaluation.Campaign) error {
-	panels, err := s.svc.Panels.Panels(s.ctx, staff, c.ID)
+// run is one campaign's conclusion as the demo plays it: its agency's
+// staff, the plans of its projects by code, and when each step happened
+// (nil for a campaign of the present, played at the clock's time).
+type run struct {
+	staff evaluation.Actor
+	c     *evaluation.Campaign
+	plans map[string]resultPlan
+	tl    *timeline
+	// pledged are the experts who have signed the campaign's pledge.
+	pledged map[int64]bool
+}
+
+// seated is a project of a run on its panel: technical are the technical
+// members, chair first; members every accepted member, in the panel's
+// order.
+type seated struct {
+	project            *evaluation.Project
+	plan               resultPlan
+	panel              *evaluation.Panel
+	technical, members []*evaluation.PanelMember
+}
+
+// results has the campaign's experts submit every sheet, moves the
+// campaign to concluding, and plays the conclusion of each project as its
+// plan says: a discussion first where the plan asks for one, then the
+// panels' opinions, their answers and the conclusions, each step for
+// every project in turn (on its day, for a past campaign).
+func (s *seeder) results(r *run) error {
+	order, err := s.seat(r)
 	if err != nil {
 		return err
 	}
-	projects, _, err := s.svc.Campaigns.Projects(s.ctx, staff, evaluation.ProjectFilter{CampaignID: c.ID,
-		Page: evaluation.Page{Size: len(resultPlans)}})
-	if err != nil {
+	if err := s.sheets(r, order); err != nil {
 		return err
+	}
+	s.step(r.tl, dayConcluding, 9)
+	if _, err := s.svc.Campaigns.TransitionCampaign(s.ctx, r.staff, r.c.ID, evaluation.CampaignConcluding, ""); err != nil {
+		return fmt.Errorf("move campaign %q to concluding: %w", r.c.Name, err)
+	}
+	for _, st := range order {
+		if st.plan.discuss {
+			if err := s.discuss(r, st); err != nil {
+				return err
+			}
+		}
+	}
+	phases := []struct {
+		day, hour int
+		do        func(r *run, st seated) error
+	}{{dayOpinions, 10, s.draftOpinion}, {dayAnswers, 9, s.answerOpinion}, {dayConclusions, 15, s.conclude}}
+	for _, ph := range phases {
+		s.step(r.tl, ph.day, ph.hour)
+		for _, st := range order {
+			if st.plan.opinion == "" {
+				continue
+			}
+			if err := ph.do(r, st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// seat loads the run's panels and pairs each project with its plan.
+func (s *seeder) seat(r *run) ([]seated, error) {
+	panels, err := s.svc.Panels.Panels(s.ctx, r.staff, r.c.ID)
+	if err != nil {
+		return nil, err
+	}
+	projects, _, err := s.svc.Campaigns.Projects(s.ctx, r.staff, evaluation.ProjectFilter{CampaignID: r.c.ID,
+		Page: evaluation.Page{Size: len(r.plans)}})
+	if err != nil {
+		return nil, err
 	}
 	byID := map[int64]*evaluation.Project{}
 	for _, p := range projects {
 		byID[p.ID] = p
 	}
-	type seated struct {
-		project *evaluation.Project
-		plan    resultPlan
-		// technical are the technical members, chair first; members every
-		// accepted member, in the panel's order.
-		technical, members []*evaluation.PanelMember
-	}
 	var order []seated
-	pledged := map[int64]bool{}
 	for _, panel := range panels {
 		for _, id := range panel.ProjectIDs {
 			p := byID[id]
-			plan, ok := resultPlans[p.Code]
+			plan, ok := r.plans[p.Code]
 			if !ok {
-				return fmt.Errorf("no result plan for %s", p.Code)
+				return nil, fmt.Errorf("no result plan for %s", p.Code)
 			}
-			st := seated{project: p, plan: plan, technical: panel.Seated(evaluation.SeatTechnical)}
+			st := seated{project: p, plan: plan, panel: panel, technical: panel.Seated(evaluation.SeatTechnical)}
 			for _, m := range panel.Members {
 				if m.Status == evaluation.MemberAccepted {
 					st.members = append(st.members, m)
 				}
 			}
-			for i, m := range st.technical {
-				err := s.submit(c, pledged, m, p.ID, func(r *rubrics.Rubric) evaluation.SheetContent {
-					return plan.technicalSheet(r, p, m.ExpertID, i)
-				})
-				if err != nil {
-					return err
-				}
-			}
-			for _, m := range panel.Seated(evaluation.SeatFinance) {
-				err := s.submit(c, pledged, m, p.ID, func(r *rubrics.Rubric) evaluation.SheetContent {
-					return plan.financeSheet(r, p, m.ExpertID)
-				})
-				if err != nil {
-					return err
-				}
-			}
 			order = append(order, st)
 		}
 	}
-	if _, err := s.svc.Campaigns.TransitionCampaign(s.ctx, staff, c.ID, evaluation.CampaignConcluding, ""); err != nil {
-		return fmt.Errorf("move campaign %q to concluding: %w", c.Name, err)
-	}
+	return order, nil
+}
+
+// sheetJob is one member's sheet to submit, and when: on a day of the
+// scoring period that the demo's fixed randomness picks, or after the
+// deadline for a member the plan has submit late.
+type sheetJob struct {
+	st        seated
+	m         *evaluation.PanelMember
+	content   func(r *rubrics.Rubric) evaluation.SheetContent
+	day, hour int
+	late      bool
+}
+
+// sheets has every member of the run's panels submit their sheet; in a
+// past campaign each on its day, and the late ones after the agency has
+// extended their deadline.
+func (s *seeder) sheets(r *run, order []seated) error {
+	var jobs []sheetJob
 	for _, st := range order {
-		var err error
-		if st.plan.discuss {
-			err = s.discuss(staff, st.project, st.technical)
-		} else if st.plan.opinion != "" {
-			err = s.conclude(staff, st.project, st.plan, st.technical, st.members)
+		for i, m := range st.technical {
+			jobs = append(jobs, sheetJob{st: st, m: m, late: r.tl != nil && slices.Contains(st.plan.late, i),
+				content: func(rb *rubrics.Rubric) evaluation.SheetContent {
+					return st.plan.technicalSheet(rb, st.project, m.ExpertID, i)
+				}})
 		}
-		if err != nil {
+		for _, m := range st.panel.Seated(evaluation.SeatFinance) {
+			jobs = append(jobs, sheetJob{st: st, m: m, content: func(rb *rubrics.Rubric) evaluation.SheetContent {
+				return st.plan.financeSheet(rb, st.project, m.ExpertID)
+			}})
+		}
+	}
+	if r.tl != nil {
+		for i := range jobs {
+			j := &jobs[i]
+			draw := func(n int64) float64 { return unit(j.st.project.ID, j.m.ExpertID, n) }
+			j.day, j.hour = dayScoring+1+int(draw(11)*float64(dayDue-dayScoring-1)), 8+int(draw(12)*14)
+			if j.late {
+				j.day = dayDue + 2 + int(draw(13)*2)
+			}
+		}
+		slices.SortStableFunc(jobs, func(a, b sheetJob) int { return (a.day*24 + a.hour) - (b.day*24 + b.hour) })
+	}
+	extended := false
+	for _, j := range jobs {
+		if j.late && !extended {
+			// The agency extends the late members' deadline the day after
+			// the campaign's.
+			s.step(r.tl, dayDue+1, 10)
+			for _, k := range jobs {
+				if k.late {
+					due := s.day(r.tl.start + dayDue + 5)
+					if err := s.svc.Sheets.ExtendDeadline(s.ctx, r.staff, k.st.panel.ID, k.m.ID, due, lateReason); err != nil {
+						return fmt.Errorf("extend the deadline of %s: %w", k.m.Expert.Name, err)
+					}
+				}
+			}
+			extended = true
+		}
+		s.step(r.tl, j.day, j.hour)
+		if err := s.submit(r, j.m, j.st.project.ID, j.content); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// conclude has the chair draft the panel's opinion on a project and send
-// it to the members, the members answer, and the agency's staff record the
-// conclusion and grant a rectification, as the plan says.
-func (s *seeder) conclude(staff evaluation.Actor, p *evaluation.Project, plan resultPlan, technical, members []*evaluation.PanelMember) error {
-	chair := technical[0]
-	o, err := s.svc.Results.SaveOpinion(s.ctx, s.experts[chair.ExpertID], p.ID, 0,
-		evaluation.OpinionInput{Text: plan.opinion, Proposed: plan.proposed})
+// lateReason is why the agency extends a member's deadline after it has
+// passed.
+const lateReason = "专家因承担紧急任务未能按期提交评分表，本人书面申请延期，经中心同意延长至本周内。"
+
+// draftOpinion has the chair draft the panel's opinion on a project and
+// send it to the members.
+func (s *seeder) draftOpinion(r *run, st seated) error {
+	chair := s.experts[st.technical[0].ExpertID]
+	o, err := s.svc.Results.SaveOpinion(s.ctx, chair, st.project.ID, 0,
+		evaluation.OpinionInput{Text: st.plan.opinion, Proposed: st.plan.proposed})
 	if err != nil {
-		return fmt.Errorf("the chair drafts the opinion on %s: %w", p.Code, err)
+		return fmt.Errorf("the chair drafts the opinion on %s: %w", st.project.Code, err)
 	}
-	if _, err := s.svc.Results.CirculateOpinion(s.ctx, s.experts[chair.ExpertID], p.ID, o.Version); err != nil {
-		return err
-	}
+	_, err = s.svc.Results.CirculateOpinion(s.ctx, chair, st.project.ID, o.Version)
+	return err
+}
+
+// answerOpinion has the members answer the opinion on a project, the
+// first answers of them (all when 0): the flaggers dissent with
+// flagDissent when it is set, the other technical members confirm with
+// confirmNote.
+func (s *seeder) answerOpinion(r *run, st seated) error {
+	plan, p, chair := st.plan, st.project, st.technical[0]
 	flagged := func(m *evaluation.PanelMember) bool {
-		return slices.ContainsFunc(plan.flaggers, func(i int) bool { return technical[i].ExpertID == m.ExpertID })
+		return slices.ContainsFunc(plan.flaggers, func(i int) bool { return st.technical[i].ExpertID == m.ExpertID })
 	}
 	answered := 0
-	for _, m := range members {
+	for _, m := range st.members {
 		if m.ExpertID == chair.ExpertID {
 			continue
 		}
@@ -310,32 +420,47 @@ func (s *seeder) conclude(staff evaluation.Actor, p *evaluation.Project, plan re
 		}
 		answered++
 	}
+	return nil
+}
+
+// conclude has the agency's staff record the conclusion the plan says
+// (the opinion's proposal unless the plan records another, with its
+// reason) and grant a rectification.
+func (s *seeder) conclude(r *run, st seated) error {
+	plan, p := st.plan, st.project
 	if !plan.conclude {
 		return nil
 	}
-	if _, err := s.svc.Results.RecordConclusion(s.ctx, staff, p.ID, plan.proposed, ""); err != nil {
+	c, reason := plan.proposed, ""
+	if plan.concludeAs != "" {
+		c, reason = plan.concludeAs, plan.concludeReason
+	}
+	if _, err := s.svc.Results.RecordConclusion(s.ctx, r.staff, p.ID, c, reason); err != nil {
 		return fmt.Errorf("conclude %s: %w", p.Code, err)
 	}
 	if plan.rectify == "" {
 		return nil
 	}
-	if _, err := s.svc.Results.StartRectification(s.ctx, staff, p.ID, "", plan.rectify); err != nil {
+	if _, err := s.svc.Results.StartRectification(s.ctx, r.staff, p.ID, "", plan.rectify); err != nil {
 		return fmt.Errorf("rectification of %s: %w", p.Code, err)
 	}
 	return nil
 }
 
 // discuss sends a divergent project's technical sheets back to its panel
-// and has the members of revisedOpinions revise theirs.
-func (s *seeder) discuss(staff evaluation.Actor, p *evaluation.Project, technical []*evaluation.PanelMember) error {
-	if _, err := s.svc.Results.OpenRevision(s.ctx, staff, p.ID, evaluation.RevisionDiscussion, discussionNote, ""); err != nil {
+// and has the members of the plan's revisions revise theirs.
+func (s *seeder) discuss(r *run, st seated) error {
+	p := st.project
+	s.step(r.tl, dayConcluding, 11)
+	if _, err := s.svc.Results.OpenRevision(s.ctx, r.staff, p.ID, evaluation.RevisionDiscussion, discussionNote, ""); err != nil {
 		return fmt.Errorf("discussion of %s: %w", p.Code, err)
 	}
-	for i, m := range technical {
-		rev, ok := revisedOpinions[i]
+	for i, m := range st.technical {
+		rev, ok := st.plan.revisions[i]
 		if !ok {
 			continue
 		}
+		s.step(r.tl, dayConcluding+1+i/3, 9+2*i)
 		expert := s.experts[m.ExpertID]
 		view, err := s.svc.Sheets.Sheet(s.ctx, expert, p.ID)
 		if err != nil {
@@ -352,9 +477,9 @@ func (s *seeder) discuss(staff evaluation.Actor, p *evaluation.Project, technica
 
 // submit has a member take their seat and submit the sheet content makes
 // of the rubric.
-func (s *seeder) submit(c *evaluation.Campaign, pledged map[int64]bool, m *evaluation.PanelMember, projectID int64,
+func (s *seeder) submit(r *run, m *evaluation.PanelMember, projectID int64,
 	content func(r *rubrics.Rubric) evaluation.SheetContent) error {
-	expert, view, err := s.takeSeat(c, pledged, m, projectID)
+	expert, view, err := s.takeSeat(r.c, r.pledged, m, projectID)
 	if err != nil {
 		return err
 	}
