@@ -925,6 +925,19 @@ func TestSeedReview(t *testing.T) {
 			t.Errorf("conclusions of %s: %+v, want closed, then fail with a reason", p.Code, list)
 		}
 	}
+	// The published campaign's appeals: one not admissible, one with its
+	// panel for the re-evaluation.
+	appeals, err := svc.Review.Appeals(ctx, as, cs[publishedName].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, a := range appeals {
+		states = append(states, a.Code+" "+string(a.Status))
+	}
+	if want := []string{"22JC1403200 inadmissible", "22DZ2203300 reevaluating"}; !slices.Equal(states, want) {
+		t.Errorf("the published campaign's appeals: %v, want %v", states, want)
+	}
 	// The closed campaign's panels: late sheets, on an extension.
 	c = cs[closedName]
 	late := 0

@@ -92,6 +92,17 @@ type pastCampaign struct {
 	approve   int
 	publicity int
 	note      string
+	// appeals are recorded by the agency during a published campaign's
+	// publicity.
+	appeals []demoAppeal
+}
+
+// demoAppeal is an appeal on a project, by code; reevaluate, when set, is
+// the commission's note admitting it for the panel's re-evaluation.
+type demoAppeal struct {
+	code string
+	evaluation.AppealInput
+	reevaluate string
 }
 
 // commissionReturn is a project the commission returns: its comment and
@@ -198,7 +209,7 @@ func (s *seeder) past(pc pastCampaign) error {
 		return fmt.Errorf("approve campaign %q: %w", c.Name, err)
 	}
 	if pc.State == evaluation.CampaignPublished {
-		return nil
+		return s.appeals(r, commission, pc.appeals)
 	}
 	s.at(pc.approve+pc.publicity+1, 9)
 	if _, err := s.svc.Campaigns.TransitionCampaign(s.ctx, commission, c.ID, evaluation.CampaignClosed, ""); err != nil {
@@ -213,15 +224,10 @@ func (s *seeder) past(pc pastCampaign) error {
 // after.
 func (s *seeder) withdraw(r *run, code string) error {
 	s.step(r.tl, dayScoring+1, 15)
-	projects, _, err := s.svc.Campaigns.Projects(s.ctx, r.staff, evaluation.ProjectFilter{CampaignID: r.c.ID, Query: code,
-		Page: evaluation.Page{Size: 1}})
+	p, err := s.project(r, code)
 	if err != nil {
 		return err
 	}
-	if len(projects) == 0 {
-		return fmt.Errorf("no project %s in campaign %q", code, r.c.Name)
-	}
-	p := projects[0]
 	panel, err := s.svc.Panels.Panel(s.ctx, r.staff, p.PanelID)
 	if err != nil {
 		return err
@@ -246,6 +252,40 @@ func (s *seeder) withdraw(r *run, code string) error {
 	}
 	s.step(r.tl, dayScoring+2, 10)
 	return s.answer(r.staff, panel.ID, false)
+}
+
+// project finds a project of the run's campaign by its code.
+func (s *seeder) project(r *run, code string) (*evaluation.Project, error) {
+	projects, _, err := s.svc.Campaigns.Projects(s.ctx, r.staff, evaluation.ProjectFilter{CampaignID: r.c.ID, Query: code,
+		Page: evaluation.Page{Size: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(projects) == 0 {
+		return nil, fmt.Errorf("no project %s in campaign %q", code, r.c.Name)
+	}
+	return projects[0], nil
+}
+
+// appeals has the agency record the appeals in its publicity, and the
+// commission admit those it sends to their panels.
+func (s *seeder) appeals(r *run, commission evaluation.Actor, list []demoAppeal) error {
+	for _, da := range list {
+		p, err := s.project(r, da.code)
+		if err != nil {
+			return err
+		}
+		ap, err := s.svc.Review.FileAppeal(s.ctx, r.staff, p.ID, da.AppealInput)
+		if err != nil {
+			return fmt.Errorf("appeal %s: %w", da.code, err)
+		}
+		if da.reevaluate != "" {
+			if _, err := s.svc.Review.ReevaluateAppeal(s.ctx, commission, p.ID, ap.ID, da.reevaluate, ""); err != nil {
+				return fmt.Errorf("re-evaluate the appeal on %s: %w", da.code, err)
+			}
+		}
+	}
+	return nil
 }
 
 // conflictReason is the conflict a member of a past campaign declares.

@@ -29,7 +29,8 @@ const (
 //     commission, the first round kept;
 //   - publishedName is in its publicity period, with a project that failed
 //     on a main indicator's figure and one that failed on the panel's
-//     academic judgement;
+//     academic judgement: each appealed, the first admitted for the panel's
+//     re-evaluation, the second not admissible;
 //   - waitingName waits for the commission, with a divergent project.
 func pastCampaigns(today time.Time) []pastCampaign {
 	list := []pastCampaign{
@@ -49,7 +50,8 @@ func pastCampaigns(today time.Time) []pastCampaign {
 			demoCampaign: demoCampaign{Staff: "shtis-huang", State: evaluation.CampaignPublished, Projects: publishedProjects(),
 				Campaign: evaluation.NewCampaign{Name: publishedName, Year: 2025, Programme: "科技创新行动计划"}},
 			start: -50, plans: publishedPlans, publicity: 7,
-			note: "公示期内，对评价结论有异议的，项目承担单位可通过项目管理机构提出申诉，并提供书面材料。",
+			note:    "公示期内，对评价结论有异议的，项目承担单位可通过项目管理机构提出申诉，并提供书面材料。",
+			appeals: publishedAppeals,
 		},
 		{
 			demoCampaign: demoCampaign{Staff: "shtis-xu", State: evaluation.CampaignSubmitted, Projects: waitingProjects(),
@@ -156,6 +158,22 @@ var returnedReturns = map[string]commissionReturn{
 		answer: "经核实，1.20 亿元为已签订销售合同额（含税），0.86 亿元为截至决算日已确认的销售收入。任务书约定的经济指标为" +
 			"“累计销售合同额不低于 1 亿元”，按约定口径已完成。已补充销售合同清单并上传至项目材料，结论维持“通过”。",
 	},
+}
+
+// publishedAppeals: the lead institution of 22DZ2203300 brings the final
+// third-party report the panel did not have (a fact, admitted for the
+// panel's re-evaluation); that of 22JC1403200 disputes only the panel's
+// view of its originality (not admissible).
+var publishedAppeals = []demoAppeal{
+	{code: "22JC1403200", AppealInput: evaluation.AppealInput{Reason: evaluation.AppealAcademic, Appellant: "上海海洋大学",
+		Text: "我单位认为专家组对项目原创性的评价有失公允。项目首次在东海冷泉区系统获得甲烷厌氧氧化古菌宏基因组数据，" +
+			"与国外同期工作的研究区域和方法均不相同，不应认定为重复性研究，请求重新评价。"}},
+	{code: "22DZ2203300", AppealInput: evaluation.AppealInput{Reason: evaluation.AppealFactual, Appellant: "上海振华重工（集团）股份有限公司",
+		Text: "验收时提交的是第三方中期检测报告（8.2 万公里）。项目执行期截止前示范车辆累计无故障运行已达 10.6 万公里，" +
+			"第三方机构已于执行期内出具终期检测报告（编号 SHTC-2025-0612），因报送环节疏漏未随验收材料提交。" +
+			"现补交终期报告原件，请求依据完整材料重新认定该项考核指标。"},
+		reevaluate: "申诉人补交了执行期内出具的第三方终期检测报告（10.6 万公里），已核实报告真实有效。请专家组依据补充材料，" +
+			"重新认定主要考核指标“累计无故障运行里程”的完成情况并重新评分。"},
 }
 
 var publishedPlans = map[string]resultPlan{
