@@ -45,9 +45,9 @@ var showcase = []Login{
 // staffNotes say which campaign each agency's staff member set up, to
 // start from.
 var staffNotes = map[string]string{
-	"commission":  "campaigns to review: one waiting, one resubmitted after a return; one in publicity, one closed",
+	"commission":  "campaigns to review: one waiting, one resubmitted after a return; one in publicity with two appeals, one closed with experts' records",
 	"sstpc-li":    "the forming campaign",
-	"shtis-huang": "the scoring campaign; a campaign in publicity",
+	"shtis-huang": "the scoring campaign; a campaign in publicity, two appeals recorded",
 	"shtis-xu":    "a campaign waiting for the commission, with a divergent project",
 	"sstpc-zhou":  "the concluding campaign: results, a discussion, opinions, conclusions, a rectification",
 	"sstpc-sun":   "a campaign returned by the commission, answered and resubmitted; a closed campaign",
