@@ -224,16 +224,24 @@ func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "draw verify: campaign %d: %v\n", id, err)
 		return exitError(1)
 	}
-	n, problems, err := evaluation.VerifyDraws(ctx, db, id)
+	// One snapshot for the records, the panels and the audit log, so that
+	// a change the server commits meanwhile is not taken for tampering.
+	var n, panels int
+	var problems []evaluation.DrawProblem
+	var panelProblems []evaluation.PanelProblem
+	err = db.ReadSnapshot(ctx, func(s *sqlite.Snapshot) error {
+		var err error
+		if n, problems, err = evaluation.VerifyDraws(ctx, s, id); err != nil {
+			return err
+		}
+		panels, panelProblems, err = evaluation.VerifyPanels(ctx, s, id)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "draw record %d: %s\n", p.DrawID, p.Reason)
-	}
-	panels, panelProblems, err := evaluation.VerifyPanels(ctx, db, id)
-	if err != nil {
-		return err
 	}
 	for _, p := range panelProblems {
 		fmt.Fprintln(stderr, p)
