@@ -266,7 +266,7 @@ func (s *PanelService) DrawPanel(ctx context.Context, actor Actor, campaignID in
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "panel.draw", ObjectType: "panel", ObjectID: idString(p.ID),
-			AgencyID: c.AgencyID, Details: map[string]any{"draw": rec.ID, "seed": seed, "pool_hash": res.PoolHash,
+			AgencyID: c.AgencyID, Details: map[string]any{"draw": rec.ID, "campaign": c.ID, "seed": seed, "pool_hash": res.PoolHash,
 				"projects": projectIDs, "technical": res.Technical, "finance": res.Finance}})
 	})
 	if err != nil {
@@ -869,7 +869,10 @@ func (s *PanelService) changeSeat(ctx context.Context, actor Actor, panelID int6
 		if p.State == PanelInviting || scoring {
 			nm.Status, nm.InvitedAt = MemberInvited, now
 		}
-		action, details := "panel.fill", map[string]any{"added": expertID, "seat": ch.seat, "override": reason, "soft": res.Soft}
+		// The newcomer's status is in the details so that VerifyPanels
+		// need not work out the panel's state at the time.
+		action, details := "panel.fill", map[string]any{"added": expertID, "seat": ch.seat, "status": nm.Status,
+			"override": reason, "soft": res.Soft}
 		if target.MemberID != 0 {
 			m, _ := p.Member(target.MemberID)
 			m.Status = MemberRemoved
@@ -1058,7 +1061,7 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 					return err
 				}
 				if err := s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.accept", ObjectType: "panel",
-					ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID}}); err != nil {
+					ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "expert": m.ExpertID}}); err != nil {
 					return err
 				}
 				return s.maybeConfirm(ctx, tx, actor, p.ID, now)
@@ -1080,7 +1083,7 @@ func (s *PanelService) RespondToInvitation(ctx context.Context, actor Actor, mem
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: "invitation.decline", ObjectType: "panel",
-			ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "reason": reason,
+			ObjectID: idString(p.ID), AgencyID: p.AgencyID, Details: map[string]any{"member": m.ID, "expert": m.ExpertID, "reason": reason,
 				"alternate": ans.Alternate}})
 	})
 	if err != nil {

@@ -199,7 +199,8 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 // cmdDrawVerify re-runs every draw and match of a campaign from its
-// records and exits non-zero on any difference.
+// records, replays each panel from its record and the audit log
+// (evaluation.VerifyPanels), and exits non-zero on any difference.
 func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("draw verify", stderr)
 	if err := fs.Parse(args); err != nil {
@@ -223,17 +224,39 @@ func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "draw verify: campaign %d: %v\n", id, err)
 		return exitError(1)
 	}
-	n, problems, err := evaluation.VerifyDraws(ctx, db, id)
+	// One snapshot for the records, the panels and the audit log, so that
+	// a change the server commits meanwhile is not taken for tampering.
+	var n, panels int
+	var problems []evaluation.DrawProblem
+	var panelProblems []evaluation.PanelProblem
+	err = db.ReadSnapshot(ctx, func(s *sqlite.Snapshot) error {
+		var err error
+		if n, problems, err = evaluation.VerifyDraws(ctx, s, id); err != nil {
+			return err
+		}
+		panels, panelProblems, err = evaluation.VerifyPanels(ctx, s, id)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "draw record %d: %s\n", p.DrawID, p.Reason)
 	}
+	for _, p := range panelProblems {
+		fmt.Fprintln(stderr, p)
+	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "draws of campaign %d: %d of %d records do NOT re-run to their result\n", id, len(problems), n)
+	}
+	if len(panelProblems) > 0 {
+		fmt.Fprintf(stderr, "panels of campaign %d: %d problems: the panels as stored are NOT what their records and the audited changes make them\n",
+			id, len(panelProblems))
+	}
+	if len(problems) > 0 || len(panelProblems) > 0 {
 		return exitError(1)
 	}
 	fmt.Fprintf(stdout, "draws of campaign %d: %d records re-run to the same panels\n", id, n)
+	fmt.Fprintf(stdout, "panels of campaign %d: %d panels are what their records and the audited changes make them\n", id, panels)
 	return nil
 }
