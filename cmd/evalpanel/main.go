@@ -112,6 +112,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBench(ctx, args, stdout, stderr)
 	case "bench-results":
 		return cmdBenchResults(ctx, args, stdout, stderr)
+	case "crash-test":
+		return cmdCrashTest(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
