@@ -195,6 +195,10 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 		for _, u := range c.unexpected {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("client %d: unexpected answer: %s", c.id, u))
 		}
+		rep.Lost += len(c.lost)
+		for _, l := range c.lost {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("client %d: %s", c.id, l))
+		}
 	}
 	fmt.Fprintf(stdout, "requests without an answer (server killed or not yet back): %d; writes without an answer found committed when read back: %d; "+
 		"answers other than 200: %d\n", unanswered, landed, refused)
@@ -252,6 +256,9 @@ func checkCrashSheets(ctx context.Context, url string, clients []*crashClient, r
 			}
 			lostBefore := rep.Lost
 			for _, a := range sh.acks {
+				if a.lost {
+					continue
+				}
 				if got.Version < a.version || a.submit && got.Status != evaluation.SheetSubmitted {
 					rep.Lost++
 				}
@@ -262,8 +269,8 @@ func checkCrashSheets(ctx context.Context, url string, clients []*crashClient, r
 				continue
 			}
 			var last *crashAck
-			if len(sh.acks) > 0 {
-				last = &sh.acks[len(sh.acks)-1]
+			if n := len(sh.acks); n > 0 && !sh.acks[n-1].lost {
+				last = &sh.acks[n-1]
 			}
 			switch {
 			case got.Version > sh.sent:
@@ -341,6 +348,9 @@ type crashAck struct {
 	version int
 	submit  bool
 	content json.RawMessage
+	// lost is set when the sheet, read back after a kill, was found
+	// older than this write: the versions that follow reuse its number.
+	lost bool
 }
 
 // crashClientSheet is one sheet a client works on and what it knows of it.
@@ -375,6 +385,9 @@ type crashClient struct {
 	// landed counts writes without an answer that the server had
 	// committed: the sheet read back afterwards had moved on.
 	landed int
+	// lost lists the acknowledged writes found missing when the client
+	// read a sheet back after a kill.
+	lost []string
 }
 
 func newCrashClient(id int, list []benchSheet, live *atomic.Pointer[string], rng *rand.Rand) *crashClient {
@@ -415,6 +428,13 @@ func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
 				}
 				if got.Version > sh.version {
 					c.landed++
+				}
+				for i := range sh.acks {
+					if a := &sh.acks[i]; a.version > got.Version && !a.lost {
+						a.lost = true
+						c.lost = append(c.lost, fmt.Sprintf("project %d: acknowledged version %d (%s) gone after a restart: stored version %d",
+							sh.projectID, a.version, map[bool]string{false: "draft", true: "submit"}[a.submit], got.Version))
+					}
 				}
 				sh.version, sh.status, stale = got.Version, got.Status, false
 				continue
