@@ -345,6 +345,7 @@ func crashDo(ctx context.Context, hc *http.Client, method, url, token string, bo
 // crashAck is a write the server acknowledged: 200 with the sheet as
 // stored.
 type crashAck struct {
+	sheetID int64
 	version int
 	submit  bool
 	content json.RawMessage
@@ -371,7 +372,9 @@ type crashClientSheet struct {
 // without an answer (or with an unexpected one) it reads the sheet again
 // before writing on, since the write may or may not have been committed.
 type crashClient struct {
-	id     int
+	id int
+	// mu guards the sheets' acks while the client runs (see lastAcks).
+	mu     sync.Mutex
 	sheets []*crashClientSheet
 	live   *atomic.Pointer[string]
 	rng    *rand.Rand
@@ -396,6 +399,20 @@ func newCrashClient(id int, list []benchSheet, live *atomic.Pointer[string], rng
 		c.sheets = append(c.sheets, &crashClientSheet{benchSheet: sh, drafts: 1 + rng.IntN(8)})
 	}
 	return c
+}
+
+// lastAcks returns the last acknowledged write of each sheet the client has
+// written so far, with the sheet; it may be called while the client runs.
+func (c *crashClient) lastAcks() map[benchSheet]crashAck {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[benchSheet]crashAck{}
+	for _, sh := range c.sheets {
+		if n := len(sh.acks); n > 0 {
+			out[sh.benchSheet] = sh.acks[n-1]
+		}
+	}
+	return out
 }
 
 func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
@@ -429,6 +446,7 @@ func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
 				if got.Version > sh.version {
 					c.landed++
 				}
+				c.mu.Lock()
 				for i := range sh.acks {
 					if a := &sh.acks[i]; a.version > got.Version && !a.lost {
 						a.lost = true
@@ -436,6 +454,7 @@ func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
 							sh.projectID, a.version, map[bool]string{false: "draft", true: "submit"}[a.submit], got.Version))
 					}
 				}
+				c.mu.Unlock()
 				sh.version, sh.status, stale = got.Version, got.Status, false
 				continue
 			}
@@ -464,7 +483,9 @@ func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
 				stale = true
 				continue
 			}
-			sh.acks = append(sh.acks, crashAck{version: got.Version, submit: submit, content: got.Content})
+			c.mu.Lock()
+			sh.acks = append(sh.acks, crashAck{sheetID: got.ID, version: got.Version, submit: submit, content: got.Content})
+			c.mu.Unlock()
 			sh.version, sh.status = got.Version, got.Status
 			c.acked.Add(1)
 		}
@@ -497,9 +518,11 @@ type childStarter struct {
 
 // child is a running evalpanel server process.
 type child struct {
-	cmd    *exec.Cmd
-	url    string
-	exited chan error
+	cmd *exec.Cmd
+	url string
+	// exited is closed once the process has ended; err is then how.
+	exited chan struct{}
+	err    error
 }
 
 // start runs `evalpanel serve` and waits until it says where it listens.
@@ -523,7 +546,7 @@ func (s childStarter) start(ctx context.Context) (*child, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)
 	}
-	c := &child{cmd: cmd, exited: make(chan error, 1)}
+	c := &child{cmd: cmd, exited: make(chan struct{})}
 	listening := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -535,13 +558,14 @@ func (s childStarter) start(ctx context.Context) (*child, error) {
 			fmt.Fprintln(s.log, line)
 		}
 		io.Copy(io.Discard, out)
-		c.exited <- cmd.Wait()
+		c.err = cmd.Wait()
+		close(c.exited)
 	}()
 	select {
 	case c.url = <-listening:
 		return c, nil
-	case err := <-c.exited:
-		return nil, fmt.Errorf("server ended before it listened: %v (see the server log)", err)
+	case <-c.exited:
+		return nil, fmt.Errorf("server ended before it listened: %v (see the server log)", c.err)
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
 		<-c.exited
@@ -563,15 +587,16 @@ func (c *child) kill() error {
 	return nil
 }
 
-// terminate asks the server to shut down gracefully and waits for it.
+// terminate asks the server to shut down gracefully and waits for it; on
+// a server that has already ended it returns how it ended.
 func (c *child) terminate() error {
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return err
 	}
 	select {
-	case err := <-c.exited:
-		if err != nil {
-			return fmt.Errorf("server shut down: %w", err)
+	case <-c.exited:
+		if c.err != nil {
+			return fmt.Errorf("server shut down: %w", c.err)
 		}
 		return nil
 	case <-time.After(40 * time.Second):
