@@ -47,7 +47,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "backup: the copy of %s fails its checks, so no backup was written: %v\n", *dbPath, err)
 		return exitError(1)
 	}
-	if err := os.Link(tmp, *to); err != nil { // unlike a rename, never replaces a file made meanwhile
+	if err := nameBackup(tmp, *to); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fi, err := os.Stat(*to)
@@ -130,4 +130,18 @@ func checkDatabaseFile(ctx context.Context, path string) (int64, evaluation.Audi
 		return n, head, fmt.Errorf("audit log BROKEN at entry %d: %s", problem.EntryID, problem.Reason)
 	}
 	return n, head, nil
+}
+
+// nameBackup gives the checked copy its name: a hard link, which unlike a
+// rename never replaces a file made meanwhile, or, where the file system
+// has no hard links, a rename after one more look.
+func nameBackup(tmp, to string) error {
+	err := os.Link(tmp, to)
+	if err == nil || errors.Is(err, os.ErrExist) {
+		return err
+	}
+	if _, serr := os.Lstat(to); serr == nil {
+		return fmt.Errorf("%s already exists", to)
+	}
+	return os.Rename(tmp, to)
 }
