@@ -93,7 +93,7 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 		cfg.Seed = uint64(time.Now().UnixNano())
 	}
 	if cfg.Sheets == 0 {
-		cfg.Sheets = 24 + 6*cfg.Cycles
+		cfg.Sheets = 24 + 10*cfg.Cycles
 	}
 	dir, err := os.MkdirTemp(cfg.DBDir, "evalpanel-crash-")
 	if err != nil {
@@ -145,6 +145,7 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 	defer stopClients()
 
 	rep := &crashReport{}
+	noted := false
 	for cycle := 1; cycle <= cfg.Cycles; cycle++ {
 		before := acknowledged(clients)
 		child, err := starter.start(ctx)
@@ -165,6 +166,11 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 		rep.Cycles = cycle
 		fmt.Fprintf(stdout, "cycle %2d: killed (SIGKILL) %4dms after it listened; %5d writes acknowledged in the cycle\n",
 			cycle, up.Milliseconds(), acknowledged(clients)-before)
+		if n := finishedClients(clients); n > 0 && cycle < cfg.Cycles && !noted {
+			noted = true
+			fmt.Fprintf(stdout, "note: %d of %d clients have submitted all their sheets; the next cycles see less load (raise --sheets)\n",
+				n, len(clients))
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -230,6 +236,16 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 	fmt.Fprintf(stdout, "cycles: %d\nwrites acknowledged: %d (%d of them submits)\nwrites lost: %d\n",
 		rep.Cycles, rep.Acknowledged, rep.Submitted, rep.Lost)
 	return rep, nil
+}
+
+func finishedClients(clients []*crashClient) int {
+	n := 0
+	for _, c := range clients {
+		if c.finished.Load() {
+			n++
+		}
+	}
+	return n
 }
 
 func acknowledged(clients []*crashClient) int {
@@ -391,6 +407,8 @@ type crashClient struct {
 	// lost lists the acknowledged writes found missing when the client
 	// read a sheet back after a kill.
 	lost []string
+	// finished is set when the client has submitted all its sheets.
+	finished atomic.Bool
 }
 
 func newCrashClient(id int, list []benchSheet, live *atomic.Pointer[string], rng *rand.Rand) *crashClient {
@@ -490,6 +508,7 @@ func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
 			c.acked.Add(1)
 		}
 	}
+	c.finished.Store(true)
 }
 
 // body is a save of the sheet based on its known version: a draft of two

@@ -49,7 +49,8 @@ func Backup(ctx context.Context, src, dst string) error {
 
 // Inspect opens an existing database file read-only, without migrating it,
 // for checks (IntegrityCheck, evaluation.VerifyAudit) of a file no server
-// uses, such as a backup. The caller closes it.
+// uses, such as a backup. Its reads work; it has no writer, so InTx must
+// not be called on it. The caller closes it.
 func Inspect(ctx context.Context, path string) (*DB, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
