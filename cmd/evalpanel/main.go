@@ -10,6 +10,9 @@
 //	evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //	evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
 //	evalpanel bench-results [--projects 5000] [--technical 7] [--finance 1] [--rounds 5] [--db-dir DIR] [--cpuprofile FILE] [--keep]
+//	evalpanel crash-test [--cycles 20] [--clients 8] [--seed N] [--max-up 600ms] [--db-dir DIR] [--keep]
+//	evalpanel backup [--db FILE] --to BACKUPFILE
+//	evalpanel restore --from BACKUPFILE [--db FILE] [--force]
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
 // EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL.
@@ -74,6 +77,13 @@ const usage = `usage:
   evalpanel bench-results [--projects 5000] [--technical 7] [--finance 1] [--rounds 5] [--db-dir DIR] [--cpuprofile FILE] [--keep]
       measures a campaign's results (official, leniency, ICC, percentiles) computed from a seeded SQLite file
       against SQLite's read of the same rows in the same run, the heap it needs, and the results pages over HTTP.
+  evalpanel crash-test [--cycles 20] [--clients 8] [--seed N] [--max-up 600ms] [--db-dir DIR] [--keep]
+      runs the server as a child process on a fresh database, kills it with SIGKILL at random moments while
+      clients save and submit sheets, restarts it, and checks every acknowledged write, integrity and the audit log.
+  evalpanel backup [--db FILE] --to BACKUPFILE
+      writes a consistent copy of the database while the server runs, checked (integrity, audit log) before it is named.
+  evalpanel restore --from BACKUPFILE [--db FILE] [--force]
+      checks the backup, then puts it in place of the database (the server stopped; --force to replace an existing file).
 `
 
 // run dispatches a command line; tests call it directly.
@@ -112,6 +122,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBench(ctx, args, stdout, stderr)
 	case "bench-results":
 		return cmdBenchResults(ctx, args, stdout, stderr)
+	case "crash-test":
+		return cmdCrashTest(ctx, args, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
