@@ -119,7 +119,6 @@ func (a *App) apiIssueToken(c *fiber.Ctx) error {
 	}
 	secret, tok, err := a.accounts.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
-		a.limiter.fail(key)
 		a.log.Warn("failed token request", "username", req.Username, "ip", c.IP())
 	} else if err == nil {
 		a.limiter.succeed(key)
@@ -176,7 +175,7 @@ func (a *App) apiChangePassword(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := a.accounts.ChangePassword(c.UserContext(), actor(c), req.Current, req.Password); err != nil {
+	if err := a.changePassword(c, req.Current, req.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

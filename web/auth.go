@@ -86,74 +86,83 @@ func loginMeta(c *fiber.Ctx, channel string) evaluation.LoginMeta {
 	return evaluation.LoginMeta{IP: c.IP(), Channel: channel}
 }
 
-// loginLimiter counts failed sign-ins per account and address in a sliding
-// window. fiber's limiter middleware counts requests, not failures, and
-// cannot see failures that handlers report as errors, so this is our own.
+// loginLimiter counts sign-in attempts per account and address in a
+// sliding window. An attempt is counted before its password is checked,
+// under the same lock as the check of the count, so that attempts sent in
+// parallel cannot all pass while the first ones are still hashing; a
+// successful sign-in forgets the key's attempts, so only failures add up.
+// fiber's limiter middleware counts requests, not failures, so this is our
+// own.
 type loginLimiter struct {
 	max    int
 	window time.Duration
 	now    func() time.Time
 
 	mu       sync.Mutex
-	failures map[string][]time.Time
+	attempts map[string][]time.Time
 }
 
 func newLoginLimiter(max int, window time.Duration, now func() time.Time) *loginLimiter {
-	return &loginLimiter{max: max, window: window, now: now, failures: map[string][]time.Time{}}
+	return &loginLimiter{max: max, window: window, now: now, attempts: map[string][]time.Time{}}
 }
 
 func limiterKey(username, ip string) string {
 	return evaluation.NormalizeUsername(username) + "\x00" + ip
 }
 
-// retryAfter returns how long the key must wait, or 0 when it may try.
-func (l *loginLimiter) retryAfter(key string) time.Duration {
+// passwordKey is the limiter's key of a signed-in user's attempts at their
+// current password, wherever they come from.
+func passwordKey(userID int64) string {
+	return "\x00password\x00" + strconv.FormatInt(userID, 10)
+}
+
+// attempt counts an attempt for key and returns 0, or, when the key has
+// used up its attempts in the window, counts nothing and returns how long
+// it must wait.
+func (l *loginLimiter) attempt(key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	recent := l.prune(key)
-	if len(recent) < l.max {
-		return 0
+	if len(recent) >= l.max {
+		return recent[0].Add(l.window).Sub(l.now())
 	}
-	return recent[0].Add(l.window).Sub(l.now())
-}
-
-func (l *loginLimiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.failures[key] = append(l.prune(key), l.now())
-	if len(l.failures) > 10000 {
-		for k := range l.failures {
+	l.attempts[key] = append(recent, l.now())
+	if len(l.attempts) > 10000 {
+		for k := range l.attempts {
 			l.prune(k)
 		}
 	}
+	return 0
 }
 
+// succeed forgets the key's attempts: the caller proved who they are.
 func (l *loginLimiter) succeed(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.failures, key)
+	delete(l.attempts, key)
 }
 
-// prune drops failures older than the window and returns the rest.
+// prune drops attempts older than the window and returns the rest.
 func (l *loginLimiter) prune(key string) []time.Time {
 	cutoff := l.now().Add(-l.window)
-	list := l.failures[key]
+	list := l.attempts[key]
 	i := 0
 	for i < len(list) && !list[i].After(cutoff) {
 		i++
 	}
 	list = list[i:]
 	if len(list) == 0 {
-		delete(l.failures, key)
+		delete(l.attempts, key)
 		return nil
 	}
-	l.failures[key] = list
+	l.attempts[key] = list
 	return list
 }
 
-// limited answers 429 with Retry-After when the key is locked out.
+// limited counts an attempt for the key, or answers 429 with Retry-After
+// when the key is locked out.
 func (a *App) limited(c *fiber.Ctx, key string) error {
-	wait := a.limiter.retryAfter(key)
+	wait := a.limiter.attempt(key)
 	if wait <= 0 {
 		return nil
 	}

@@ -59,7 +59,6 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	}
 	u, err := a.accounts.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
-		a.limiter.fail(key)
 		a.log.Warn("failed login", "username", f.Username, "ip", c.IP())
 		return fail(fiber.StatusUnauthorized, a.T(c, "error.bad_login"), nil)
 	}
@@ -297,7 +296,7 @@ func (a *App) profilePassword(c *fiber.Ctx) error {
 	var f passwordForm
 	err := a.parseForm(c, &f)
 	if err == nil {
-		err = a.accounts.ChangePassword(c.UserContext(), actor(c), f.Current, f.Password)
+		err = a.changePassword(c, f.Current, f.Password)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -308,6 +307,21 @@ func (a *App) profilePassword(c *fiber.Ctx) error {
 	}
 	a.flash(c, "profile.password_changed")
 	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
+// changePassword changes the signed-in user's password. Guesses at the
+// current password count against the user as sign-ins do; an answer about
+// anything else means the current password was right.
+func (a *App) changePassword(c *fiber.Ctx, current, password string) error {
+	key := passwordKey(actor(c).UserID)
+	if err := a.limited(c, key); err != nil {
+		return err
+	}
+	err := a.accounts.ChangePassword(c.UserContext(), actor(c), current, password)
+	if e := evaluation.ErrorAs(err); err == nil || (e != nil && e.Code == evaluation.Invalid && e.Fields["current_password"] == "") {
+		a.limiter.succeed(key)
+	}
+	return err
 }
 
 type tokenForm struct {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -96,5 +98,131 @@ func TestNoOpenRedirect(t *testing.T) {
 	resp, _ := signedIn.post(fmt.Sprintf("/tokens/%d/revoke", list[0].ID), url.Values{"next": {"/\t/evil.example"}})
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
 		t.Errorf("revoking a token: status %d, Location %q, want 303 to /", resp.StatusCode, loc)
+	}
+}
+
+// parallel sends the requests at once, straight to the app, and returns
+// how many answers had each status (-1 for a request that failed).
+func (h *harness) parallel(reqs []*http.Request) map[int]int {
+	h.t.Helper()
+	statuses := make([]int, len(reqs))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			resp, err := h.app.Handler().Test(req, -1)
+			if err != nil {
+				statuses[i] = -1
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	return count
+}
+
+func tokenRequestFor(username, password string) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token",
+		strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, username, password)))
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+// TestLoginLimitParallel: attempts sent at once are counted before their
+// password is checked, so that no more than the limit is ever checked, on
+// the token endpoint and on the sign-in form, and a right password in a
+// burst of wrong ones gets in only as one of the first five.
+func TestLoginLimitParallel(t *testing.T) {
+	h := newHarness(t)
+	var reqs []*http.Request
+	for i := range 100 {
+		reqs = append(reqs, tokenRequestFor("staffa", fmt.Sprintf("wrong password %d", i)))
+	}
+	got := h.parallel(reqs)
+	if got[http.StatusUnauthorized] != 5 || got[http.StatusTooManyRequests] != 95 {
+		t.Errorf("100 parallel wrong passwords: statuses %v, want 5×401 and 95×429", got)
+	}
+	if got := h.parallel([]*http.Request{tokenRequestFor("staffa", testPassword)}); got[http.StatusTooManyRequests] != 1 {
+		t.Errorf("right password after the burst: statuses %v, want 429", got)
+	}
+
+	reqs = nil
+	for i := range 30 {
+		reqs = append(reqs, tokenRequestFor("staffb", fmt.Sprintf("wrong password %d", i)))
+	}
+	reqs = append(reqs, tokenRequestFor("staffb", testPassword))
+	got = h.parallel(reqs)
+	if checked := got[http.StatusUnauthorized] + got[http.StatusCreated]; checked != 5 || got[http.StatusTooManyRequests] != 26 {
+		t.Errorf("30 wrong and 1 right password at once: statuses %v, want 5 checked and 26×429", got)
+	}
+
+	br := h.browser()
+	br.get("/login")
+	reqs = nil
+	for i := range 40 {
+		form := url.Values{"_csrf": {br.csrf}, "username": {"commission"}, "password": {fmt.Sprintf("wrong password %d", i)}}
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range br.cookies {
+			req.AddCookie(&http.Cookie{Name: k, Value: v})
+		}
+		reqs = append(reqs, req)
+	}
+	got = h.parallel(reqs)
+	if got[http.StatusUnauthorized] != 5 || got[http.StatusTooManyRequests] != 35 {
+		t.Errorf("40 parallel wrong sign-ins: statuses %v, want 5×401 and 35×429", got)
+	}
+}
+
+// TestPasswordChangeLimit: guesses at the current password when changing
+// it are limited per user as sign-ins are, on the API and on the form.
+func TestPasswordChangeLimit(t *testing.T) {
+	h := newHarness(t)
+	change := func(current string) string {
+		return fmt.Sprintf(`{"current_password":%q,"password":"a new long passphrase"}`, current)
+	}
+	for i := range 5 {
+		h.run(t, scenario{name: "guess", as: "staffa", method: "POST", url: "/api/v1/me/password", body: change(fmt.Sprintf("guess %d", i)),
+			status: http.StatusBadRequest, code: evaluation.Invalid, fields: []string{"current_password"}})
+	}
+	resp, body := h.api("staffa", "POST", "/api/v1/me/password", change(testPassword))
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("sixth attempt: status %d, Retry-After %q, want 429 with Retry-After; body %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	// The form counts against the same user.
+	br := h.browser()
+	br.login("staffa")
+	br.get("/profile")
+	resp, _ = br.post("/profile/password", url.Values{"current_password": {testPassword}, "password": {"a new long passphrase"}, "confirm": {"a new long passphrase"}})
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("form while locked: status %d, want 429", resp.StatusCode)
+	}
+	// Another user is not locked, and a right answer forgets the guesses.
+	for i := range 4 {
+		h.api("staffb", "POST", "/api/v1/me/password", change(fmt.Sprintf("guess %d", i)))
+	}
+	if resp, body := h.api("staffb", "POST", "/api/v1/me/password", change(testPassword)); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("staffb's right answer: status %d, want 204; body %s", resp.StatusCode, body)
+	}
+	// Parallel guesses pass no more than the limit.
+	var reqs []*http.Request
+	for i := range 30 {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/me/password", strings.NewReader(change(fmt.Sprintf("guess %d", i))))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+h.tokens["commission"])
+		reqs = append(reqs, req)
+	}
+	if got := h.parallel(reqs); got[http.StatusBadRequest] != 5 || got[http.StatusTooManyRequests] != 25 {
+		t.Errorf("30 parallel guesses: statuses %v, want 5×400 and 25×429", got)
 	}
 }
