@@ -117,7 +117,15 @@ func (a *App) apiIssueToken(c *fiber.Ctx) error {
 	if err := a.limited(c, key); err != nil {
 		return err
 	}
-	secret, tok, err := a.accounts.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
+	var secret string
+	var tok *evaluation.APIToken
+	err := a.hashing(c, func() (err error) {
+		secret, tok, err = a.accounts.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
+		return err
+	})
+	if evaluation.ErrorCode(err) == evaluation.Unavailable {
+		a.limiter.release(key)
+	}
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
 		a.log.Warn("failed token request", "username", req.Username, "ip", c.IP())
 	} else if err == nil {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -78,6 +79,11 @@ type Config struct {
 	// attempts until the window passes; 5 per minute when zero.
 	LoginFailures int
 	LoginWindow   time.Duration
+	// HashConcurrency is how many password hashes may run at once
+	// (hashgate.go); GOMAXPROCS when zero. HashWait is how long a request
+	// waits for its turn before it is answered 503; 5 seconds when zero.
+	HashConcurrency int
+	HashWait        time.Duration
 	// Now is the clock, for tests; time.Now when nil.
 	Now func() time.Time
 }
@@ -105,6 +111,7 @@ type App struct {
 	tr        *translator
 	validate  *validator.Validate
 	limiter   *loginLimiter
+	hashSlots chan struct{}
 	log       *slog.Logger
 	// routes records the permission of every route, keyed "METHOD /path",
 	// so that a test can check that no route is left without a decision.
@@ -143,6 +150,12 @@ func New(cfg Config) (*App, error) {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = time.Minute
 	}
+	if cfg.HashConcurrency <= 0 {
+		cfg.HashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if cfg.HashWait <= 0 {
+		cfg.HashWait = 5 * time.Second
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -157,7 +170,8 @@ func New(cfg Config) (*App, error) {
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
 		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, records: sv.Records, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
-		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
+		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{},
+		hashSlots: make(chan struct{}, cfg.HashConcurrency)}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {
 		return nil, err
@@ -187,7 +201,7 @@ func New(cfg Config) (*App, error) {
 	a.sessions = session.New(session.Config{
 		Storage:        cfg.Sessions,
 		Expiration:     12 * time.Hour,
-		KeyLookup:      "cookie:evalpanel_session",
+		KeyLookup:      "cookie:" + sessionCookie,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		CookieSecure:   cfg.SecureCookies,

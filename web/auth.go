@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"sync"
@@ -8,10 +9,14 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 )
 
 // langCookie remembers the language chosen before signing in.
 const langCookie = "evalpanel_lang"
+
+// sessionCookie holds the session's id.
+const sessionCookie = "evalpanel_session"
 
 // identify finds who is calling, from a bearer token on the API and from
 // the session cookie in the UI, and picks the response language. It never
@@ -35,8 +40,8 @@ func (a *App) identify(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if uid, ok := sess.Get("uid").(int64); ok {
-			u, err := a.accounts.SessionUser(ctx, uid)
+		if _, ok := sess.Get("uid").(int64); ok {
+			u, err := a.sessionUser(ctx, sess)
 			switch evaluation.ErrorCode(err) {
 			case "":
 				c.Locals(localUser, u)
@@ -52,6 +57,17 @@ func (a *App) identify(c *fiber.Ctx) error {
 	}
 	c.Locals(localLang, a.pickLanguage(c))
 	return c.Next()
+}
+
+// sessionUser is the user signed in with the session, or an
+// unauthenticated error when no one is or the account can no longer sign
+// in.
+func (a *App) sessionUser(ctx context.Context, sess *session.Session) (*evaluation.User, error) {
+	uid, ok := sess.Get("uid").(int64)
+	if !ok {
+		return nil, evaluation.ErrUnauthorized
+	}
+	return a.accounts.SessionUser(ctx, uid)
 }
 
 // pickLanguage: on the API, an Accept-Language header the client sent;
@@ -140,6 +156,16 @@ func (l *loginLimiter) succeed(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.attempts, key)
+}
+
+// release takes back one of the key's attempts, made when no password
+// was checked after all.
+func (l *loginLimiter) release(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if list := l.prune(key); len(list) > 0 {
+		l.attempts[key] = list[:len(list)-1]
+	}
 }
 
 // prune drops attempts older than the window and returns the rest.

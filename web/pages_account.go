@@ -57,7 +57,15 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	if err := a.limited(c, key); err != nil {
 		return fail(fiber.StatusTooManyRequests, a.T(c, "error.too_many_logins"), nil)
 	}
-	u, err := a.accounts.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
+	var u *evaluation.User
+	err := a.hashing(c, func() (err error) {
+		u, err = a.accounts.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
+		return err
+	})
+	if evaluation.ErrorCode(err) == evaluation.Unavailable {
+		a.limiter.release(key)
+		return fail(fiber.StatusServiceUnavailable, a.T(c, "error.busy"), nil)
+	}
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
 		a.log.Warn("failed login", "username", f.Username, "ip", c.IP())
 		return fail(fiber.StatusUnauthorized, a.T(c, "error.bad_login"), nil)
@@ -317,7 +325,10 @@ func (a *App) changePassword(c *fiber.Ctx, current, password string) error {
 	if err := a.limited(c, key); err != nil {
 		return err
 	}
-	err := a.accounts.ChangePassword(c.UserContext(), actor(c), current, password)
+	err := a.hashing(c, func() error { return a.accounts.ChangePassword(c.UserContext(), actor(c), current, password) })
+	if evaluation.ErrorCode(err) == evaluation.Unavailable {
+		a.limiter.release(key)
+	}
 	if e := evaluation.ErrorAs(err); err == nil || (e != nil && e.Code == evaluation.Invalid && e.Fields["current_password"] == "") {
 		a.limiter.succeed(key)
 	}

@@ -3,14 +3,18 @@ package web
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/valyala/fasthttp"
 )
 
 // The regression tests of issue 11's outside probe.
@@ -224,5 +228,87 @@ func TestPasswordChangeLimit(t *testing.T) {
 	}
 	if got := h.parallel(reqs); got[http.StatusBadRequest] != 5 || got[http.StatusTooManyRequests] != 25 {
 		t.Errorf("30 parallel guesses: statuses %v, want 5×400 and 25×429", got)
+	}
+}
+
+// TestHashingBounded: when every hashing slot is taken, sign-ins and
+// password changes wait no longer than HashWait and are answered 503 with
+// Retry-After, without counting against the account's attempts; once a
+// slot frees up they go through.
+func TestHashingBounded(t *testing.T) {
+	h := newHarness(t)
+	h.app.cfg.HashWait = 50 * time.Millisecond
+	for range cap(h.app.hashSlots) {
+		h.app.hashSlots <- struct{}{}
+	}
+	if cap(h.app.hashSlots) != runtime.GOMAXPROCS(0) {
+		t.Errorf("%d hashing slots, want GOMAXPROCS (%d)", cap(h.app.hashSlots), runtime.GOMAXPROCS(0))
+	}
+	for range 8 {
+		resp, body := h.api("", "POST", "/api/v1/auth/token", `{"username":"staffa","password":"`+testPassword+`"}`)
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("token while busy: status %d, Retry-After %q, want 503 with Retry-After; body %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
+		wantError(t, body, evaluation.Unavailable)
+	}
+	br := h.browser()
+	br.get("/login")
+	resp, body := br.post("/login", url.Values{"username": {"staffa"}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "服务器繁忙") {
+		t.Errorf("sign-in while busy: status %d, want 503 with the busy message", resp.StatusCode)
+	}
+	h.run(t, scenario{name: "change while busy", as: "staffb", method: "POST", url: "/api/v1/me/password",
+		body: `{"current_password":"` + testPassword + `","password":"a new long passphrase"}`, status: http.StatusServiceUnavailable, code: evaluation.Unavailable})
+	for range cap(h.app.hashSlots) {
+		<-h.app.hashSlots
+	}
+	// The busy answers did not count as failed attempts.
+	if resp, body := h.api("", "POST", "/api/v1/auth/token", `{"username":"staffa","password":"`+testPassword+`"}`); resp.StatusCode != http.StatusCreated {
+		t.Errorf("token after the rush: status %d, want 201; body %s", resp.StatusCode, body)
+	}
+}
+
+// TestUploadAuthenticatedBeforeBody: an upload route announcing a body
+// over the ordinary limit without a valid session or token is refused
+// with 401 before its body is read; with a token it gets the upload limit.
+func TestUploadAuthenticatedBeforeBody(t *testing.T) {
+	h := newHarness(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go h.app.Serve(ln)
+	t.Cleanup(func() { h.app.Shutdown(context.Background()) })
+	// The pages send the browser to sign in, as for any post without a
+	// session.
+	for path, want := range map[string]int{"/api/v1/projects/1/materials": http.StatusUnauthorized, "/api/v1/experts/import": http.StatusUnauthorized,
+		"/projects/1/materials": http.StatusSeeOther, "/campaigns/1/projects/import": http.StatusSeeOther} {
+		// announceBody sends none of the 40 MiB: a server that waited for
+		// them would time the client out.
+		status, body := announceBody(t, ln.Addr().String(), path, "multipart/form-data; boundary=x", 40<<20)
+		if status != want {
+			t.Errorf("%s without credentials: status %d, want %d; body %.200s", path, status, want, body)
+		}
+		if want == http.StatusUnauthorized {
+			wantError(t, body, evaluation.Unauthenticated)
+		}
+	}
+	limit := func(header string) int {
+		var hdr fasthttp.RequestHeader
+		hdr.SetMethod("POST")
+		hdr.SetRequestURI("/api/v1/projects/1/materials")
+		hdr.SetContentLength(40 << 20)
+		if header != "" {
+			hdr.Set("Authorization", header)
+		}
+		return h.app.requestLimits(&hdr).MaxRequestBodySize
+	}
+	if got, want := limit("Bearer "+h.tokens["staffa"]), h.app.uploadBodyLimit(); got != want {
+		t.Errorf("with a token: body limit %d, want the upload limit %d", got, want)
+	}
+	for _, header := range []string{"", "Bearer evp_forged", "Basic eDp5"} {
+		if got, want := limit(header), h.app.cfg.BodyLimit; got != want {
+			t.Errorf("with %q: body limit %d, want the ordinary limit %d", header, got, want)
+		}
 	}
 }
