@@ -82,6 +82,10 @@ type User struct {
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	LastLoginAt time.Time `json:"last_login_at,omitzero"`
+	// CredentialsVersion moves on whenever the password is changed or
+	// reset or the account disabled; a session opened at an older version
+	// is over (SessionUser).
+	CredentialsVersion int64 `json:"-"`
 
 	PasswordHash string `json:"-"`
 	// AgencyDisabled is set when the user's agency is disabled: its staff

@@ -67,7 +67,45 @@ func (a *App) sessionUser(ctx context.Context, sess *session.Session) (*evaluati
 	if !ok {
 		return nil, evaluation.ErrUnauthorized
 	}
-	return a.accounts.SessionUser(ctx, uid)
+	u, err := a.accounts.SessionUser(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	// A password changed or reset, or the account disabled, since the
+	// session began ends it.
+	if version, _ := sess.Get(sessionCredentials).(int64); version != u.CredentialsVersion {
+		return nil, evaluation.ErrUnauthorized
+	}
+	return u, nil
+}
+
+// sessionCredentials is the session key of the user's credentials version
+// when the session began.
+const sessionCredentials = "cv"
+
+// startSession signs the user in on this browser, under a new session id
+// (which defeats session fixation), at their current credentials version.
+func (a *App) startSession(c *fiber.Ctx, u *evaluation.User) error {
+	sess, err := a.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set("uid", u.ID)
+	sess.Set(sessionCredentials, u.CredentialsVersion)
+	return sess.Save()
+}
+
+// renewSession keeps the signed-in user's own session, and only that one,
+// after they changed their own credentials.
+func (a *App) renewSession(c *fiber.Ctx) error {
+	u, err := a.accounts.SessionUser(c.UserContext(), actor(c).UserID)
+	if err != nil {
+		return err
+	}
+	return a.startSession(c, u)
 }
 
 // pickLanguage: on the API, an Accept-Language header the client sent;

@@ -80,16 +80,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	sess, err := a.sessions.Get(c)
-	if err != nil {
-		return err
-	}
-	// A new session id on sign-in defeats session fixation.
-	if err := sess.Regenerate(); err != nil {
-		return err
-	}
-	sess.Set("uid", u.ID)
-	if err := sess.Save(); err != nil {
+	if err := a.startSession(c, u); err != nil {
 		return err
 	}
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
@@ -314,6 +305,11 @@ func (a *App) profilePassword(c *fiber.Ctx) error {
 		return err
 	}
 	a.flash(c, "profile.password_changed")
+	// Every other session has ended; this one goes on (under a new id, so
+	// after the flash is in it).
+	if err := a.renewSession(c); err != nil {
+		return err
+	}
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 

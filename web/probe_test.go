@@ -312,3 +312,82 @@ func TestUploadAuthenticatedBeforeBody(t *testing.T) {
 		}
 	}
 }
+
+// signedIn reports whether the browser's session still signs it in.
+func (b *browser) signedIn() bool {
+	b.h.t.Helper()
+	resp, _ := b.get("/")
+	return resp.StatusCode == http.StatusOK
+}
+
+// TestCredentialsChangeEndsSessions: changing one's password ends one's
+// other sessions and revokes one's API tokens but keeps the session it was
+// changed in; an admin's reset ends every session and token of the user;
+// disabling a user ends them too, so enabling the user again revives
+// none; and each of these leaves other users alone.
+func TestCredentialsChangeEndsSessions(t *testing.T) {
+	h := newHarness(t)
+	const newPassword = "a new long passphrase"
+	t.Run("change", func(t *testing.T) {
+		here, there, other := h.browser(), h.browser(), h.browser()
+		here.login("staffa")
+		there.login("staffa")
+		other.login("staffb")
+		here.get("/profile")
+		resp, body := here.post("/profile/password", url.Values{"current_password": {testPassword}, "password": {newPassword}, "confirm": {newPassword}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("change: status %d, want 303; body %.300s", resp.StatusCode, body)
+		}
+		if !here.signedIn() {
+			t.Errorf("the session the password was changed in ended")
+		}
+		if there.signedIn() {
+			t.Errorf("another session of the user survived the change")
+		}
+		if !other.signedIn() {
+			t.Errorf("another user's session ended")
+		}
+		h.run(t, scenario{name: "old token", as: "staffa", method: "GET", url: "/api/v1/me", status: http.StatusUnauthorized, code: evaluation.Unauthenticated})
+		h.run(t, scenario{name: "other user's token", as: "staffb", method: "GET", url: "/api/v1/me", status: http.StatusOK})
+		if resp, body := h.api("", "POST", "/api/v1/auth/token", `{"username":"staffa","password":"`+newPassword+`"}`); resp.StatusCode != http.StatusCreated {
+			t.Errorf("token with the new password: status %d; body %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("change on the API", func(t *testing.T) {
+		br := h.browser()
+		br.login("commission")
+		h.run(t, scenario{name: "change", as: "commission", method: "POST", url: "/api/v1/me/password",
+			body: `{"current_password":"` + testPassword + `","password":"` + newPassword + `"}`, status: http.StatusNoContent})
+		if br.signedIn() {
+			t.Errorf("a browser session survived the change on the API")
+		}
+		h.run(t, scenario{name: "old token", as: "commission", method: "GET", url: "/api/v1/me", status: http.StatusUnauthorized, code: evaluation.Unauthenticated})
+	})
+	t.Run("reset", func(t *testing.T) {
+		br := h.browser()
+		br.login("staffb")
+		h.run(t, scenario{name: "reset", as: "admin", method: "POST", url: "/api/v1/users/{staffb}/password",
+			body: `{"password":"` + newPassword + `"}`, status: http.StatusNoContent})
+		if br.signedIn() {
+			t.Errorf("the user's session survived an admin's reset")
+		}
+		h.run(t, scenario{name: "old token", as: "staffb", method: "GET", url: "/api/v1/me", status: http.StatusUnauthorized, code: evaluation.Unauthenticated})
+		h.run(t, scenario{name: "admin's token", as: "admin", method: "GET", url: "/api/v1/me", status: http.StatusOK})
+	})
+	t.Run("disable and enable", func(t *testing.T) {
+		br := h.browser()
+		br.login("expert")
+		for _, disabled := range []string{"true", "false"} {
+			h.run(t, scenario{name: "disabled " + disabled, as: "admin", method: "PATCH", url: "/api/v1/users/{expert}",
+				body: `{"disabled":` + disabled + `}`, status: http.StatusOK})
+		}
+		if br.signedIn() {
+			t.Errorf("a session from before the account was disabled works again once it is enabled")
+		}
+		h.run(t, scenario{name: "old token", as: "expert", method: "GET", url: "/api/v1/me", status: http.StatusUnauthorized, code: evaluation.Unauthenticated})
+		br.login("expert")
+		if !br.signedIn() {
+			t.Errorf("the enabled user cannot sign in again")
+		}
+	})
+}
