@@ -125,6 +125,8 @@ const (
 	localToken = "evalpanel.token"
 	localLang  = "evalpanel.lang"
 	localCSRF  = "evalpanel.csrf"
+	// localCSRFHandler is fiber's CSRF handler, to rotate the token.
+	localCSRFHandler = "evalpanel.csrf.handler"
 )
 
 // New builds the app and registers every route.
@@ -228,15 +230,16 @@ func New(cfg Config) (*App, error) {
 	a.fiber.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	a.fiber.Use(a.identify)
 	a.fiber.Use(csrf.New(csrf.Config{
-		Next:           isAPI,
-		Storage:        cfg.Sessions,
-		CookieName:     "evalpanel_csrf",
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		CookieSecure:   cfg.SecureCookies,
-		Expiration:     12 * time.Hour,
-		ContextKey:     localCSRF,
-		Extractor:      csrfFromFormOrHeader,
+		Next:              skipCSRF,
+		HandlerContextKey: localCSRFHandler,
+		Storage:           cfg.Sessions,
+		CookieName:        "evalpanel_csrf",
+		CookieHTTPOnly:    true,
+		CookieSameSite:    "Lax",
+		CookieSecure:      cfg.SecureCookies,
+		Expiration:        12 * time.Hour,
+		ContextKey:        localCSRF,
+		Extractor:         csrfFromFormOrHeader,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return &evaluation.Error{Code: evaluation.Forbidden, Message: "error.csrf", Err: err}
 		},
@@ -294,6 +297,33 @@ func actor(c *fiber.Ctx) evaluation.Actor {
 
 func isAPI(c *fiber.Ctx) bool {
 	return strings.HasPrefix(c.Path(), "/api/")
+}
+
+// skipCSRF leaves out of the CSRF middleware the API (bearer tokens, no
+// cookies) and an anonymous visitor's reading of any page but the sign-in
+// page: the middleware stores a token for every request without one, and
+// anonymous traffic must not write to the database. The sign-in page's
+// form needs its token; every other page an anonymous visitor may see
+// has no form that works without signing in. Posts are always checked.
+func skipCSRF(c *fiber.Ctx) bool {
+	if isAPI(c) {
+		return true
+	}
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return currentUser(c) == nil && c.Path() != "/login"
+	}
+	return false
+}
+
+// rotateCSRF ends the CSRF token of the request, so that the next page
+// gets a new one: on signing in and out, so that a token known before
+// does not carry over.
+func rotateCSRF(c *fiber.Ctx) error {
+	if h, ok := c.Locals(localCSRFHandler).(*csrf.CSRFHandler); ok {
+		return h.DeleteToken(c)
+	}
+	return nil
 }
 
 func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {

@@ -83,6 +83,9 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	if err := a.startSession(c, u); err != nil {
 		return err
 	}
+	if err := rotateCSRF(c); err != nil {
+		return err
+	}
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
 }
 
@@ -95,6 +98,9 @@ func (a *App) logout(c *fiber.Ctx) error {
 		return err
 	}
 	if err := sess.Destroy(); err != nil {
+		return err
+	}
+	if err := rotateCSRF(c); err != nil {
 		return err
 	}
 	return c.Redirect("/login", fiber.StatusSeeOther)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -390,4 +391,89 @@ func TestCredentialsChangeEndsSessions(t *testing.T) {
 			t.Errorf("the enabled user cannot sign in again")
 		}
 	})
+}
+
+// rowCounts counts the rows of every table, the session store included.
+func (h *harness) rowCounts() map[string]int {
+	h.t.Helper()
+	ctx := context.Background()
+	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			h.t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	counts := map[string]int{}
+	for _, table := range tables {
+		var n int
+		if err := h.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM "`+table+`"`).Scan(&n); err != nil {
+			h.t.Fatalf("count %s: %v", table, err)
+		}
+		counts[table] = n
+	}
+	if _, ok := counts["sessions"]; !ok {
+		h.t.Fatalf("no sessions table among %v", tables)
+	}
+	return counts
+}
+
+// TestAnonymousReadsWriteNothing: requests without cookies, to pages that
+// send them to sign in and to pages that do not exist, add no row to any
+// table, the session and CSRF store included.
+func TestAnonymousReadsWriteNothing(t *testing.T) {
+	h := newHarness(t)
+	h.warmTokens()
+	before := h.rowCounts()
+	for i := range 300 {
+		for _, target := range []string{"/", "/no-such-page", fmt.Sprintf("/campaigns/%d", i), "/profile"} {
+			resp, _ := h.do(httptest.NewRequest(http.MethodGet, target, nil))
+			if resp.StatusCode >= 500 {
+				t.Fatalf("GET %s: status %d", target, resp.StatusCode)
+			}
+		}
+	}
+	if after := h.rowCounts(); !maps.Equal(after, before) {
+		t.Errorf("anonymous reads changed row counts: before %v, after %v", before, after)
+	}
+}
+
+// TestCSRFTokenRotates: the CSRF cookie changes on signing in and on
+// signing out, and a token from before signing in no longer works.
+func TestCSRFTokenRotates(t *testing.T) {
+	h := newHarness(t)
+	br := h.browser()
+	br.get("/login")
+	before := br.cookies["evalpanel_csrf"]
+	if before == "" || br.csrf != before {
+		t.Fatalf("login page: CSRF cookie %q, form token %q", before, br.csrf)
+	}
+	resp, _ := br.post("/login", url.Values{"username": {"admin"}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: status %d", resp.StatusCode)
+	}
+	br.get("/")
+	signedIn := br.cookies["evalpanel_csrf"]
+	if signedIn == "" || signedIn == before {
+		t.Errorf("CSRF cookie after signing in is %q, before %q: want a new one", signedIn, before)
+	}
+	// The token from before signing in is refused.
+	resp, _ = br.post("/lang", url.Values{"lang": {"en"}, "_csrf": {before}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("post with the token from before signing in: status %d, want 403", resp.StatusCode)
+	}
+	br.get("/")
+	if resp, _ := br.post("/logout", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: status %d", resp.StatusCode)
+	}
+	br.get("/login")
+	if after := br.cookies["evalpanel_csrf"]; after == "" || after == signedIn {
+		t.Errorf("CSRF cookie after signing out is %q, signed in %q: want a new one", after, signedIn)
+	}
 }
