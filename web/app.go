@@ -223,6 +223,7 @@ func New(cfg Config) (*App, error) {
 		HSTSMaxAge:                31536000,
 	}))
 	a.fiber.Use(a.limitBody)
+	a.fiber.Use(noStoreAPI)
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		return nil, err
@@ -324,6 +325,14 @@ func rotateCSRF(c *fiber.Ctx) error {
 		return h.DeleteToken(c)
 	}
 	return nil
+}
+
+// noStoreAPI keeps API answers, tokens among them, out of every cache.
+func noStoreAPI(c *fiber.Ctx) error {
+	if isAPI(c) {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return c.Next()
 }
 
 func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {

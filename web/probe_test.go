@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -15,6 +17,9 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/rbac"
+	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 	"github.com/valyala/fasthttp"
 )
 
@@ -476,4 +481,83 @@ func TestCSRFTokenRotates(t *testing.T) {
 	if after := br.cookies["evalpanel_csrf"]; after == "" || after == signedIn {
 		t.Errorf("CSRF cookie after signing out is %q, signed in %q: want a new one", after, signedIn)
 	}
+}
+
+// TestSecureCookies: with SecureCookies set, the session, CSRF and language
+// cookies are all marked Secure; without it none is.
+func TestSecureCookies(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		t.Run(fmt.Sprint(secure), func(t *testing.T) {
+			h := newHarness(t)
+			h.app = h.newAppWith(func(cfg *Config) { cfg.SecureCookies = secure })
+			br := h.browser()
+			var raw []string
+			resp, _ := br.get("/login")
+			raw = append(raw, resp.Header.Values("Set-Cookie")...)
+			resp, _ = br.post("/lang", url.Values{"lang": {"en"}, "next": {"/login"}})
+			raw = append(raw, resp.Header.Values("Set-Cookie")...)
+			br.get("/login")
+			resp, _ = br.post("/login", url.Values{"username": {"admin"}, "password": {testPassword}})
+			raw = append(raw, resp.Header.Values("Set-Cookie")...)
+			seen := map[string]bool{}
+			for _, c := range raw {
+				name, _, _ := strings.Cut(c, "=")
+				seen[name] = true
+				if got := strings.Contains(strings.ToLower(c), "; secure"); got != secure {
+					t.Errorf("cookie %s: Secure %v, want %v", c, got, secure)
+				}
+			}
+			for _, name := range []string{"evalpanel_session", "evalpanel_csrf", "evalpanel_lang"} {
+				if !seen[name] {
+					t.Errorf("no %s cookie among %v", name, raw)
+				}
+			}
+		})
+	}
+}
+
+// TestAPINoStoreAndStrictJSON: API answers, the token's included, carry
+// Cache-Control: no-store; a body is JSON only when declared exactly
+// application/json (parameters allowed).
+func TestAPINoStoreAndStrictJSON(t *testing.T) {
+	h := newHarness(t)
+	resp, body := h.api("", "POST", "/api/v1/auth/token", `{"username":"admin","password":"`+testPassword+`"}`)
+	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("token: status %d, Cache-Control %q, want 201 with no-store; body %s", resp.StatusCode, resp.Header.Get("Cache-Control"), body)
+	}
+	for _, target := range []string{"/api/v1/me", "/api/v1/no-such-thing"} {
+		if resp, _ := h.api("admin", "GET", target, ""); resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", target, resp.Header.Get("Cache-Control"))
+		}
+	}
+	body = `{"language":"en"}`
+	for ct, want := range map[string]int{
+		"application/jsonx": http.StatusBadRequest, "application/json-patch+json": http.StatusBadRequest, "text/plain": http.StatusBadRequest,
+		"application/json;x": http.StatusBadRequest, "application/json": http.StatusOK, "application/json; charset=utf-8": http.StatusOK,
+		"Application/JSON; Charset=UTF-8": http.StatusOK,
+	} {
+		resp, got := h.api("staffa", "PATCH", "/api/v1/me", body, "Content-Type", ct)
+		if resp.StatusCode != want {
+			t.Errorf("Content-Type %q: status %d, want %d; body %s", ct, resp.StatusCode, want, got)
+		}
+	}
+}
+
+// newAppWith builds an app as newApp does, with the config changed by set.
+func (h *harness) newAppWith(set func(*Config)) *App {
+	h.t.Helper()
+	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	h.t.Cleanup(func() { sessions.Close() })
+	authz, err := rbac.New()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	cfg := Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }}
+	set(&cfg)
+	app, err := New(cfg)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return app
 }
