@@ -1,10 +1,12 @@
 package evaluation
 
 import (
+	_ "embed"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -228,8 +230,58 @@ func PasswordProblem(pw string) (string, map[string]any) {
 		return "error.password_too_long", map[string]any{"Max": MaxPasswordLength}
 	case strings.TrimSpace(pw) == "":
 		return "error.password_blank", nil
+	case strings.ContainsFunc(pw, unicode.IsControl):
+		return "error.password_control", nil
+	case guessable(pw):
+		return "error.password_common", nil
 	}
 	return "", nil
+}
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+// commonPasswords are the passwords of common_passwords.txt.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+}()
+
+// guessable reports whether a password long enough is still among the
+// first an attacker tries: a common password, one character or a short
+// unit repeated ("aaaaaaaaaa", "abcabcabca"), or a run of consecutive
+// characters ("abcdefghijk", "9876543210").
+func guessable(pw string) bool {
+	lower := strings.ToLower(pw)
+	if commonPasswords[lower] {
+		return true
+	}
+	rs := []rune(lower)
+	for unit := 1; unit <= 4 && unit < len(rs); unit++ {
+		repeated := true
+		for i := unit; i < len(rs) && repeated; i++ {
+			repeated = rs[i] == rs[i-unit]
+		}
+		if repeated {
+			return true
+		}
+	}
+	if len(rs) > 1 {
+		step := rs[1] - rs[0]
+		run := step == 1 || step == -1
+		for i := 2; i < len(rs) && run; i++ {
+			run = rs[i]-rs[i-1] == step
+		}
+		if run {
+			return true
+		}
+	}
+	return false
 }
 
 func validateUserEmail(f FieldErrors, email string) {

@@ -575,3 +575,30 @@ func TestTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordProblemGuessable: passwords of allowed length that are
+// control characters, common, one character or a short unit repeated, or
+// a run of consecutive characters are refused; ordinary passphrases pass.
+func TestPasswordProblemGuessable(t *testing.T) {
+	for pw, want := range map[string]string{
+		strings.Repeat("a", 10):    "error.password_common",
+		strings.Repeat("\x00", 10): "error.password_control",
+		"correct\x00horse":         "error.password_control",
+		"tab\tinside pass":         "error.password_control",
+		"abcabcabcabc":             "error.password_common",
+		"1212121212":               "error.password_common",
+		"abcdefghijk":              "error.password_common",
+		"9876543210":               "error.password_common",
+		"1234567890":               "error.password_common",
+		"Password123":              "error.password_common",
+		"QWERTYUIOP":               "error.password_common",
+		"1qaz2wsx3edc":             "error.password_common",
+		"correct horse battery":    "",
+		"kite-lantern-odd-47":      "",
+		"评审专家的密码足够长了":              "",
+	} {
+		if got, _ := evaluation.PasswordProblem(pw); got != want {
+			t.Errorf("PasswordProblem(%q) = %q, want %q", pw, got, want)
+		}
+	}
+}

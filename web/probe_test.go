@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -560,4 +561,20 @@ func (h *harness) newAppWith(set func(*Config)) *App {
 		h.t.Fatal(err)
 	}
 	return app
+}
+
+// TestWeakPasswordsRefused: the probe's passwords (one letter repeated,
+// NUL bytes) are refused with a field message when an account is created
+// and when a password is reset.
+func TestWeakPasswordsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.warmTokens()
+	for _, pw := range []string{strings.Repeat("a", 10), strings.Repeat("\x00", 10), "password123"} {
+		body, _ := json.Marshal(map[string]string{"username": "weak", "name": "Weak", "role": "commission", "password": pw})
+		h.run(t, scenario{name: "create", as: "admin", method: "POST", url: "/api/v1/users", body: string(body),
+			status: http.StatusBadRequest, code: evaluation.Invalid, fields: []string{"password"}})
+		body, _ = json.Marshal(map[string]string{"password": pw})
+		h.run(t, scenario{name: "reset", as: "admin", method: "POST", url: "/api/v1/users/{staffa}/password", body: string(body),
+			status: http.StatusBadRequest, code: evaluation.Invalid, fields: []string{"password"}})
+	}
 }
