@@ -296,7 +296,18 @@ func validateName(f FieldErrors, field, name string) {
 		f.Add(field, "error.required")
 	case n > 64:
 		f.Add(field, "error.too_long")
+	case strings.ContainsFunc(name, hiddenInName):
+		f.Add(field, "error.name_characters")
 	}
+}
+
+// hiddenInName reports a character that has no place in a one-line name
+// and can make it read other than it is: control characters (newlines
+// included), format characters (zero-width spaces and joiners, the bidi
+// overrides such as U+202E that reverse what follows), line and paragraph
+// separators, and the replacement character of invalid UTF-8.
+func hiddenInName(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError
 }
 
 // UserFilter selects users in a list.

@@ -602,3 +602,23 @@ func TestPasswordProblemGuessable(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesRefuseHiddenCharacters: control characters, bidi overrides and
+// zero-width characters are refused in one-line names: campaign names and
+// project titles here, users, agencies and experts in web's tests.
+func TestNamesRefuseHiddenCharacters(t *testing.T) {
+	for _, bad := range []string{"evil\u202Egpj.exe", "zero\u200Bwidth", "new\nline", "nul\x00byte", "bom\uFEFF", "joiner\u200D"} {
+		c := &evaluation.Campaign{Name: bad, Year: 2025}
+		if e := evaluation.ErrorAs(c.Validate()); e == nil || e.Fields["name"] != "error.name_characters" {
+			t.Errorf("campaign name %q: error %v, want error.name_characters on name", bad, e)
+		}
+		p := &evaluation.Project{Code: "P-1", Title: bad}
+		if e := evaluation.ErrorAs(p.Validate()); e == nil || e.Fields["title"] != "error.name_characters" {
+			t.Errorf("project title %q: error %v, want error.name_characters on title", bad, e)
+		}
+	}
+	c := &evaluation.Campaign{Name: "2025年度科技计划项目绩效评价 (batch 1)", Year: 2025}
+	if e := evaluation.ErrorAs(c.Validate()); e != nil && e.Fields["name"] != "" {
+		t.Errorf("ordinary campaign name refused: %v", e.Fields["name"])
+	}
+}

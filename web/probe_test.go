@@ -578,3 +578,38 @@ func TestWeakPasswordsRefused(t *testing.T) {
 			status: http.StatusBadRequest, code: evaluation.Invalid, fields: []string{"password"}})
 	}
 }
+
+// TestNamesRefuseHiddenCharacters: user, agency and expert names with a
+// control character, a bidi override or a zero-width character are
+// refused with a field message, in both languages, and nothing is stored.
+func TestNamesRefuseHiddenCharacters(t *testing.T) {
+	h := newHarness(t)
+	h.warmTokens()
+	before := h.dump()
+	for _, bad := range []string{"Eve\u202Egpj", "Eve\u200B", "Eve\x00", "Eve\nAdmin"} {
+		name, _ := json.Marshal(bad)
+		for _, sc := range []scenario{
+			{name: "user", as: "admin", method: "POST", url: "/api/v1/users",
+				body: `{"username":"eve","name":` + string(name) + `,"role":"commission","password":"kite-lantern-odd-47"}`, fields: []string{"name"}},
+			{name: "user rename", as: "admin", method: "PATCH", url: "/api/v1/users/{staffa}", body: `{"name":` + string(name) + `}`, fields: []string{"name"}},
+			{name: "agency", as: "admin", method: "POST", url: "/api/v1/agencies",
+				body: `{"code":"AGC","name_zh":` + string(name) + `,"name_en":"Agency C"}`, fields: []string{"name_zh"}},
+			{name: "expert", as: "commission", method: "POST", url: "/api/v1/experts",
+				body: `{"name":` + string(name) + `,"type":"domain_expert","institution":"第7研究院","title_level":"senior","region":"local","subject_codes":["560.20"],"can_be_drawn":true}`,
+				fields: []string{"name"}},
+		} {
+			sc.status, sc.code = http.StatusBadRequest, evaluation.Invalid
+			body := h.run(t, sc)
+			if field := apiErr(t, body).Fields[sc.fields[0]]; !strings.Contains(field, "不可见字符") {
+				t.Errorf("%s %q: field message %q, want the hidden-characters message", sc.name, bad, field)
+			}
+			resp, body := h.api(sc.as, sc.method, h.expand(sc.url), sc.body, "Accept-Language", "en")
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr(t, body).Fields[sc.fields[0]], "invisible characters") {
+				t.Errorf("%s %q in English: status %d, body %s", sc.name, bad, resp.StatusCode, body)
+			}
+		}
+	}
+	if h.dump() != before {
+		t.Errorf("a refused name changed the database")
+	}
+}
