@@ -313,6 +313,11 @@ func skipCSRF(c *fiber.Ctx) bool {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
 		return currentUser(c) == nil && c.Path() != "/login"
+	case fiber.MethodPost:
+		// An anonymous visitor's language switch sets a cookie and
+		// nothing else, from any public page (the publicity notice
+		// among them), which carries no token.
+		return currentUser(c) == nil && c.Path() == "/lang"
 	}
 	return false
 }

@@ -144,7 +144,8 @@ func loginMeta(c *fiber.Ctx, channel string) evaluation.LoginMeta {
 // sliding window. An attempt is counted before its password is checked,
 // under the same lock as the check of the count, so that attempts sent in
 // parallel cannot all pass while the first ones are still hashing; a
-// successful sign-in forgets the key's attempts, so only failures add up.
+// successful sign-in takes back its own attempt, so only failures add up
+// (and a right password in a burst of wrong ones lets no more of them in).
 // fiber's limiter middleware counts requests, not failures, so this is our
 // own.
 type loginLimiter struct {
@@ -189,12 +190,8 @@ func (l *loginLimiter) attempt(key string) time.Duration {
 	return 0
 }
 
-// succeed forgets the key's attempts: the caller proved who they are.
-func (l *loginLimiter) succeed(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.attempts, key)
-}
+// succeed takes back the attempt of a caller who proved who they are.
+func (l *loginLimiter) succeed(key string) { l.release(key) }
 
 // release takes back one of the key's attempts, made when no password
 // was checked after all.

@@ -595,7 +595,7 @@ func TestNamesRefuseHiddenCharacters(t *testing.T) {
 			{name: "agency", as: "admin", method: "POST", url: "/api/v1/agencies",
 				body: `{"code":"AGC","name_zh":` + string(name) + `,"name_en":"Agency C"}`, fields: []string{"name_zh"}},
 			{name: "expert", as: "commission", method: "POST", url: "/api/v1/experts",
-				body: `{"name":` + string(name) + `,"type":"domain_expert","institution":"第7研究院","title_level":"senior","region":"local","subject_codes":["560.20"],"can_be_drawn":true}`,
+				body:   `{"name":` + string(name) + `,"type":"domain_expert","institution":"第7研究院","title_level":"senior","region":"local","subject_codes":["560.20"],"can_be_drawn":true}`,
 				fields: []string{"name"}},
 		} {
 			sc.status, sc.code = http.StatusBadRequest, evaluation.Invalid
