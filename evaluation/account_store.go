@@ -29,6 +29,9 @@ type accountWriter interface {
 	UpdateUser(ctx context.Context, u *User) error
 	SetPasswordHash(ctx context.Context, userID int64, hash string, at time.Time) error
 	SetLastLogin(ctx context.Context, userID int64, at time.Time) error
+	// ChangeCredentials moves the user's credentials version on, which
+	// ends the sessions opened before.
+	ChangeCredentials(ctx context.Context, userID int64) error
 
 	CreateAgency(ctx context.Context, a *Agency) error
 	UpdateAgency(ctx context.Context, a *Agency) error
@@ -36,6 +39,9 @@ type accountWriter interface {
 	CreateToken(ctx context.Context, t *APIToken, hash string) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 	RevokeToken(ctx context.Context, id int64, at time.Time) error
+	// RevokeUserTokens revokes every active token of the user and returns
+	// how many there were.
+	RevokeUserTokens(ctx context.Context, userID int64, at time.Time) (int, error)
 }
 
 // accountStore is what the accounts service reads: accounts, the audit log,

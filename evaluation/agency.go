@@ -78,5 +78,7 @@ func validateLongName(f FieldErrors, field, name string) {
 		f.Add(field, "error.required")
 	case n > 128:
 		f.Add(field, "error.too_long")
+	case strings.ContainsFunc(name, hiddenInName):
+		f.Add(field, "error.name_characters")
 	}
 }

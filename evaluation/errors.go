@@ -17,7 +17,10 @@ const (
 	Forbidden       Code = "forbidden"
 	Unauthenticated Code = "unauthenticated"
 	TooManyRequests Code = "too_many_requests"
-	Internal        Code = "internal"
+	// Unavailable: the server is too busy to do the work now; the caller
+	// may try again shortly.
+	Unavailable Code = "unavailable"
+	Internal    Code = "internal"
 )
 
 // Error is a domain error. Message and the values of Fields are message IDs

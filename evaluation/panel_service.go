@@ -227,7 +227,13 @@ func (s *PanelService) DrawPanel(ctx context.Context, actor Actor, campaignID in
 			return err
 		}
 		var projects []*Project
+		seen := map[int64]bool{}
 		for _, id := range projectIDs {
+			// A project named twice would be seated twice on one panel.
+			if seen[id] {
+				return FieldErrors{"projects": "error.project_repeated"}.Err()
+			}
+			seen[id] = true
 			p, err := tx.Project(ctx, id)
 			if err != nil {
 				return fieldNotFound(err, "projects", "error.project_unknown")

@@ -1,10 +1,12 @@
 package evaluation
 
 import (
+	_ "embed"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -82,6 +84,10 @@ type User struct {
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	LastLoginAt time.Time `json:"last_login_at,omitzero"`
+	// CredentialsVersion moves on whenever the password is changed or
+	// reset or the account disabled; a session opened at an older version
+	// is over (SessionUser).
+	CredentialsVersion int64 `json:"-"`
 
 	PasswordHash string `json:"-"`
 	// AgencyDisabled is set when the user's agency is disabled: its staff
@@ -224,8 +230,58 @@ func PasswordProblem(pw string) (string, map[string]any) {
 		return "error.password_too_long", map[string]any{"Max": MaxPasswordLength}
 	case strings.TrimSpace(pw) == "":
 		return "error.password_blank", nil
+	case strings.ContainsFunc(pw, unicode.IsControl):
+		return "error.password_control", nil
+	case guessable(pw):
+		return "error.password_common", nil
 	}
 	return "", nil
+}
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+// commonPasswords are the passwords of common_passwords.txt.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+}()
+
+// guessable reports whether a password long enough is still among the
+// first an attacker tries: a common password, one character or a short
+// unit repeated ("aaaaaaaaaa", "abcabcabca"), or a run of consecutive
+// characters ("abcdefghijk", "9876543210").
+func guessable(pw string) bool {
+	lower := strings.ToLower(pw)
+	if commonPasswords[lower] {
+		return true
+	}
+	rs := []rune(lower)
+	for unit := 1; unit <= 4 && unit < len(rs); unit++ {
+		repeated := true
+		for i := unit; i < len(rs) && repeated; i++ {
+			repeated = rs[i] == rs[i-unit]
+		}
+		if repeated {
+			return true
+		}
+	}
+	if len(rs) > 1 {
+		step := rs[1] - rs[0]
+		run := step == 1 || step == -1
+		for i := 2; i < len(rs) && run; i++ {
+			run = rs[i]-rs[i-1] == step
+		}
+		if run {
+			return true
+		}
+	}
+	return false
 }
 
 func validateUserEmail(f FieldErrors, email string) {
@@ -240,7 +296,18 @@ func validateName(f FieldErrors, field, name string) {
 		f.Add(field, "error.required")
 	case n > 64:
 		f.Add(field, "error.too_long")
+	case strings.ContainsFunc(name, hiddenInName):
+		f.Add(field, "error.name_characters")
 	}
+}
+
+// hiddenInName reports a character that has no place in a one-line name
+// and can make it read other than it is: control characters (newlines
+// included), format characters (zero-width spaces and joiners, the bidi
+// overrides such as U+202E that reverse what follows), line and paragraph
+// separators, and the replacement character of invalid UTF-8.
+func hiddenInName(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError
 }
 
 // UserFilter selects users in a list.

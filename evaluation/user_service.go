@@ -217,6 +217,15 @@ func (s *AccountService) UpdateUser(ctx context.Context, actor Actor, id int64, 
 				action = "user.disable"
 			}
 		}
+		if u.Disabled && !before.Disabled {
+			// Disabling ends the sessions and tokens, so that enabling
+			// the account again does not revive them.
+			revoked, err := s.endCredentials(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			changed["tokens_revoked"] = revoked
+		}
 		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(u.ID),
 			AgencyID: u.AgencyID, Details: changed})
 	})
@@ -289,8 +298,23 @@ func (s *AccountService) setPassword(ctx context.Context, actor Actor, id int64,
 		if err := tx.SetPasswordHash(ctx, id, hash, s.now()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(id), AgencyID: u.AgencyID})
+		revoked, err := s.endCredentials(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEvent{Actor: actor, Action: action, ObjectType: "user", ObjectID: idString(id), AgencyID: u.AgencyID,
+			Details: map[string]any{"tokens_revoked": revoked}})
 	})
+}
+
+// endCredentials ends what the user's old credentials opened: their
+// sessions (by moving the credentials version on) and their API tokens. It
+// returns how many tokens it revoked.
+func (s *AccountService) endCredentials(ctx context.Context, tx accountTx, userID int64) (int, error) {
+	if err := tx.ChangeCredentials(ctx, userID); err != nil {
+		return 0, err
+	}
+	return tx.RevokeUserTokens(ctx, userID, s.now())
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }

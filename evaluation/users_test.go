@@ -575,3 +575,50 @@ func TestTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordProblemGuessable: passwords of allowed length that are
+// control characters, common, one character or a short unit repeated, or
+// a run of consecutive characters are refused; ordinary passphrases pass.
+func TestPasswordProblemGuessable(t *testing.T) {
+	for pw, want := range map[string]string{
+		strings.Repeat("a", 10):    "error.password_common",
+		strings.Repeat("\x00", 10): "error.password_control",
+		"correct\x00horse":         "error.password_control",
+		"tab\tinside pass":         "error.password_control",
+		"abcabcabcabc":             "error.password_common",
+		"1212121212":               "error.password_common",
+		"abcdefghijk":              "error.password_common",
+		"9876543210":               "error.password_common",
+		"1234567890":               "error.password_common",
+		"Password123":              "error.password_common",
+		"QWERTYUIOP":               "error.password_common",
+		"1qaz2wsx3edc":             "error.password_common",
+		"correct horse battery":    "",
+		"kite-lantern-odd-47":      "",
+		"评审专家的密码足够长了":              "",
+	} {
+		if got, _ := evaluation.PasswordProblem(pw); got != want {
+			t.Errorf("PasswordProblem(%q) = %q, want %q", pw, got, want)
+		}
+	}
+}
+
+// TestNamesRefuseHiddenCharacters: control characters, bidi overrides and
+// zero-width characters are refused in one-line names: campaign names and
+// project titles here, users, agencies and experts in web's tests.
+func TestNamesRefuseHiddenCharacters(t *testing.T) {
+	for _, bad := range []string{"evil\u202Egpj.exe", "zero\u200Bwidth", "new\nline", "nul\x00byte", "bom\uFEFF", "joiner\u200D"} {
+		c := &evaluation.Campaign{Name: bad, Year: 2025}
+		if e := evaluation.ErrorAs(c.Validate()); e == nil || e.Fields["name"] != "error.name_characters" {
+			t.Errorf("campaign name %q: error %v, want error.name_characters on name", bad, e)
+		}
+		p := &evaluation.Project{Code: "P-1", Title: bad}
+		if e := evaluation.ErrorAs(p.Validate()); e == nil || e.Fields["title"] != "error.name_characters" {
+			t.Errorf("project title %q: error %v, want error.name_characters on title", bad, e)
+		}
+	}
+	c := &evaluation.Campaign{Name: "2025年度科技计划项目绩效评价 (batch 1)", Year: 2025}
+	if e := evaluation.ErrorAs(c.Validate()); e != nil && e.Fields["name"] != "" {
+		t.Errorf("ordinary campaign name refused: %v", e.Fields["name"])
+	}
+}

@@ -117,9 +117,16 @@ func (a *App) apiIssueToken(c *fiber.Ctx) error {
 	if err := a.limited(c, key); err != nil {
 		return err
 	}
-	secret, tok, err := a.accounts.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
+	var secret string
+	var tok *evaluation.APIToken
+	err := a.hashing(c, func() (err error) {
+		secret, tok, err = a.accounts.IssueToken(c.UserContext(), req.Username, req.Password, req.Name, loginMeta(c, "api"))
+		return err
+	})
+	if evaluation.ErrorCode(err) == evaluation.Unavailable {
+		a.limiter.release(key)
+	}
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
-		a.limiter.fail(key)
 		a.log.Warn("failed token request", "username", req.Username, "ip", c.IP())
 	} else if err == nil {
 		a.limiter.succeed(key)
@@ -176,7 +183,7 @@ func (a *App) apiChangePassword(c *fiber.Ctx) error {
 	if err := a.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := a.accounts.ChangePassword(c.UserContext(), actor(c), req.Current, req.Password); err != nil {
+	if err := a.changePassword(c, req.Current, req.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -78,6 +79,11 @@ type Config struct {
 	// attempts until the window passes; 5 per minute when zero.
 	LoginFailures int
 	LoginWindow   time.Duration
+	// HashConcurrency is how many password hashes may run at once
+	// (hashgate.go); GOMAXPROCS when zero. HashWait is how long a request
+	// waits for its turn before it is answered 503; 5 seconds when zero.
+	HashConcurrency int
+	HashWait        time.Duration
 	// Now is the clock, for tests; time.Now when nil.
 	Now func() time.Time
 }
@@ -105,6 +111,7 @@ type App struct {
 	tr        *translator
 	validate  *validator.Validate
 	limiter   *loginLimiter
+	hashSlots chan struct{}
 	log       *slog.Logger
 	// routes records the permission of every route, keyed "METHOD /path",
 	// so that a test can check that no route is left without a decision.
@@ -118,6 +125,8 @@ const (
 	localToken = "evalpanel.token"
 	localLang  = "evalpanel.lang"
 	localCSRF  = "evalpanel.csrf"
+	// localCSRFHandler is fiber's CSRF handler, to rotate the token.
+	localCSRFHandler = "evalpanel.csrf.handler"
 )
 
 // New builds the app and registers every route.
@@ -143,6 +152,12 @@ func New(cfg Config) (*App, error) {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = time.Minute
 	}
+	if cfg.HashConcurrency <= 0 {
+		cfg.HashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if cfg.HashWait <= 0 {
+		cfg.HashWait = 5 * time.Second
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -157,7 +172,8 @@ func New(cfg Config) (*App, error) {
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
 		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, records: sv.Records, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
-		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{}}
+		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{},
+		hashSlots: make(chan struct{}, cfg.HashConcurrency)}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {
 		return nil, err
@@ -187,7 +203,7 @@ func New(cfg Config) (*App, error) {
 	a.sessions = session.New(session.Config{
 		Storage:        cfg.Sessions,
 		Expiration:     12 * time.Hour,
-		KeyLookup:      "cookie:evalpanel_session",
+		KeyLookup:      "cookie:" + sessionCookie,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		CookieSecure:   cfg.SecureCookies,
@@ -207,6 +223,7 @@ func New(cfg Config) (*App, error) {
 		HSTSMaxAge:                31536000,
 	}))
 	a.fiber.Use(a.limitBody)
+	a.fiber.Use(noStoreAPI)
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		return nil, err
@@ -214,15 +231,16 @@ func New(cfg Config) (*App, error) {
 	a.fiber.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	a.fiber.Use(a.identify)
 	a.fiber.Use(csrf.New(csrf.Config{
-		Next:           isAPI,
-		Storage:        cfg.Sessions,
-		CookieName:     "evalpanel_csrf",
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		CookieSecure:   cfg.SecureCookies,
-		Expiration:     12 * time.Hour,
-		ContextKey:     localCSRF,
-		Extractor:      csrfFromFormOrHeader,
+		Next:              skipCSRF,
+		HandlerContextKey: localCSRFHandler,
+		Storage:           cfg.Sessions,
+		CookieName:        "evalpanel_csrf",
+		CookieHTTPOnly:    true,
+		CookieSameSite:    "Lax",
+		CookieSecure:      cfg.SecureCookies,
+		Expiration:        12 * time.Hour,
+		ContextKey:        localCSRF,
+		Extractor:         csrfFromFormOrHeader,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return &evaluation.Error{Code: evaluation.Forbidden, Message: "error.csrf", Err: err}
 		},
@@ -280,6 +298,46 @@ func actor(c *fiber.Ctx) evaluation.Actor {
 
 func isAPI(c *fiber.Ctx) bool {
 	return strings.HasPrefix(c.Path(), "/api/")
+}
+
+// skipCSRF leaves out of the CSRF middleware the API (bearer tokens, no
+// cookies) and an anonymous visitor's reading of any page but the sign-in
+// page: the middleware stores a token for every request without one, and
+// anonymous traffic must not write to the database. The sign-in page's
+// form needs its token; every other page an anonymous visitor may see
+// has no form that works without signing in. Posts are always checked.
+func skipCSRF(c *fiber.Ctx) bool {
+	if isAPI(c) {
+		return true
+	}
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return currentUser(c) == nil && c.Path() != "/login"
+	case fiber.MethodPost:
+		// An anonymous visitor's language switch sets a cookie and
+		// nothing else, from any public page (the publicity notice
+		// among them), which carries no token.
+		return currentUser(c) == nil && c.Path() == "/lang"
+	}
+	return false
+}
+
+// rotateCSRF ends the CSRF token of the request, so that the next page
+// gets a new one: on signing in and out, so that a token known before
+// does not carry over.
+func rotateCSRF(c *fiber.Ctx) error {
+	if h, ok := c.Locals(localCSRFHandler).(*csrf.CSRFHandler); ok {
+		return h.DeleteToken(c)
+	}
+	return nil
+}
+
+// noStoreAPI keeps API answers, tokens among them, out of every cache.
+func noStoreAPI(c *fiber.Ctx) error {
+	if isAPI(c) {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return c.Next()
 }
 
 func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {

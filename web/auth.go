@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"sync"
@@ -8,10 +9,14 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 )
 
 // langCookie remembers the language chosen before signing in.
 const langCookie = "evalpanel_lang"
+
+// sessionCookie holds the session's id.
+const sessionCookie = "evalpanel_session"
 
 // identify finds who is calling, from a bearer token on the API and from
 // the session cookie in the UI, and picks the response language. It never
@@ -35,8 +40,8 @@ func (a *App) identify(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if uid, ok := sess.Get("uid").(int64); ok {
-			u, err := a.accounts.SessionUser(ctx, uid)
+		if _, ok := sess.Get("uid").(int64); ok {
+			u, err := a.sessionUser(ctx, sess)
 			switch evaluation.ErrorCode(err) {
 			case "":
 				c.Locals(localUser, u)
@@ -52,6 +57,55 @@ func (a *App) identify(c *fiber.Ctx) error {
 	}
 	c.Locals(localLang, a.pickLanguage(c))
 	return c.Next()
+}
+
+// sessionUser is the user signed in with the session, or an
+// unauthenticated error when no one is or the account can no longer sign
+// in.
+func (a *App) sessionUser(ctx context.Context, sess *session.Session) (*evaluation.User, error) {
+	uid, ok := sess.Get("uid").(int64)
+	if !ok {
+		return nil, evaluation.ErrUnauthorized
+	}
+	u, err := a.accounts.SessionUser(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	// A password changed or reset, or the account disabled, since the
+	// session began ends it.
+	if version, _ := sess.Get(sessionCredentials).(int64); version != u.CredentialsVersion {
+		return nil, evaluation.ErrUnauthorized
+	}
+	return u, nil
+}
+
+// sessionCredentials is the session key of the user's credentials version
+// when the session began.
+const sessionCredentials = "cv"
+
+// startSession signs the user in on this browser, under a new session id
+// (which defeats session fixation), at their current credentials version.
+func (a *App) startSession(c *fiber.Ctx, u *evaluation.User) error {
+	sess, err := a.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set("uid", u.ID)
+	sess.Set(sessionCredentials, u.CredentialsVersion)
+	return sess.Save()
+}
+
+// renewSession keeps the signed-in user's own session, and only that one,
+// after they changed their own credentials.
+func (a *App) renewSession(c *fiber.Ctx) error {
+	u, err := a.accounts.SessionUser(c.UserContext(), actor(c).UserID)
+	if err != nil {
+		return err
+	}
+	return a.startSession(c, u)
 }
 
 // pickLanguage: on the API, an Accept-Language header the client sent;
@@ -86,74 +140,90 @@ func loginMeta(c *fiber.Ctx, channel string) evaluation.LoginMeta {
 	return evaluation.LoginMeta{IP: c.IP(), Channel: channel}
 }
 
-// loginLimiter counts failed sign-ins per account and address in a sliding
-// window. fiber's limiter middleware counts requests, not failures, and
-// cannot see failures that handlers report as errors, so this is our own.
+// loginLimiter counts sign-in attempts per account and address in a
+// sliding window. An attempt is counted before its password is checked,
+// under the same lock as the check of the count, so that attempts sent in
+// parallel cannot all pass while the first ones are still hashing; a
+// successful sign-in takes back its own attempt, so only failures add up
+// (and a right password in a burst of wrong ones lets no more of them in).
+// fiber's limiter middleware counts requests, not failures, so this is our
+// own.
 type loginLimiter struct {
 	max    int
 	window time.Duration
 	now    func() time.Time
 
 	mu       sync.Mutex
-	failures map[string][]time.Time
+	attempts map[string][]time.Time
 }
 
 func newLoginLimiter(max int, window time.Duration, now func() time.Time) *loginLimiter {
-	return &loginLimiter{max: max, window: window, now: now, failures: map[string][]time.Time{}}
+	return &loginLimiter{max: max, window: window, now: now, attempts: map[string][]time.Time{}}
 }
 
 func limiterKey(username, ip string) string {
 	return evaluation.NormalizeUsername(username) + "\x00" + ip
 }
 
-// retryAfter returns how long the key must wait, or 0 when it may try.
-func (l *loginLimiter) retryAfter(key string) time.Duration {
+// passwordKey is the limiter's key of a signed-in user's attempts at their
+// current password, wherever they come from.
+func passwordKey(userID int64) string {
+	return "\x00password\x00" + strconv.FormatInt(userID, 10)
+}
+
+// attempt counts an attempt for key and returns 0, or, when the key has
+// used up its attempts in the window, counts nothing and returns how long
+// it must wait.
+func (l *loginLimiter) attempt(key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	recent := l.prune(key)
-	if len(recent) < l.max {
-		return 0
+	if len(recent) >= l.max {
+		return recent[0].Add(l.window).Sub(l.now())
 	}
-	return recent[0].Add(l.window).Sub(l.now())
-}
-
-func (l *loginLimiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.failures[key] = append(l.prune(key), l.now())
-	if len(l.failures) > 10000 {
-		for k := range l.failures {
+	l.attempts[key] = append(recent, l.now())
+	if len(l.attempts) > 10000 {
+		for k := range l.attempts {
 			l.prune(k)
 		}
 	}
+	return 0
 }
 
-func (l *loginLimiter) succeed(key string) {
+// succeed takes back the attempt of a caller who proved who they are.
+func (l *loginLimiter) succeed(key string) { l.release(key) }
+
+// release takes back one of the key's attempts, made when no password
+// was checked after all.
+func (l *loginLimiter) release(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.failures, key)
+	if list := l.prune(key); len(list) > 0 {
+		l.attempts[key] = list[:len(list)-1]
+	}
 }
 
-// prune drops failures older than the window and returns the rest.
+// prune drops attempts older than the window and returns the rest.
 func (l *loginLimiter) prune(key string) []time.Time {
 	cutoff := l.now().Add(-l.window)
-	list := l.failures[key]
+	list := l.attempts[key]
 	i := 0
 	for i < len(list) && !list[i].After(cutoff) {
 		i++
 	}
 	list = list[i:]
 	if len(list) == 0 {
-		delete(l.failures, key)
+		delete(l.attempts, key)
 		return nil
 	}
-	l.failures[key] = list
+	l.attempts[key] = list
 	return list
 }
 
-// limited answers 429 with Retry-After when the key is locked out.
+// limited counts an attempt for the key, or answers 429 with Retry-After
+// when the key is locked out.
 func (a *App) limited(c *fiber.Ctx, key string) error {
-	wait := a.limiter.retryAfter(key)
+	wait := a.limiter.attempt(key)
 	if wait <= 0 {
 		return nil
 	}

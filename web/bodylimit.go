@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"time"
 
@@ -17,6 +18,12 @@ import (
 // it is refused with 413 before it is read. limitBody then checks the
 // same inside the app, so that the rule holds however the server is
 // driven.
+//
+// The upload limit is only for callers who are signed in: an upload route
+// announcing (or streaming) a body over Config.BodyLimit gets the small
+// limit unless its headers carry a valid session or token, and its
+// refusal answers 401, so that no one reads 50 MiB of a stranger's body
+// before finding out who they are.
 
 // uploadOverhead is what a multipart upload carries besides the file: the
 // boundaries, part headers and the other fields.
@@ -76,11 +83,41 @@ func (a *App) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		uri = uri[:i]
 	}
 	if isUploadRoute(string(h.Method()), string(uri)) {
+		if n := h.ContentLength(); (n > a.cfg.BodyLimit || n < 0) && !a.hasCredentials(h) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: a.cfg.BodyLimit}
+		}
 		// A large file on a slow intranet link takes longer than the
 		// server's read timeout allows an ordinary request.
 		return fasthttp.RequestConfig{MaxRequestBodySize: a.uploadBodyLimit(), ReadTimeout: uploadReadTimeout}
 	}
 	return fasthttp.RequestConfig{MaxRequestBodySize: a.cfg.BodyLimit}
+}
+
+// hasCredentials reports whether request headers carry what identify would
+// accept: a valid bearer token on the API, a valid session in the UI.
+func (a *App) hasCredentials(h *fasthttp.RequestHeader) bool {
+	rc := &fasthttp.RequestCtx{}
+	h.CopyTo(&rc.Request.Header)
+	c := a.fiber.AcquireCtx(rc)
+	defer a.fiber.ReleaseCtx(c)
+	ctx := context.Background()
+	if isAPI(c) {
+		secret, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		if !ok {
+			return false
+		}
+		_, _, err := a.accounts.AuthenticateToken(ctx, strings.TrimSpace(secret))
+		return err == nil
+	}
+	if c.Cookies(sessionCookie) == "" {
+		return false
+	}
+	sess, err := a.sessions.Get(c)
+	if err != nil {
+		return false
+	}
+	_, err = a.sessionUser(ctx, sess)
+	return err == nil
 }
 
 // limitBody refuses, with 413, a body over Config.BodyLimit on every route

@@ -19,6 +19,7 @@ var statusOf = map[evaluation.Code]int{
 	evaluation.Forbidden:       fiber.StatusForbidden,
 	evaluation.Unauthenticated: fiber.StatusUnauthorized,
 	evaluation.TooManyRequests: fiber.StatusTooManyRequests,
+	evaluation.Unavailable:     fiber.StatusServiceUnavailable,
 	evaluation.Internal:        fiber.StatusInternalServerError,
 }
 
@@ -35,6 +36,8 @@ func codeOf(status int) evaluation.Code {
 		return evaluation.Conflict
 	case fiber.StatusTooManyRequests:
 		return evaluation.TooManyRequests
+	case fiber.StatusServiceUnavailable:
+		return evaluation.Unavailable
 	}
 	if status >= 400 && status < 500 {
 		return evaluation.Invalid
@@ -114,7 +117,11 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, &ferr):
 		status, code = ferr.Code, codeOf(ferr.Code)
 		msgID = "error." + string(code)
-		if ferr.Code == fiber.StatusRequestEntityTooLarge {
+		if ferr.Code == fiber.StatusRequestEntityTooLarge && isUploadRoute(c.Method(), c.Path()) && !a.hasCredentials(&c.Request().Header) {
+			// An upload refused before it was read for want of a
+			// session or token (requestLimits): say so.
+			status, code, msgID = fiber.StatusUnauthorized, evaluation.Unauthenticated, "error.unauthenticated"
+		} else if ferr.Code == fiber.StatusRequestEntityTooLarge {
 			msgID = "error.too_large"
 		} else if ferr.Code == fiber.StatusMethodNotAllowed {
 			status = fiber.StatusNotFound

@@ -2,8 +2,8 @@ package web
 
 import (
 	"bytes"
+	"mime"
 	"strconv"
-	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -26,8 +26,9 @@ func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
 
 // requireJSON refuses a request whose body is empty or not declared JSON.
 func (a *App) requireJSON(c *fiber.Ctx) error {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+	// Exactly application/json, with parameters such as charset:
+	// "application/jsonx" is not JSON.
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
 		return evaluation.Errorf(evaluation.Invalid, "error.json_required")
 	}
 	if len(bytes.TrimSpace(c.Body())) == 0 {

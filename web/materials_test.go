@@ -343,6 +343,11 @@ func TestMaterialBodyLimits(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("a 2 MiB upload: %d %s", resp.StatusCode, b)
 	}
+	// Signed in: an anonymous upload over the ordinary limit is refused
+	// for want of credentials (TestUploadAuthenticatedBeforeBody).
+	br := h.browser()
+	br.login("staffa")
+	creds := []string{"Authorization: Bearer " + h.tokens["staffa"], "Cookie: evalpanel_session=" + br.cookies["evalpanel_session"]}
 	h.warmTokens()
 	before := h.dump()
 	for _, tc := range []struct{ path, ct string }{
@@ -355,7 +360,7 @@ func TestMaterialBodyLimits(t *testing.T) {
 		if strings.HasSuffix(tc.path, "/materials") {
 			n = limit + uploadOverhead + 1
 		}
-		status, body := announceBody(t, ln.Addr().String(), tc.path, tc.ct, n)
+		status, body := announceBody(t, ln.Addr().String(), tc.path, tc.ct, n, creds...)
 		if status != http.StatusRequestEntityTooLarge {
 			t.Errorf("%s with %d bytes: %d, want 413 (%.200s)", tc.path, n, status, body)
 		}

@@ -449,7 +449,7 @@ func TestEveryAPIRouteDocumentsItsSuccess(t *testing.T) {
 func TestOpenAPIEnumsFollowTheDomain(t *testing.T) {
 	c := contract(t)
 	codes := toStrings([]evaluation.Code{evaluation.Invalid, evaluation.NotFound, evaluation.Conflict, evaluation.Forbidden,
-		evaluation.Unauthenticated, evaluation.TooManyRequests, evaluation.Internal})
+		evaluation.Unauthenticated, evaluation.TooManyRequests, evaluation.Unavailable, evaluation.Internal})
 	for _, tc := range []struct {
 		path string
 		want []string

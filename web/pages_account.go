@@ -57,9 +57,16 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	if err := a.limited(c, key); err != nil {
 		return fail(fiber.StatusTooManyRequests, a.T(c, "error.too_many_logins"), nil)
 	}
-	u, err := a.accounts.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
+	var u *evaluation.User
+	err := a.hashing(c, func() (err error) {
+		u, err = a.accounts.Login(c.UserContext(), f.Username, f.Password, loginMeta(c, "web"))
+		return err
+	})
+	if evaluation.ErrorCode(err) == evaluation.Unavailable {
+		a.limiter.release(key)
+		return fail(fiber.StatusServiceUnavailable, a.T(c, "error.busy"), nil)
+	}
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
-		a.limiter.fail(key)
 		a.log.Warn("failed login", "username", f.Username, "ip", c.IP())
 		return fail(fiber.StatusUnauthorized, a.T(c, "error.bad_login"), nil)
 	}
@@ -73,16 +80,10 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	sess, err := a.sessions.Get(c)
-	if err != nil {
+	if err := a.startSession(c, u); err != nil {
 		return err
 	}
-	// A new session id on sign-in defeats session fixation.
-	if err := sess.Regenerate(); err != nil {
-		return err
-	}
-	sess.Set("uid", u.ID)
-	if err := sess.Save(); err != nil {
+	if err := rotateCSRF(c); err != nil {
 		return err
 	}
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
@@ -97,6 +98,9 @@ func (a *App) logout(c *fiber.Ctx) error {
 		return err
 	}
 	if err := sess.Destroy(); err != nil {
+		return err
+	}
+	if err := rotateCSRF(c); err != nil {
 		return err
 	}
 	return c.Redirect("/login", fiber.StatusSeeOther)
@@ -297,7 +301,7 @@ func (a *App) profilePassword(c *fiber.Ctx) error {
 	var f passwordForm
 	err := a.parseForm(c, &f)
 	if err == nil {
-		err = a.accounts.ChangePassword(c.UserContext(), actor(c), f.Current, f.Password)
+		err = a.changePassword(c, f.Current, f.Password)
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
@@ -307,7 +311,30 @@ func (a *App) profilePassword(c *fiber.Ctx) error {
 		return err
 	}
 	a.flash(c, "profile.password_changed")
+	// Every other session has ended; this one goes on (under a new id, so
+	// after the flash is in it).
+	if err := a.renewSession(c); err != nil {
+		return err
+	}
 	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
+// changePassword changes the signed-in user's password. Guesses at the
+// current password count against the user as sign-ins do; an answer about
+// anything else means the current password was right.
+func (a *App) changePassword(c *fiber.Ctx, current, password string) error {
+	key := passwordKey(actor(c).UserID)
+	if err := a.limited(c, key); err != nil {
+		return err
+	}
+	err := a.hashing(c, func() error { return a.accounts.ChangePassword(c.UserContext(), actor(c), current, password) })
+	if evaluation.ErrorCode(err) == evaluation.Unavailable {
+		a.limiter.release(key)
+	}
+	if e := evaluation.ErrorAs(err); err == nil || (e != nil && e.Code == evaluation.Invalid && e.Fields["current_password"] == "") {
+		a.limiter.succeed(key)
+	}
+	return err
 }
 
 type tokenForm struct {

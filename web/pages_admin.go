@@ -206,6 +206,11 @@ func (a *App) userResetPassword(c *fiber.Ctx) error {
 		return err
 	}
 	a.flash(c, "users.password_reset")
+	if u.ID == actor(c).UserID {
+		if err := a.renewSession(c); err != nil {
+			return err
+		}
+	}
 	return c.Redirect("/users/"+strconv.FormatInt(u.ID, 10), fiber.StatusSeeOther)
 }
 

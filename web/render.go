@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/assign"
@@ -343,9 +345,22 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// localPath keeps a redirect target on this site: a path, not "//host" or a URL.
+// localPath keeps a redirect target on this site: it returns next when it
+// is a path of this site and "/" otherwise. It parses next rather than
+// checking its prefix, and refuses outright, rather than cleans, anything
+// a browser reads differently from a parser: browsers drop tabs and
+// newlines from a URL and read a backslash as a slash, so a tab or a
+// backslash between two slashes makes "//evil.example", another site.
 func localPath(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	odd := func(r rune) bool {
+		return r <= ' ' || r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError
+	}
+	if next == "" || strings.ContainsFunc(next, odd) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.EscapedPath(), "//") {
 		return "/"
 	}
 	return next

@@ -193,9 +193,10 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
-// announceBody sends request headers announcing a body of n bytes, sends
-// none of it, and returns the status and body of the answer.
-func announceBody(t *testing.T, addr, path, contentType string, n int) (int, string) {
+// announceBody sends request headers announcing a body of n bytes, and
+// any further header lines, sends none of the body, and returns the status
+// and body of the answer.
+func announceBody(t *testing.T, addr, path, contentType string, n int, headers ...string) (int, string) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -203,7 +204,11 @@ func announceBody(t *testing.T, addr, path, contentType string, n int) (int, str
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", path, addr, contentType, n)
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n", path, addr, contentType, n)
+	for _, h := range headers {
+		fmt.Fprintf(conn, "%s\r\n", h)
+	}
+	fmt.Fprint(conn, "\r\n")
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)

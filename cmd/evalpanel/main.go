@@ -59,7 +59,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 
 const usage = `usage:
   evalpanel [serve] [--addr 127.0.0.1:8080] [--db ./evalpanel.db] [--data ./evalpanel-data] [--upload-limit 50MiB]
-                  [--smtp-url smtp://user:pass@host:587?from=ADDRESS] [--demo]
+                  [--smtp-url smtp://user:pass@host:587?from=ADDRESS] [--secure-cookies] [--demo]
   evalpanel migrate [--db FILE]
   evalpanel demo [--db FILE] [--data DIR]
   evalpanel user add --username NAME --role admin|commission|agency_staff|expert [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]

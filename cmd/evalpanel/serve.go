@@ -37,6 +37,10 @@ type serverConfig struct {
 	// evaluation.DefaultUploadLimit.
 	UploadLimit int64
 
+	// SecureCookies marks the session, CSRF and language cookies Secure:
+	// for a server reached over HTTPS (through a TLS proxy).
+	SecureCookies bool
+
 	// SMTP is the mail server of the outbox's sender; nil sends nothing
 	// and leaves messages queued. MailPoll overrides how often the sender
 	// looks for due messages (tests).
@@ -72,6 +76,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtpURL := fs.String("smtp-url", envOr("EVALPANEL_SMTP_URL", ""),
 		"mail server for e-mail notifications, smtp://user:pass@host:587?from=ADDRESS or smtps://…; none: messages stay queued (env EVALPANEL_SMTP_URL)")
 	withDemo := fs.Bool("demo", false, "seed demo data into an empty database and print the demo logins")
+	secure, err := strconv.ParseBool(envOr("EVALPANEL_SECURE_COOKIES", "false"))
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: EVALPANEL_SECURE_COOKIES: %v\n", err)
+		return exitError(2)
+	}
+	secureCookies := fs.Bool("secure-cookies", secure,
+		"mark cookies Secure, so that browsers send them over HTTPS only; set it when users reach the server over HTTPS (env EVALPANEL_SECURE_COOKIES)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -90,7 +101,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		smtp = &server
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo,
+	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo, SecureCookies: *secureCookies,
 		Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp})
 	if err != nil {
 		return err
@@ -139,7 +150,7 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 		return nil, err
 	}
 	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
-		UploadLimit: svc.Materials.UploadLimit(), Now: cfg.Now})
+		UploadLimit: svc.Materials.UploadLimit(), SecureCookies: cfg.SecureCookies, Now: cfg.Now})
 	if err != nil {
 		sessions.Close()
 		return nil, err

@@ -56,6 +56,15 @@ func (t *tx) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	return mustAffect(res, "touch token", id)
 }
 
+func (t *tx) RevokeUserTokens(ctx context.Context, userID int64, at time.Time) (int, error) {
+	res, err := t.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, formatTime(at), userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 func (t *tx) RevokeToken(ctx context.Context, id int64, at time.Time) error {
 	res, err := t.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, formatTime(at), id)
 	if err != nil {

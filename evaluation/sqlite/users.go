@@ -12,7 +12,7 @@ import (
 
 const userColumns = `u.id, u.username, u.name, u.email, u.role, COALESCE(u.agency_id, 0), COALESCE(a.code, ''),
 	COALESCE(a.disabled, 0), COALESCE(u.expert_id, 0), u.language, u.password_hash, u.disabled,
-	u.created_at, u.updated_at, u.last_login_at`
+	u.created_at, u.updated_at, u.last_login_at, u.credentials_version`
 
 const userFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`
 
@@ -20,7 +20,7 @@ func scanUser(row scanner) (*evaluation.User, error) {
 	u := &evaluation.User{}
 	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Role, &u.AgencyID, &u.AgencyCode,
 		&u.AgencyDisabled, &u.ExpertID, &u.Language, &u.PasswordHash, &u.Disabled,
-		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, timeScan{&u.LastLoginAt})
+		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, timeScan{&u.LastLoginAt}, &u.CredentialsVersion)
 	return u, err
 }
 
@@ -131,6 +131,14 @@ func (t *tx) SetPasswordHash(ctx context.Context, userID int64, hash string, at 
 		return fmt.Errorf("set password of user %d: %w", userID, err)
 	}
 	return mustAffect(res, "set password of user", userID)
+}
+
+func (t *tx) ChangeCredentials(ctx context.Context, userID int64) error {
+	res, err := t.db.ExecContext(ctx, `UPDATE users SET credentials_version = credentials_version + 1 WHERE id = ?`, userID)
+	if err != nil {
+		return fmt.Errorf("change credentials version of user %d: %w", userID, err)
+	}
+	return mustAffect(res, "change credentials version of user", userID)
 }
 
 func (t *tx) SetLastLogin(ctx context.Context, userID int64, at time.Time) error {
