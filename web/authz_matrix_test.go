@@ -35,7 +35,7 @@ import (
 // policy: the matrix checks the policy and the services' own checks
 // against what they are meant to do.
 
-// actor is one kind of user in one relation to the fixture's objects.
+// matrixActor is one kind of user in one relation to the fixture's objects.
 type matrixActor uint16
 
 const (
