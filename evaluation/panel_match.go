@@ -33,17 +33,25 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 	index := assign.NewIndex(checker, pool)
 	mi := assign.MatchInput{Projects: in.Projects, Experts: pool, Seed: in.Seed,
 		Eligible: map[int64][]int64{}, Capacity: map[int64]int{}, Seats: map[int64]assign.Seats{}}
+	// Each expert's disciplines once, not once per project: the pairs are
+	// many (5,000 projects × 20,000 experts), and assign.Eligible is
+	// Checker.Eligibility without building the reasons.
+	disc := make([][]string, len(pool))
+	for j := range pool {
+		disc[j] = assign.Disciplines(pool[j].SubjectCodes)
+	}
 	for i := range in.Projects {
 		p := &in.Projects[i]
 		rules := in.Panels[p.Class]
 		mi.Seats[p.ID] = assign.Seats{Technical: rules.Technical, Finance: rules.Finance, Quotas: rules.Quotas}
 		conflicted := index.Conflicts(p)
+		pd := assign.Disciplines(p.SubjectCodes)
 		for j := range pool {
 			e := &pool[j]
 			if _, bad := conflicted[e.ID]; bad {
 				continue
 			}
-			if len(checker.Eligibility(p, e, rules.Caps, 1)) == 0 {
+			if assign.Eligible(pd, e, disc[j], rules.Caps, 1) {
 				mi.Eligible[p.ID] = append(mi.Eligible[p.ID], e.ID)
 			}
 		}

@@ -86,6 +86,8 @@ type Config struct {
 	HashWait        time.Duration
 	// Now is the clock, for tests; time.Now when nil.
 	Now func() time.Time
+	// Metrics configures /metrics (metrics.go).
+	Metrics MetricsConfig
 }
 
 // App is the web application.
@@ -117,6 +119,7 @@ type App struct {
 	// so that a test can check that no route is left without a decision.
 	routes     map[string]rbac.Permission
 	openAPIDoc []byte
+	prom       *appMetrics
 }
 
 // Context keys of values the middlewares store for handlers.
@@ -212,6 +215,7 @@ func New(cfg Config) (*App, error) {
 	a.fiber.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		a.log.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e)
 	}}))
+	a.fiber.Use(a.metrics())
 	a.fiber.Use(a.logRequests)
 	a.fiber.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +

@@ -141,7 +141,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	}
 	translated := fields
 
-	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" {
+	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == metricsPath {
 		return c.Status(status).JSON(apiError{apiErrorBody{Code: code, Message: message, Fields: translated}})
 	}
 	if status == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {

@@ -31,6 +31,7 @@ func (a *App) registerRoutes() {
 	a.opinionPages()
 	a.workspaceRoutes()
 	a.notificationRoutes()
+	a.metricsRoutes()
 }
 
 // Method names, for the route lists.

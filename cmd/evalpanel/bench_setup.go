@@ -26,12 +26,19 @@ const (
 type benchSheet struct {
 	token     string
 	projectID int64
+	expert    string // the member's username
 }
 
 // benchSetupStats says what setupBench made.
 type benchSetupStats struct {
 	Experts, Projects, Panels, Sheets int
+	// CampaignID is the campaign whose results page scenario (d) reads.
+	CampaignID int64
 }
+
+// benchCommission is the username of the commission's account, which
+// reads the campaign's results in scenario (d).
+const benchCommission = "bench.commission"
 
 // setupBench fills the database at path, through the services as the web
 // would, with a campaign in scoring that has at least n sheets ready to be
@@ -58,6 +65,10 @@ func setupBench(ctx context.Context, path string, n int) ([]benchSheet, benchSet
 		return nil, stats, fmt.Errorf("staff: %w", err)
 	}
 	staff := u.Actor()
+	if _, err := svc.Accounts.CreateUser(ctx, evaluation.System, evaluation.NewUser{Username: benchCommission, Name: "基准委员会",
+		Role: evaluation.RoleCommission, Password: benchPassword}); err != nil {
+		return nil, stats, fmt.Errorf("commission: %w", err)
+	}
 
 	perPanel := benchTechnical * benchPanelProjects
 	stats.Panels = (n + perPanel - 1) / perPanel
@@ -66,6 +77,7 @@ func setupBench(ctx context.Context, path string, n int) ([]benchSheet, benchSet
 	// the draw also ranks a finance alternate, and a few spares keep it
 	// from running short.
 	experts := map[int64]evaluation.Actor{}
+	usernames := map[int64]string{}
 	for i, typ := range benchPool(stats.Panels) {
 		ex := &evaluation.Expert{Name: fmt.Sprintf("基准专家%04d", i+1), Type: typ, Institution: fmt.Sprintf("基准研究所%04d", i+1),
 			TitleLevel: evaluation.TitleSenior, Region: evaluation.RegionLocal, CanBeDrawn: true, SubjectCodes: []string{"480.20"}}
@@ -77,7 +89,7 @@ func setupBench(ctx context.Context, path string, n int) ([]benchSheet, benchSet
 		if err != nil {
 			return nil, stats, fmt.Errorf("account of expert %d: %w", i+1, err)
 		}
-		experts[ex.ID] = u.Actor()
+		experts[ex.ID], usernames[ex.ID] = u.Actor(), u.Username
 	}
 	stats.Experts = len(experts)
 
@@ -151,14 +163,14 @@ func setupBench(ctx context.Context, path string, n int) ([]benchSheet, benchSet
 				if err := svc.Sheets.DeclareNoConflict(ctx, a, id); err != nil {
 					return nil, stats, fmt.Errorf("declaration: %w", err)
 				}
-				sheets = append(sheets, benchSheet{token: token, projectID: id})
+				sheets = append(sheets, benchSheet{token: token, projectID: id, expert: usernames[m.ExpertID]})
 			}
 		}
 	}
 	if len(sheets) < n {
 		return nil, stats, fmt.Errorf("setup made %d sheets, want %d", len(sheets), n)
 	}
-	stats.Sheets = len(sheets)
+	stats.Sheets, stats.CampaignID = len(sheets), c.ID
 	return sheets, stats, nil
 }
 

@@ -1,6 +1,6 @@
 // Command evalpanel runs the evalpanel server and its maintenance tasks.
 //
-//	evalpanel [serve] [--addr A] [--db FILE] [--data DIR] [--smtp-url URL] [--demo]
+//	evalpanel [serve] [--addr A] [--db FILE] [--data DIR] [--smtp-url URL] [--metrics-from CIDR,…] [--demo]
 //	evalpanel migrate [--db FILE]
 //	evalpanel demo [--db FILE] [--data DIR]
 //	evalpanel user add --username NAME --role ROLE [--agency CODE] [--name DISPLAY] --password-stdin [--db FILE]
@@ -8,14 +8,14 @@
 //	evalpanel draw verify [--db FILE] CAMPAIGN_ID
 //	evalpanel import projects FILE [INDICATORS.csv] --campaign ID [--db FILE] [--lang zh-CN|en] [--as USERNAME]
 //	evalpanel import experts FILE [--db FILE] [--lang zh-CN|en] [--as USERNAME]
-//	evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
+//	evalpanel bench [--clients 1,16,64,256] [--requests 2000] [--rounds 4] [--match-projects 5000] [--match-experts 20000] [--quick] [--db-dir DIR] [--cpuprofile FILE] [--keep]
 //	evalpanel bench-results [--projects 5000] [--technical 7] [--finance 1] [--rounds 5] [--db-dir DIR] [--cpuprofile FILE] [--keep]
 //	evalpanel crash-test [--cycles 20] [--clients 8] [--seed N] [--max-up 600ms] [--db-dir DIR] [--keep]
 //	evalpanel backup [--db FILE] --to BACKUPFILE
 //	evalpanel restore --from BACKUPFILE [--db FILE] [--force]
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
-// EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL.
+// EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL, EVALPANEL_METRICS_FROM.
 //
 // The import commands take the spreadsheets of the web's import pages (an
 // xlsx workbook, or csv files) with the same all-or-nothing rules: on any
@@ -71,9 +71,10 @@ const usage = `usage:
       --as: the account the import acts as and the audit log names: staff of the campaign's agency
       for projects, an administrator or the commission for experts. Without it the operator acts
       as "system", on behalf of the campaign's agency for projects, as administrator for experts.
-  evalpanel bench [--clients 1,8,64] [--requests 2000] [--rounds 4] [--db-dir DIR] [--cpuprofile FILE] [--keep]
-      measures draft saves and submits over HTTP on 127.0.0.1 against a bare fiber+SQLite baseline
-      in the same run, with a fresh database in a temporary folder under --db-dir.
+  evalpanel bench [--clients 1,16,64,256] [--requests 2000] [--rounds 4] [--match-projects 5000] [--match-experts 20000] [--quick] [--db-dir DIR] [--cpuprofile FILE] [--keep]
+      measures draft saves, submits, the expert's home page and the commission's results page over HTTP
+      on 127.0.0.1 against a bare fiber+SQLite baseline in the same run, and times one campaign-wide match
+      through the API, with fresh databases in a temporary folder under --db-dir (BENCHMARKS.md).
   evalpanel bench-results [--projects 5000] [--technical 7] [--finance 1] [--rounds 5] [--db-dir DIR] [--cpuprofile FILE] [--keep]
       measures a campaign's results (official, leniency, ICC, percentiles) computed from a seeded SQLite file
       against SQLite's read of the same rows in the same run, the heap it needs, and the results pages over HTTP.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,6 +51,10 @@ type serverConfig struct {
 	// Now is the clock of the services and the web app (tests, to run a
 	// period out); time.Now when nil.
 	Now func() time.Time
+
+	// MetricsFrom lists the networks that may read /metrics without
+	// signing in.
+	MetricsFrom []netip.Prefix
 }
 
 // server is a running evalpanel: the store, the web app and its listener.
@@ -83,8 +88,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	secureCookies := fs.Bool("secure-cookies", secure,
 		"mark cookies Secure, so that browsers send them over HTTPS only; set it when users reach the server over HTTPS (env EVALPANEL_SECURE_COOKIES)")
+	metricsFrom := fs.String("metrics-from", envOr("EVALPANEL_METRICS_FROM", ""),
+		"networks (CIDR, comma-separated) that may read /metrics without signing in, e.g. 127.0.0.1/32; administrators always may (env EVALPANEL_METRICS_FROM)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	from, err := web.ParseMetricsFrom(*metricsFrom)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: --metrics-from: %v\n", err)
+		return exitError(2)
 	}
 	limit, err := parseSize(*uploadLimit)
 	if err != nil {
@@ -101,8 +113,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		smtp = &server
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo, SecureCookies: *secureCookies,
-		Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp})
+	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo,
+		SecureCookies: *secureCookies, Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp, MetricsFrom: from})
 	if err != nil {
 		return err
 	}
@@ -150,7 +162,8 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 		return nil, err
 	}
 	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
-		UploadLimit: svc.Materials.UploadLimit(), SecureCookies: cfg.SecureCookies, Now: cfg.Now})
+		UploadLimit: svc.Materials.UploadLimit(), SecureCookies: cfg.SecureCookies, Now: cfg.Now,
+		Metrics: web.MetricsConfig{From: cfg.MetricsFrom, DB: db.SQL()}})
 	if err != nil {
 		sessions.Close()
 		return nil, err

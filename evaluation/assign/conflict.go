@@ -339,6 +339,41 @@ func eligibility(subjects []string, e *Expert, caps Caps, projects int) []Reason
 	return out
 }
 
+// Disciplines lists the disciplines of subject codes (the part two codes
+// must share for a subject match), for Eligible.
+func Disciplines(codes []string) []string {
+	var out []string
+	for _, code := range codes {
+		if d := discipline(code); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Eligible reports whether Eligibility finds no reason against seating the
+// expert for the number of projects, without building the reasons: a
+// campaign-wide match asks it for every pair of project and expert, most of
+// which fail on the subject. projectDisc and expertDisc are Disciplines of
+// the project's and the expert's subject codes.
+func Eligible(projectDisc []string, e *Expert, expertDisc []string, caps Caps, projects int) bool {
+	if !e.CanBeDrawn || caps.Campaign > 0 && e.LoadCampaign+projects > caps.Campaign ||
+		caps.Year > 0 && e.LoadYear+projects > caps.Year {
+		return false
+	}
+	if !caps.RequireSubject || e.Type == FinanceExpert {
+		return true
+	}
+	for _, x := range projectDisc {
+		for _, y := range expertDisc {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // discipline is the part of a subject code that must be equal for a
 // match: the first-level discipline of a code of the national scheme, or
 // the whole (folded) code of any other scheme.
