@@ -112,6 +112,7 @@ func matrixRoutes() map[string]matrixRow {
 	return map[string]matrixRow{
 		// Probes, signing in, the public notice.
 		"GET /healthz":                     {allow: everyone},
+		"GET /metrics":                     {allow: admin},
 		"GET /readyz":                      {allow: everyone},
 		"GET /login":                       {allow: everyone},
 		"POST /login":                      {allow: everyone},
