@@ -25,6 +25,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRubric$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./rubrics/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSheetContent$$' -fuzztime $(FUZZTIME) ./evaluation/sqlite/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeProjectDetails$$' -fuzztime $(FUZZTIME) ./evaluation/sqlite/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadExperts$$' -fuzztime $(FUZZTIME) ./evaluation/imports/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadProjects$$' -fuzztime $(FUZZTIME) ./evaluation/imports/
 
 vet:
 	$(GO) vet ./...
