@@ -3,8 +3,8 @@ package imports_test
 import (
 	"bytes"
 	"fmt"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/imports"
