@@ -455,7 +455,9 @@ func (s *SheetService) SaveSheet(ctx context.Context, actor Actor, projectID int
 		}
 		if base != sh.Version {
 			if created {
-				sh = nil
+				// No version of it is stored: a base other than 0 is
+				// made up, not stale.
+				return FieldErrors{"version": "error.sheet_version_new"}.Err()
 			}
 			return &StaleSheetError{Current: sh}
 		}

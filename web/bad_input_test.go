@@ -1,0 +1,124 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// badInput is a request that must be refused: its status, and the fields
+// its error must name (none for a refusal of the whole request).
+type badInput struct {
+	name, as, method, url, contentType, body string
+	status                                   int
+	fields                                   []string
+}
+
+// The bad-input catalogue (issue 11), first part: wrong types, out-of-range
+// and boundary numbers, NaN and overflowing numbers, huge strings and
+// arrays, invalid UTF-8, hidden characters, path traversal, malformed
+// and truncated JSON, wrong content types, stale and impossible versions,
+// odd path parameters — against the score sheet, campaign creation,
+// revision rounds, tokens and reads. Each is refused with its status and
+// the error format (a message, and one per field named), and the database
+// is exactly as it was.
+func TestBadInputCatalogue(t *testing.T) {
+	h := newHarness(t)
+	s := h.scoringCampaign()
+	h.openSheet(s, s.member)
+	sheet := fmt.Sprintf("/api/v1/projects/%d/sheet", s.projectID)
+	revisions := fmt.Sprintf("/api/v1/projects/%d/revisions", s.projectID)
+	scores := func(a1 string) string {
+		return `{"version":0,"scores":{"A1":` + a1 + `,"A2":20,"A3":21,"A4":8,"A5":12},"opinion":"完成了主要考核指标。"}`
+	}
+	opinion := func(text string) string {
+		return `{"version":0,"scores":{"A1":20},"opinion":"` + text + `"}`
+	}
+	campaign := func(fields string) string { return `{` + fields + `}` }
+	long := strings.Repeat("评", 20001)
+	cases := []badInput{
+		// The score sheet.
+		{name: "a score as a string", as: s.member, method: "PUT", url: sheet, body: scores(`"22"`), status: 400},
+		{name: "a negative score", as: s.member, method: "PUT", url: sheet, body: scores(`-1`), status: 400, fields: []string{"scores.A1"}},
+		{name: "a score over the maximum", as: s.member, method: "PUT", url: sheet, body: scores(`25.5`), status: 400, fields: []string{"scores.A1"}},
+		{name: "a score off the half-point steps", as: s.member, method: "PUT", url: sheet, body: scores(`22.3`), status: 400, fields: []string{"scores.A1"}},
+		{name: "a score that overflows", as: s.member, method: "PUT", url: sheet, body: scores(`1e309`), status: 400},
+		{name: "NaN", as: s.member, method: "PUT", url: sheet, body: scores(`NaN`), status: 400},
+		{name: "Infinity", as: s.member, method: "PUT", url: sheet, body: scores(`Infinity`), status: 400},
+		{name: "a score of null", as: s.member, method: "PUT", url: sheet, body: scores(`null`), status: 400},
+		{name: "an indicator the rubric lacks", as: s.member, method: "PUT", url: sheet,
+			body: `{"version":0,"scores":{"Z9":5},"opinion":"x"}`, status: 400, fields: []string{"scores.Z9"}},
+		{name: "an opinion of 20,001 characters", as: s.member, method: "PUT", url: sheet, body: opinion(long), status: 400, fields: []string{"opinion"}},
+		{name: "invalid UTF-8 in the opinion", as: s.member, method: "PUT", url: sheet, body: opinion("\xff\xfe\xfd"), status: 400},
+		{name: "a version as a string", as: s.member, method: "PUT", url: sheet, body: `{"version":"0","scores":{}}`, status: 400},
+		{name: "a negative version", as: s.member, method: "PUT", url: sheet, body: `{"version":-1,"scores":{}}`, status: 400},
+		{name: "a version of a sheet never saved", as: s.member, method: "PUT", url: sheet, body: `{"version":7,"scores":{}}`, status: 400, fields: []string{"version"}},
+		{name: "no body", as: s.member, method: "PUT", url: sheet, body: ``, status: 400},
+		{name: "an array for a body", as: s.member, method: "PUT", url: sheet, body: `[]`, status: 400},
+		{name: "a truncated body", as: s.member, method: "PUT", url: sheet, body: `{"version":0,"scores":{"A1":2`, status: 400},
+		{name: "a second JSON value after the body", as: s.member, method: "PUT", url: sheet, body: `{"version":0}{"version":1}`, status: 400},
+		{name: "text/plain", as: s.member, method: "PUT", url: sheet, contentType: "text/plain", body: scores(`20`), status: 400},
+		{name: "application/jsonx", as: s.member, method: "PUT", url: sheet, contentType: "application/jsonx", body: scores(`20`), status: 400},
+		{name: "a form body", as: s.member, method: "PUT", url: sheet, contentType: "application/x-www-form-urlencoded", body: "version=0", status: 400},
+		{name: "10,000 veto flags", as: s.member, method: "PUT", url: sheet,
+			body: `{"version":0,"scores":{},"vetoes":[` + strings.TrimSuffix(strings.Repeat(`{"code":"V1","evidence":"x"},`, 10000), ",") + `]}`, status: 400},
+		{name: "another expert's sheet", as: s.outsider, method: "PUT", url: sheet, body: scores(`20`), status: 404},
+
+		// Creating a campaign.
+		{name: "a year as a string", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次","year":"2026"`), status: 400},
+		{name: "a year of 1800", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次","year":1800`), status: 400, fields: []string{"year"}},
+		{name: "a year beyond int64", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次","year":99999999999999999999`), status: 400},
+		{name: "no name", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"","year":2026`), status: 400, fields: []string{"name"}},
+		{name: "a name of 20,001 characters", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"` + long + `","year":2026`), status: 400, fields: []string{"name"}},
+		{name: "a right-to-left override in the name", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次\u202egnp.exe","year":2026`), status: 400, fields: []string{"name"}},
+		{name: "a zero-width space in the name", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批\u200b次","year":2026`), status: 400, fields: []string{"name"}},
+		{name: "a bell in the name", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次\u0007","year":2026`), status: 400, fields: []string{"name"}},
+		{name: "a NUL in the name", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次\u0000","year":2026`), status: 400, fields: []string{"name"}},
+		{name: "a name as an array", as: "staffa", method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":["批次"],"year":2026`), status: 400},
+		{name: "an expert creates a campaign", as: s.member, method: "POST", url: "/api/v1/campaigns", body: campaign(`"name":"批次","year":2026`), status: 403},
+
+		// A revision round.
+		{name: "an unknown kind of round", as: "staffa", method: "POST", url: revisions, body: `{"kind":"evil","note":"复核"}`, status: 400, fields: []string{"kind"}},
+		{name: "a round without its note", as: "staffa", method: "POST", url: revisions, body: `{"kind":"discussion","note":"  "}`, status: 400, fields: []string{"note"}},
+		{name: "a last day that is no date", as: "staffa", method: "POST", url: revisions, body: `{"kind":"discussion","note":"复核","due":"2026-13-45"}`, status: 400, fields: []string{"due"}},
+		{name: "a path for a last day", as: "staffa", method: "POST", url: revisions, body: `{"kind":"discussion","note":"复核","due":"../../etc/passwd"}`, status: 400, fields: []string{"due"}},
+
+		// Tokens.
+		{name: "a username as an array", method: "POST", url: "/api/v1/auth/token", body: `{"username":["staffa"],"password":"x"}`, status: 400},
+
+		// Path parameters.
+		{name: "a project id that is no number", as: "staffa", method: "GET", url: "/api/v1/projects/abc", status: 404},
+		{name: "a negative project id", as: "staffa", method: "GET", url: "/api/v1/projects/-1", status: 404},
+		{name: "a project id beyond int64", as: "staffa", method: "GET", url: "/api/v1/projects/99999999999999999999", status: 404},
+		{name: "a traversal in the path", as: "staffa", method: "GET", url: "/api/v1/projects/..%2F..%2Fusers", status: 404},
+		{name: "SQL in the path", as: "staffa", method: "GET", url: "/api/v1/projects/1%20OR%201=1", status: 404},
+	}
+	for _, u := range []string{"staffa", s.member, s.outsider} {
+		h.api(u, "GET", "/api/v1/me", "") // each signs in first
+	}
+	checked := 0
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := h.dump()
+			var header []string
+			if c.contentType != "" {
+				header = []string{"Content-Type", c.contentType}
+			}
+			resp, body := h.api(c.as, c.method, c.url, c.body, header...)
+			if resp.StatusCode != c.status {
+				t.Fatalf("%s %s: status %d, want %d: %.300s", c.method, c.url, resp.StatusCode, c.status, body)
+			}
+			e := apiErr(t, body)
+			for _, f := range c.fields {
+				if e.Fields[f] == "" {
+					t.Errorf("the error names no problem for %s: %+v", f, e)
+				}
+			}
+			if h.dump() != before {
+				t.Error("a refused request changed the database")
+			}
+		})
+		checked++
+	}
+	t.Logf("bad-input catalogue: %d cases, each refused with the database unchanged", checked)
+}
