@@ -14,9 +14,9 @@ test: vet
 	$(MAKE) proof
 	$(MAKE) fuzz
 
-## proof: print the figures the security tests prove (issue 11): the authorisation matrix's cells and leaks
+## proof: print the figures the security tests prove (issue 11): the authorisation matrix's cells and leaks, the bad-input catalogue's cases
 proof:
-	@$(GO) test -count=1 -run '^TestAuthorizationMatrix$$' -v ./web/ | grep 'authorization matrix:' | sort -u
+	@$(GO) test -count=1 -run '^(TestAuthorizationMatrix|TestBadInputCatalogue|TestBadInputForgedForms)$$' -v ./web/ | grep -E '^(authorization matrix|bad-input catalogue)' 
 
 ## fuzz: run each fuzz target for a short, bounded time (FUZZTIME, default 15s)
 FUZZTIME ?= 15s

@@ -2,6 +2,10 @@ package web
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -93,7 +97,38 @@ func TestBadInputCatalogue(t *testing.T) {
 		{name: "a traversal in the path", as: "staffa", method: "GET", url: "/api/v1/projects/..%2F..%2Fusers", status: 404},
 		{name: "SQL in the path", as: "staffa", method: "GET", url: "/api/v1/projects/1%20OR%201=1", status: 404},
 	}
-	for _, u := range []string{"staffa", s.member, s.outsider} {
+	// The one-line names of every kind of record, each with every kind of
+	// bad value: missing, blank, hidden characters, invalid text, too long,
+	// of the wrong type.
+	draft, _ := h.campaignWithProject()
+	names := []struct{ what, as, url, body, field string }{
+		{"a campaign's name", "staffa", "/api/v1/campaigns", `{"name":%s,"year":2026}`, "name"},
+		{"an agency's Chinese name", "admin", "/api/v1/agencies", `{"code":"XYZ","name_zh":%s,"name_en":"X Agency"}`, "name_zh"},
+		{"an agency's English name", "admin", "/api/v1/agencies", `{"code":"XYZ","name_zh":"某中心","name_en":%s}`, "name_en"},
+		{"a user's name", "admin", "/api/v1/users", `{"username":"bad.user","name":%s,"role":"commission","password":"a long and solid passphrase 42"}`, "name"},
+		{"an expert's name", "commission", "/api/v1/experts", `{"name":%s,"type":"domain_expert","institution":"第7研究院","title_level":"senior","region":"local","subject_codes":["560.20"],"can_be_drawn":true}`, "name"},
+		{"an expert's institution", "commission", "/api/v1/experts", `{"name":"张三","type":"domain_expert","institution":%s,"title_level":"senior","region":"local","subject_codes":["560.20"],"can_be_drawn":true}`, "institution"},
+		{"a project's title", "staffa", fmt.Sprintf("/api/v1/campaigns/%d/projects", draft), strings.Replace(fmt.Sprintf(projectJSON, "2026-BAD-001"), `"城市地下管网智能巡检机器人研发"`, "%s", 1), "title"},
+	}
+	values := []struct {
+		what, json string
+		field      bool // the error names the field (a string of the wrong kind)
+	}{
+		{"empty", `""`, true}, {"blank", `"   "`, true}, {"a right-to-left override", `"名称\u202etxt.exe"`, true},
+		{"a zero-width space", `"名\u200b称"`, true}, {"a bell", `"名称\u0007"`, true}, {"a NUL", `"名称\u0000"`, true},
+		{"a line separator", `"名称\u2028续"`, true}, {"20,001 characters", `"` + long + `"`, true},
+		{"an array", `["名称"]`, false}, {"a number", `42`, false}, {"an object", `{"zh":"名称"}`, false},
+	}
+	for _, n := range names {
+		for _, v := range values {
+			c := badInput{name: n.what + " " + v.what, as: n.as, method: "POST", url: n.url, body: strings.Replace(n.body, "%s", v.json, 1), status: 400}
+			if v.field {
+				c.fields = []string{n.field}
+			}
+			cases = append(cases, c)
+		}
+	}
+	for _, u := range []string{"staffa", s.member, s.outsider, "admin", "commission"} {
 		h.api(u, "GET", "/api/v1/me", "") // each signs in first
 	}
 	checked := 0
@@ -121,4 +156,47 @@ func TestBadInputCatalogue(t *testing.T) {
 		checked++
 	}
 	t.Logf("bad-input catalogue: %d cases, each refused with the database unchanged", checked)
+}
+
+// The catalogue's forms: every form of the app (each POST route outside
+// the API), sent by a signed-in user with a forged CSRF token and with
+// none, is refused with 403 and a page that says so, and changes nothing.
+func TestBadInputForgedForms(t *testing.T) {
+	h := newHarness(t)
+	h.withRubrics()
+	h.campaignWithProject()
+	br := h.browser()
+	br.login("staffa")
+	br.get("/")
+	var forms []string
+	for key := range h.app.routes {
+		method, path, _ := strings.Cut(key, " ")
+		if method != "POST" || strings.HasPrefix(path, "/api/") || path == "/login" || path == "/lang" {
+			continue
+		}
+		forms = append(forms, path)
+	}
+	slices.Sort(forms)
+	filled := regexp.MustCompile(`:[a-z]+`)
+	checked := 0
+	for _, path := range forms {
+		target := filled.ReplaceAllString(path, "1")
+		for _, token := range []string{"forged-0000", ""} {
+			t.Run(fmt.Sprintf("%s token %q", path, token), func(t *testing.T) {
+				before := h.dump()
+				resp, body := br.post(target, url.Values{"_csrf": {token}, "name": {"<script>alert(1)</script>"}})
+				if resp.StatusCode != http.StatusForbidden {
+					t.Fatalf("POST %s with the token %q: status %d, want 403", target, token, resp.StatusCode)
+				}
+				if !strings.Contains(visibleText(body), "表单已过期或来源无效") || strings.Contains(body, "<script>alert") {
+					t.Errorf("POST %s: the refusal is not a page that says so: %.200s", target, body)
+				}
+				if h.dump() != before {
+					t.Error("a refused form changed the database")
+				}
+			})
+			checked++
+		}
+	}
+	t.Logf("bad-input catalogue, forms: %d forms, %d forged or missing tokens refused with the database unchanged", len(forms), checked)
 }
