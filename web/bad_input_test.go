@@ -155,7 +155,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		})
 		checked++
 	}
-	t.Logf("bad-input catalogue: %d cases, each refused with the database unchanged", checked)
+	fmt.Printf("bad-input catalogue: %d cases, each refused with the database unchanged\n", checked)
 }
 
 // The catalogue's forms: every form of the app (each POST route outside
@@ -198,5 +198,5 @@ func TestBadInputForgedForms(t *testing.T) {
 			checked++
 		}
 	}
-	t.Logf("bad-input catalogue, forms: %d forms, %d forged or missing tokens refused with the database unchanged", len(forms), checked)
+	fmt.Printf("bad-input catalogue, forms: %d forms, %d forged or missing tokens refused with the database unchanged\n", len(forms), checked)
 }
