@@ -23,8 +23,8 @@ FUZZTIME ?= 15s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSheet$$' -fuzztime $(FUZZTIME) ./rubrics/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRubric$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./rubrics/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSheetContent$$' -fuzztime $(FUZZTIME) ./evaluation/sqlite/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeProjectDetails$$' -fuzztime $(FUZZTIME) ./evaluation/sqlite/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSheetContent$$' -fuzztime $(FUZZTIME) ./evaluation/sqlstore/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeProjectDetails$$' -fuzztime $(FUZZTIME) ./evaluation/sqlstore/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadExperts$$' -fuzztime $(FUZZTIME) ./evaluation/imports/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadProjects$$' -fuzztime $(FUZZTIME) ./evaluation/imports/
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 )
 
 // verifyScene is a campaign whose panels were formed and changed every way
@@ -129,13 +129,13 @@ func newVerifyScene(t *testing.T) *verifyScene {
 }
 
 // copy opens a copy of the scene's database, for tampering with.
-func (sc *verifyScene) copy(t *testing.T) *sqlite.DB {
+func (sc *verifyScene) copy(t *testing.T) *sqlstore.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "copy.db")
 	if _, err := sc.e.db.SQL().ExecContext(t.Context(), `VACUUM INTO ?`, path); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(t.Context(), path)
+	db, err := sqlstore.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
 	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
@@ -31,7 +31,7 @@ import (
 type harness struct {
 	t        *testing.T
 	app      *App
-	db       *sqlite.DB
+	db       *sqlstore.DB
 	svc      *evaluation.Services
 	now      time.Time
 	users    map[string]*evaluation.User
@@ -49,7 +49,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "web.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +468,7 @@ func (h *harness) warmTokens() {
 // sessions in the same file, and the upload limit (the default when 0).
 func (h *harness) newApp(services Services, uploadLimit int64) *App {
 	h.t.Helper()
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(h.db.Path()), Table: "sessions"})
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {

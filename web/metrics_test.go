@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
 	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
@@ -31,7 +31,7 @@ func (h *harness) withMetrics(from ...string) {
 		}
 		prefixes = append(prefixes, p...)
 	}
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(h.db.Path()), Table: "sessions"})
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
 	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 	"github.com/valyala/fasthttp"
@@ -550,7 +550,7 @@ func TestAPINoStoreAndStrictJSON(t *testing.T) {
 // newAppWith builds an app as newApp does, with the config changed by set.
 func (h *harness) newAppWith(set func(*Config)) *App {
 	h.t.Helper()
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(h.db.Path()), Table: "sessions"})
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -528,7 +528,7 @@ func benchDo(ctx context.Context, c *http.Client, r benchRequest) (int, error) {
 
 // baseline is the bare server the bench compares with: one fiber handler
 // that inserts the sheet's row into a SQLite file opened with the same
-// settings as evalpanel's (sqlite.DSN: WAL, synchronous=FULL), with no
+// settings as evalpanel's (sqlstore.DSN: WAL, synchronous=FULL), with no
 // authentication, no checks, no audit entry and no logging.
 type baseline struct {
 	url string
@@ -537,7 +537,7 @@ type baseline struct {
 }
 
 func startBaseline(path string) (*baseline, error) {
-	db, err := sql.Open("sqlite3", sqlite.DSN(path))
+	db, err := sql.Open("sqlite3", sqlstore.DSN(path))
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/demo"
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
@@ -46,8 +46,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // openService opens (and migrates) the database and builds the service.
-func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlite.DB, *evaluation.Services, error) {
-	db, err := sqlite.Open(ctx, path)
+func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlstore.DB, *evaluation.Services, error) {
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +77,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // seedDemo seeds an empty database and prints the demo logins; on a
 // database that already holds the demo it prints them again.
-func seedDemo(ctx context.Context, db *sqlite.DB, svc *evaluation.Services, stdout io.Writer) error {
+func seedDemo(ctx context.Context, db *sqlstore.DB, svc *evaluation.Services, stdout io.Writer) error {
 	logins, err := demo.Seed(ctx, db, svc)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -177,7 +177,7 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "draw verify: %q is not a campaign id\n", fs.Arg(0))
 		return exitError(2)
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var n, panels int
 	var problems []evaluation.DrawProblem
 	var panelProblems []evaluation.PanelProblem
-	err = db.ReadSnapshot(ctx, func(s *sqlite.Snapshot) error {
+	err = db.ReadSnapshot(ctx, func(s *sqlstore.Snapshot) error {
 		var err error
 		if n, problems, err = evaluation.VerifyDraws(ctx, s, id); err != nil {
 			return err

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 )
 
 // crashConfig is what the crash-test command's flags set.
@@ -216,7 +216,7 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 		return nil, checkErr
 	}
 
-	db, err := sqlite.Inspect(ctx, dbPath)
+	db, err := sqlstore.Inspect(ctx, dbPath)
 	if err != nil {
 		return nil, err
 	}

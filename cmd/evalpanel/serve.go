@@ -18,7 +18,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/mailer"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/evalpanel/evalpanel/web"
 	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
@@ -59,7 +59,7 @@ type serverConfig struct {
 
 // server is a running evalpanel: the store, the web app and its listener.
 type server struct {
-	db       *sqlite.DB
+	db       *sqlstore.DB
 	sessions *sqlitestore.Storage
 	app      *web.App
 	ln       net.Listener
@@ -187,7 +187,7 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 
 // startMail starts the outbox's sender in the background and returns the
 // function that stops it and waits until it has.
-func startMail(db *sqlite.DB, cfg serverConfig) (func(), error) {
+func startMail(db *sqlstore.DB, cfg serverConfig) (func(), error) {
 	texts, err := web.NewMailTexts()
 	if err != nil {
 		return nil, err
@@ -236,7 +236,7 @@ func openSessions(dbPath string) (st *sqlitestore.Storage, err error) {
 			err = fmt.Errorf("open session storage: %v", p)
 		}
 	}()
-	return sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(dbPath), Table: "sessions",
+	return sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(dbPath), Table: "sessions",
 		GCInterval: 10 * time.Minute, MaxOpenConns: 4, MaxIdleConns: 2}), nil
 }
 
