@@ -36,13 +36,13 @@ func (q queries) Agencies(ctx context.Context) ([]*evaluation.Agency, error) {
 }
 
 func (t *tx) CreateAgency(ctx context.Context, a *evaluation.Agency) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO agencies (code, name_zh, name_en, disabled, created_at, updated_at)
+	id, err := insertID(ctx, t.db, `INSERT INTO agencies (code, name_zh, name_en, disabled, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, a.Code, a.NameZH, a.NameEN, boolInt(a.Disabled), formatTime(a.CreatedAt), formatTime(a.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create agency %q: %w", a.Code, mapError(err, "code"))
 	}
-	a.ID, err = res.LastInsertId()
-	return err
+	a.ID = id
+	return nil
 }
 
 func (t *tx) UpdateAgency(ctx context.Context, a *evaluation.Agency) error {

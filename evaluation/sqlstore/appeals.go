@@ -45,16 +45,14 @@ func (q queries) OpenAppeals(ctx context.Context, campaignID int64) (int, error)
 }
 
 func (t *tx) AddAppeal(ctx context.Context, a *evaluation.Appeal) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO appeals (campaign_id, project_id, agency_id, reason, appellant, text, status,
+	id, err := insertID(ctx, t.db, `INSERT INTO appeals (campaign_id, project_id, agency_id, reason, appellant, text, status,
 		before, filed_by, filed_by_name, filed_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.CampaignID,
 		a.ProjectID, a.AgencyID, a.Reason, a.Appellant, a.Text, a.Status, a.Before, a.FiledBy, a.FiledByName,
 		formatTime(a.FiledAt), nullTime(a.ResolvedAt))
 	if err != nil {
 		return fmt.Errorf("record an appeal on project %d: %w", a.ProjectID, mapError(err, ""))
 	}
-	if a.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("record an appeal on project %d: %w", a.ProjectID, err)
-	}
+	a.ID = id
 	return nil
 }
 

@@ -76,15 +76,15 @@ func (t *tx) CreateCampaign(ctx context.Context, c *evaluation.Campaign) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO campaigns (agency_id, name, year, programme, state, aggregation, settings,
+	id, err := insertID(ctx, t.db, `INSERT INTO campaigns (agency_id, name, year, programme, state, aggregation, settings,
 		created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.AgencyID, c.Name, c.Year, c.Programme, c.State, c.Aggregation, settings, c.CreatedBy,
 		formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create campaign %q: %w", c.Name, mapError(err, ""))
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	c.ID = id
+	return nil
 }
 
 func (t *tx) UpdateCampaign(ctx context.Context, c *evaluation.Campaign) error {
@@ -102,11 +102,11 @@ func (t *tx) UpdateCampaign(ctx context.Context, c *evaluation.Campaign) error {
 }
 
 func (t *tx) AddCampaignTransition(ctx context.Context, campaignID int64, tr *evaluation.CampaignTransition) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO campaign_transitions (campaign_id, from_state, to_state, actor_id, reason, at)
+	id, err := insertID(ctx, t.db, `INSERT INTO campaign_transitions (campaign_id, from_state, to_state, actor_id, reason, at)
 		VALUES (?, ?, ?, ?, ?, ?)`, campaignID, tr.From, tr.To, tr.ActorID, tr.Reason, formatTime(tr.At))
 	if err != nil {
 		return fmt.Errorf("record transition of campaign %d: %w", campaignID, mapError(err, ""))
 	}
-	tr.ID, err = res.LastInsertId()
-	return err
+	tr.ID = id
+	return nil
 }

@@ -80,7 +80,13 @@ func DSN(path string) string {
 
 // Open opens (creating if needed) the database file at path and applies any
 // pending migrations.
+//
+// A path that is a postgres:// or postgresql:// URL opens that PostgreSQL
+// database instead (see postgres.go).
 func Open(ctx context.Context, path string) (*DB, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open database: bad path %q", path)
 	}
@@ -108,11 +114,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Migrate applies pending migrations.
 func (db *DB) Migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys, goose.WithGoMigrations(goMigrations...))
+	p, err := db.migrations()
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -124,15 +126,26 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // Version returns the current schema version.
 func (db *DB) Version(ctx context.Context) (int64, error) {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return 0, err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.sqldb, fsys, goose.WithGoMigrations(goMigrations...))
+	p, err := db.migrations()
 	if err != nil {
 		return 0, err
 	}
 	return p.GetDBVersion(ctx)
+}
+
+// migrations is the migrations' provider for the database's dialect: the
+// SQL files of migrations or of migrations_postgres, numbered alike, and
+// the Go migrations, which run on both.
+func (db *DB) migrations() (*goose.Provider, error) {
+	dialect, files, dir := goose.DialectSQLite3, migrations, "migrations"
+	if db.pg {
+		dialect, files, dir = goose.DialectPostgres, pgMigrations, "migrations_postgres"
+	}
+	fsys, err := fs.Sub(files, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, db.sqldb, fsys, goose.WithGoMigrations(goMigrations(db.pg)...))
 }
 
 // Close closes the database. In WAL mode the last connection to close
@@ -161,6 +174,8 @@ type dbtx interface {
 // queries holds the read side; it runs on the pool or inside a transaction.
 type queries struct {
 	db dbtx
+	// pg is set on PostgreSQL, for the few queries that differ.
+	pg bool
 	// rubrics is shared by the pool and every transaction.
 	rubrics *rubricContents
 }
@@ -250,15 +265,14 @@ func mapError(err error, uniqueField string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return evaluation.ErrNotFound
 	}
+	if mapped, ok := pgError(err, uniqueField); ok {
+		return mapped
+	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.ExtendedCode {
 		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
-			if uniqueField != "" {
-				return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists",
-					Fields: map[string]string{uniqueField: "error.already_exists"}, Err: err}
-			}
-			return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists", Err: err}
+			return alreadyExists(err, uniqueField)
 		case sqlite3.ErrConstraintForeignKey:
 			return &evaluation.Error{Code: evaluation.Invalid, Message: "error.reference_missing", Err: err}
 		case sqlite3.ErrConstraintTrigger:
@@ -270,6 +284,23 @@ func mapError(err error, uniqueField string) error {
 		}
 	}
 	return err
+}
+
+func alreadyExists(err error, uniqueField string) error {
+	if uniqueField != "" {
+		return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists",
+			Fields: map[string]string{uniqueField: "error.already_exists"}, Err: err}
+	}
+	return &evaluation.Error{Code: evaluation.Conflict, Message: "error.already_exists", Err: err}
+}
+
+// insertID runs an INSERT and returns the new row's id, by RETURNING id,
+// which both SQLite and PostgreSQL understand (PostgreSQL's driver has no
+// LastInsertId).
+func insertID(ctx context.Context, db dbtx, query string, args ...any) (int64, error) {
+	var id int64
+	err := db.QueryRowContext(ctx, query+` RETURNING id`, args...).Scan(&id)
+	return id, err
 }
 
 // scanner is a *sql.Row or *sql.Rows.

@@ -145,7 +145,7 @@ func (q queries) ExpertLoads(ctx context.Context, year int, expertIDs ...int64) 
 }
 
 func (t *tx) CreateExpert(ctx context.Context, e *evaluation.Expert) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO experts (name, type, institution, title, title_level, subject_codes,
+	id, err := insertID(ctx, t.db, `INSERT INTO experts (name, type, institution, title, title_level, subject_codes,
 		keywords, region, languages, email, can_be_drawn, no_draw_reason, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Name, e.Type, e.Institution, e.Title, e.TitleLevel, listJSON(e.SubjectCodes), listJSON(e.Keywords), e.Region,
@@ -153,8 +153,8 @@ func (t *tx) CreateExpert(ctx context.Context, e *evaluation.Expert) error {
 	if err != nil {
 		return fmt.Errorf("create expert %q: %w", e.Name, mapError(err, ""))
 	}
-	e.ID, err = res.LastInsertId()
-	return err
+	e.ID = id
+	return nil
 }
 
 func (t *tx) UpdateExpert(ctx context.Context, e *evaluation.Expert) error {

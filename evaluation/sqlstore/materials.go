@@ -42,14 +42,14 @@ func (q queries) MaterialBySHA256(ctx context.Context, projectID int64, sha256 s
 }
 
 func (t *tx) CreateMaterial(ctx context.Context, m *evaluation.Material) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO materials (project_id, agency_id, kind, filename, sha256, size, content_type,
+	id, err := insertID(ctx, t.db, `INSERT INTO materials (project_id, agency_id, kind, filename, sha256, size, content_type,
 		uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ProjectID, m.AgencyID, m.Kind, m.Filename, m.SHA256, m.Size, m.ContentType, m.UploadedBy, formatTime(m.UploadedAt))
 	if err != nil {
 		return fmt.Errorf("create material %q: %w", m.Filename, mapError(err, ""))
 	}
-	m.ID, err = res.LastInsertId()
-	return err
+	m.ID = id
+	return nil
 }
 
 func (t *tx) DeleteMaterial(ctx context.Context, id int64) error {

@@ -76,13 +76,13 @@ func (t *tx) CreateMethodRecord(ctx context.Context, r *evaluation.MethodRecord)
 		return fmt.Errorf("create %s record of project %d: no content for the kind: %w", r.Kind, r.ProjectID,
 			evaluation.Errorf(evaluation.Invalid, "error.invalid_input"))
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO method_records (project_id, kind, indicator_id, content, recorded_by, recorded_at)
+	id, err := insertID(ctx, t.db, `INSERT INTO method_records (project_id, kind, indicator_id, content, recorded_by, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, r.ProjectID, r.Kind, indicator, string(b), r.RecordedBy, formatTime(r.RecordedAt))
 	if err != nil {
 		return fmt.Errorf("create %s record of project %d: %w", r.Kind, r.ProjectID, mapError(err, ""))
 	}
-	r.ID, err = res.LastInsertId()
-	return err
+	r.ID = id
+	return nil
 }
 
 func (t *tx) DeleteMethodRecord(ctx context.Context, projectID, id int64) error {

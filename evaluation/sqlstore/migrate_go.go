@@ -15,11 +15,23 @@ import (
 // goMigrations are the migrations that rewrite data in ways plain SQL
 // cannot say portably (JSON kept in a column). They are numbered in one
 // sequence with the SQL files of migrations/.
-var goMigrations = []*goose.Migration{
-	goose.NewGoMigration(6, &goose.GoFunc{RunTx: renameQuotas(quotaNames)}, &goose.GoFunc{RunTx: renameQuotas(invert(quotaNames))}),
-	// Down leaves the names composed: NFC cannot be undone, and the
-	// earlier code reads composed names as well as any.
-	goose.NewGoMigration(9, &goose.GoFunc{RunTx: composeNames}, nil),
+func goMigrations(pg bool) []*goose.Migration {
+	// on gives a migration the transaction goose runs it in, as a dbtx
+	// that takes the store's ? parameters on either database.
+	on := func(fn func(ctx context.Context, tx dbtx) error) func(ctx context.Context, tx *sql.Tx) error {
+		return func(ctx context.Context, tx *sql.Tx) error {
+			if pg {
+				return fn(ctx, &pgQueries{db: tx})
+			}
+			return fn(ctx, tx)
+		}
+	}
+	return []*goose.Migration{
+		goose.NewGoMigration(6, &goose.GoFunc{RunTx: on(renameQuotas(quotaNames))}, &goose.GoFunc{RunTx: on(renameQuotas(invert(quotaNames)))}),
+		// Down leaves the names composed: NFC cannot be undone, and the
+		// earlier code reads composed names as well as any.
+		goose.NewGoMigration(9, &goose.GoFunc{RunTx: on(composeNames)}, nil),
+	}
 }
 
 // quotaNames are the quota names that say what they ask for, by class and
@@ -47,8 +59,8 @@ func invert(names map[string]map[string]string) map[string]map[string]string {
 // renameQuotas renames the quotas of every campaign's panel rules (the
 // settings column, JSON) as names says, leaving everything else of the
 // settings as it was.
-func renameQuotas(names map[string]map[string]string) func(ctx context.Context, tx *sql.Tx) error {
-	return func(ctx context.Context, tx *sql.Tx) error {
+func renameQuotas(names map[string]map[string]string) func(ctx context.Context, tx dbtx) error {
+	return func(ctx context.Context, tx dbtx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, settings FROM campaigns`)
 		if err != nil {
 			return err
@@ -159,7 +171,7 @@ var nameColumns = []struct {
 // of a JSON text is NFC of each of its strings (its syntax is ASCII, which
 // nothing composes with). Draw records and the audit log are evidence and
 // keep the names they were made with.
-func composeNames(ctx context.Context, tx *sql.Tx) error {
+func composeNames(ctx context.Context, tx dbtx) error {
 	for _, t := range nameColumns {
 		changed := map[int64][]any{}
 		rows, err := tx.QueryContext(ctx, `SELECT id, `+strings.Join(t.columns, ", ")+` FROM `+t.table)
@@ -204,7 +216,7 @@ func composeNames(ctx context.Context, tx *sql.Tx) error {
 
 // rekeyAliases normalises the institution aliases' names again (see
 // composeNames).
-func rekeyAliases(ctx context.Context, tx *sql.Tx) error {
+func rekeyAliases(ctx context.Context, tx dbtx) error {
 	type alias struct{ alias, canonical, createdAt string }
 	rows, err := tx.QueryContext(ctx, `SELECT alias, canonical, created_at FROM institution_aliases ORDER BY alias`)
 	if err != nil {
@@ -260,8 +272,9 @@ func rekeyAliases(ctx context.Context, tx *sql.Tx) error {
 // GoMigrationVersions lists the versions of the Go migrations, for tools
 // and tests that count migrations from the files.
 func GoMigrationVersions() []int64 {
-	out := make([]int64, len(goMigrations))
-	for i, m := range goMigrations {
+	ms := goMigrations(false)
+	out := make([]int64, len(ms))
+	for i, m := range ms {
 		out[i] = m.Version
 	}
 	return out

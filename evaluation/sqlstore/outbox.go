@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,19 +32,19 @@ func (t *tx) Enqueue(ctx context.Context, m *evaluation.Message) (bool, error) {
 	if data == "" {
 		data = "{}"
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO outbox (kind, dedupe_key, recipient_id, recipient_name, to_address,
+	id, err := insertID(ctx, t.db, `INSERT INTO outbox (kind, dedupe_key, recipient_id, recipient_name, to_address,
 		language, data, object_type, object_id, agency_id, created_at, next_attempt_at, problem, failed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		m.Kind, m.DedupeKey, nullID(m.RecipientID), m.RecipientName, m.To, m.Language, data, m.ObjectType, m.ObjectID,
 		m.AgencyID, formatTime(m.CreatedAt), formatTime(m.NextAttemptAt), m.Problem, nullTime(m.FailedAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // the dedupe key is taken: nothing inserted, no id returned
+	}
 	if err != nil {
 		return false, fmt.Errorf("enqueue %s message %q: %w", m.Kind, m.DedupeKey, mapError(err, ""))
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err
-	}
-	m.ID, err = res.LastInsertId()
-	return err == nil, err
+	m.ID = id
+	return true, nil
 }
 
 func (q queries) OutboxMessage(ctx context.Context, id int64) (*evaluation.Message, error) {
@@ -91,13 +93,18 @@ func (q queries) OutboxMessages(ctx context.Context, f evaluation.OutboxFilter) 
 // before now, not leased to a sender, or leased until a time that has
 // passed), leases it until until and counts an attempt. It returns
 // evaluation.ErrNotFound when no message is due. One statement claims, so
-// two senders cannot claim the same message.
+// two senders cannot claim the same message: on PostgreSQL, where senders
+// of several instances run at once, the second of two senders that chose
+// the same message waits for the first's update and then finds the lease
+// taken by the outer conditions, which PostgreSQL checks again on the row
+// as the first left it (the subquery's choice is not re-evaluated).
 func (db *DB) ClaimMessage(ctx context.Context, now, until time.Time) (*evaluation.Message, error) {
 	at := formatTime(now)
 	m, err := scanMessage(db.sqldb.QueryRowContext(ctx, `UPDATE outbox SET attempts = attempts + 1, claimed_until = ?
 		WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
 			AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT 1)
-		RETURNING `+outboxColumns, formatTime(until), at, at))
+		AND sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
+		RETURNING `+outboxColumns, formatTime(until), at, at, at))
 	if err != nil {
 		return nil, fmt.Errorf("claim message: %w", mapError(err, ""))
 	}

@@ -129,12 +129,17 @@ func (q queries) DrawRecords(ctx context.Context, campaignID int64) ([]*evaluati
 // the match: a match record forms many panels and names none, so it is
 // found by the projects of its result's assignments.
 func (q queries) PanelDrawRecords(ctx context.Context, panelID int64) ([]*evaluation.DrawRecord, error) {
+	// The assignments of a match's result, each with its project_id.
+	assigned := `SELECT json_extract(a.value, '$.project_id') AS project_id FROM json_each(draws.result, '$.assignments') AS a`
+	if q.pg {
+		assigned = `SELECT (a ->> 'project_id')::bigint AS project_id FROM jsonb_array_elements(draws.result::jsonb -> 'assignments') AS a`
+	}
 	return queryList(ctx, q.db, "list draws of panel", scanDraw, `SELECT `+drawColumns+` FROM draws WHERE panel_id = ?
 		UNION ALL
 		SELECT `+drawColumns+` FROM draws WHERE kind = 'match' AND panel_id IS NULL
 			AND campaign_id = (SELECT campaign_id FROM panels WHERE id = ?)
-			AND EXISTS (SELECT 1 FROM json_each(draws.result, '$.assignments') AS a
-				JOIN panel_projects AS pp ON pp.project_id = json_extract(a.value, '$.project_id')
+			AND EXISTS (SELECT 1 FROM (`+assigned+`) AS a
+				JOIN panel_projects AS pp ON pp.project_id = a.project_id
 				WHERE pp.panel_id = ?)
 		ORDER BY id`, panelID, panelID, panelID)
 }
@@ -216,14 +221,12 @@ func (q queries) Aliases(ctx context.Context) (map[string]string, error) {
 }
 
 func (t *tx) CreatePanel(ctx context.Context, p *evaluation.Panel) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO panels (campaign_id, agency_id, name, state, created_at, updated_at)
+	id, err := insertID(ctx, t.db, `INSERT INTO panels (campaign_id, agency_id, name, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, p.CampaignID, p.AgencyID, p.Name, p.State, formatTime(p.CreatedAt), formatTime(p.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create panel: %w", mapError(err, ""))
 	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return err
-	}
+	p.ID = id
 	for _, id := range p.ProjectIDs {
 		if _, err := t.db.ExecContext(ctx, `INSERT INTO panel_projects (panel_id, project_id) VALUES (?, ?)`, p.ID, id); err != nil {
 			return fmt.Errorf("add project %d to panel %d: %w", id, p.ID, mapError(err, "project"))
@@ -241,15 +244,15 @@ func (t *tx) UpdatePanelState(ctx context.Context, id int64, state evaluation.Pa
 }
 
 func (t *tx) AddPanelMember(ctx context.Context, m *evaluation.PanelMember) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO panel_members (panel_id, expert_id, seat, chair, status, alternate_rank,
+	id, err := insertID(ctx, t.db, `INSERT INTO panel_members (panel_id, expert_id, seat, chair, status, alternate_rank,
 		source, override, decline_reason, due, invited_at, responded_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.PanelID, m.ExpertID, m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Source, m.Override, m.DeclineReason, m.Due,
 		nullTime(m.InvitedAt), nullTime(m.RespondedAt), formatTime(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("add expert %d to panel %d: %w", m.ExpertID, m.PanelID, mapError(err, "expert_id"))
 	}
-	m.ID, err = res.LastInsertId()
-	return err
+	m.ID = id
+	return nil
 }
 
 func (t *tx) UpdatePanelMember(ctx context.Context, m *evaluation.PanelMember) error {
@@ -268,12 +271,12 @@ func (t *tx) CreateDrawRecord(ctx context.Context, r *evaluation.DrawRecord) err
 	if r.PanelID != 0 {
 		panel = r.PanelID
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO draws (campaign_id, agency_id, panel_id, kind, seed, input, pool_hash,
+	id, err := insertID(ctx, t.db, `INSERT INTO draws (campaign_id, agency_id, panel_id, kind, seed, input, pool_hash,
 		result, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.CampaignID, r.AgencyID, panel, r.Kind, r.Seed,
 		r.Input, r.PoolHash, r.Result, r.CreatedBy, formatTime(r.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("record draw: %w", mapError(err, ""))
 	}
-	r.ID, err = res.LastInsertId()
-	return err
+	r.ID = id
+	return nil
 }

@@ -41,14 +41,14 @@ func (q queries) ExpertConflict(ctx context.Context, expertID, id int64) (*evalu
 }
 
 func (t *tx) CreateExpertConflict(ctx context.Context, c *evaluation.ExpertConflict) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO expert_conflicts (expert_id, project_id, person, institution, year, note,
+	id, err := insertID(ctx, t.db, `INSERT INTO expert_conflicts (expert_id, project_id, person, institution, year, note,
 		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ExpertID, nullID(c.ProjectID), c.Person, c.Institution, c.Year, c.Note, c.CreatedBy, formatTime(c.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("declare conflict of expert %d: %w", c.ExpertID, mapError(err, ""))
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	c.ID = id
+	return nil
 }
 
 func (t *tx) DeleteExpertConflict(ctx context.Context, expertID, id int64) error {
@@ -87,14 +87,14 @@ func (q queries) ExpertCollaboration(ctx context.Context, expertID, id int64) (*
 }
 
 func (t *tx) CreateExpertCollaboration(ctx context.Context, c *evaluation.ExpertCollaboration) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO expert_collaborations (expert_id, kind, person, institution, year, note,
+	id, err := insertID(ctx, t.db, `INSERT INTO expert_collaborations (expert_id, kind, person, institution, year, note,
 		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ExpertID, c.Kind, c.Person, c.Institution, c.Year, c.Note, c.CreatedBy, formatTime(c.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("record collaboration of expert %d: %w", c.ExpertID, mapError(err, ""))
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	c.ID = id
+	return nil
 }
 
 func (t *tx) DeleteExpertCollaboration(ctx context.Context, expertID, id int64) error {

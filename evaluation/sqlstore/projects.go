@@ -149,15 +149,13 @@ func (t *tx) CreateProject(ctx context.Context, p *evaluation.Project) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO projects (campaign_id, agency_id, code, title, class, lead_institution,
+	id, err := insertID(ctx, t.db, `INSERT INTO projects (campaign_id, agency_id, code, title, class, lead_institution,
 		details, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.CampaignID, p.AgencyID, p.Code, p.Title, p.Class, p.Lead, details, formatTime(p.CreatedAt), formatTime(p.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create project %q: %w", p.Code, mapError(err, "code"))
 	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return err
-	}
+	p.ID = id
 	for i := range p.Indicators {
 		if err := t.insertIndicator(ctx, p.ID, &p.Indicators[i]); err != nil {
 			return err
@@ -180,14 +178,14 @@ func (t *tx) insertIndicator(ctx context.Context, projectID int64, in *evaluatio
 	if err != nil {
 		return fmt.Errorf("encode indicator %q: %w", in.Name, err)
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO indicators (project_id, seq, name, kind, main, target, actual, evidence,
+	id, err := insertID(ctx, t.db, `INSERT INTO indicators (project_id, seq, name, kind, main, target, actual, evidence,
 		status, status_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		projectID, in.Seq, in.Name, in.Kind, boolInt(in.Main), target, actual, in.Evidence, in.Status, in.StatusFrom)
 	if err != nil {
 		return fmt.Errorf("create indicator %q: %w", in.Name, mapError(err, ""))
 	}
-	in.ID, err = res.LastInsertId()
-	return err
+	in.ID = id
+	return nil
 }
 
 func (t *tx) UpdateIndicator(ctx context.Context, projectID int64, in *evaluation.Indicator) error {

@@ -115,15 +115,15 @@ func (t *tx) CreateRubric(ctx context.Context, r *evaluation.Rubric) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO rubrics (code, version, target, status, content, hash, created_by,
+	id, err := insertID(ctx, t.db, `INSERT INTO rubrics (code, version, target, status, content, hash, created_by,
 		created_at, updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Code, r.Version, r.Target, r.Status, content, r.Hash, r.CreatedBy, formatTime(r.CreatedAt), formatTime(r.UpdatedAt),
 		nullTime(r.PublishedAt))
 	if err != nil {
 		return fmt.Errorf("create rubric %s v%d: %w", r.Code, r.Version, mapError(err, "version"))
 	}
-	r.ID, err = res.LastInsertId()
-	return err
+	r.ID = id
+	return nil
 }
 
 func (t *tx) UpdateRubric(ctx context.Context, r *evaluation.Rubric) error {

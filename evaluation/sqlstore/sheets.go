@@ -154,7 +154,7 @@ func (t *tx) CreateSheet(ctx context.Context, s *evaluation.Sheet) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.db.ExecContext(ctx, `INSERT INTO sheets (campaign_id, agency_id, panel_id, project_id, expert_id, seat,
+	id, err := insertID(ctx, t.db, `INSERT INTO sheets (campaign_id, agency_id, panel_id, project_id, expert_id, seat,
 		rubric_code, rubric_version, status, version, round, content, reopen_reason, created_at, updated_at, submitted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.CampaignID, s.AgencyID, s.PanelID, s.ProjectID, s.ExpertID,
 		s.Seat, s.RubricCode, s.RubricVersion, s.Status, s.Version, s.Round, content, s.ReopenReason, formatTime(s.CreatedAt),
@@ -162,8 +162,8 @@ func (t *tx) CreateSheet(ctx context.Context, s *evaluation.Sheet) error {
 	if err != nil {
 		return fmt.Errorf("create sheet: %w", mapError(err, "project_id"))
 	}
-	s.ID, err = res.LastInsertId()
-	return err
+	s.ID = id
+	return nil
 }
 
 func (t *tx) UpdateSheet(ctx context.Context, s *evaluation.Sheet) error {

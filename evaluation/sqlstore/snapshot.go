@@ -21,6 +21,9 @@ type Snapshot struct{ queries }
 // end. A connection whose rollback fails is discarded, not pooled with a
 // transaction still open.
 func (db *DB) ReadSnapshot(ctx context.Context, fn func(s *Snapshot) error) (err error) {
+	if db.pg {
+		return db.pgReadSnapshot(ctx, fn)
+	}
 	conn, err := db.sqldb.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("read snapshot: %w", err)

@@ -39,13 +39,13 @@ func (q queries) Tokens(ctx context.Context, userID int64) ([]*evaluation.APITok
 }
 
 func (t *tx) CreateToken(ctx context.Context, tok *evaluation.APIToken, hash string) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, hash, prefix, created_at, expires_at)
+	id, err := insertID(ctx, t.db, `INSERT INTO api_tokens (user_id, name, hash, prefix, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, tok.UserID, tok.Name, hash, tok.Prefix, formatTime(tok.CreatedAt), formatTime(tok.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("create token: %w", mapError(err, ""))
 	}
-	tok.ID, err = res.LastInsertId()
-	return err
+	tok.ID = id
+	return nil
 }
 
 func (t *tx) TouchToken(ctx context.Context, id int64, at time.Time) error {

@@ -103,15 +103,15 @@ func nullID(id int64) any {
 }
 
 func (t *tx) CreateUser(ctx context.Context, u *evaluation.User) error {
-	res, err := t.db.ExecContext(ctx, `INSERT INTO users (username, name, email, role, agency_id, expert_id, language,
+	id, err := insertID(ctx, t.db, `INSERT INTO users (username, name, email, role, agency_id, expert_id, language,
 		password_hash, disabled, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.Username, u.Name, u.Email, u.Role, nullID(u.AgencyID), nullID(u.ExpertID), u.Language, u.PasswordHash,
 		boolInt(u.Disabled), formatTime(u.CreatedAt), formatTime(u.UpdatedAt), formatTime(u.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Username, mapError(err, "username"))
 	}
-	u.ID, err = res.LastInsertId()
-	return err
+	u.ID = id
+	return nil
 }
 
 func (t *tx) UpdateUser(ctx context.Context, u *evaluation.User) error {

@@ -112,6 +112,9 @@ func newWriter(ctx context.Context, sqldb *sql.DB) (*writer, error) {
 // ROLLBACK), the call's later statements fail and the batch ends with the
 // error for all its calls.
 func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err error) {
+	if db.pg {
+		return db.pgInTx(ctx, fn)
+	}
 	w := db.writer
 	w.queued.Add(1)
 	select {
