@@ -103,7 +103,7 @@ func TestDivergenceLimitSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.SQL().ExecContext(ctx, `UPDATE campaigns SET settings = json_remove(settings, '$.divergence_range',
+	if _, err := e.db.ExecContext(ctx, `UPDATE campaigns SET settings = json_remove(settings, '$.divergence_range',
 		'$.divergence_distance') WHERE id = ?`, c.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 )
 
 // pw is a password that passes the rules.
@@ -48,7 +48,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), filepath.Join(t.TempDir(), "evalpanel.db"))
+	db, err := sqlstore.Open(t.Context(), storetest.Target(t))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/mailer"
 	"github.com/evalpanel/evalpanel/evaluation/mailer/mailtest"
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 )
 
 var _ mailer.Queue = (*sqlstore.DB)(nil)
@@ -45,7 +45,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), filepath.Join(t.TempDir(), "outbox.db"))
+	db, err := sqlstore.Open(t.Context(), storetest.Target(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func rewriteFrom(t *testing.T, db *sqlstore.DB, id, keep int64) {
 	t.Helper()
 	entries, _ := scanAll(t, db)
 	exec := func(q string, args ...any) {
-		if _, err := db.SQL().Exec(q, args...); err != nil {
+		if _, err := db.ExecContext(t.Context(), q, args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}

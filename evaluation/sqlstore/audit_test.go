@@ -184,7 +184,7 @@ func TestAuditTriggers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := db.SQL().ExecContext(t.Context(), tt.query)
+			_, err := db.ExecContext(t.Context(), tt.query)
 			if err == nil || !strings.Contains(err.Error(), "append-only") {
 				t.Errorf("%s: error = %v, want the trigger's append-only refusal", tt.query, err)
 			}

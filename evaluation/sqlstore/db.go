@@ -357,3 +357,21 @@ func like(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
 }
+
+// ExecContext, QueryContext and QueryRowContext run a statement outside
+// the store's methods, written as the store writes them (? parameters), on
+// either database: for tests and tools. Writes through them bypass InTx.
+func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.queries.db.ExecContext(ctx, query, args...)
+}
+
+func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.queries.db.QueryContext(ctx, query, args...)
+}
+
+func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.queries.db.QueryRowContext(ctx, query, args...)
+}
+
+// Postgres tells whether the store is on PostgreSQL.
+func (db *DB) Postgres() bool { return db.pg }

@@ -9,25 +9,26 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 )
 
 // t0 has nanoseconds on purpose: the store keeps them.
 var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
 
-// openDB opens a fresh, migrated database file in the test's temporary
-// folder and closes it when the test ends.
+// openDB opens a fresh, migrated store, a SQLite file or, with
+// EVALPANEL_TEST_POSTGRES set, a PostgreSQL database (see storetest), and
+// closes it when the test ends.
 func openDB(t *testing.T) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), filepath.Join(t.TempDir(), "evalpanel.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
+	return storetest.Open(t)
+}
+
+// sqliteOnly skips a test of something only the SQLite store has.
+func sqliteOnly(t *testing.T, what string) {
+	t.Helper()
+	if storetest.PostgresURL() != "" {
+		t.Skipf("%s: SQLite only", what)
 	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("close database: %v", err)
-		}
-	})
-	return db
 }
 
 // inTx runs fn in a transaction and fails the test on an error.
@@ -104,7 +105,7 @@ func wantError(t *testing.T, err error, code evaluation.Code) *evaluation.Error 
 
 func mustExec(t *testing.T, db *sqlstore.DB, query string, args ...any) {
 	t.Helper()
-	if _, err := db.SQL().ExecContext(t.Context(), query, args...); err != nil {
+	if _, err := db.ExecContext(t.Context(), query, args...); err != nil {
 		t.Fatalf("exec %q: %v", query, err)
 	}
 }

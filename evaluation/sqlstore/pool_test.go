@@ -56,7 +56,7 @@ func (f *poolFixture) panel(campaign int64, projects []int64, members map[int64]
 func (f *poolFixture) lastID() int64 {
 	f.t.Helper()
 	var id int64
-	if err := f.db.SQL().QueryRowContext(f.t.Context(), `SELECT last_insert_rowid()`).Scan(&id); err != nil {
+	if err := f.db.QueryRowContext(f.t.Context(), `SELECT last_insert_rowid()`).Scan(&id); err != nil {
 		f.t.Fatal(err)
 	}
 	return id

@@ -2,11 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,4 +263,23 @@ func pgError(err error, uniqueField string) (error, bool) {
 		return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input", Err: err}, true
 	}
 	return nil, false
+}
+
+// MigrationsDigest is a short digest of every migration file of both
+// databases: two stores migrated by the same digest have the same schema
+// (tests keep a migrated template database by it).
+func MigrationsDigest() string {
+	h := sha256.New()
+	for _, files := range []embed.FS{migrations, pgMigrations} {
+		fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := files.ReadFile(path)
+			h.Write([]byte(path))
+			h.Write(b)
+			return err
+		})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -535,7 +535,7 @@ func TestExperts(t *testing.T) {
 
 	t.Run("empty lists are stored as JSON arrays", func(t *testing.T) {
 		var subjects, keywords, langs string
-		err := db.SQL().QueryRowContext(ctx, `SELECT subject_codes, keywords, languages FROM experts WHERE id = ?`, bare.ID).
+		err := db.QueryRowContext(ctx, `SELECT subject_codes, keywords, languages FROM experts WHERE id = ?`, bare.ID).
 			Scan(&subjects, &keywords, &langs)
 		if err != nil {
 			t.Fatal(err)
