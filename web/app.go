@@ -64,9 +64,13 @@ type accountServices interface {
 type Config struct {
 	Services   Services
 	Authorizer *rbac.Authorizer
-	// Sessions stores sessions and CSRF tokens (cmd uses a table in the
-	// SQLite database, so signed-in users survive a restart).
+	// Sessions stores sessions and CSRF tokens (cmd uses the store's
+	// sessions table, so signed-in users survive a restart and every
+	// instance on the database knows them).
 	Sessions fiber.Storage
+	// Attempts counts sign-in attempts for the rate limit (the store);
+	// required.
+	Attempts LoginAttempts
 	Logger   *slog.Logger
 	// BodyLimit is the largest request body in bytes; 1 MiB when zero.
 	BodyLimit int
@@ -140,6 +144,9 @@ func New(cfg Config) (*App, error) {
 	if err := cfg.Services.check(); err != nil {
 		return nil, err
 	}
+	if cfg.Attempts == nil {
+		return nil, errors.New("web: Config.Attempts is required")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -175,7 +182,7 @@ func New(cfg Config) (*App, error) {
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
 		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, records: sv.Records, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
-		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{},
+		limiter: newLoginLimiter(cfg.Attempts, cfg.LoginFailures, cfg.LoginWindow, cfg.Now, cfg.Logger), routes: map[string]rbac.Permission{},
 		hashSlots: make(chan struct{}, cfg.HashConcurrency)}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {

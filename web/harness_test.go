@@ -23,7 +23,6 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/password"
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
 
 // harness is a web app over a real SQLite file with two agencies and one
@@ -353,7 +352,7 @@ func (b *browser) login(username string) {
 func (h *harness) dump() string {
 	h.t.Helper()
 	ctx := context.Background()
-	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions') ORDER BY name`)
+	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions', 'login_attempts') ORDER BY name`)
 	if err != nil {
 		h.t.Fatalf("dump: list tables: %v", err)
 	}
@@ -468,13 +467,13 @@ func (h *harness) warmTokens() {
 // sessions in the same file, and the upload limit (the default when 0).
 func (h *harness) newApp(services Services, uploadLimit int64) *App {
 	h.t.Helper()
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(h.db.Path()), Table: "sessions"})
+	sessions := h.db.Sessions()
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	app, err := New(Config{Services: services, Authorizer: authz, Sessions: sessions, UploadLimit: uploadLimit,
+	app, err := New(Config{Services: services, Authorizer: authz, Sessions: sessions, Attempts: h.db, UploadLimit: uploadLimit,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
 	if err != nil {
 		h.t.Fatal(err)

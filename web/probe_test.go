@@ -18,9 +18,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 	"github.com/valyala/fasthttp"
 )
 
@@ -550,13 +548,13 @@ func TestAPINoStoreAndStrictJSON(t *testing.T) {
 // newAppWith builds an app as newApp does, with the config changed by set.
 func (h *harness) newAppWith(set func(*Config)) *App {
 	h.t.Helper()
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(h.db.Path()), Table: "sessions"})
+	sessions := h.db.Sessions()
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	cfg := Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions,
+	cfg := Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions, Attempts: h.db,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }}
 	set(&cfg)
 	app, err := New(cfg)

@@ -21,7 +21,6 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/evalpanel/evalpanel/web"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
 
 // serverConfig is what serve needs; flags and environment fill it in.
@@ -60,7 +59,7 @@ type serverConfig struct {
 // server is a running evalpanel: the store, the web app and its listener.
 type server struct {
 	db       *sqlstore.DB
-	sessions *sqlitestore.Storage
+	sessions *sqlstore.Sessions
 	app      *web.App
 	ln       net.Listener
 	served   chan error
@@ -152,16 +151,13 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 			return nil, err
 		}
 	}
-	sessions, err := openSessions(cfg.DB)
-	if err != nil {
-		return nil, err
-	}
+	sessions := db.Sessions()
 	authz, err := rbac.New()
 	if err != nil {
 		sessions.Close()
 		return nil, err
 	}
-	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
+	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Attempts: db, Logger: cfg.Logger,
 		UploadLimit: svc.Materials.UploadLimit(), SecureCookies: cfg.SecureCookies, Now: cfg.Now,
 		Metrics: web.MetricsConfig{From: cfg.MetricsFrom, DB: db.SQL()}})
 	if err != nil {
@@ -226,18 +222,6 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (such as 52428800 or 50MiB)", s)
 	}
 	return n * mult, nil
-}
-
-// openSessions opens the session table in the same database file. The
-// library panics on a failed open; turn that into an error.
-func openSessions(dbPath string) (st *sqlitestore.Storage, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("open session storage: %v", p)
-		}
-	}()
-	return sqlitestore.New(sqlitestore.Config{Database: sqlstore.DSN(dbPath), Table: "sessions",
-		GCInterval: 10 * time.Minute, MaxOpenConns: 4, MaxIdleConns: 2}), nil
 }
 
 // shutdown stops accepting connections, lets in-flight requests finish
