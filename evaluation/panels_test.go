@@ -346,10 +346,8 @@ func TestMatchCampaign(t *testing.T) {
 		t.Errorf("verify: %d, %v, %v", n, problems, err)
 	}
 	// Tampering with the record is found.
-	if _, err := e.db.SQL().Exec(`DROP TRIGGER draws_no_update`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = replace(result, '"soft_met"', '"soft_met_x"')`); err != nil {
+	dropTrigger(t, e.db, "draws_no_update", "draws")
+	if _, err := e.db.ExecContext(t.Context(), `UPDATE draws SET result = replace(result, '"soft_met"', '"soft_met_x"')`); err != nil {
 		t.Fatal(err)
 	}
 	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 {

@@ -19,8 +19,8 @@ func rewriteFrom(t *testing.T, db *sqlstore.DB, id, keep int64) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	exec(`DROP TRIGGER audit_log_no_update`)
-	exec(`DROP TRIGGER audit_log_no_delete`)
+	dropTrigger(t, db, "audit_log_no_update", "audit_log")
+	dropTrigger(t, db, "audit_log_no_delete", "audit_log")
 	prev := ""
 	for _, e := range entries {
 		switch {

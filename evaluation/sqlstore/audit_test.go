@@ -200,8 +200,8 @@ func TestVerifyAudit(t *testing.T) {
 	const n = 5
 	dropTriggers := func(t *testing.T, db *sqlstore.DB) {
 		t.Helper()
-		mustExec(t, db, `DROP TRIGGER audit_log_no_update`)
-		mustExec(t, db, `DROP TRIGGER audit_log_no_delete`)
+		dropTrigger(t, db, "audit_log_no_update", "audit_log")
+		dropTrigger(t, db, "audit_log_no_delete", "audit_log")
 	}
 	entry := func(t *testing.T, db *sqlstore.DB, id int64) *evaluation.AuditEntry {
 		t.Helper()

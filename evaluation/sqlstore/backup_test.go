@@ -13,6 +13,7 @@ import (
 // what was committed, passes the checks, and a restore puts it in place of
 // another database whose stale log would otherwise be replayed onto it.
 func TestBackupAndRestore(t *testing.T) {
+	sqliteOnly(t, "online backup of the database file")
 	ctx := t.Context()
 	dir := t.TempDir()
 	db := openDB(t)
@@ -91,6 +92,7 @@ func TestBackupAndRestore(t *testing.T) {
 }
 
 func TestIntegrityCheckFindsDamage(t *testing.T) {
+	sqliteOnly(t, "PRAGMA integrity_check")
 	ctx := t.Context()
 	db := openDB(t)
 	for i := range 50 {

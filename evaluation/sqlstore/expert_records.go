@@ -79,14 +79,14 @@ func (q queries) ExpertRecordSummaries(ctx context.Context, f evaluation.ExpertR
 	}
 	grouped := `SELECT r.expert_id AS expert_id, e.name AS name, e.institution AS institution, COUNT(*) AS campaigns,
 		SUM(r.assigned) AS assigned, SUM(r.submitted) AS submitted, SUM(r.on_time) AS on_time,
-		CASE WHEN SUM(r.assigned) > 0 THEN CAST(SUM(r.on_time) AS REAL) / SUM(r.assigned) END AS on_time_rate,
+		CASE WHEN SUM(r.assigned) > 0 THEN CAST(SUM(r.on_time) AS DOUBLE PRECISION) / SUM(r.assigned) END AS on_time_rate,
 		SUM(r.scored) AS scored, SUM(r.divergent) AS divergent,
-		CASE WHEN SUM(r.scored) > 0 THEN CAST(SUM(r.divergent) AS REAL) / SUM(r.scored) END AS divergence_rate,
+		CASE WHEN SUM(r.scored) > 0 THEN CAST(SUM(r.divergent) AS DOUBLE PRECISION) / SUM(r.scored) END AS divergence_rate,
 		AVG(CASE WHEN r.leniency_estimable = 1 THEN r.leniency END) AS leniency,
 		SUM(r.conflicts) AS conflicts, SUM(r.declines) AS declines
-		FROM expert_records r JOIN experts e ON e.id = r.expert_id` + w.String() + ` GROUP BY r.expert_id` + having
+		FROM expert_records r JOIN experts e ON e.id = r.expert_id` + w.String() + ` GROUP BY r.expert_id, e.name, e.institution` + having
 	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+grouped+`)`, w.args...).Scan(&total); err != nil {
+	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+grouped+`) g`, w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count expert records: %w", err)
 	}
 	list, err := queryList(ctx, q.db, "list expert record summaries", func(row scanner) (*evaluation.ExpertRecordSummary, error) {

@@ -100,7 +100,7 @@ func (q queries) OutboxMessages(ctx context.Context, f evaluation.OutboxFilter) 
 // as the first left it (the subquery's choice is not re-evaluated).
 func (db *DB) ClaimMessage(ctx context.Context, now, until time.Time) (*evaluation.Message, error) {
 	at := formatTime(now)
-	m, err := scanMessage(db.sqldb.QueryRowContext(ctx, `UPDATE outbox SET attempts = attempts + 1, claimed_until = ?
+	m, err := scanMessage(db.queries.db.QueryRowContext(ctx, `UPDATE outbox SET attempts = attempts + 1, claimed_until = ?
 		WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
 			AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT 1)
 		AND sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
@@ -135,7 +135,7 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, lastError string, at tim
 // settle updates a queued message; one already sent or failed is a
 // conflict, a missing one not found.
 func (db *DB) settle(ctx context.Context, what string, id int64, set string, args ...any) error {
-	res, err := db.sqldb.ExecContext(ctx, `UPDATE outbox SET `+set+` WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL`,
+	res, err := db.queries.db.ExecContext(ctx, `UPDATE outbox SET `+set+` WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL`,
 		append(args, id)...)
 	if err != nil {
 		return fmt.Errorf("%s %d: %w", what, id, err)

@@ -25,7 +25,7 @@ func (f *poolFixture) campaign(year int) int64 {
 	f.n++
 	mustExec(f.t, f.db, `INSERT INTO campaigns (agency_id, name, year, state, aggregation, settings, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, 'forming', 'trimmed_mean', '{}', 0, ?, ?)`, f.agency.ID, fmt.Sprintf("批次 %d", f.n), year, t0s, t0s)
-	return f.lastID()
+	return f.lastID("campaigns")
 }
 
 func (f *poolFixture) project(campaign int64) int64 {
@@ -33,7 +33,7 @@ func (f *poolFixture) project(campaign int64) int64 {
 	f.n++
 	mustExec(f.t, f.db, `INSERT INTO projects (campaign_id, agency_id, code, title, class, lead_institution, details, created_at, updated_at)
 		VALUES (?, ?, ?, '项目', 'basic_research', '复旦大学', '{}', ?, ?)`, campaign, f.agency.ID, fmt.Sprintf("P-%d", f.n), t0s, t0s)
-	return f.lastID()
+	return f.lastID("projects")
 }
 
 // panel makes a panel for the projects and seats the experts with the
@@ -42,7 +42,7 @@ func (f *poolFixture) panel(campaign int64, projects []int64, members map[int64]
 	f.t.Helper()
 	mustExec(f.t, f.db, `INSERT INTO panels (campaign_id, agency_id, name, state, created_at, updated_at)
 		VALUES (?, ?, '专家组', 'forming', ?, ?)`, campaign, f.agency.ID, t0s, t0s)
-	id := f.lastID()
+	id := f.lastID("panels")
 	for _, p := range projects {
 		mustExec(f.t, f.db, `INSERT INTO panel_projects (panel_id, project_id) VALUES (?, ?)`, id, p)
 	}
@@ -53,10 +53,11 @@ func (f *poolFixture) panel(campaign int64, projects []int64, members map[int64]
 	return id
 }
 
-func (f *poolFixture) lastID() int64 {
+// lastID is the id of the row the fixture inserted last into table.
+func (f *poolFixture) lastID(table string) int64 {
 	f.t.Helper()
 	var id int64
-	if err := f.db.QueryRowContext(f.t.Context(), `SELECT last_insert_rowid()`).Scan(&id); err != nil {
+	if err := f.db.QueryRowContext(f.t.Context(), `SELECT MAX(id) FROM `+table).Scan(&id); err != nil {
 		f.t.Fatal(err)
 	}
 	return id
@@ -68,8 +69,6 @@ func TestExpertLoads(t *testing.T) {
 	db := openDB(t)
 	ctx := t.Context()
 	f := &poolFixture{t: t, db: db, agency: addAgency(t, db, "SSTPC")}
-	// One pool connection, so that last_insert_rowid is the fixture's.
-	db.SQL().SetMaxOpenConns(1)
 	a := addExpert(t, db, &evaluation.Expert{Name: "甲", Type: evaluation.DomainExpert, CanBeDrawn: true})
 	b := addExpert(t, db, &evaluation.Expert{Name: "乙", Type: evaluation.DomainExpert, CanBeDrawn: true})
 	c := addExpert(t, db, &evaluation.Expert{Name: "丙", Type: evaluation.FinanceExpert, CanBeDrawn: true})
@@ -212,7 +211,6 @@ func TestConflictAndCollaborationRecords(t *testing.T) {
 	ctx := t.Context()
 	ag := addAgency(t, db, "SSTPC")
 	f := &poolFixture{t: t, db: db, agency: ag}
-	db.SQL().SetMaxOpenConns(1)
 	proj := f.project(f.campaign(2025))
 	a := addExpert(t, db, &evaluation.Expert{Name: "甲", Type: evaluation.DomainExpert, CanBeDrawn: true})
 	b := addExpert(t, db, &evaluation.Expert{Name: "乙", Type: evaluation.DomainExpert, CanBeDrawn: true})

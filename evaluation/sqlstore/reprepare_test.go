@@ -30,6 +30,7 @@ func init() {
 // same query on +? only once. When the first half fails, go-sqlite3 or
 // SQLite has changed and the plus is no longer needed.
 func TestUnaryPlusKeepsStatementsCached(t *testing.T) {
+	sqliteOnly(t, "SQLite's planner")
 	db := openDB(t)
 	addAgency(t, db, "SSTPC")
 	conn, err := sql.Open("sqlite3_compiles", sqlstore.DSN(db.Path()))

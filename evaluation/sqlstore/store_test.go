@@ -11,6 +11,7 @@ import (
 )
 
 func TestDSNSettings(t *testing.T) {
+	sqliteOnly(t, "the DSN's pragmas")
 	db := openDB(t)
 	// Every pooled connection must carry the settings: hold several at once
 	// so that they are distinct connections.

@@ -9,13 +9,17 @@ import (
 )
 
 // ProgressDays counts a campaign's events per day in zone: SQLite's date()
-// shifts the stored UTC times by the zone's offset, so the zone must have
+// (PostgreSQL: the time cast and shifted by an interval) shifts the stored UTC times by the zone's offset, so the zone must have
 // a fixed one (Beijing has). A sheet's first submission is the earliest
 // of its history (sheet_versions), which keeps every round: sheets.
 // submitted_at moves with each resubmission.
 func (q queries) ProgressDays(ctx context.Context, campaignID, agencyID int64, zone *time.Location) ([]evaluation.ProgressDay, error) {
 	_, offset := time.Unix(0, 0).In(zone).Zone()
-	shift := fmt.Sprintf("%+d seconds", offset)
+	day, shift := `date(at, ?)`, any(fmt.Sprintf("%+d seconds", offset))
+	if q.pg {
+		// The stored time to the second, as a timestamp, shifted.
+		day, shift = `to_char(CAST(substr(at, 1, 19) AS timestamp) + make_interval(secs => ?), 'YYYY-MM-DD')`, offset
+	}
 	return queryList(ctx, q.db, "count the days of campaign", func(row scanner) (evaluation.ProgressDay, error) {
 		var d evaluation.ProgressDay
 		var accepted, submitted, concluded int64
@@ -33,7 +37,8 @@ func (q queries) ProgressDays(ctx context.Context, campaignID, agencyID int64, z
 		UNION ALL
 		SELECT MIN(c.recorded_at), 'concluded' FROM conclusions c
 		WHERE c.campaign_id = ? AND c.agency_id = ? GROUP BY c.project_id)
-		SELECT date(at, ?) AS day, SUM(kind = 'accepted'), SUM(kind = 'submitted'), SUM(kind = 'concluded')
+		SELECT `+day+` AS day, SUM(CASE WHEN kind = 'accepted' THEN 1 ELSE 0 END),
+			SUM(CASE WHEN kind = 'submitted' THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 'concluded' THEN 1 ELSE 0 END)
 		FROM events GROUP BY day ORDER BY day`,
 		campaignID, agencyID, campaignID, agencyID, campaignID, agencyID, shift)
 }
