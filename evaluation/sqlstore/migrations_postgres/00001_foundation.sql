@@ -21,7 +21,9 @@
 --   trigger of the same name, event and WHEN condition that raises the same
 --   message (SQLSTATE P0001). As SQLite's DELETE trigger also refuses a
 --   DELETE of every row, and TRUNCATE skips row triggers, each table that
---   refuses deletes has a <table>_no_truncate trigger as well.
+--   refuses deletes has a <table>_no_truncate trigger as well, which
+--   refuses exactly when that DELETE would: when a row is there that the
+--   DELETE trigger would refuse to remove.
 
 -- +goose Up
 CREATE TABLE agencies (
@@ -123,17 +125,39 @@ END;
 $$;
 -- +goose StatementEnd
 
+-- refuse_truncate is the body of the <table>_no_truncate triggers: it
+-- raises the message of its first argument when the table holds a row
+-- that its DELETE trigger would keep: any row, or one that meets the
+-- condition of its second argument (SQL on the table's columns, the
+-- DELETE trigger's WHEN), so that TRUNCATE is refused exactly when SQLite
+-- refuses DELETE FROM the table.
+-- +goose StatementBegin
+CREATE FUNCTION refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    kept BOOLEAN;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE %s)', TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                   COALESCE(TG_ARGV[1], 'true')) INTO kept;
+    IF kept THEN
+        RAISE EXCEPTION '%', TG_ARGV[0];
+    END IF;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION refuse_write('audit_log is append-only');
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION refuse_write('audit_log is append-only');
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('audit_log is append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('audit_log is append-only');
 
 -- +goose Down
 DROP TRIGGER audit_log_no_truncate ON audit_log;
 DROP TRIGGER audit_log_no_delete ON audit_log;
 DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION refuse_truncate();
 DROP FUNCTION refuse_write();
 DROP TABLE audit_head;
 DROP TABLE audit_log;

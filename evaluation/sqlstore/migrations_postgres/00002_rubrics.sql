@@ -30,23 +30,11 @@ CREATE TRIGGER rubrics_no_delete BEFORE DELETE ON rubrics FOR EACH ROW
     WHEN (OLD.status <> 'draft')
     EXECUTE FUNCTION refuse_write('only a draft rubric version can be deleted');
 
--- SQLite refuses DELETE FROM rubrics while any version is not a draft.
--- +goose StatementBegin
-CREATE FUNCTION rubrics_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM rubrics WHERE status <> 'draft') THEN
-        RAISE EXCEPTION 'only a draft rubric version can be deleted';
-    END IF;
-    RETURN NULL;
-END;
-$$;
--- +goose StatementEnd
-CREATE TRIGGER rubrics_no_truncate BEFORE TRUNCATE ON rubrics
-    FOR EACH STATEMENT EXECUTE FUNCTION rubrics_refuse_truncate();
+CREATE TRIGGER rubrics_no_truncate BEFORE TRUNCATE ON rubrics FOR EACH STATEMENT
+    EXECUTE FUNCTION refuse_truncate('only a draft rubric version can be deleted', 'status <> ''draft''');
 
 -- +goose Down
 DROP TRIGGER rubrics_no_truncate ON rubrics;
-DROP FUNCTION rubrics_refuse_truncate();
 DROP TRIGGER rubrics_no_delete ON rubrics;
 DROP TRIGGER rubrics_frozen ON rubrics;
 DROP TABLE rubrics;

@@ -72,7 +72,7 @@ CREATE TRIGGER sheet_versions_no_update BEFORE UPDATE ON sheet_versions
 CREATE TRIGGER sheet_versions_no_delete BEFORE DELETE ON sheet_versions
     FOR EACH ROW EXECUTE FUNCTION refuse_write('submitted sheet versions are append-only');
 CREATE TRIGGER sheet_versions_no_truncate BEFORE TRUNCATE ON sheet_versions
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('submitted sheet versions are append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('submitted sheet versions are append-only');
 
 -- +goose Down
 DROP TRIGGER sheet_versions_no_truncate ON sheet_versions;

@@ -39,7 +39,7 @@ CREATE TRIGGER opinions_locked_no_update BEFORE UPDATE ON opinions FOR EACH ROW
 CREATE TRIGGER opinions_no_delete BEFORE DELETE ON opinions
     FOR EACH ROW EXECUTE FUNCTION refuse_write('opinions are not deleted');
 CREATE TRIGGER opinions_no_truncate BEFORE TRUNCATE ON opinions
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('opinions are not deleted');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('opinions are not deleted');
 
 -- SQLite's WHEN (SELECT status FROM opinions WHERE project_id = ...) =
 -- 'locked': a trigger's WHEN cannot hold a subquery here, so the function
@@ -72,21 +72,9 @@ CREATE TRIGGER opinion_responses_locked_update BEFORE UPDATE ON opinion_response
 CREATE TRIGGER opinion_responses_locked_insert BEFORE INSERT ON opinion_responses
     FOR EACH ROW EXECUTE FUNCTION opinion_responses_refuse_locked();
 
--- SQLite refuses DELETE FROM opinion_responses while any of them answers
--- a locked opinion.
--- +goose StatementBegin
-CREATE FUNCTION opinion_responses_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM opinion_responses r JOIN opinions o ON o.project_id = r.project_id
-               WHERE o.status = 'locked') THEN
-        RAISE EXCEPTION 'a locked opinion does not change';
-    END IF;
-    RETURN NULL;
-END;
-$$;
--- +goose StatementEnd
-CREATE TRIGGER opinion_responses_no_truncate BEFORE TRUNCATE ON opinion_responses
-    FOR EACH STATEMENT EXECUTE FUNCTION opinion_responses_refuse_truncate();
+CREATE TRIGGER opinion_responses_no_truncate BEFORE TRUNCATE ON opinion_responses FOR EACH STATEMENT
+    EXECUTE FUNCTION refuse_truncate('a locked opinion does not change',
+        '(SELECT status FROM opinions WHERE project_id = opinion_responses.project_id) = ''locked''');
 
 -- Every conclusion recorded for a project; the newest is in force. round:
 -- 1 for the evaluation, 2 for the re-evaluation after a rectification.
@@ -123,19 +111,18 @@ CREATE TRIGGER conclusions_no_update BEFORE UPDATE ON conclusions
 CREATE TRIGGER conclusions_no_delete BEFORE DELETE ON conclusions
     FOR EACH ROW EXECUTE FUNCTION refuse_write('conclusions are append-only');
 CREATE TRIGGER conclusions_no_truncate BEFORE TRUNCATE ON conclusions
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('conclusions are append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('conclusions are append-only');
 CREATE TRIGGER rectifications_no_update BEFORE UPDATE ON rectifications
     FOR EACH ROW EXECUTE FUNCTION refuse_write('rectifications are append-only');
 CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications
     FOR EACH ROW EXECUTE FUNCTION refuse_write('rectifications are append-only');
 CREATE TRIGGER rectifications_no_truncate BEFORE TRUNCATE ON rectifications
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('rectifications are append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('rectifications are append-only');
 
 -- +goose Down
 
 DROP TABLE rectifications;
 DROP TABLE conclusions;
 DROP TABLE opinion_responses;
-DROP FUNCTION opinion_responses_refuse_truncate();
 DROP FUNCTION opinion_responses_refuse_locked();
 DROP TABLE opinions;

@@ -27,7 +27,7 @@ CREATE TRIGGER veto_confirmations_no_update BEFORE UPDATE ON veto_confirmations
 CREATE TRIGGER veto_confirmations_no_delete BEFORE DELETE ON veto_confirmations
     FOR EACH ROW EXECUTE FUNCTION refuse_write('veto confirmations are append-only');
 CREATE TRIGGER veto_confirmations_no_truncate BEFORE TRUNCATE ON veto_confirmations
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('veto confirmations are append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('veto confirmations are append-only');
 
 -- +goose Down
 

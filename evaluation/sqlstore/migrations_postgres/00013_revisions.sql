@@ -29,7 +29,7 @@ CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
 CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
     FOR EACH ROW EXECUTE FUNCTION refuse_write('revisions are append-only');
 CREATE TRIGGER revisions_no_truncate BEFORE TRUNCATE ON revisions
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('revisions are append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('revisions are append-only');
 
 -- +goose Down
 

@@ -37,21 +37,9 @@ CREATE TRIGGER returns_sent_no_delete BEFORE DELETE ON returns FOR EACH ROW
     WHEN (OLD.returned_at IS NOT NULL)
     EXECUTE FUNCTION refuse_write('a sent return is kept');
 
--- SQLite refuses DELETE FROM returns while any of them was sent.
--- +goose StatementBegin
-CREATE FUNCTION returns_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM returns WHERE returned_at IS NOT NULL) THEN
-        RAISE EXCEPTION 'a sent return is kept';
-    END IF;
-    RETURN NULL;
-END;
-$$;
--- +goose StatementEnd
-CREATE TRIGGER returns_no_truncate BEFORE TRUNCATE ON returns
-    FOR EACH STATEMENT EXECUTE FUNCTION returns_refuse_truncate();
+CREATE TRIGGER returns_no_truncate BEFORE TRUNCATE ON returns FOR EACH STATEMENT
+    EXECUTE FUNCTION refuse_truncate('a sent return is kept', 'returned_at IS NOT NULL');
 
 -- +goose Down
 
 DROP TABLE returns;
-DROP FUNCTION returns_refuse_truncate();

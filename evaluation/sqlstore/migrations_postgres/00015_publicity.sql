@@ -22,7 +22,7 @@ CREATE TRIGGER publicity_no_update BEFORE UPDATE ON publicity
 CREATE TRIGGER publicity_no_delete BEFORE DELETE ON publicity
     FOR EACH ROW EXECUTE FUNCTION refuse_write('a publicity period is kept');
 CREATE TRIGGER publicity_no_truncate BEFORE TRUNCATE ON publicity
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('a publicity period is kept');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('a publicity period is kept');
 
 -- +goose Down
 

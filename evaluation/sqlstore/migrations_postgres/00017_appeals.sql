@@ -43,7 +43,7 @@ CREATE TRIGGER appeals_no_update BEFORE UPDATE ON appeals FOR EACH ROW
 CREATE TRIGGER appeals_no_delete BEFORE DELETE ON appeals
     FOR EACH ROW EXECUTE FUNCTION refuse_write('appeals are kept');
 CREATE TRIGGER appeals_no_truncate BEFORE TRUNCATE ON appeals
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('appeals are kept');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('appeals are kept');
 
 -- Revision rounds gain the appeal's re-evaluation. SQLite rebuilds the
 -- table for the wider check (its rows, index and triggers as they were);

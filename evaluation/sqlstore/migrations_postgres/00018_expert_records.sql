@@ -34,7 +34,7 @@ CREATE TRIGGER expert_records_no_update BEFORE UPDATE ON expert_records
 CREATE TRIGGER expert_records_no_delete BEFORE DELETE ON expert_records
     FOR EACH ROW EXECUTE FUNCTION refuse_write('expert records are kept');
 CREATE TRIGGER expert_records_no_truncate BEFORE TRUNCATE ON expert_records
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('expert records are kept');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('expert records are kept');
 
 -- +goose Down
 

@@ -8,7 +8,7 @@
 CREATE TRIGGER draws_no_delete BEFORE DELETE ON draws
     FOR EACH ROW EXECUTE FUNCTION refuse_write('draw records are append-only');
 CREATE TRIGGER draws_no_truncate BEFORE TRUNCATE ON draws
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_write('draw records are append-only');
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate('draw records are append-only');
 
 -- +goose Down
 DROP TRIGGER draws_no_truncate ON draws;
