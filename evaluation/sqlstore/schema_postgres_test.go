@@ -167,8 +167,11 @@ func TestPostgresRefusals(t *testing.T) {
 	if d := cmp.Diff(deleteRefusals, refusing); d != "" {
 		t.Errorf("the tables that refuse deletes are not those of the cases (-cases +sqlite):\n%s", d)
 	}
+	// CASCADE: PostgreSQL refuses a plain TRUNCATE of a table another
+	// refers to (opinions) before any trigger runs; SQLite's DELETE has
+	// its trigger refuse first.
 	for table := range deleteRefusals {
-		t.Run("empty "+table, func(t *testing.T) {
+		t.Run("emptying empty "+table, func(t *testing.T) {
 			sameAnswer(t, lite, pg, "DELETE FROM "+table, "TRUNCATE "+table+" CASCADE", answer{})
 		})
 	}
@@ -188,7 +191,7 @@ func TestPostgresRefusals(t *testing.T) {
 	}
 
 	for table, msg := range deleteRefusals {
-		t.Run("empty full "+table, func(t *testing.T) {
+		t.Run("emptying "+table, func(t *testing.T) {
 			sameAnswer(t, lite, pg, "DELETE FROM "+table, "TRUNCATE "+table+" CASCADE", answer{Refused: msg})
 		})
 	}
@@ -296,6 +299,12 @@ var refusalCases = []struct {
 	{"circulating response deleted", `DELETE FROM opinion_responses WHERE project_id = 2`, wrote(1)},
 	{"response to circulating opinion", `INSERT INTO opinion_responses (project_id, expert_id, agree, reason, responded_at)
 	 VALUES (2, 2, 0, 'r', 't')`, wrote(1)},
+	{"response to locked opinion upserted", `INSERT INTO opinion_responses (project_id, expert_id, agree, reason, responded_at)
+	 VALUES (1, 1, 0, 'r', 't') ON CONFLICT (project_id, expert_id) DO UPDATE SET agree = excluded.agree, reason = excluded.reason`,
+		refused("a locked opinion does not change")},
+	{"response to circulating opinion upserted", `INSERT INTO opinion_responses (project_id, expert_id, agree, reason, responded_at)
+	 VALUES (2, 1, 0, 'r', 't') ON CONFLICT (project_id, expert_id) DO UPDATE SET agree = excluded.agree, reason = excluded.reason`,
+		wrote(1)},
 	{"response without opinion", `INSERT INTO opinion_responses (project_id, expert_id, agree, reason, responded_at)
 	 VALUES (99, 2, 0, 'r', 't')`, violated("foreign key")},
 
@@ -323,6 +332,13 @@ var refusalCases = []struct {
 	{"unsent return's comment changed", `UPDATE returns SET comment = 'y' WHERE project_id = 2`, wrote(1)},
 	{"unsent return sent", `UPDATE returns SET returned_at = 't' WHERE project_id = 2`, wrote(1)},
 	{"unsent return deleted", `DELETE FROM returns WHERE project_id = 2`, wrote(1)},
+
+	{"sent return marked again", `INSERT INTO returns (campaign_id, round, project_id, agency_id, comment, marked_by, marked_by_name, marked_at)
+	 VALUES (1, 1, 1, 1, 'y', 0, 'n', 't') ON CONFLICT (campaign_id, round, project_id) DO UPDATE SET comment = excluded.comment`,
+		refused("a sent return does not change")},
+	{"unsent return marked again", `INSERT INTO returns (campaign_id, round, project_id, agency_id, comment, marked_by, marked_by_name, marked_at)
+	 VALUES (1, 1, 2, 1, 'y', 0, 'n', 't') ON CONFLICT (campaign_id, round, project_id) DO UPDATE SET comment = excluded.comment`,
+		wrote(1)},
 
 	{"publicity changed", `UPDATE publicity SET days = 11`, refused("a publicity period does not change")},
 	{"publicity deleted", `DELETE FROM publicity`, refused("a publicity period is kept")},
