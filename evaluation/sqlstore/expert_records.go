@@ -95,7 +95,7 @@ func (q queries) ExpertRecordSummaries(ctx context.Context, f evaluation.ExpertR
 			floatScan{&s.OnTimeRate}, &s.Scored, &s.Divergent, floatScan{&s.DivergenceRate}, floatScan{&s.Leniency},
 			&s.Conflicts, &s.Declines)
 		return s, err
-	}, `SELECT * FROM (`+grouped+`) g`+orderBy(f.Sort, expertRecordSorts, "name")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
+	}, `SELECT * FROM (`+grouped+`) g`+q.orderBy(f.Sort, expertRecordSorts, "name")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
 	return list, total, err
 }
 

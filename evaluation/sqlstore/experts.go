@@ -114,7 +114,7 @@ func (q queries) Experts(ctx context.Context, f evaluation.ExpertFilter) ([]*eva
 		return s, err
 	}, `SELECT `+expertColumns+`, COALESCE(l.n, 0) AS load_n FROM experts
 		LEFT JOIN (`+seatedLoad+` GROUP BY m.expert_id) l ON l.expert_id = experts.id`+w.String()+
-		orderBy(f.Sort, expertSorts, "id")+` LIMIT ? OFFSET ?`, append(args, f.Page.Size, f.Page.Offset())...)
+		q.orderBy(f.Sort, expertSorts, "id")+` LIMIT ? OFFSET ?`, append(args, f.Page.Size, f.Page.Offset())...)
 	return list, total, err
 }
 

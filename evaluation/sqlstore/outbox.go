@@ -81,7 +81,7 @@ func (q queries) OutboxMessages(ctx context.Context, f evaluation.OutboxFilter) 
 		sort = "-created"
 	}
 	list, err := queryList(ctx, q.db, "list messages", scanMessage,
-		`SELECT `+outboxColumns+` FROM outbox`+w.String()+orderBy(sort, outboxSorts, "created_at")+` LIMIT ? OFFSET ?`,
+		`SELECT `+outboxColumns+` FROM outbox`+w.String()+q.orderBy(sort, outboxSorts, "created_at")+` LIMIT ? OFFSET ?`,
 		append(w.args, f.Page.Size, f.Page.Offset())...)
 	return list, total, err
 }

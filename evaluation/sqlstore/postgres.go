@@ -259,7 +259,8 @@ func pgError(err error, uniqueField string) (error, bool) {
 		return &evaluation.Error{Code: evaluation.Invalid, Message: "error.reference_missing", Err: err}, true
 	case "P0001": // raise_exception: the schema's triggers guarding immutable rows
 		return &evaluation.Error{Code: evaluation.Conflict, Message: "error.immutable", Err: err}, true
-	case "23514", "23502": // check_violation, not_null_violation
+	case "23514", "23502", // check_violation, not_null_violation
+		"22021", "22P05": // a NUL byte or invalid UTF-8 in text, which SQLite would store
 		return &evaluation.Error{Code: evaluation.Invalid, Message: "error.invalid_input", Err: err}, true
 	}
 	return nil, false

@@ -113,7 +113,7 @@ func (q queries) Projects(ctx context.Context, f evaluation.ProjectFilter) ([]*e
 		return nil, 0, fmt.Errorf("count projects: %w", err)
 	}
 	list, err := queryList(ctx, q.db, "list projects", scanProject, `SELECT `+projectColumns+` FROM projects`+w.String()+
-		orderBy(f.Sort, projectSorts, "code")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
+		q.orderBy(f.Sort, projectSorts, "code")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
 	return list, total, err
 }
 

@@ -77,22 +77,27 @@ func (q queries) Users(ctx context.Context, f evaluation.UserFilter) ([]*evaluat
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
 	list, err := queryList(ctx, q.db, "list users", scanUser, `SELECT `+userColumns+userFrom+w.String()+
-		orderBy(f.Sort, userSorts, "u.username")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
+		q.orderBy(f.Sort, userSorts, "u.username")+` LIMIT ? OFFSET ?`, append(w.args, f.Page.Size, f.Page.Offset())...)
 	return list, total, err
 }
 
 // orderBy returns an ORDER BY clause for a sort key from the allow-list,
 // with "-" for descending and the id as the tie-breaker so pages are stable.
-func orderBy(sort string, allowed map[string]string, fallback string) string {
-	dir := " ASC"
+// Empty values (NULL: never signed in, no rate yet) come first going up and
+// last going down, as SQLite sorts them; PostgreSQL is told so.
+func (q queries) orderBy(sort string, allowed map[string]string, fallback string) string {
+	dir, nulls := " ASC", " NULLS FIRST"
 	if strings.HasPrefix(sort, "-") {
-		sort, dir = sort[1:], " DESC"
+		sort, dir, nulls = sort[1:], " DESC", " NULLS LAST"
 	}
 	col, ok := allowed[sort]
 	if !ok {
-		col, dir = fallback, " ASC"
+		col, dir, nulls = fallback, " ASC", " NULLS FIRST"
 	}
-	return " ORDER BY " + col + dir + ", 1" + dir
+	if !q.pg {
+		nulls = ""
+	}
+	return " ORDER BY " + col + dir + nulls + ", 1" + dir
 }
 
 func nullID(id int64) any {

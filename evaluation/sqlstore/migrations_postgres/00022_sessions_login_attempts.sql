@@ -1,9 +1,7 @@
--- PostgreSQL twin of migrations/00022_sessions_login_attempts.sql. The
--- session key is TEXT (SQLite does not enforce VARCHAR's length, so
--- neither is it enforced here); the value BYTEA.
+-- PostgreSQL twin of migrations/00022_sessions_login_attempts.sql.
 
 -- +goose Up
-CREATE TABLE IF NOT EXISTS sessions (
+CREATE TABLE sessions (
     k TEXT COLLATE "C" PRIMARY KEY NOT NULL DEFAULT '',
     v BYTEA  NOT NULL,
     e BIGINT NOT NULL DEFAULT 0
