@@ -22,6 +22,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := sqliteOnly("backup", *dbPath, "use pg_dump (see README, Operations)", stderr); err != nil {
+		return err
+	}
 	if *to == "" {
 		fmt.Fprintln(stderr, "backup: give the backup file with --to FILE")
 		return exitError(2)
@@ -69,6 +72,9 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	from := fs.String("from", "", "the backup file to restore")
 	force := fs.Bool("force", false, "replace the database file if it exists")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := sqliteOnly("restore", *dbPath, "use pg_restore (see README, Operations)", stderr); err != nil {
 		return err
 	}
 	if *from == "" {

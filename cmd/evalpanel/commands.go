@@ -29,8 +29,19 @@ func envOr(name, fallback string) string {
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", envOr("EVALPANEL_DB", "./evalpanel.db"), "SQLite database file (env EVALPANEL_DB)")
+	db := fs.String("db", envOr("EVALPANEL_DB", "./evalpanel.db"),
+		"SQLite database file, or a PostgreSQL URL postgres://user:password@host:port/dbname (env EVALPANEL_DB)")
 	return fs, db
+}
+
+// sqliteOnly refuses a PostgreSQL --db for a command that works on the
+// SQLite file, saying what to use instead.
+func sqliteOnly(command, dbPath, instead string, stderr io.Writer) error {
+	if !sqlstore.IsPostgres(dbPath) {
+		return nil
+	}
+	fmt.Fprintf(stderr, "%s works on a SQLite database file; for PostgreSQL %s\n", command, instead)
+	return exitError(2)
 }
 
 // parse parses flags and refuses stray arguments.
@@ -86,7 +97,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "database %s is at schema version %d\n", *dbPath, v)
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", sqlstore.Redact(*dbPath), v)
 	return nil
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed migrations/*.sql
@@ -145,7 +146,17 @@ func (db *DB) migrations() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, db.sqldb, fsys, goose.WithGoMigrations(goMigrations(db.pg)...))
+	opts := []goose.ProviderOption{goose.WithGoMigrations(goMigrations(db.pg)...)}
+	if db.pg {
+		// Instances started together migrate one at a time: the others
+		// wait on the lock, then find nothing left to do.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, db.sqldb, fsys, opts...)
 }
 
 // Close closes the database. In WAL mode the last connection to close

@@ -90,6 +90,10 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// Redact returns a --db value fit for messages and logs: a connection
+// URL without its password; a file path as it is.
+func Redact(target string) string { return redactURL(target) }
+
 // redactURL drops the password from a connection URL for messages.
 func redactURL(u string) string {
 	at := strings.LastIndex(u, "@")

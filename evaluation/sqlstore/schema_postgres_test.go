@@ -9,11 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"net/url"
-	"os"
-	"os/exec"
-	"os/user"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -21,9 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -873,7 +869,7 @@ func sourceNames(p *goose.Provider) []string {
 // PostgreSQL server, dropped at cleanup, and opens it.
 func postgresDatabase(t *testing.T) *sql.DB {
 	t.Helper()
-	server := postgresServer(t)
+	server := storetest.Server(t)
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", server)
 	if err != nil {
@@ -909,84 +905,4 @@ func postgresDatabase(t *testing.T) *sql.DB {
 		}
 	})
 	return db
-}
-
-// postgresServer returns the URL of the PostgreSQL server the test uses:
-// EVALPANEL_TEST_POSTGRES when set, or else a throwaway server of its own,
-// started from the PostgreSQL binaries and stopped at cleanup. It skips
-// the test when there is neither.
-func postgresServer(t *testing.T) string {
-	t.Helper()
-	if u := os.Getenv("EVALPANEL_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	bin := "/usr/lib/postgresql/15/bin"
-	if _, err := os.Stat(filepath.Join(bin, "initdb")); err != nil {
-		p, err := exec.LookPath("initdb")
-		if err != nil {
-			t.Skip("PostgreSQL tests skipped: EVALPANEL_TEST_POSTGRES is unset and no initdb was found; " +
-				"set it to a server's URL (postgres://postgres@127.0.0.1:55432/postgres?sslmode=disable) or install postgresql")
-		}
-		bin = filepath.Dir(p)
-	}
-	dir, err := os.MkdirTemp("", "evalpanel-pg-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	// initdb and postgres refuse to run as root: as root, run them as the
-	// postgres user, who then owns the folder.
-	run := func(name string, args ...string) *exec.Cmd {
-		return exec.Command(filepath.Join(bin, name), args...)
-	}
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			t.Skipf("PostgreSQL tests skipped: EVALPANEL_TEST_POSTGRES is unset, and as root a server needs the postgres user: %v", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-		run = func(name string, args ...string) *exec.Cmd {
-			return exec.Command("runuser", append([]string{"-u", "postgres", "--", filepath.Join(bin, name)}, args...)...)
-		}
-	}
-	data := filepath.Join(dir, "data")
-	if out, err := run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync").CombinedOutput(); err != nil {
-		t.Fatalf("initdb: %v\n%s", err, out)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", port, dir)
-	if out, err := run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "pg.log"), "-w", "-t", "60", "start").CombinedOutput(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "pg.log"))
-		t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
-	}
-	t.Cleanup(func() {
-		if out, err := run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop").CombinedOutput(); err != nil {
-			t.Errorf("pg_ctl stop: %v\n%s", err, out)
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	server := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-	for {
-		db, err := sql.Open("pgx", server)
-		if err == nil {
-			err = db.Ping()
-			db.Close()
-		}
-		if err == nil {
-			return server
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the throwaway PostgreSQL server does not answer: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
