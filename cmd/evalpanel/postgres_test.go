@@ -194,4 +194,3 @@ func firstDifference(a, b string) string {
 	}
 	return ""
 }
-
