@@ -51,7 +51,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	live.Store(&srv.url)
 	var clients []*crashClient
 	for i, list := range splitSheets(sheets, clientCount) {
-		clients = append(clients, newCrashClient(i, list, &live, rand.New(rand.NewPCG(7, uint64(i)))))
+		clients = append(clients, newCrashClient(i, list, rand.New(rand.NewPCG(7, uint64(i))), &live))
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

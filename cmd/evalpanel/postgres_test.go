@@ -108,14 +108,15 @@ func TestMigrateDBServesTheSame(t *testing.T) {
 // siteClient signs in through the login form of a real server and keeps
 // its cookies.
 type siteClient struct {
-	t    *testing.T
-	base string
-	c    *http.Client
+	t        *testing.T
+	base     string
+	c        *http.Client
+	password string
 }
 
 func newSiteClient(t *testing.T, base string) *siteClient {
 	jar, _ := cookiejar.New(nil)
-	return &siteClient{t: t, base: base, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &siteClient{t: t, base: base, password: demo.Password, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -139,7 +140,7 @@ func (s *siteClient) login(username string) {
 	if m == nil {
 		s.t.Fatal("no CSRF token on the login page")
 	}
-	resp, err := s.c.PostForm(s.base+"/login", url.Values{"_csrf": {m[1]}, "username": {username}, "password": {demo.Password}})
+	resp, err := s.c.PostForm(s.base+"/login", url.Values{"_csrf": {m[1]}, "username": {username}, "password": {s.password}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
