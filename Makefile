@@ -2,17 +2,24 @@
 
 GO ?= go
 
-.PHONY: run test vet fuzz build fmt proof
+.PHONY: run test test-postgres vet fuzz build fmt proof
 
 ## run: start the server on 127.0.0.1:8080 with an embedded SQLite database and demo data
 run:
 	$(GO) run ./cmd/evalpanel serve --demo
 
-## test: vet, run every test with the race detector (browser tests included), then fuzz briefly
+## test: vet, run every test with the race detector (browser tests included), the store's suite again on
+## PostgreSQL, then fuzz briefly
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) test-postgres
 	$(MAKE) proof
 	$(MAKE) fuzz
+
+## test-postgres: the store's and the services' tests on a throwaway PostgreSQL server (.ci/with-postgres;
+## EVALPANEL_TEST_POSTGRES=postgres://… to use one of yours; skipped, and said so, without PostgreSQL)
+test-postgres:
+	.ci/with-postgres $(GO) test -race -count=1 -timeout 20m ./evaluation/...
 
 ## proof: print the figures the security tests prove (issue 11): the authorisation matrix's cells and leaks, the bad-input catalogue's cases
 proof:

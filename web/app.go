@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"time"
@@ -92,6 +93,12 @@ type Config struct {
 	Now func() time.Time
 	// Metrics configures /metrics (metrics.go).
 	Metrics MetricsConfig
+	// TrustedProxies are the reverse proxies in front of the server: from
+	// them, the client's address is the first valid one of the
+	// X-Forwarded-For header (the sign-in limit's key, the audit log, the
+	// request log). From any other peer the header is ignored. /metrics
+	// judges the connection's own address whatever this says.
+	TrustedProxies []netip.Prefix
 }
 
 // App is the web application.
@@ -208,6 +215,11 @@ func New(cfg Config) (*App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Without trusted proxies, c.IP() is the connection's address.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          prefixStrings(cfg.TrustedProxies),
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	a.fiber.Server().HeaderReceived = a.requestLimits
 	a.sessions = session.New(session.Config{
@@ -375,4 +387,19 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 			"duration", time.Since(start).Round(time.Microsecond), "ip", c.IP())
 	}
 	return err
+}
+
+func prefixStrings(ps []netip.Prefix) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func proxyHeader(trusted []netip.Prefix) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

@@ -54,6 +54,10 @@ type serverConfig struct {
 	// MetricsFrom lists the networks that may read /metrics without
 	// signing in.
 	MetricsFrom []netip.Prefix
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (web.Config.TrustedProxies).
+	TrustedProxies []netip.Prefix
 }
 
 // server is a running evalpanel: the store, the web app and its listener.
@@ -89,12 +93,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"mark cookies Secure, so that browsers send them over HTTPS only; set it when users reach the server over HTTPS (env EVALPANEL_SECURE_COOKIES)")
 	metricsFrom := fs.String("metrics-from", envOr("EVALPANEL_METRICS_FROM", ""),
 		"networks (CIDR, comma-separated) that may read /metrics without signing in, e.g. 127.0.0.1/32; administrators always may (env EVALPANEL_METRICS_FROM)")
+	trustedProxies := fs.String("trusted-proxies", envOr("EVALPANEL_TRUSTED_PROXIES", ""),
+		"addresses or networks (CIDR, comma-separated) of reverse proxies whose X-Forwarded-For names the client, for the sign-in limit and the logs (env EVALPANEL_TRUSTED_PROXIES)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	from, err := web.ParseMetricsFrom(*metricsFrom)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: --metrics-from: %v\n", err)
+		return exitError(2)
+	}
+	proxies, err := web.ParseMetricsFrom(*trustedProxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: --trusted-proxies: %v\n", err)
 		return exitError(2)
 	}
 	limit, err := parseSize(*uploadLimit)
@@ -113,7 +124,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo,
-		SecureCookies: *secureCookies, Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp, MetricsFrom: from})
+		SecureCookies: *secureCookies, Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp, MetricsFrom: from,
+		TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -159,7 +171,7 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 	}
 	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Attempts: db, Logger: cfg.Logger,
 		UploadLimit: svc.Materials.UploadLimit(), SecureCookies: cfg.SecureCookies, Now: cfg.Now,
-		Metrics: web.MetricsConfig{From: cfg.MetricsFrom, DB: db.SQL()}})
+		Metrics: web.MetricsConfig{From: cfg.MetricsFrom, DB: db.SQL()}, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		sessions.Close()
 		return nil, err

@@ -188,8 +188,12 @@ func Server(t testing.TB) string {
 	if _, err := os.Stat(filepath.Join(bin, "initdb")); err != nil {
 		p, err := exec.LookPath("initdb")
 		if err != nil {
-			t.Skip("PostgreSQL tests skipped: EVALPANEL_TEST_POSTGRES is unset and no initdb was found; " +
-				"set it to a server's URL (postgres://postgres@127.0.0.1:55432/postgres?sslmode=disable) or install postgresql")
+			msg := "PostgreSQL tests skipped: EVALPANEL_TEST_POSTGRES is unset and no initdb was found; " +
+				"set it to a server's URL (postgres://postgres@127.0.0.1:55432/postgres?sslmode=disable) or install postgresql"
+			if os.Getenv("EVALPANEL_E2E") == "required" {
+				t.Fatal(msg + " (EVALPANEL_E2E=required)")
+			}
+			t.Skip(msg)
 		}
 		bin = filepath.Dir(p)
 	}
