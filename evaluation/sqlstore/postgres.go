@@ -33,19 +33,23 @@ import (
 // Writes. SQLite lets one transaction write at a time, and evalpanel's
 // rules lean on that: the audit log is one hash chain, each entry chained
 // to the one before, so every write transaction appends to the same chain
-// and no two can commit side by side. On PostgreSQL, InTx therefore takes
-// one transaction-scoped advisory lock (writeLock) as its first statement:
+// and no two can commit side by side. On PostgreSQL the same writer (see
+// writer.go: calls in arrival order, each in a savepoint, committed in
+// batches) begins each batch's transaction at READ COMMITTED and takes one
+// transaction-scoped advisory lock (writeLock) as its first statement:
 // write transactions run one at a time across every instance on the
-// database, at READ COMMITTED, each reading what the ones before it
-// committed, exactly as on SQLite. Reads do not take the lock. A
-// transaction that still fails with a serialization failure or a deadlock
-// (the lock makes both unlikely) is run again from the start, up to
-// pgRetries times.
+// database, each reading what the ones before it committed, exactly as on
+// SQLite. Reads do not take the lock. So no serialization failure can
+// happen (nothing runs at REPEATABLE READ or SERIALIZABLE but read-only
+// snapshots), nor a deadlock between writers (each takes the one lock
+// first); the row locks of a session's single-statement writes are never
+// held across another lock. The batches matter more here than on SQLite:
+// every statement is a round trip to the server, all of a transaction's
+// under the lock, and one COMMIT (one WAL flush) then serves a batch.
 //
-// What PostgreSQL does not need: the group commit of writer (PostgreSQL
-// commits concurrent sessions' transactions together on its own), and the
-// backup, restore and integrity commands, which are SQLite's; use
-// pg_dump and pg_restore (see README, Operations).
+// What PostgreSQL does not need: the backup, restore and integrity
+// commands, which are SQLite's; use pg_dump and pg_restore (see README,
+// Operations).
 
 //go:embed migrations_postgres
 var pgMigrations embed.FS
@@ -56,10 +60,6 @@ var writeLock = func() int64 {
 	h.Write([]byte("evalpanel write transactions"))
 	return int64(h.Sum64())
 }()
-
-// pgRetries is how many times a write transaction is run again after a
-// serialization failure or a deadlock.
-const pgRetries = 5
 
 // pgOpenConns bounds the pool's connections per instance.
 const pgOpenConns = 32
@@ -82,7 +82,12 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	sqldb.SetMaxOpenConns(pgOpenConns)
 	sqldb.SetMaxIdleConns(idleConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{queries: queries{db: &pgQueries{db: sqldb}, rubrics: newRubricContents(), pg: true}, sqldb: sqldb, path: url}
+	w, err := newWriter(ctx, sqldb)
+	if err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", redactURL(url), err)
+	}
+	db := &DB{queries: queries{db: &pgQueries{db: sqldb}, rubrics: newRubricContents(), pg: true}, sqldb: sqldb, path: url, writer: w}
 	if err := db.Migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -106,50 +111,6 @@ func redactURL(u string) string {
 		cred = cred[:i] + ":xxxxx"
 	}
 	return u[:scheme+3] + cred + u[at:]
-}
-
-// pgInTx is InTx on PostgreSQL: see the package's notes on writes.
-func (db *DB) pgInTx(ctx context.Context, fn func(tx evaluation.Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := db.pgTxOnce(ctx, fn)
-		if err == nil || attempt == pgRetries || !pgRetryable(err) || ctx.Err() != nil {
-			return err
-		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-	}
-}
-
-func (db *DB) pgTxOnce(ctx context.Context, fn func(tx evaluation.Tx) error) (err error) {
-	sqltx, err := db.sqldb.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			sqltx.Rollback()
-		}
-	}()
-	if _, err := sqltx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(&tx{queries{db: &pgQueries{db: sqltx}, rubrics: db.rubrics, pg: true}}); err != nil {
-		done = true
-		sqltx.Rollback()
-		return err
-	}
-	done = true
-	if err := sqltx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-// pgRetryable tells whether err is a serialization failure or a deadlock,
-// after which the whole transaction may be run again.
-func pgRetryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
 // pgReadSnapshot is ReadSnapshot on PostgreSQL: a read-only REPEATABLE

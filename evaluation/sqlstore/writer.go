@@ -1,15 +1,18 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -112,9 +115,6 @@ func newWriter(ctx context.Context, sqldb *sql.DB) (*writer, error) {
 // ROLLBACK), the call's later statements fail and the batch ends with the
 // error for all its calls.
 func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err error) {
-	if db.pg {
-		return db.pgInTx(ctx, fn)
-	}
 	w := db.writer
 	w.queued.Add(1)
 	select {
@@ -154,13 +154,19 @@ func (db *DB) InTx(ctx context.Context, fn func(tx evaluation.Tx) error) (err er
 			db.endTurn(b)
 		}
 	}()
-	err = fn(&tx{queries{db: conn, rubrics: db.rubrics}})
+	var q dbtx = conn
+	if db.pg {
+		q = &pgQueries{db: conn}
+	}
+	err = fn(&tx{queries{db: q, rubrics: db.rubrics, pg: db.pg}})
 	returned = true
 	conn.conn.Store(w.closed)
 	if err == nil && ctx.Err() != nil {
 		err = fmt.Errorf("commit: %w", ctx.Err())
 	}
-	db.endCall(b, err != nil)
+	if cerr := db.endCall(b, err != nil); err == nil {
+		err = cerr
+	}
 	if err == nil && b.broken != nil {
 		err = fmt.Errorf("commit: %w", b.broken)
 	}
@@ -182,9 +188,18 @@ func (db *DB) openBatch() (*batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
-		conn.Close()
-		return nil, err
+	begin := []string{`BEGIN IMMEDIATE`}
+	if db.pg {
+		// The one-writer order of SQLite, across every instance on the
+		// database: see postgres.go.
+		begin = []string{`BEGIN ISOLATION LEVEL READ COMMITTED`, `SELECT pg_advisory_xact_lock(` + strconv.FormatInt(writeLock, 10) + `)`}
+	}
+	for _, stmt := range begin {
+		if _, err := conn.ExecContext(context.Background(), stmt); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			conn.Close()
+			return nil, err
+		}
 	}
 	w.batch = &batch{conn: conn, begun: time.Now(), done: make(chan struct{})}
 	return w.batch, nil
@@ -192,26 +207,42 @@ func (db *DB) openBatch() (*batch, error) {
 
 // endCall releases the call's savepoint, or rolls back to it first when
 // undo is set. A transaction that is gone, or a savepoint that cannot be
-// ended, breaks the batch.
-func (db *DB) endCall(b *batch, undo bool) {
+// ended, breaks the batch. On PostgreSQL a statement that failed leaves
+// the transaction refusing every statement until the savepoint is rolled
+// back (SQLite undoes the statement alone): a call whose fn returned nil
+// over such a failure is rolled back too, and gets errCallFailed.
+func (db *DB) endCall(b *batch, undo bool) error {
 	if b.broken != nil {
-		return
+		return nil
 	}
-	if active, err := inTransaction(b.conn); err != nil || !active {
+	st, err := txState(b.conn)
+	if err != nil || st == txNone {
 		b.broken = errRolledBack
 		if err != nil {
 			b.broken = err
 		}
-		return
+		return nil
 	}
-	end := `RELEASE call`
+	var callErr error
+	if st == txFailed && !undo {
+		undo, callErr = true, errCallFailed
+	}
+	end := []string{`RELEASE call`}
 	if undo {
-		end = `ROLLBACK TO call; RELEASE call`
+		end = []string{`ROLLBACK TO call`, `RELEASE call`}
 	}
-	if _, err := b.conn.ExecContext(context.Background(), end); err != nil {
-		b.broken = fmt.Errorf("end savepoint: %w", err)
+	for _, stmt := range end {
+		if _, err := b.conn.ExecContext(context.Background(), stmt); err != nil {
+			b.broken = fmt.Errorf("end savepoint: %w", err)
+			return nil
+		}
 	}
+	return callErr
 }
+
+// errCallFailed is the error of a call whose statement failed on
+// PostgreSQL although the call returned no error.
+var errCallFailed = errors.New("a statement of the transaction failed; nothing of it was written")
 
 // endTurn ends the batch, unless it may take the next waiting caller's
 // turn too, and releases the slot.
@@ -225,8 +256,13 @@ func (db *DB) endTurn(b *batch) {
 			w.leftOpen()
 		}
 	default:
+		// PostgreSQL answers COMMIT of a failed transaction by rolling it
+		// back, without an error: commit only one whose every statement
+		// held.
 		var err error
-		if _, err = b.conn.ExecContext(context.Background(), `COMMIT`); err != nil {
+		if st, serr := txState(b.conn); serr != nil || st != txOpen {
+			err = fmt.Errorf("commit: %w", cmp.Or(serr, errRolledBack))
+		} else if _, err = b.conn.ExecContext(context.Background(), `COMMIT`); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
 		db.endBatch(b, err)
@@ -251,8 +287,8 @@ func (db *DB) flush() {
 // leave it open); a connection whose state is in doubt is discarded.
 func (db *DB) endBatch(b *batch, err error) {
 	db.writer.batch = nil
-	active, aerr := inTransaction(b.conn)
-	if aerr == nil && active {
+	st, aerr := txState(b.conn)
+	if aerr == nil && st != txNone {
 		_, aerr = b.conn.ExecContext(context.Background(), `ROLLBACK`)
 	}
 	if aerr != nil {
@@ -263,19 +299,39 @@ func (db *DB) endBatch(b *batch, err error) {
 	close(b.done)
 }
 
-// inTransaction tells whether the connection is inside a transaction, as
-// opposed to SQLite's autocommit mode.
-func inTransaction(conn *sql.Conn) (bool, error) {
-	active := false
+// A connection's transaction state: none (SQLite's autocommit mode,
+// PostgreSQL's idle), open, or failed (PostgreSQL: a statement failed and
+// the transaction refuses the rest until rolled back to a savepoint).
+type txStatus int
+
+const (
+	txNone txStatus = iota
+	txOpen
+	txFailed
+)
+
+// txState tells the connection's transaction state, from the driver.
+func txState(conn *sql.Conn) (txStatus, error) {
+	st := txNone
 	err := conn.Raw(func(dc any) error {
-		c, ok := dc.(*sqlite3.SQLiteConn)
-		if !ok {
+		switch c := dc.(type) {
+		case *sqlite3.SQLiteConn:
+			if !c.AutoCommit() {
+				st = txOpen
+			}
+		case *stdlib.Conn:
+			switch c.Conn().PgConn().TxStatus() {
+			case 'T':
+				st = txOpen
+			case 'E':
+				st = txFailed
+			}
+		default:
 			return fmt.Errorf("unexpected driver connection %T", dc)
 		}
-		active = !c.AutoCommit()
 		return nil
 	})
-	return active, err
+	return st, err
 }
 
 // callConn runs one call's statements on its batch's connection: without
@@ -291,11 +347,11 @@ var _ dbtx = (*callConn)(nil)
 // ready returns the connection on which a statement may run now.
 func (c *callConn) ready() (*sql.Conn, error) {
 	conn := c.conn.Load()
-	active, err := inTransaction(conn)
+	st, err := txState(conn)
 	if err != nil {
 		return nil, err
 	}
-	if !active {
+	if st == txNone {
 		return nil, errRolledBack
 	}
 	return conn, nil

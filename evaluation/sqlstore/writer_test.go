@@ -56,7 +56,6 @@ func TestInTxConcurrentWriters(t *testing.T) {
 // gives up when its context ends, without running, and leaves the way free
 // for the next one.
 func TestInTxWaitEndsWithContext(t *testing.T) {
-	sqliteOnly(t, "the write queue")
 	db := openDB(t)
 	holding, release := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
@@ -197,7 +196,6 @@ func (e callError) Error() string { return "call " + string(e) + " failed" }
 // error or panic reaches them only, while the other calls' work is
 // committed together.
 func TestInTxBatchOutcomes(t *testing.T) {
-	sqliteOnly(t, "group commit")
 	db := openDB(t)
 	db.SetBatchLimits(100, time.Hour)
 	type outcome int
@@ -435,7 +433,6 @@ func TestInTxRolledBackBySQLite(t *testing.T) {
 // undone alone; its statements are not interrupted (SQLite would roll back
 // the whole batch).
 func TestInTxCancelledDuringCall(t *testing.T) {
-	sqliteOnly(t, "the write queue")
 	db := openDB(t)
 	db.SetBatchLimits(100, time.Hour)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -474,7 +471,6 @@ func TestInTxCancelledDuringCall(t *testing.T) {
 // TestInTxAbandonedWaitEndsBatch: a batch left open for a caller who then
 // stops waiting is still committed, and its calls return.
 func TestInTxAbandonedWaitEndsBatch(t *testing.T) {
-	sqliteOnly(t, "group commit")
 	db := openDB(t)
 	db.SetBatchLimits(100, time.Hour)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -529,4 +525,35 @@ func TestInTxTxAfterReturn(t *testing.T) {
 	if codes := agencyCodes(t, db); len(codes) != 0 {
 		t.Errorf("stored agencies %v, want none", codes)
 	}
+}
+
+// TestInTxFailedStatementOnPostgres: on PostgreSQL a failed statement
+// leaves the transaction refusing every other until it is rolled back to a
+// savepoint. A call that goes on over such a failure (fn returns nil) is
+// undone and told so; the calls batched with it are not affected, and the
+// batch commits.
+func TestInTxFailedStatementOnPostgres(t *testing.T) {
+	db := openDB(t)
+	if !db.Postgres() {
+		t.Skip("PostgreSQL's failed transactions; SQLite undoes the failed statement alone")
+	}
+	ctx := t.Context()
+	inTx(t, db, func(tx evaluation.Tx) error { return write(ctx, tx, "TAKEN") })
+	db.SetBatchLimits(100, time.Hour)
+	calls := []*call{
+		{fn: func(ctx context.Context, tx evaluation.Tx) error { return write(ctx, tx, "FIRST") }},
+		{fn: func(ctx context.Context, tx evaluation.Tx) error {
+			write(ctx, tx, "TAKEN") // fails (the code is taken); the error is dropped
+			return nil
+		}},
+		{fn: func(ctx context.Context, tx evaluation.Tx) error { return write(ctx, tx, "LAST") }},
+	}
+	inTurns(t, db, calls...)
+	if calls[0].err != nil || calls[2].err != nil || calls[1].err == nil {
+		t.Fatalf("outcomes %v, %v, %v; want the middle call alone to fail", calls[0].err, calls[1].err, calls[2].err)
+	}
+	if d := cmp.Diff([]string{"FIRST", "LAST", "TAKEN"}, agencyCodes(t, db)); d != "" {
+		t.Errorf("stored agencies (-want +got):\n%s", d)
+	}
+	checkAudit(t, db, 3)
 }
