@@ -107,8 +107,8 @@ var jsonReaders = []jsonReader{
 	},
 }
 
-// decodeCalls finds each handler's request type: the variable declared
-// just before it is passed to decodeJSON.
+// decodeCall finds the calls of decodeJSON, and decodeVar each one's
+// request type: that of the variable declared just before the call.
 var (
 	decodeCall = regexp.MustCompile(`a\.decodeJSON\(c, &(\w+)\)`)
 	decodeVar  = regexp.MustCompile(`var (\w+) (\w+)\n(?:[^\n]*\n){0,2}?[^\n]*a\.decodeJSON\(c, &(\w+)\)`)
@@ -142,6 +142,8 @@ func TestJSONReadersCoverEveryRequest(t *testing.T) {
 		t.Errorf("found the request type of %d of %d calls of decodeJSON; the scan is broken", typed, calls)
 	}
 	for name := range fed {
+		// The readers named after their function (readSheet, …) are
+		// not decodeJSON's.
 		if !found[name] && !strings.HasPrefix(name, "read") {
 			t.Errorf("jsonReaders has %s, which no handler decodes", name)
 		}
