@@ -269,7 +269,7 @@ func (s *demoSite) findWorkers(t *testing.T, byExpert map[int64]string) {
 }
 
 // assignments are an expert's projects to score.
-func (s *demoSite) assignments(t *testing.T, username string) []evaluation.Assignment {
+func (s *demoSite) assignments(t testing.TB, username string) []evaluation.Assignment {
 	t.Helper()
 	list, err := s.svc.Sheets.Assignments(context.Background(), s.users[username].Actor())
 	if err != nil {

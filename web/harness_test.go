@@ -28,7 +28,7 @@ import (
 // harness is a web app over a real SQLite file with two agencies and one
 // user of each role (two staff, one per agency), each with an API token.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	app      *App
 	db       *sqlstore.DB
 	svc      *evaluation.Services
@@ -44,7 +44,7 @@ type harness struct {
 
 const testPassword = "correct horse battery"
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "web.db")
@@ -158,7 +158,7 @@ func (h *harness) api(as, method, target, body string, header ...string) (*http.
 }
 
 // apiErr decodes an error body.
-func apiErr(t *testing.T, body string) apiErrorBody {
+func apiErr(t testing.TB, body string) apiErrorBody {
 	t.Helper()
 	var e apiError
 	if err := json.Unmarshal([]byte(body), &e); err != nil {
@@ -172,7 +172,7 @@ func apiErr(t *testing.T, body string) apiErrorBody {
 
 // wantError fails the test unless body is the JSON error format with the
 // code and a message for each of the fields.
-func wantError(t *testing.T, body string, code evaluation.Code, fields ...string) apiErrorBody {
+func wantError(t testing.TB, body string, code evaluation.Code, fields ...string) apiErrorBody {
 	t.Helper()
 	e := apiErr(t, body)
 	if e.Code != code {
@@ -199,7 +199,7 @@ type scenario struct {
 
 // run sends the scenario's request, its URL expanded, and checks the
 // response; it returns the body.
-func (h *harness) run(t *testing.T, sc scenario) string {
+func (h *harness) run(t testing.TB, sc scenario) string {
 	t.Helper()
 	resp, body := h.api(sc.as, sc.method, h.expand(sc.url), sc.body)
 	if resp.StatusCode != sc.status {
@@ -239,7 +239,7 @@ type writeScenario struct {
 // runWrite sends the case's given requests, then its own, and checks the
 // response, that the request added the case's audit entries and no
 // others, and that a refused request changed nothing.
-func (h *harness) runWrite(t *testing.T, tc writeScenario) {
+func (h *harness) runWrite(t testing.TB, tc writeScenario) {
 	t.Helper()
 	for _, g := range tc.given {
 		h.run(t, g)
