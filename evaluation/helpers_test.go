@@ -231,16 +231,3 @@ func (e *env) faulty(t *testing.T) (*evaluation.Services, *faultyStore) {
 	}
 	return svc, st
 }
-
-// dropTrigger drops one of the schema's triggers on table, as someone who
-// can write the database could (PostgreSQL names the table).
-func dropTrigger(t *testing.T, db *sqlstore.DB, name, table string) {
-	t.Helper()
-	q := `DROP TRIGGER ` + name
-	if db.Postgres() {
-		q += ` ON ` + table
-	}
-	if _, err := db.ExecContext(t.Context(), q); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/assign"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -558,7 +559,7 @@ func TestDrawExcludesLookalikeSpellings(t *testing.T) {
 	// A record made before the rules read look-alikes, which drew the
 	// expert at 上海理工⼤学, re-runs to another result, and verify says
 	// why that may be.
-	dropTrigger(t, e.db, "draws_no_update", "draws")
+	storetest.DropTrigger(t, e.db, "draws_no_update", "draws")
 	var raw string
 	if err := e.db.QueryRowContext(ctx, `SELECT result FROM draws`).Scan(&raw); err != nil {
 		t.Fatal(err)

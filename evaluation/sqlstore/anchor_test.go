@@ -6,6 +6,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 )
 
 // rewriteFrom edits entry id and recomputes every hash from there on, and
@@ -19,8 +20,8 @@ func rewriteFrom(t *testing.T, db *sqlstore.DB, id, keep int64) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	dropTrigger(t, db, "audit_log_no_update", "audit_log")
-	dropTrigger(t, db, "audit_log_no_delete", "audit_log")
+	storetest.DropTrigger(t, db, "audit_log_no_update", "audit_log")
+	storetest.DropTrigger(t, db, "audit_log_no_delete", "audit_log")
 	prev := ""
 	for _, e := range entries {
 		switch {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -200,8 +201,8 @@ func TestVerifyAudit(t *testing.T) {
 	const n = 5
 	dropTriggers := func(t *testing.T, db *sqlstore.DB) {
 		t.Helper()
-		dropTrigger(t, db, "audit_log_no_update", "audit_log")
-		dropTrigger(t, db, "audit_log_no_delete", "audit_log")
+		storetest.DropTrigger(t, db, "audit_log_no_update", "audit_log")
+		storetest.DropTrigger(t, db, "audit_log_no_delete", "audit_log")
 	}
 	entry := func(t *testing.T, db *sqlstore.DB, id int64) *evaluation.AuditEntry {
 		t.Helper()

@@ -134,16 +134,3 @@ func latestMigration(t *testing.T, dir string) int64 {
 }
 
 func page(n, size int) evaluation.Page { return evaluation.Page{Number: n, Size: size} }
-
-// dropTrigger drops one of the schema's triggers on table, as someone who
-// can write the database could (PostgreSQL names the table).
-func dropTrigger(t *testing.T, db *sqlstore.DB, name, table string) {
-	t.Helper()
-	q := `DROP TRIGGER ` + name
-	if db.Postgres() {
-		q += ` ON ` + table
-	}
-	if _, err := db.ExecContext(t.Context(), q); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}

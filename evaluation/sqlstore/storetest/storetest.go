@@ -258,3 +258,17 @@ func Server(t testing.TB) string {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// DropTrigger drops one of the schema's triggers on table, as someone who
+// can write the database could (PostgreSQL names the table), for tests
+// that tamper with what the triggers guard.
+func DropTrigger(t testing.TB, db *sqlstore.DB, name, table string) {
+	t.Helper()
+	q := `DROP TRIGGER ` + name
+	if db.Postgres() {
+		q += ` ON ` + table
+	}
+	if _, err := db.ExecContext(context.Background(), q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
