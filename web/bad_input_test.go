@@ -18,15 +18,38 @@ type badInput struct {
 	fields                                   []string
 }
 
-// The bad-input catalogue (issue 11), first part: wrong types, out-of-range
-// and boundary numbers, NaN and overflowing numbers, huge strings and
-// arrays, invalid UTF-8, hidden characters, path traversal, malformed
-// and truncated JSON, wrong content types, stale and impossible versions,
-// odd path parameters — against the score sheet, campaign creation,
-// revision rounds, tokens and reads. Each is refused with its status and
-// the error format (a message, and one per field named), and the database
-// is exactly as it was.
+// The bad-input catalogue (issue 11): requests a careless or hostile
+// client sends, each a named case that asserts its status, the message
+// (and the field it names), and the database afterwards — unchanged for a
+// refusal, the exact value sent for text that is stored on purpose. Each
+// part prints its count, and make proof prints those lines.
 func TestBadInputCatalogue(t *testing.T) {
+	parts := []struct {
+		name, says string
+		run        func(t *testing.T) int
+	}{
+		{"refusals", "each refused with the database unchanged", badInputRefusals},
+		{"uploads", "broken multipart bodies refused beside the file, odd file names refused or stored under a safe name", badInputUploads},
+	}
+	total := 0
+	for _, p := range parts {
+		n := 0
+		t.Run(p.name, func(t *testing.T) { n = p.run(t) })
+		fmt.Printf("bad-input catalogue, %s: %d cases, %s\n", p.name, n, p.says)
+		total += n
+	}
+	fmt.Printf("bad-input catalogue: %d cases in all through the API and the pages, besides the forms below\n", total)
+}
+
+// badInputRefusals is the catalogue's first part: wrong types,
+// out-of-range and boundary numbers, NaN and overflowing numbers, huge
+// strings and arrays, invalid UTF-8, hidden characters, path traversal,
+// malformed and truncated JSON, wrong content types, stale and impossible
+// versions, odd path parameters — against the score sheet, campaign
+// creation, revision rounds, tokens and reads. Each is refused with its
+// status and the error format (a message, and one per field named), and
+// the database is exactly as it was.
+func badInputRefusals(t *testing.T) int {
 	h := newHarness(t)
 	s := h.scoringCampaign()
 	h.openSheet(s, s.member)
@@ -155,13 +178,34 @@ func TestBadInputCatalogue(t *testing.T) {
 		})
 		checked++
 	}
-	fmt.Printf("bad-input catalogue: %d cases, each refused with the database unchanged\n", checked)
+	return checked
 }
 
-// The catalogue's forms: every form of the app (each POST route outside
+// The catalogue's forms: what the pages' forms are sent that a browser
+// would not send. Each part prints its count, and make proof prints
+// those lines.
+func TestBadInputForgedForms(t *testing.T) {
+	parts := []struct {
+		name, says string
+		run        func(t *testing.T) int
+	}{
+		{"uploads", "broken multipart forms and odd file names, refused on a page that says why or stored under a safe name", badInputUploadForms},
+	}
+	total := 0
+	for _, p := range parts {
+		n := 0
+		t.Run(p.name, func(t *testing.T) { n = p.run(t) })
+		fmt.Printf("bad-input catalogue, forms, %s: %d cases, %s\n", p.name, n, p.says)
+		total += n
+	}
+	t.Run("forged tokens", func(t *testing.T) { total += badInputForgedTokens(t) })
+	fmt.Printf("bad-input catalogue, forms: %d cases in all\n", total)
+}
+
+// badInputForgedTokens: every form of the app (each POST route outside
 // the API), sent by a signed-in user with a forged CSRF token and with
 // none, is refused with 403 and a page that says so, and changes nothing.
-func TestBadInputForgedForms(t *testing.T) {
+func badInputForgedTokens(t *testing.T) int {
 	h := newHarness(t)
 	h.withRubrics()
 	h.campaignWithProject()
@@ -199,4 +243,5 @@ func TestBadInputForgedForms(t *testing.T) {
 		}
 	}
 	fmt.Printf("bad-input catalogue, forms: %d forms, %d forged or missing tokens refused with the database unchanged\n", len(forms), checked)
+	return checked
 }
