@@ -105,14 +105,15 @@ func (a *App) apiExpertProject(c *fiber.Ctx) error {
 }
 
 // declarationRequest is an expert's declaration for a project: no conflict
-// of interest, or one, with the reason.
+// of interest, or one, with the reason. Either is said outright: a body
+// without conflict declares nothing, rather than no conflict.
 type declarationRequest struct {
-	Conflict bool   `json:"conflict" form:"conflict"`
-	Reason   string `json:"reason" form:"reason" validate:"max=2000"`
+	Conflict *bool  `json:"conflict" validate:"required"`
+	Reason   string `json:"reason" validate:"max=2000"`
 }
 
 func (a *App) declare(c *fiber.Ctx, projectID int64, req declarationRequest) error {
-	if req.Conflict {
+	if *req.Conflict {
 		return a.sheets.DeclareConflict(c.UserContext(), actor(c), projectID, req.Reason)
 	}
 	return a.sheets.DeclareNoConflict(c.UserContext(), actor(c), projectID)

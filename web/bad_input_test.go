@@ -30,6 +30,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	}{
 		{"refusals", "each refused with the database unchanged", badInputRefusals},
 		{"uploads", "broken multipart bodies refused beside the file, odd file names refused or stored under a safe name", badInputUploads},
+		{"shapes", "members given twice and required members missing, refused beside the member with the database unchanged", badInputShapes},
 	}
 	total := 0
 	for _, p := range parts {
@@ -156,29 +157,39 @@ func badInputRefusals(t *testing.T) int {
 	}
 	checked := 0
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			before := h.dump()
-			var header []string
-			if c.contentType != "" {
-				header = []string{"Content-Type", c.contentType}
-			}
-			resp, body := h.api(c.as, c.method, c.url, c.body, header...)
-			if resp.StatusCode != c.status {
-				t.Fatalf("%s %s: status %d, want %d: %.300s", c.method, c.url, resp.StatusCode, c.status, body)
-			}
-			e := apiErr(t, body)
-			for _, f := range c.fields {
-				if e.Fields[f] == "" {
-					t.Errorf("the error names no problem for %s: %+v", f, e)
-				}
-			}
-			if h.dump() != before {
-				t.Error("a refused request changed the database")
-			}
-		})
+		h.refuse(t, c.name, c, "")
 		checked++
 	}
 	return checked
+}
+
+// refuse runs a bad-input case as a subtest: the status, the error format
+// with a message for each field named (containing message, when given),
+// and the database unchanged. Every user the case may act as must have
+// used their token before (warmTokens), or its first use shows as a
+// change.
+func (h *harness) refuse(t *testing.T, name string, c badInput, message string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		before := h.dump()
+		var header []string
+		if c.contentType != "" {
+			header = []string{"Content-Type", c.contentType}
+		}
+		resp, body := h.api(c.as, c.method, c.url, c.body, header...)
+		if resp.StatusCode != c.status {
+			t.Fatalf("%s %s: status %d, want %d: %.300s", c.method, c.url, resp.StatusCode, c.status, body)
+		}
+		e := apiErr(t, body)
+		for _, f := range c.fields {
+			if e.Fields[f] == "" || !strings.Contains(e.Fields[f], message) {
+				t.Errorf("the error says %q for %s, want a message with %q: %+v", e.Fields[f], f, message, e)
+			}
+		}
+		if h.dump() != before {
+			t.Error("a refused request changed the database")
+		}
+	})
 }
 
 // The catalogue's forms: what the pages' forms are sent that a browser
@@ -190,6 +201,7 @@ func TestBadInputForgedForms(t *testing.T) {
 		run        func(t *testing.T) int
 	}{
 		{"uploads", "broken multipart forms and odd file names, refused on a page that says why or stored under a safe name", badInputUploadForms},
+		{"missing", "main forms posted empty, refused on a page that names what is missing, the database unchanged", badInputMissingForms},
 	}
 	total := 0
 	for _, p := range parts {
