@@ -31,6 +31,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"refusals", "each refused with the database unchanged", badInputRefusals},
 		{"uploads", "broken multipart bodies refused beside the file, odd file names refused or stored under a safe name", badInputUploads},
 		{"shapes", "members given twice and required members missing, refused beside the member with the database unchanged", badInputShapes},
+		{"stored text", "markup, SQL and template syntax in every text field, read back exactly through the API and as text on every page that shows it", badInputStoredText},
 	}
 	total := 0
 	for _, p := range parts {
@@ -202,6 +203,7 @@ func TestBadInputForgedForms(t *testing.T) {
 	}{
 		{"uploads", "broken multipart forms and odd file names, refused on a page that says why or stored under a safe name", badInputUploadForms},
 		{"missing", "main forms posted empty, refused on a page that names what is missing, the database unchanged", badInputMissingForms},
+		{"stored text", "markup, SQL and template syntax typed into the forms, read back exactly through the API and as text on every page that shows it", badInputStoredForms},
 	}
 	total := 0
 	for _, p := range parts {
@@ -211,7 +213,7 @@ func TestBadInputForgedForms(t *testing.T) {
 		total += n
 	}
 	t.Run("forged tokens", func(t *testing.T) { total += badInputForgedTokens(t) })
-	fmt.Printf("bad-input catalogue, forms: %d cases in all\n", total)
+	fmt.Printf("bad-input catalogue, forms in all: %d cases\n", total)
 }
 
 // badInputForgedTokens: every form of the app (each POST route outside
