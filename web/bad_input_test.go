@@ -32,6 +32,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"uploads", "broken multipart bodies refused beside the file, odd file names refused or stored under a safe name", badInputUploads},
 		{"shapes", "members given twice and required members missing, refused beside the member with the database unchanged", badInputShapes},
 		{"stored text", "markup, SQL and template syntax in every text field, read back exactly through the API and as text on every page that shows it", badInputStoredText},
+		{"exports", "formulas after each of = + - @ tab CR in every text column of both workbooks, read back with excelize as text behind a quote", badInputFormulas},
 	}
 	total := 0
 	for _, p := range parts {
