@@ -185,11 +185,21 @@ func (a *App) readSheet(c *fiber.Ctx) (int, evaluation.SheetContent, error) {
 		Opinion: req.Opinion, Vetoes: req.Vetoes}, FinancePass: req.FinancePass}, nil
 }
 
-// staleBody answers a save based on an older version: the error, and the
-// sheet as stored, so the client can show it.
+// staleBody answers a write based on an older version than the one
+// stored: the error, and the record as stored (a sheet, the panel's
+// opinion), so the client can show it.
 type staleBody struct {
-	Error   apiErrorBody      `json:"error"`
-	Current *evaluation.Sheet `json:"current"`
+	Error   apiErrorBody `json:"error"`
+	Current any          `json:"current"`
+}
+
+// sendStale answers a write refused as stale (err) with 409, the error and
+// current, the record as stored.
+func (a *App) sendStale(c *fiber.Ctx, err error, current any) error {
+	lang := langOf(c)
+	e := evaluation.ErrorAs(err)
+	return c.Status(fiber.StatusConflict).JSON(staleBody{Error: apiErrorBody{Code: e.Code, Message: a.message(lang, e),
+		Fields: a.fieldMessages(lang, e)}, Current: current})
 }
 
 func (a *App) apiSaveSheet(c *fiber.Ctx) error   { return a.apiStoreSheet(c, false) }
@@ -206,10 +216,7 @@ func (a *App) apiStoreSheet(c *fiber.Ctx, submit bool) error {
 	sh, err := a.sheets.SaveSheet(c.UserContext(), actor(c), id, base, content, submit)
 	var stale *evaluation.StaleSheetError
 	if errors.As(err, &stale) {
-		lang := langOf(c)
-		e := evaluation.ErrorAs(err)
-		return c.Status(fiber.StatusConflict).JSON(staleBody{Error: apiErrorBody{Code: e.Code, Message: a.message(lang, e),
-			Fields: a.fieldMessages(lang, e)}, Current: stale.Current})
+		return a.sendStale(c, err, stale.Current)
 	}
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"shapes", "members given twice and required members missing, refused beside the member with the database unchanged", badInputShapes},
 		{"stored text", "markup, SQL and template syntax in every text field, read back exactly through the API and as text on every page that shows it", badInputStoredText},
 		{"exports", "formulas after each of = + - @ tab CR in every text column of both workbooks, read back with excelize as text behind a quote", badInputFormulas},
+		{"replays", "stale versions answered 409 with the record as stored, writes sent twice refused or harmless, the database unchanged", badInputReplays},
 	}
 	total := 0
 	for _, p := range parts {
@@ -205,6 +206,7 @@ func TestBadInputForgedForms(t *testing.T) {
 		{"uploads", "broken multipart forms and odd file names, refused on a page that says why or stored under a safe name", badInputUploadForms},
 		{"missing", "main forms posted empty, refused on a page that names what is missing, the database unchanged", badInputMissingForms},
 		{"stored text", "markup, SQL and template syntax typed into the forms, read back exactly through the API and as text on every page that shows it", badInputStoredForms},
+		{"replays", "forms sent again with a signed-out session's token, from an older copy or after they took effect, refused on a page that says why", badInputReplayForms},
 	}
 	total := 0
 	for _, p := range parts {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -119,6 +120,15 @@ func (a *App) opinionRefused(c *fiber.Ctx, d *opinionData, err error) bool {
 	}
 	c.Status(statusOf[evaluation.ErrorCode(err)])
 	d.Fields = fields
+	// The message at the top when no field of the forms shows the
+	// problem (the version of a stale copy is a hidden input), with what
+	// that is.
+	placed := []string{"text", "proposed", "agree", "reason"}
+	for k := range fields {
+		if !slices.Contains(placed, k) {
+			d.Error = withUnplaced(msg, fields, placed...)
+		}
+	}
 	if len(fields) == 0 {
 		d.Error = msg
 	}
