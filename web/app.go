@@ -200,7 +200,7 @@ func New(cfg Config) (*App, error) {
 		DisableStartupMessage: true,
 		// A multipart body is parsed by the handler that takes it, after
 		// the caller is known, so that a truncated or malformed one is
-		// refused in the error format beside its field (readMultipart).
+		// refused in the error format beside its field (uploadIncomplete).
 		DisablePreParseMultipartForm: true,
 		ReadTimeout:                  30 * time.Second,
 		WriteTimeout:                 60 * time.Second,

@@ -403,9 +403,8 @@ func TestInjectedMarkup(t *testing.T) {
 // and the answer, the approval and an appeal. The steps between are taken
 // through the API. It returns the fields with where they are read back,
 // and what the experts read while the campaign was theirs.
-func (h *harness) storedFormsWorld(text func(field string) string) ([]storedField, map[string]string) {
-	h.t.Helper()
-	t := h.t
+func (h *harness) storedFormsWorld(t *testing.T, text func(field string) string) ([]storedField, map[string]string) {
+	t.Helper()
 	s := h.scoringCampaign()
 	staff, comm, admin := h.browser(), h.browser(), h.browser()
 	staff.login("staffa")
@@ -561,7 +560,7 @@ func badInputStoredForms(t *testing.T) int {
 		t.Run(payload.name, func(t *testing.T) {
 			h := newHarness(t)
 			text := func(field string) string { return payload.text + " #" + field }
-			fields, seen := h.storedFormsWorld(text)
+			fields, seen := h.storedFormsWorld(t, text)
 			checked += h.checkStored(t, fields, seen, text)
 		})
 	}
