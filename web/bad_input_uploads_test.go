@@ -127,6 +127,23 @@ func badInputUploads(t *testing.T) int {
 			checked++
 		}
 	}
+	// A NUL sent raw in the file's header breaks the header, so the body
+	// is no form: refused as an upload to send again.
+	raw := bytes.Replace(material.Bytes(), []byte(`filename="自评价报告.pdf"`), []byte("filename=\"a\x00b.pdf\""), 1)
+	t.Run("a material, a NUL raw in the file name's header", func(t *testing.T) {
+		before := h.dump()
+		resp, body := h.rawUpload("staffa", routes[0].url, materialType, raw)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("status %d, want 400: %.300s", resp.StatusCode, body)
+		}
+		if e := wantError(t, body, evaluation.Invalid, "file"); e.Fields["file"] != msgUploadIncomplete {
+			t.Errorf("the file's message is %q, want %q", e.Fields["file"], msgUploadIncomplete)
+		}
+		if h.dump() != before {
+			t.Error("a refused upload stored something")
+		}
+	})
+	checked++
 	// The whole bodies are taken, so that it is the breaking that is
 	// refused, not what the bodies hold.
 	for _, r := range routes {
