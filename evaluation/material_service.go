@@ -184,6 +184,11 @@ type NewMaterial struct {
 	Kind     MaterialKind
 	Filename string
 	Content  io.Reader
+	// Incomplete marks an upload that arrived but could not be read as a
+	// form (cut short, or its parts not where its boundary says): it is
+	// refused beside the file as one to send again, not as a file never
+	// chosen, after the access checks like any other refusal.
+	Incomplete bool
 }
 
 // UploadMaterial stores a file and adds it to a project's materials. The
@@ -201,6 +206,9 @@ func (s *MaterialService) UploadMaterial(ctx context.Context, actor Actor, proje
 	}
 	if !acc.write {
 		return nil, ErrForbidden
+	}
+	if in.Incomplete {
+		return nil, FieldErrors{"file": "error.upload_incomplete"}.Err()
 	}
 	f := FieldErrors{}
 	if !in.Kind.Valid() {

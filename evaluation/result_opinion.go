@@ -104,9 +104,21 @@ func (s *ResultService) chairSeat(ctx context.Context, tx resultTx, actor Actor,
 	return st, panel, nil
 }
 
-// staleOpinion is the answer to a save or a circulation based on another
-// version than the stored one.
-func staleOpinion() error {
+// StaleOpinionError refuses a save or a circulation of the panel's opinion
+// based on another version than the one stored, which another tab or
+// device saved since (or a request sent twice); it carries the stored
+// opinion, so that the chair can see and keep what is there, as
+// StaleSheetError does for a sheet.
+type StaleOpinionError struct {
+	Current *Opinion
+}
+
+func (e *StaleOpinionError) Error() string {
+	return "stale opinion: the stored version is " + idString(int64(e.Current.Version))
+}
+
+// Unwrap is the conflict the edges answer with.
+func (e *StaleOpinionError) Unwrap() error {
 	return &Error{Code: Conflict, Message: "error.opinion_stale", Fields: map[string]string{"version": "error.opinion_stale"}}
 }
 
@@ -138,8 +150,12 @@ func (s *ResultService) SaveOpinion(ctx context.Context, actor Actor, projectID 
 		if o.Status == OpinionLocked {
 			return Errorf(Conflict, "error.opinion_locked")
 		}
-		if base != o.Version {
-			return staleOpinion()
+		switch {
+		case base != o.Version && created:
+			// No version to be stale against: a made-up one.
+			return FieldErrors{"version": "error.opinion_version_new"}.Err()
+		case base != o.Version:
+			return &StaleOpinionError{Current: o}
 		}
 		if o.Status == OpinionCirculating {
 			if err := tx.DeleteOpinionResponses(ctx, projectID); err != nil {
@@ -183,7 +199,7 @@ func (s *ResultService) CirculateOpinion(ctx context.Context, actor Actor, proje
 			return Errorf(Conflict, "error.opinion_not_draft")
 		}
 		if base != o.Version {
-			return staleOpinion()
+			return &StaleOpinionError{Current: o}
 		}
 		now := s.now()
 		o.Status, o.UpdatedAt = OpinionCirculating, now

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -62,11 +63,16 @@ func (a *App) materialRoutes() {
 }
 
 // readMaterialUpload reads the kind and the file of a multipart upload. What is
-// missing stays empty, for the service to refuse after its access checks
+// missing stays empty, and a body that is no readable multipart form is
+// marked incomplete, for the service to refuse after its access checks
 // (so that another agency's project answers not found, whatever was
 // sent). The caller closes the file.
 func readMaterialUpload(c *fiber.Ctx) (evaluation.NewMaterial, io.Closer) {
 	var in evaluation.NewMaterial
+	if uploadIncomplete(c) {
+		in.Incomplete = true
+		return in, nil
+	}
 	form, err := c.MultipartForm()
 	if err != nil {
 		return in, nil
@@ -86,6 +92,28 @@ func readMaterialUpload(c *fiber.Ctx) (evaluation.NewMaterial, io.Closer) {
 	}
 	in.Content = f
 	return in, f
+}
+
+// uploadIncomplete reports whether the body is declared a multipart form
+// but cannot be read as one: cut short, without its boundary, or with
+// parts that do not use the boundary its header names. A body of another
+// type is no upload at all (the file is missing), not an incomplete one.
+//
+// A body cut short is known by its missing close delimiter ("--" boundary
+// "--", RFC 2046 §5.1.1): mime/multipart reads a body cut inside a part's
+// headers as a whole form that simply lacks that part, which would turn
+// a broken upload of a file into "no file chosen".
+func uploadIncomplete(c *fiber.Ctx) bool {
+	ct := strings.ToLower(strings.TrimSpace(c.Get(fiber.HeaderContentType)))
+	if !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+		return false
+	}
+	boundary := c.Request().Header.MultipartFormBoundary()
+	if len(boundary) == 0 || !bytes.Contains(c.Body(), []byte("--"+string(boundary)+"--")) {
+		return true
+	}
+	_, err := c.MultipartForm()
+	return err != nil
 }
 
 // sentFilename is the file name exactly as the client sent it. The

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/aggregate"
@@ -119,6 +120,10 @@ func (a *App) apiSaveOpinion(c *fiber.Ctx) error {
 	}
 	o, err := a.results.SaveOpinion(c.UserContext(), actor(c), id, *req.Version,
 		evaluation.OpinionInput{Text: req.Text, Proposed: req.Proposed})
+	var stale *evaluation.StaleOpinionError
+	if errors.As(err, &stale) {
+		return a.sendStale(c, err, stale.Current)
+	}
 	if err != nil {
 		return err
 	}
@@ -139,6 +144,10 @@ func (a *App) apiCirculateOpinion(c *fiber.Ctx) error {
 		return err
 	}
 	o, err := a.results.CirculateOpinion(c.UserContext(), actor(c), id, *req.Version)
+	var stale *evaluation.StaleOpinionError
+	if errors.As(err, &stale) {
+		return a.sendStale(c, err, stale.Current)
+	}
 	if err != nil {
 		return err
 	}

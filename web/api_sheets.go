@@ -105,14 +105,15 @@ func (a *App) apiExpertProject(c *fiber.Ctx) error {
 }
 
 // declarationRequest is an expert's declaration for a project: no conflict
-// of interest, or one, with the reason.
+// of interest, or one, with the reason. Either is said outright: a body
+// without conflict declares nothing, rather than no conflict.
 type declarationRequest struct {
-	Conflict bool   `json:"conflict" form:"conflict"`
-	Reason   string `json:"reason" form:"reason" validate:"max=2000"`
+	Conflict *bool  `json:"conflict" validate:"required"`
+	Reason   string `json:"reason" validate:"max=2000"`
 }
 
 func (a *App) declare(c *fiber.Ctx, projectID int64, req declarationRequest) error {
-	if req.Conflict {
+	if *req.Conflict {
 		return a.sheets.DeclareConflict(c.UserContext(), actor(c), projectID, req.Reason)
 	}
 	return a.sheets.DeclareNoConflict(c.UserContext(), actor(c), projectID)
@@ -184,11 +185,21 @@ func readSheet(contentType string, body []byte) (int, evaluation.SheetContent, e
 		Opinion: req.Opinion, Vetoes: req.Vetoes}, FinancePass: req.FinancePass}, nil
 }
 
-// staleBody answers a save based on an older version: the error, and the
-// sheet as stored, so the client can show it.
+// staleBody answers a write based on an older version than the one
+// stored: the error, and the record as stored (a sheet, the panel's
+// opinion), so the client can show it.
 type staleBody struct {
-	Error   apiErrorBody      `json:"error"`
-	Current *evaluation.Sheet `json:"current"`
+	Error   apiErrorBody `json:"error"`
+	Current any          `json:"current"`
+}
+
+// sendStale answers a write refused as stale (err) with 409, the error and
+// current, the record as stored.
+func (a *App) sendStale(c *fiber.Ctx, err error, current any) error {
+	lang := langOf(c)
+	e := evaluation.ErrorAs(err)
+	return c.Status(fiber.StatusConflict).JSON(staleBody{Error: apiErrorBody{Code: e.Code, Message: a.message(lang, e),
+		Fields: a.fieldMessages(lang, e)}, Current: current})
 }
 
 func (a *App) apiSaveSheet(c *fiber.Ctx) error   { return a.apiStoreSheet(c, false) }
@@ -205,10 +216,7 @@ func (a *App) apiStoreSheet(c *fiber.Ctx, submit bool) error {
 	sh, err := a.sheets.SaveSheet(c.UserContext(), actor(c), id, base, content, submit)
 	var stale *evaluation.StaleSheetError
 	if errors.As(err, &stale) {
-		lang := langOf(c)
-		e := evaluation.ErrorAs(err)
-		return c.Status(fiber.StatusConflict).JSON(staleBody{Error: apiErrorBody{Code: e.Code, Message: a.message(lang, e),
-			Fields: a.fieldMessages(lang, e)}, Current: stale.Current})
+		return a.sendStale(c, err, stale.Current)
 	}
 	if err != nil {
 		return err

@@ -212,9 +212,13 @@ func New(cfg Config) (*App, error) {
 		Views:                 engine,
 		ViewsLayout:           "layouts/main",
 		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// A multipart body is parsed by the handler that takes it, after
+		// the caller is known, so that a truncated or malformed one is
+		// refused in the error format beside its field (uploadIncomplete).
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
 		// Without trusted proxies, c.IP() is the connection's address.
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
 		TrustedProxies:          prefixStrings(cfg.TrustedProxies),
@@ -265,6 +269,12 @@ func New(cfg Config) (*App, error) {
 		ContextKey:        localCSRF,
 		Extractor:         csrfFromFormOrHeader,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			// An upload form cut short has its token unread, not
+			// forged: say what went wrong. Nothing of it is used.
+			if uploadIncomplete(c) {
+				return &evaluation.Error{Code: evaluation.Invalid, Message: "error.upload_incomplete",
+					Fields: map[string]string{"file": "error.upload_incomplete"}, Err: err}
+			}
 			return &evaluation.Error{Code: evaluation.Forbidden, Message: "error.csrf", Err: err}
 		},
 	}))

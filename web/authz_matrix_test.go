@@ -323,7 +323,7 @@ func matrixRoutes() map[string]matrixRow {
 		"GET /workspace/campaigns/:id/pledge":           {fill: f("campaign"), allow: panel},
 		"POST /workspace/campaigns/:id/pledge":          {fill: f("campaign"), body: "version=" + evaluation.PledgeVersion, allow: panel, keep: true},
 		"GET /workspace/projects/:id":                   {fill: f("project"), allow: panel},
-		"POST /workspace/projects/:id/declaration":      {fill: f("project"), body: "conflict=false", allow: panel, keep: true},
+		"POST /workspace/projects/:id/declaration":      {fill: f("project"), body: "conflict=0", allow: panel, keep: true},
 		"GET /workspace/projects/:id/sheet":             {fill: f("project"), allow: panel},
 		"POST /workspace/projects/:id/sheet":            {fill: f("project"), body: "version=1", allow: panel},
 		"POST /workspace/projects/:id/sheet/draft":      {fill: f("project"), body: "version=1", allow: panel},

@@ -18,15 +18,42 @@ type badInput struct {
 	fields                                   []string
 }
 
-// The bad-input catalogue (issue 11), first part: wrong types, out-of-range
-// and boundary numbers, NaN and overflowing numbers, huge strings and
-// arrays, invalid UTF-8, hidden characters, path traversal, malformed
-// and truncated JSON, wrong content types, stale and impossible versions,
-// odd path parameters — against the score sheet, campaign creation,
-// revision rounds, tokens and reads. Each is refused with its status and
-// the error format (a message, and one per field named), and the database
-// is exactly as it was.
+// The bad-input catalogue (issue 11): requests a careless or hostile
+// client sends, each a named case that asserts its status, the message
+// (and the field it names), and the database afterwards — unchanged for a
+// refusal, the exact value sent for text that is stored on purpose. Each
+// part prints its count, and make proof prints those lines.
 func TestBadInputCatalogue(t *testing.T) {
+	parts := []struct {
+		name, says string
+		run        func(t *testing.T) int
+	}{
+		{"refusals", "each refused with the database unchanged", badInputRefusals},
+		{"uploads", "broken multipart bodies refused beside the file, odd file names refused or stored under a safe name", badInputUploads},
+		{"shapes", "members given twice and required members missing, refused beside the member with the database unchanged", badInputShapes},
+		{"stored text", "markup, SQL and template syntax in every text field, read back exactly through the API and as text on every page that shows it", badInputStoredText},
+		{"exports", "formulas after each of = + - @ tab CR in every text column of both workbooks, read back with excelize as text behind a quote", badInputFormulas},
+		{"replays", "stale versions answered 409 with the record as stored, writes sent twice refused or harmless, the database unchanged", badInputReplays},
+	}
+	total := 0
+	for _, p := range parts {
+		n := 0
+		t.Run(p.name, func(t *testing.T) { n = p.run(t) })
+		fmt.Printf("bad-input catalogue, %s: %d cases, %s\n", p.name, n, p.says)
+		total += n
+	}
+	fmt.Printf("bad-input catalogue: %d cases in all through the API and the pages, besides the forms below\n", total)
+}
+
+// badInputRefusals is the catalogue's first part: wrong types,
+// out-of-range and boundary numbers, NaN and overflowing numbers, huge
+// strings and arrays, invalid UTF-8, hidden characters, path traversal,
+// malformed and truncated JSON, wrong content types, stale and impossible
+// versions, odd path parameters — against the score sheet, campaign
+// creation, revision rounds, tokens and reads. Each is refused with its
+// status and the error format (a message, and one per field named), and
+// the database is exactly as it was.
+func badInputRefusals(t *testing.T) int {
 	h := newHarness(t)
 	s := h.scoringCampaign()
 	h.openSheet(s, s.member)
@@ -133,35 +160,69 @@ func TestBadInputCatalogue(t *testing.T) {
 	}
 	checked := 0
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			before := h.dump()
-			var header []string
-			if c.contentType != "" {
-				header = []string{"Content-Type", c.contentType}
-			}
-			resp, body := h.api(c.as, c.method, c.url, c.body, header...)
-			if resp.StatusCode != c.status {
-				t.Fatalf("%s %s: status %d, want %d: %.300s", c.method, c.url, resp.StatusCode, c.status, body)
-			}
-			e := apiErr(t, body)
-			for _, f := range c.fields {
-				if e.Fields[f] == "" {
-					t.Errorf("the error names no problem for %s: %+v", f, e)
-				}
-			}
-			if h.dump() != before {
-				t.Error("a refused request changed the database")
-			}
-		})
+		h.refuse(t, c.name, c, "")
 		checked++
 	}
-	fmt.Printf("bad-input catalogue: %d cases, each refused with the database unchanged\n", checked)
+	return checked
 }
 
-// The catalogue's forms: every form of the app (each POST route outside
+// refuse runs a bad-input case as a subtest: the status, the error format
+// with a message for each field named (containing message, when given),
+// and the database unchanged. Every user the case may act as must have
+// used their token before (warmTokens), or its first use shows as a
+// change.
+func (h *harness) refuse(t *testing.T, name string, c badInput, message string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		before := h.dump()
+		var header []string
+		if c.contentType != "" {
+			header = []string{"Content-Type", c.contentType}
+		}
+		resp, body := h.api(c.as, c.method, c.url, c.body, header...)
+		if resp.StatusCode != c.status {
+			t.Fatalf("%s %s: status %d, want %d: %.300s", c.method, c.url, resp.StatusCode, c.status, body)
+		}
+		e := apiErr(t, body)
+		for _, f := range c.fields {
+			if e.Fields[f] == "" || !strings.Contains(e.Fields[f], message) {
+				t.Errorf("the error says %q for %s, want a message with %q: %+v", e.Fields[f], f, message, e)
+			}
+		}
+		if h.dump() != before {
+			t.Error("a refused request changed the database")
+		}
+	})
+}
+
+// The catalogue's forms: what the pages' forms are sent that a browser
+// would not send. Each part prints its count, and make proof prints
+// those lines.
+func TestBadInputForgedForms(t *testing.T) {
+	parts := []struct {
+		name, says string
+		run        func(t *testing.T) int
+	}{
+		{"uploads", "broken multipart forms and odd file names, refused on a page that says why or stored under a safe name", badInputUploadForms},
+		{"missing", "main forms posted empty, refused on a page that names what is missing, the database unchanged", badInputMissingForms},
+		{"stored text", "markup, SQL and template syntax typed into the forms, read back exactly through the API and as text on every page that shows it", badInputStoredForms},
+		{"replays", "forms sent again with a signed-out session's token, from an older copy or after they took effect, refused on a page that says why", badInputReplayForms},
+	}
+	total := 0
+	for _, p := range parts {
+		n := 0
+		t.Run(p.name, func(t *testing.T) { n = p.run(t) })
+		fmt.Printf("bad-input catalogue, forms, %s: %d cases, %s\n", p.name, n, p.says)
+		total += n
+	}
+	t.Run("forged tokens", func(t *testing.T) { total += badInputForgedTokens(t) })
+	fmt.Printf("bad-input catalogue, forms in all: %d cases\n", total)
+}
+
+// badInputForgedTokens: every form of the app (each POST route outside
 // the API), sent by a signed-in user with a forged CSRF token and with
 // none, is refused with 403 and a page that says so, and changes nothing.
-func TestBadInputForgedForms(t *testing.T) {
+func badInputForgedTokens(t *testing.T) int {
 	h := newHarness(t)
 	h.withRubrics()
 	h.campaignWithProject()
@@ -199,4 +260,5 @@ func TestBadInputForgedForms(t *testing.T) {
 		}
 	}
 	fmt.Printf("bad-input catalogue, forms: %d forms, %d forged or missing tokens refused with the database unchanged\n", len(forms), checked)
+	return checked
 }

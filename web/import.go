@@ -46,8 +46,16 @@ func (a *App) importRoutes() {
 
 // formFile reads the multipart file field, or returns nil when the form
 // has none. A file that cannot be opened is handed on with its error: the
-// import reports it as unreadable, like any other problem of the file.
+// import reports it as unreadable, like any other problem of the file; a
+// body that is no readable multipart form (cut short, a wrong boundary)
+// is reported as an upload to send again (imports.ErrIncomplete).
 func formFile(c *fiber.Ctx, field string) *imports.File {
+	if uploadIncomplete(c) {
+		if field != "file" {
+			return nil // one problem for the whole body, on the main file
+		}
+		return &imports.File{Err: imports.ErrIncomplete}
+	}
 	fh, err := c.FormFile(field)
 	if err != nil || fh == nil {
 		return nil

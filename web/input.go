@@ -2,8 +2,11 @@ package web
 
 import (
 	"bytes"
+	"maps"
 	"mime"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/rubrics"
@@ -14,6 +17,12 @@ import (
 // the right types with no unknown or repeated fields and nothing after it
 // (rubrics.DecodeJSON), then checks v's validate tags. Problems come back
 // as Invalid errors naming the field.
+//
+// A member given twice, at any depth and however its name is escaped
+// ({"version":0,"version":5}, a score's code twice), is refused beside its
+// path with error.duplicate_field, never read as the first or the last:
+// encoding/json keeps the last, and two readers of one body that keep
+// different ones would check one value and store another.
 func (a *App) decodeJSON(c *fiber.Ctx, v any) error {
 	contentType, body := jsonBody(c)
 	return a.decodeBody(contentType, body, v)
@@ -68,6 +77,20 @@ func (a *App) formProblems(c *fiber.Ctx, err error) (map[string]string, string, 
 	}
 	lang := langOf(c)
 	return a.fieldMessages(lang, e), a.message(lang, e), true
+}
+
+// withUnplaced is a refused form's message followed by the messages of the
+// fields that the form shows nowhere beside a field (a hidden input, a
+// button's value), so that nothing refused goes unsaid. A field message
+// that repeats the message is not said twice.
+func withUnplaced(msg string, fields map[string]string, placed ...string) string {
+	lines := []string{msg}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if !slices.Contains(placed, k) && fields[k] != msg {
+			lines = append(lines, fields[k])
+		}
+	}
+	return strings.Join(lines, " ")
 }
 
 // paramID reads a positive integer path parameter; anything else is not found.

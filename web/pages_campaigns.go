@@ -77,7 +77,10 @@ func (f *campaignForm) input(base evaluation.CampaignSettings) (evaluation.NewCa
 	bad := evaluation.FieldErrors{}
 	num := func(field, s string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
+		switch {
+		case strings.TrimSpace(s) == "":
+			bad.Add(field, "error.required_field")
+		case err != nil:
 			bad.Add(field, "error.wrong_type_number")
 		}
 		return n
@@ -126,6 +129,34 @@ func (f *campaignForm) input(base evaluation.CampaignSettings) (evaluation.NewCa
 	year := num("year", f.Year)
 	return evaluation.NewCampaign{Name: f.Name, Year: year, Programme: f.Programme,
 		Aggregation: evaluation.Aggregation(f.Aggregation), Settings: &s}, bad
+}
+
+// campaignFormError is the refusal of a campaign form that did not parse
+// (bad, by the form's field names), with what the domain finds wrong in
+// the rest of the input, so that one refusal names every field: a blank
+// form says the name is required as well as the year. A field the form
+// already refused keeps the form's message.
+func campaignFormError(bad evaluation.FieldErrors, in evaluation.NewCampaign) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	c := &evaluation.Campaign{Name: in.Name, Year: in.Year, Programme: in.Programme, Aggregation: in.Aggregation, Settings: *in.Settings}
+	if c.Aggregation == "" {
+		c.Aggregation = evaluation.TrimmedMean
+	}
+	args := map[string]map[string]any{}
+	if e := evaluation.ErrorAs(c.Validate()); e != nil {
+		for field, msg := range e.Fields {
+			name := field
+			if n, ok := campaignFormFields[field]; ok {
+				name = n
+			}
+			if _, ok := bad[name]; !ok {
+				bad[field], args[field] = msg, e.Args[field]
+			}
+		}
+	}
+	return bad.ErrWithArgs(args)
 }
 
 // formFieldOf maps the domain's field paths to the form's field names.
@@ -187,7 +218,7 @@ func (a *App) campaignCreate(c *fiber.Ctx) error {
 		return evaluation.Errorf(evaluation.Invalid, "error.invalid_input")
 	}
 	in, bad := f.input(evaluation.DefaultCampaignSettings())
-	var err error = bad.Err()
+	err := campaignFormError(bad, in)
 	var camp *evaluation.Campaign
 	if err == nil {
 		camp, err = a.campaigns.CreateCampaign(c.UserContext(), actor(c), in)
@@ -231,7 +262,7 @@ func (a *App) campaignUpdate(c *fiber.Ctx) error {
 		return evaluation.Errorf(evaluation.Invalid, "error.invalid_input")
 	}
 	in, bad := f.input(camp.Settings)
-	err = bad.Err()
+	err = campaignFormError(bad, in)
 	if err == nil {
 		_, err = a.campaigns.UpdateCampaign(c.UserContext(), actor(c), camp.ID, in)
 	}
@@ -348,7 +379,10 @@ func (a *App) campaignTransition(c *fiber.Ctx) error {
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(statusOf[evaluation.ErrorCode(err)])
-		return a.showCampaign(c, camp, campaignData{MoveError: msg, MoveFields: fields})
+		// Only a reason has its place beside a field of the page's
+		// forms; what else was wrong (no state to move to) is said
+		// with the message.
+		return a.showCampaign(c, camp, campaignData{MoveError: withUnplaced(msg, fields, "reason"), MoveFields: fields})
 	}
 	if err != nil {
 		return err

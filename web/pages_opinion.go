@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -39,6 +40,9 @@ type opinionData struct {
 	Reason   string
 	Error    string
 	Fields   map[string]string
+	// Lost is a refusal's messages when the page no longer offers the
+	// form (renderRefusedForm).
+	Lost []string
 }
 
 // CanDraft: the chair, while the opinion is not yet sent.
@@ -116,10 +120,28 @@ func (a *App) opinionRefused(c *fiber.Ctx, d *opinionData, err error) bool {
 	}
 	c.Status(statusOf[evaluation.ErrorCode(err)])
 	d.Fields = fields
+	// The message at the top when no field of the forms shows the
+	// problem (the version of a stale copy is a hidden input), with what
+	// that is.
+	placed := []string{"text", "proposed", "agree", "reason"}
+	for k := range fields {
+		if !slices.Contains(placed, k) {
+			d.Error = withUnplaced(msg, fields, placed...)
+		}
+	}
 	if len(fields) == 0 {
 		d.Error = msg
 	}
+	d.Lost = refusalLines(msg, fields)
 	return true
+}
+
+// renderRefusedOpinion shows the page again after its form (formID) was
+// refused, with the messages at the top if the page no longer offers it.
+func (a *App) renderRefusedOpinion(c *fiber.Ctx, d *opinionData, formID string) error {
+	lines := d.Lost
+	d.Lost = nil
+	return a.renderRefusedForm(c, "workspace_opinion", a.T(c, "results.opinion")+" · "+d.Assignment.Project.Code, d, formID, &d.Lost, lines)
 }
 
 // opinionForm saves the chair's draft (op=save) or sends it to the
@@ -152,7 +174,10 @@ func (a *App) opinionForm(c *fiber.Ctx) error {
 	if err != nil && d.Fields == nil && d.Error == "" {
 		return err
 	}
-	return a.renderOpinion(c, d)
+	if c.FormValue("op") == "circulate" {
+		return a.renderRefusedOpinion(c, d, "circulate-form")
+	}
+	return a.renderRefusedOpinion(c, d, "opinion-form")
 }
 
 // opinionResponseForm records a member's confirmation or dissent.
@@ -167,10 +192,10 @@ func (a *App) opinionResponseForm(c *fiber.Ctx) error {
 	case "1", "0":
 		_, err = a.results.RespondOpinion(c.UserContext(), actor(c), id, d.Agree == "1", d.Reason)
 	default:
-		err = evaluation.FieldErrors{"agree": "error.required"}.Err()
+		err = evaluation.FieldErrors{"agree": "error.required_field"}.Err()
 	}
 	if a.opinionRefused(c, d, err) {
-		return a.renderOpinion(c, d)
+		return a.renderRefusedOpinion(c, d, "answer-form")
 	}
 	if err != nil {
 		return err

@@ -431,7 +431,7 @@ func (a *App) expertFlag(c *fiber.Ctx) error {
 	}
 	if fields, msg, ok := a.formProblems(c, err); ok {
 		c.Status(fiber.StatusBadRequest)
-		return a.showExpert(c, id, expertPageData{FlagForm: f, Section: "flag", Fields: fields, Error: msg})
+		return a.showExpert(c, id, expertPageData{FlagForm: f, Section: "flag", Fields: fields, Error: withUnplaced(msg, fields, "no_draw_reason")})
 	}
 	if err != nil {
 		return err

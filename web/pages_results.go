@@ -409,6 +409,22 @@ type resultForm struct {
 	AppealID int64
 	Error    string
 	Fields   map[string]string
+	// Lost is the refusal's messages when the page no longer offers the
+	// form (renderRefusedForm), shown at the top of the page.
+	Lost []string
+}
+
+// formID is the id of the form element of the form's kind on its page.
+func (f resultForm) formID() string {
+	switch f.Kind {
+	case "veto":
+		return fmt.Sprintf("veto-form-%s-%s", f.Track, f.Code)
+	case "return":
+		return "mark-form"
+	case "appeal_reject", "appeal_reevaluate", "appeal_resolve":
+		return fmt.Sprintf("%s-form-%d", strings.TrimPrefix(f.Kind, "appeal_"), f.AppealID)
+	}
+	return f.Kind + "-form"
 }
 
 // IsVeto reports whether the form is the veto form of the item.
@@ -617,7 +633,8 @@ func (a *App) resultAction(c *fiber.Ctx, form resultForm, section string, do fun
 		for _, h := range hidden {
 			d.Form.Error = cmp.Or(fields[h], d.Form.Error)
 		}
-		return a.renderProjectResult(c, d)
+		return a.renderRefusedForm(c, "project_result", a.T(c, "results.project_title")+" · "+d.Project.Code, d,
+			d.Form.formID(), &d.Form.Lost, refusalLines(msg, fields))
 	}
 	if err != nil {
 		return err

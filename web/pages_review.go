@@ -177,7 +177,9 @@ func (a *App) returnCampaignForm(c *fiber.Ctx) error {
 			form.Error = ""
 		}
 		d.Review.Form = form
-		return a.renderResults(c, d)
+		fields, msg, _ := a.formProblems(c, err)
+		return a.renderRefusedForm(c, "results", a.T(c, "results.title")+" · "+d.Campaign.Name, d, "return-form",
+			&d.Review.Form.Lost, refusalLines(msg, fields))
 	}
 	if err != nil {
 		return err

@@ -198,7 +198,17 @@ func (a *App) declarationForm(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, act := c.UserContext(), actor(c)
-	if f.Conflict != "1" {
+	switch f.Conflict {
+	case "0", "1":
+	default:
+		// Each of the page's two forms says which it is; a post that
+		// says neither declares nothing. The page again (not found for
+		// another panel's project), with the message.
+		fields, msg, _ := a.formProblems(c, evaluation.FieldErrors{"conflict": "error.required_field"}.Err())
+		c.Status(fiber.StatusBadRequest)
+		return a.showWorkspaceProject(c, id, workspaceProjectData{Reason: f.Reason, Error: msg, Fields: fields})
+	}
+	if f.Conflict == "0" {
 		if err := a.sheets.DeclareNoConflict(ctx, act, id); err != nil {
 			return err
 		}

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,6 +185,35 @@ func (a *App) render(c *fiber.Ctx, name, title string, data any) error {
 	p := a.newPage(c, title, data)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render(name, p)
+}
+
+// renderRefusedForm renders a page again after its form was refused. A
+// form posted from a page that no longer offers it (the campaign moved
+// on, another user acted first, a page left open) would take its messages
+// with it: when the page comes out without the form's element (formID),
+// it is rendered once more with the messages in *lost, which the page
+// shows at its top.
+func (a *App) renderRefusedForm(c *fiber.Ctx, name, title string, data any, formID string, lost *[]string, messages []string) error {
+	p := a.newPage(c, title, data)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if err := c.Render(name, p); err != nil {
+		return err
+	}
+	if bytes.Contains(c.Response().Body(), []byte(`id="`+formID+`"`)) {
+		return nil
+	}
+	*lost = messages
+	return c.Render(name, p)
+}
+
+// refusalLines are a refusal's message and its field messages, in the
+// fields' order, for showing together.
+func refusalLines(message string, fields map[string]string) []string {
+	lines := []string{message}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		lines = append(lines, fields[k])
+	}
+	return lines
 }
 
 func (a *App) newPage(c *fiber.Ctx, title string, data any) *page {

@@ -24,6 +24,12 @@ type scoring struct {
 
 func (h *harness) scoringCampaign() *scoring {
 	h.t.Helper()
+	return h.scoringCampaignOf(fmt.Sprintf(projectJSON, "2024-ZD-101"))
+}
+
+// scoringCampaignOf is scoringCampaign with its project given as JSON.
+func (h *harness) scoringCampaignOf(project string) *scoring {
+	h.t.Helper()
 	t, ctx := h.t, context.Background()
 	h.withRubrics()
 	accounts := h.withPool()
@@ -35,7 +41,7 @@ func (h *harness) scoringCampaign() *scoring {
 		t.Fatal(err)
 	}
 	var p evaluation.Project
-	h.decode(fmt.Sprintf(projectJSON, "2024-ZD-101"), &p)
+	h.decode(project, &p)
 	if err := h.svc.Campaigns.CreateProjects(ctx, staff, c.ID, []*evaluation.Project{&p}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@
 package imports
 
 import (
+	"errors"
 	"io"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -58,6 +59,11 @@ type File struct {
 	// fix by saving it again, like any other problem of the file.
 	Err error
 }
+
+// ErrIncomplete is the Err of a File whose upload arrived but could not be
+// read as a form (cut short, a wrong boundary): the import says to upload
+// it again rather than to save it again.
+var ErrIncomplete = errors.New("upload incomplete or malformed")
 
 // ReadFile reads a file to import from r, at most one byte more than
 // MaxFileBytes: enough for the import to refuse a larger file without

@@ -38,6 +38,8 @@ func (r *Report) open(f *File) *upload {
 	switch {
 	case len(f.Data) > MaxFileBytes:
 		r.file(u.Name, "import.too_large", "MiB", MaxFileBytes>>20)
+	case errors.Is(f.Err, ErrIncomplete):
+		r.file(u.Name, "import.upload_incomplete")
 	case f.Err != nil:
 		r.file(u.Name, "import.unreadable")
 	case len(bytes.TrimSpace(f.Data)) == 0:
@@ -48,14 +50,16 @@ func (r *Report) open(f *File) *upload {
 	return u
 }
 
-// cleanFileName keeps the base name of a file, without control
-// characters, for messages and the audit log.
+// cleanFileName keeps the base name of a file, without control or format
+// characters (a right-to-left override would show "x\u202Eslx.exe" as
+// "xexe.xls" in a message or the audit log), for messages and the audit
+// log.
 func cleanFileName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r
