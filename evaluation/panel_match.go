@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/evalpanel/evalpanel/evaluation/assign"
@@ -127,9 +126,9 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 		for _, p := range todo {
 			byID[p.ID] = p
 		}
+		alternates, financeAlternates := matchAlternates(in, mi, res.Assignments)
 		for i, a := range res.Assignments {
-			alternates, financeAlternates := matchAlternates(&in.Projects[i], pc.pool, mi.Eligible[a.ProjectID], a, in.Panels[in.Projects[i].Class], seed)
-			p, err := s.createPanel(ctx, tx, actor, c, []*Project{byID[a.ProjectID]}, "match", a.Technical, a.Finance, alternates, financeAlternates)
+			p, err := s.createPanel(ctx, tx, actor, c, []*Project{byID[a.ProjectID]}, "match", a.Technical, a.Finance, alternates[i], financeAlternates[i])
 			if err != nil {
 				return err
 			}
@@ -166,50 +165,16 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 	return out, nil
 }
 
-// matchAlternates ranks the project's other eligible experts by affinity,
-// ties broken by the draw key of the seed, and takes as many as the rules
-// ask for, per group.
-func matchAlternates(p *assign.Project, pool []assign.Expert, eligible []int64, a assign.Assignment, rules assign.PanelRules, seed string) (tech, fin []int64) {
-	taken := map[int64]bool{}
-	for _, id := range append(append([]int64{}, a.Technical...), a.Finance...) {
-		taken[id] = true
-	}
-	byID := map[int64]*assign.Expert{}
-	for i := range pool {
-		byID[pool[i].ID] = &pool[i]
-	}
-	type cand struct {
-		id       int64
-		affinity int
-		key      string
-	}
-	var techC, finC []cand
-	for _, id := range eligible {
-		e := byID[id]
-		if e == nil || taken[id] {
-			continue
-		}
-		c := cand{id, assign.Affinity(p, e), assign.DrawKey(seed, []string{p.Code}, id)}
-		if e.Type == assign.FinanceExpert {
-			finC = append(finC, c)
-		} else {
-			techC = append(techC, c)
-		}
-	}
-	rank := func(list []cand, n int) []int64 {
-		sort.Slice(list, func(i, j int) bool {
-			if list[i].affinity != list[j].affinity {
-				return list[i].affinity > list[j].affinity
-			}
-			return list[i].key < list[j].key
-		})
-		var out []int64
-		for i := 0; i < len(list) && i < n; i++ {
-			out = append(out, list[i].id)
-		}
-		return out
-	}
-	return rank(techC, rules.Alternates), rank(finC, rules.FinanceAlternates)
+// matchAlternates ranks the alternates of every matched panel
+// (assign.MatchAlternates: the project's other eligible experts by
+// affinity, ties broken by the draw key of the seed), as many per group as
+// the rules of the project's class ask for. assignments[i] is the panel of
+// in.Projects[i].
+func matchAlternates(in matchRecordInput, mi assign.MatchInput, assignments []assign.Assignment) (tech, fin [][]int64) {
+	return assign.MatchAlternates(mi, assignments, func(i int) (int, int) {
+		rules := in.Panels[in.Projects[i].Class]
+		return rules.Alternates, rules.FinanceAlternates
+	})
 }
 
 // matchProblem explains an infeasible match: the unmet requirements, each

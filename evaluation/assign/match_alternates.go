@@ -1,0 +1,244 @@
+package assign
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// MatchAlternates ranks the alternates (候补) of the panels a match formed:
+// for assignments[i], the panel of in.Projects[i], the experts of
+// in.Eligible[assignments[i].ProjectID] that are in the pool and not seated
+// on the panel, technical and finance experts apart, by Affinity with the
+// project, highest first, ties broken by DrawKey(in.Seed, the project's
+// code, id), lowest first. It keeps the first n of each group, where want(i)
+// gives n for the technical and for the finance group, and returns them
+// indexed like assignments (nil where there are none). An expert id listed
+// twice in the pool stands for its last entry.
+//
+// It gives what ranking the whole list and taking its head gives, but it
+// folds each expert's and project's codes and keywords once, computes the
+// draw keys only of the experts whose affinity can place them among the
+// first n, and spreads the projects over GOMAXPROCS goroutines: a campaign
+// of 5,000 projects has about 20 million eligible pairs, because every
+// finance expert is eligible to every project. want is called before the
+// work starts, from the calling goroutine.
+func MatchAlternates(in MatchInput, assignments []Assignment, want func(i int) (tech, fin int)) (tech, fin [][]int64) {
+	n := len(assignments)
+	tech, fin = make([][]int64, n), make([][]int64, n)
+	if n == 0 {
+		return tech, fin
+	}
+	wantTech, wantFin := make([]int, n), make([]int, n)
+	for i := range n {
+		wantTech[i], wantFin[i] = want(i)
+	}
+	ix := newAffinityIndex()
+	r := &alternatesRanker{
+		pool:     newPoolIndex(in.Experts),
+		experts:  make([]affinityKeys, len(in.Experts)),
+		finance:  make([]bool, len(in.Experts)),
+		projects: make([]affinityKeys, n),
+	}
+	for j := range in.Experts {
+		r.experts[j] = ix.expert(&in.Experts[j])
+		r.finance[j] = in.Experts[j].Type == FinanceExpert
+	}
+	for i := range n {
+		r.projects[i] = ix.project(&in.Projects[i])
+	}
+	// Projects are handed out in small blocks, so that the goroutines end
+	// together although the eligible lists differ in length.
+	const block = 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+block-1)/block) {
+		wg.Go(func() {
+			var sc alternatesScratch
+			for {
+				lo := int(next.Add(block)) - block
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+block, n); i++ {
+					a := &assignments[i]
+					tech[i], fin[i] = r.rank(&sc, i, &in.Projects[i], in.Seed, in.Eligible[a.ProjectID], a, wantTech[i], wantFin[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return tech, fin
+}
+
+// alternatesRanker is what MatchAlternates prepares once and its
+// goroutines only read.
+type alternatesRanker struct {
+	pool     poolIndex
+	experts  []affinityKeys
+	finance  []bool
+	projects []affinityKeys
+}
+
+// alternate is one candidate: its affinity, pool index and id, and its
+// draw key once computed.
+type alternate struct {
+	affinity int
+	expert   int32
+	id       int64
+	key      [sha256.Size]byte
+}
+
+// alternatesScratch is one goroutine's reusable memory.
+type alternatesScratch struct {
+	tech, fin []alternate
+	count     []int
+	buf       []byte
+}
+
+// rank returns the first nt technical and nf finance alternates of project
+// p (index i) among the eligible experts.
+func (r *alternatesRanker) rank(sc *alternatesScratch, i int, p *Project, seed string, eligible []int64, a *Assignment, nt, nf int) (tech, fin []int64) {
+	if nt <= 0 && nf <= 0 {
+		return nil, nil
+	}
+	pk := &r.projects[i]
+	sc.tech, sc.fin = sc.tech[:0], sc.fin[:0]
+	for _, id := range eligible {
+		e, ok := r.pool.find(id)
+		if !ok || slices.Contains(a.Technical, id) || slices.Contains(a.Finance, id) {
+			continue
+		}
+		if r.finance[e] {
+			if nf > 0 {
+				sc.fin = append(sc.fin, alternate{affinity: pk.affinity(&r.experts[e]), expert: e, id: id})
+			}
+		} else if nt > 0 {
+			sc.tech = append(sc.tech, alternate{affinity: pk.affinity(&r.experts[e]), expert: e, id: id})
+		}
+	}
+	// The draw key's input is seed:code:id; the prefix is the project's.
+	sc.buf = append(append(append(append(sc.buf[:0], seed...), ':'), p.Code...), ':')
+	return sc.best(sc.tech, nt), sc.best(sc.fin, nf)
+}
+
+// best returns the ids of the first n candidates by affinity, highest
+// first, then draw key, lowest first. Only the candidates with an affinity
+// at least the n-th highest can be among them, and only their keys are
+// computed; sc.buf holds the key prefix.
+func (sc *alternatesScratch) best(list []alternate, n int) []int64 {
+	if n <= 0 || len(list) == 0 {
+		return nil
+	}
+	threshold := 0
+	if len(list) > n {
+		// The n-th highest affinity, by counting: affinities are small.
+		top := 0
+		for _, c := range list {
+			top = max(top, c.affinity)
+		}
+		sc.count = slices.Grow(sc.count[:0], top+1)[:top+1]
+		clear(sc.count)
+		for _, c := range list {
+			sc.count[c.affinity]++
+		}
+		seen := 0
+		for threshold = top; threshold > 0; threshold-- {
+			if seen += sc.count[threshold]; seen >= n {
+				break
+			}
+		}
+		// Sift the candidates that can make it to the front.
+		kept := 0
+		for _, c := range list {
+			if c.affinity >= threshold {
+				list[kept] = c
+				kept++
+			}
+		}
+		list = list[:kept]
+	}
+	prefix := len(sc.buf)
+	for k := range list {
+		sc.buf = strconv.AppendInt(sc.buf[:prefix], list[k].id, 10)
+		list[k].key = sha256.Sum256(sc.buf)
+	}
+	sc.buf = sc.buf[:prefix]
+	// The hex of a key orders as its bytes do.
+	slices.SortFunc(list, func(x, y alternate) int {
+		if c := cmp.Compare(y.affinity, x.affinity); c != 0 {
+			return c
+		}
+		return bytes.Compare(x.key[:], y.key[:])
+	})
+	out := make([]int64, min(n, len(list)))
+	for k := range out {
+		out[k] = list[k].id
+	}
+	return out
+}
+
+// poolIndex finds an expert of a pool by id. A pool's ids come from a
+// table's key, so they are usually dense: then it is a slice indexed by id
+// minus the smallest, else a map. An id listed twice finds its last entry.
+type poolIndex struct {
+	min    int64
+	dense  []int32 // -1: no expert
+	sparse map[int64]int32
+	// dup is the first id found listed twice, if hasDup.
+	dup    int64
+	hasDup bool
+}
+
+func newPoolIndex(pool []Expert) poolIndex {
+	var x poolIndex
+	if len(pool) == 0 {
+		return x
+	}
+	lo, hi := pool[0].ID, pool[0].ID
+	for i := range pool {
+		lo, hi = min(lo, pool[i].ID), max(hi, pool[i].ID)
+	}
+	// In uint64, hi − lo cannot overflow.
+	if span := uint64(hi) - uint64(lo); span < 4*uint64(len(pool))+1024 {
+		x.min = lo
+		x.dense = make([]int32, span+1)
+		for i := range x.dense {
+			x.dense[i] = -1
+		}
+		for i := range pool {
+			d := &x.dense[pool[i].ID-lo]
+			if *d >= 0 && !x.hasDup {
+				x.dup, x.hasDup = pool[i].ID, true
+			}
+			*d = int32(i)
+		}
+		return x
+	}
+	x.sparse = make(map[int64]int32, len(pool))
+	for i := range pool {
+		if _, ok := x.sparse[pool[i].ID]; ok && !x.hasDup {
+			x.dup, x.hasDup = pool[i].ID, true
+		}
+		x.sparse[pool[i].ID] = int32(i)
+	}
+	return x
+}
+
+// find returns the pool index of the expert with the id.
+func (x *poolIndex) find(id int64) (int32, bool) {
+	if x.dense != nil {
+		if d := uint64(id) - uint64(x.min); d < uint64(len(x.dense)) {
+			i := x.dense[d]
+			return i, i >= 0
+		}
+		return 0, false
+	}
+	i, ok := x.sparse[id]
+	return i, ok
+}
