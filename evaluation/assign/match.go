@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -289,7 +292,7 @@ type matchPrep struct {
 	unmet    []Unmet
 	net      *flowNet
 	source   int32
-	aff      []int32 // affinity per expert arc
+	aff      []int32 // affinity per arc (0 on arcs of no expert)
 	noise    int
 }
 
@@ -297,15 +300,16 @@ type matchPrep struct {
 // per-project pre-check.
 func prepareMatch(in MatchInput) (*matchPrep, error) {
 	pr := &matchPrep{experts: make([]matchExpert, len(in.Experts))}
-	byID := make(map[int64]int32, len(in.Experts))
+	byID := newPoolIndex(in.Experts)
+	if byID.hasDup {
+		return nil, fmt.Errorf("match: expert %d twice in the pool", byID.dup)
+	}
 	ix := newAffinityIndex()
+	capacity := make([]int, len(in.Experts)) // in.Capacity, by pool index
 	for i := range in.Experts {
 		e := &in.Experts[i]
-		if _, dup := byID[e.ID]; dup {
-			return nil, fmt.Errorf("match: expert %d twice in the pool", e.ID)
-		}
-		byID[e.ID] = int32(i)
 		pr.experts[i] = matchExpert{e: e, finance: e.Type == FinanceExpert, node: -1, keys: ix.expert(e)}
+		capacity[i] = in.Capacity[e.ID]
 	}
 	seen := make(map[int64]bool, len(in.Projects))
 	pr.projects = make([]matchProject, len(in.Projects))
@@ -335,11 +339,11 @@ func prepareMatch(in MatchInput) (*matchPrep, error) {
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
 		for _, id := range ids {
-			ei, ok := byID[id]
+			ei, ok := byID.find(id)
 			if !ok {
 				return nil, fmt.Errorf("match: project %s (id %d): eligible expert %d is not in the pool", p.Code, p.ID, id)
 			}
-			if in.Capacity[id] <= 0 {
+			if capacity[ei] <= 0 {
 				continue
 			}
 			switch {
@@ -358,7 +362,7 @@ func prepareMatch(in MatchInput) (*matchPrep, error) {
 		return nil, fmt.Errorf("match: %d seats, too many", pr.seats)
 	}
 	for i := range pr.experts {
-		pr.experts[i].capacity = min(in.Capacity[pr.experts[i].e.ID], int(uses[i]))
+		pr.experts[i].capacity = min(capacity[i], int(uses[i]))
 	}
 	return pr, nil
 }
@@ -500,48 +504,110 @@ func (pr *matchPrep) weights(maxAff int64, nodes int) (matchWeights, error) {
 	return matchWeights{}, errors.New("match: the campaign is too large for exact costs")
 }
 
-// matchNoiseValue is the noise of expert e on project p: the top bits of
-// SHA-256(seed ‖ 0x00 ‖ p ‖ e), see Match.
-func matchNoiseValue(buf []byte, seedLen int, p, e int64, width int) int64 {
-	if width <= 1 {
-		return 0
-	}
-	binary.BigEndian.PutUint64(buf[seedLen+1:], uint64(p))
-	binary.BigEndian.PutUint64(buf[seedLen+9:], uint64(e))
-	sum := sha256.Sum256(buf)
-	return int64(binary.BigEndian.Uint64(sum[:8]) >> (64 - bits.TrailingZeros(uint(width))))
+// matchNoiser computes the noise of Match for one seed: the top bits of
+// SHA-256(seed ‖ 0x00 ‖ p ‖ e). A campaign has millions of pairs, and the
+// seeds evaluation makes are 64 characters, a whole SHA-256 block, so the
+// hash's state after the blocks the seed fills is kept and restored for
+// each pair, which halves the hashing. Not safe for concurrent use.
+type matchNoiser struct {
+	width int
+	buf   []byte // seed ‖ 0x00 ‖ p ‖ e, without the blocks kept in state
+	at    int    // where p goes in buf
+	h     hash.Hash
+	state []byte // h's state after the kept blocks; nil: none kept
+	sum   []byte
 }
 
-// network builds the min-cost flow network described at Match.
+func newMatchNoiser(seed string, width int) *matchNoiser {
+	n := &matchNoiser{width: width}
+	prefix := append([]byte(seed), 0)
+	if full := len(prefix) / sha256.BlockSize * sha256.BlockSize; full > 0 {
+		h := sha256.New()
+		h.Write(prefix[:full])
+		if state, err := h.(encoding.BinaryMarshaler).MarshalBinary(); err == nil {
+			n.h, n.state, prefix = h, state, prefix[full:]
+		}
+	}
+	n.at = len(prefix)
+	n.buf = append(prefix, make([]byte, 16)...)
+	return n
+}
+
+// value is the noise of expert e on project p.
+func (n *matchNoiser) value(p, e int64) int64 {
+	if n.width <= 1 {
+		return 0
+	}
+	binary.BigEndian.PutUint64(n.buf[n.at:], uint64(p))
+	binary.BigEndian.PutUint64(n.buf[n.at+8:], uint64(e))
+	var top uint64
+	if n.state != nil {
+		// The state is the one MarshalBinary gave: it always reads back.
+		_ = n.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(n.state)
+		n.h.Write(n.buf)
+		n.sum = n.h.Sum(n.sum[:0])
+		top = binary.BigEndian.Uint64(n.sum[:8])
+	} else {
+		sum := sha256.Sum256(n.buf)
+		top = binary.BigEndian.Uint64(sum[:8])
+	}
+	return int64(top >> (64 - bits.TrailingZeros(uint(n.width))))
+}
+
+// network builds the min-cost flow network described at Match. The nodes
+// are the source, the experts with capacity, then per project its groups
+// and quotas; the arcs are those from the source to the experts, then per
+// project the quota arcs and the expert arcs (technical, then finance).
+// Where noise totals tie, the solver's pivots depend on that order, so it
+// stays as it was (TestMatchUnchanged). The expert arcs, millions in a
+// large campaign, are filled in on GOMAXPROCS goroutines.
 func (pr *matchPrep) network(seed string) (*flowNet, error) {
 	nodes, arcs := 1, 0
-	var maxAff int64
-	affs := make([][]int32, len(pr.projects))
+	for i := range pr.experts {
+		if pr.experts[i].capacity > 0 {
+			nodes++
+			arcs++
+		}
+	}
 	for pi := range pr.projects {
 		mp := &pr.projects[pi]
 		nodes += 1 + len(mp.quotas)
 		if mp.seats.Finance > 0 {
 			nodes++
 		}
-		arcs += len(mp.tech) + len(mp.fin) + 2*len(mp.quotas)
-		a := make([]int32, 0, len(mp.tech)+len(mp.fin))
-		for _, list := range [][]int32{mp.tech, mp.fin} {
-			for _, ei := range list {
-				v := mp.keys.affinity(&pr.experts[ei].keys)
-				maxAff = max(maxAff, int64(v))
-				a = append(a, int32(v))
+		for _, q := range mp.quotas {
+			if mp.seats.Technical-q.q.Min > 0 {
+				arcs++
+			}
+			if q.q.Soft {
+				arcs++
+				pr.soft = true
 			}
 		}
-		affs[pi] = a
-		for _, q := range mp.quotas {
-			pr.soft = pr.soft || q.q.Soft
+		if arcs+len(mp.tech)+len(mp.fin) >= math.MaxInt32-nodes {
+			return nil, errors.New("match: too many eligible pairs")
 		}
+		mp.arcs = int32(arcs)
+		arcs += len(mp.tech) + len(mp.fin)
 	}
-	for i := range pr.experts {
-		if pr.experts[i].capacity > 0 {
-			nodes++
-			arcs++
+
+	// The affinity of every expert arc, for the weights and the result.
+	pr.aff = make([]int32, arcs)
+	inParallel(len(pr.projects), func() func(int) {
+		return func(pi int) {
+			mp := &pr.projects[pi]
+			a := mp.arcs
+			for _, list := range [][]int32{mp.tech, mp.fin} {
+				for _, ei := range list {
+					pr.aff[a] = int32(mp.keys.affinity(&pr.experts[ei].keys))
+					a++
+				}
+			}
 		}
+	})
+	var maxAff int64
+	for _, a := range pr.aff {
+		maxAff = max(maxAff, int64(a))
 	}
 	wt, err := pr.weights(maxAff, nodes)
 	if err != nil {
@@ -549,25 +615,28 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 	}
 	pr.noise = wt.noise
 
+	// The solver adds an artificial arc per node after the network's.
 	g := &flowNet{
 		strict: make([]bool, 0, nodes),
 		supply: make([]int32, 0, nodes),
-		src:    make([]int32, 0, arcs),
-		dst:    make([]int32, 0, arcs),
-		capa:   make([]int32, 0, arcs),
-		cost:   make([]int64, 0, arcs),
+		src:    make([]int32, arcs, arcs+nodes),
+		dst:    make([]int32, arcs, arcs+nodes),
+		capa:   make([]int32, arcs, arcs+nodes),
+		cost:   make([]int64, arcs, arcs+nodes),
+	}
+	at := int32(0)
+	set := func(u, v, capacity int32, cost int64) {
+		g.src[at], g.dst[at], g.capa[at], g.cost[at] = u, v, capacity, cost
+		at++
 	}
 	pr.source = g.addNode(int32(pr.seats), false)
 	for i := range pr.experts {
 		me := &pr.experts[i]
 		if me.capacity > 0 {
 			me.node = g.addNode(0, true)
-			g.addArc(pr.source, me.node, int32(me.capacity), 0)
+			set(pr.source, me.node, int32(me.capacity), 0)
 		}
 	}
-	buf := make([]byte, len(seed)+17)
-	copy(buf, seed)
-	pr.aff = make([]int32, 0, arcs)
 	for pi := range pr.projects {
 		mp := &pr.projects[pi]
 		s := mp.seats
@@ -588,33 +657,48 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 			g.supply[q.node] -= int32(q.q.Min)
 			g.supply[parent] += int32(q.q.Min)
 			if c := s.Technical - q.q.Min; c > 0 {
-				g.addArc(q.node, parent, int32(c), 0)
+				set(q.node, parent, int32(c), 0)
 			}
 			if q.q.Soft {
-				g.addArc(parent, q.node, int32(q.q.Min), wt.soft)
+				set(parent, q.node, int32(q.q.Min), wt.soft)
 			}
 		}
-		mp.arcs = int32(len(g.src))
-		i := 0
-		for _, list := range [][]int32{mp.tech, mp.fin} {
-			for _, ei := range list {
-				me := &pr.experts[ei]
-				to := mp.fnode
-				if !me.finance {
-					to = mp.tnode
-					if l := mp.leaf(me.e.Type); l >= 0 {
-						to = mp.quotas[l].node
-					}
-				}
-				a := affs[pi][i]
-				i++
-				gain := int64(a)*wt.k + matchNoiseValue(buf, len(seed), mp.p.ID, me.e.ID, wt.noise)
-				g.addArc(me.node, to, 1, wt.w-gain)
-				pr.aff = append(pr.aff, a)
-			}
-		}
-		affs[pi] = nil
+		at = mp.arcs + int32(len(mp.tech)+len(mp.fin))
 	}
+	inParallel(len(pr.projects), func() func(int) {
+		noise := newMatchNoiser(seed, wt.noise)
+		type leaf struct {
+			typ  string
+			node int32
+		}
+		var leaves []leaf // the project's node for each technical type seen
+		return func(pi int) {
+			mp := &pr.projects[pi]
+			leaves = leaves[:0]
+			a := mp.arcs
+			for _, list := range [][]int32{mp.tech, mp.fin} {
+				for _, ei := range list {
+					me := &pr.experts[ei]
+					to := mp.fnode
+					if !me.finance {
+						k := slices.IndexFunc(leaves, func(l leaf) bool { return l.typ == me.e.Type })
+						if k < 0 {
+							to = mp.tnode
+							if l := mp.leaf(me.e.Type); l >= 0 {
+								to = mp.quotas[l].node
+							}
+							leaves = append(leaves, leaf{me.e.Type, to})
+						} else {
+							to = leaves[k].node
+						}
+					}
+					gain := int64(pr.aff[a])*wt.k + noise.value(mp.p.ID, me.e.ID)
+					g.src[a], g.dst[a], g.capa[a], g.cost[a] = me.node, to, 1, wt.w-gain
+					a++
+				}
+			}
+		}
+	})
 	pr.net = g
 	return g, nil
 }
@@ -637,7 +721,6 @@ func (pr *matchPrep) result(sol *flowSolution) (*MatchResult, error) {
 	type count struct{ tech, fin int }
 	counts := make([]count, len(pr.projects))
 	quotaSeated := make([][]int, len(pr.projects))
-	k := 0
 	for pi := range pr.projects {
 		mp := &pr.projects[pi]
 		as := &res.Assignments[pi]
@@ -653,7 +736,7 @@ func (pr *matchPrep) result(sol *flowSolution) (*MatchResult, error) {
 					if seatedOn != nil {
 						seatedOn[ei] = append(seatedOn[ei], int32(pi))
 					}
-					as.Affinity += int(pr.aff[k])
+					as.Affinity += int(pr.aff[a])
 					if me.finance {
 						as.Finance = append(as.Finance, me.e.ID)
 						counts[pi].fin++
@@ -666,7 +749,6 @@ func (pr *matchPrep) result(sol *flowSolution) (*MatchResult, error) {
 					}
 				}
 				a++
-				k++
 			}
 		}
 		res.Affinity += int64(as.Affinity)

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 )
 
 // MatchAlternates ranks the alternates (候补) of the panels a match formed:
@@ -52,27 +49,13 @@ func MatchAlternates(in MatchInput, assignments []Assignment, want func(i int) (
 	for i := range n {
 		r.projects[i] = ix.project(&in.Projects[i])
 	}
-	// Projects are handed out in small blocks, so that the goroutines end
-	// together although the eligible lists differ in length.
-	const block = 16
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), (n+block-1)/block) {
-		wg.Go(func() {
-			var sc alternatesScratch
-			for {
-				lo := int(next.Add(block)) - block
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+block, n); i++ {
-					a := &assignments[i]
-					tech[i], fin[i] = r.rank(&sc, i, &in.Projects[i], in.Seed, in.Eligible[a.ProjectID], a, wantTech[i], wantFin[i])
-				}
-			}
-		})
-	}
-	wg.Wait()
+	inParallel(n, func() func(int) {
+		var sc alternatesScratch
+		return func(i int) {
+			a := &assignments[i]
+			tech[i], fin[i] = r.rank(&sc, i, &in.Projects[i], in.Seed, in.Eligible[a.ProjectID], a, wantTech[i], wantFin[i])
+		}
+	})
 	return tech, fin
 }
 

@@ -179,10 +179,10 @@ func newNetSimplex(g *flowNet, art int64) *netSimplex {
 	all := m + n
 	s := &netSimplex{
 		n: n, m: m, root: int32(n),
-		src:    make([]int32, all),
-		dst:    make([]int32, all),
-		capa:   make([]int32, all),
-		cost:   make([]int64, all),
+		src:    withArtificial(g.src, all),
+		dst:    withArtificial(g.dst, all),
+		capa:   withArtificial(g.capa, all),
+		cost:   withArtificial(g.cost, all),
 		flow:   make([]int32, all),
 		st:     make([]int8, all),
 		parent: make([]int32, n+1),
@@ -194,10 +194,6 @@ func newNetSimplex(g *flowNet, art int64) *netSimplex {
 		next:   make([]int32, n+1),
 		prev:   make([]int32, n+1),
 	}
-	copy(s.src, g.src)
-	copy(s.dst, g.dst)
-	copy(s.capa, g.capa)
-	copy(s.cost, g.cost)
 	for e := 0; e < m; e++ {
 		s.st[e] = nsLower
 	}
@@ -237,6 +233,19 @@ func newNetSimplex(g *flowNet, art int64) *netSimplex {
 	}
 	s.block = nsBlock
 	return s
+}
+
+// withArtificial returns the arc attribute a extended to all arcs, the
+// artificial ones after the network's: a itself when it has the room (a
+// network of millions of arcs is not copied; the solver writes only the
+// artificial arcs' part), else a copy.
+func withArtificial[T int32 | int64](a []T, all int) []T {
+	if cap(a) >= all {
+		return a[:all]
+	}
+	out := make([]T, all)
+	copy(out, a)
+	return out
 }
 
 func (s *netSimplex) linkChild(p, u int32) {
