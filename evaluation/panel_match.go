@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
@@ -36,23 +39,51 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 	// many (5,000 projects × 20,000 experts), and assign.Eligible is
 	// Checker.Eligibility without building the reasons.
 	disc := make([][]string, len(pool))
+	at := make(map[int64][]int, len(pool)) // pool positions by id
 	for j := range pool {
 		disc[j] = assign.Disciplines(pool[j].SubjectCodes)
+		at[pool[j].ID] = append(at[pool[j].ID], j)
 	}
+	// The projects are independent: they are shared out among GOMAXPROCS
+	// goroutines, each marking a project's conflicts in its own slice.
+	eligible := make([][]int64, len(in.Projects))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			conflicted := make([]bool, len(pool))
+			for i := int(next.Add(1)) - 1; i < len(in.Projects); i = int(next.Add(1)) - 1 {
+				p := &in.Projects[i]
+				rules := in.Panels[p.Class]
+				bad := index.Conflicts(p)
+				for id := range bad {
+					for _, j := range at[id] {
+						conflicted[j] = true
+					}
+				}
+				pd := assign.Disciplines(p.SubjectCodes)
+				for j := range pool {
+					if !conflicted[j] && assign.Eligible(pd, &pool[j], disc[j], rules.Caps, 1) {
+						eligible[i] = append(eligible[i], pool[j].ID)
+					}
+				}
+				for id := range bad {
+					for _, j := range at[id] {
+						conflicted[j] = false
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 	for i := range in.Projects {
 		p := &in.Projects[i]
 		rules := in.Panels[p.Class]
 		mi.Seats[p.ID] = assign.Seats{Technical: rules.Technical, Finance: rules.Finance, Quotas: rules.Quotas}
-		conflicted := index.Conflicts(p)
-		pd := assign.Disciplines(p.SubjectCodes)
-		for j := range pool {
-			e := &pool[j]
-			if _, bad := conflicted[e.ID]; bad {
-				continue
-			}
-			if assign.Eligible(pd, e, disc[j], rules.Caps, 1) {
-				mi.Eligible[p.ID] = append(mi.Eligible[p.ID], e.ID)
-			}
+		if prev, ok := mi.Eligible[p.ID]; ok { // a project listed twice, as the pairs loop used to give
+			mi.Eligible[p.ID] = append(prev, eligible[i]...)
+		} else if len(eligible[i]) > 0 {
+			mi.Eligible[p.ID] = eligible[i]
 		}
 	}
 	// Capacity: what is left under the tighter of the two caps (the caps
