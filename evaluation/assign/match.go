@@ -665,31 +665,38 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 		}
 		at = mp.arcs + int32(len(mp.tech)+len(mp.fin))
 	}
+	// The experts' types, numbered, so that each project finds a type's
+	// node once.
+	var types []string
+	typeOf := make([]int32, len(pr.experts))
+	for i := range pr.experts {
+		t := slices.Index(types, pr.experts[i].e.Type)
+		if t < 0 {
+			t = len(types)
+			types = append(types, pr.experts[i].e.Type)
+		}
+		typeOf[i] = int32(t)
+	}
 	inParallel(len(pr.projects), func() func(int) {
 		noise := newMatchNoiser(seed, wt.noise)
-		type leaf struct {
-			typ  string
-			node int32
-		}
-		var leaves []leaf // the project's node for each technical type seen
+		leaves := make([]int32, len(types)) // the project's node per type, -1: not looked up yet
 		return func(pi int) {
 			mp := &pr.projects[pi]
-			leaves = leaves[:0]
+			for t := range leaves {
+				leaves[t] = -1
+			}
 			a := mp.arcs
 			for _, list := range [][]int32{mp.tech, mp.fin} {
 				for _, ei := range list {
 					me := &pr.experts[ei]
 					to := mp.fnode
 					if !me.finance {
-						k := slices.IndexFunc(leaves, func(l leaf) bool { return l.typ == me.e.Type })
-						if k < 0 {
+						if to = leaves[typeOf[ei]]; to < 0 {
 							to = mp.tnode
 							if l := mp.leaf(me.e.Type); l >= 0 {
 								to = mp.quotas[l].node
 							}
-							leaves = append(leaves, leaf{me.e.Type, to})
-						} else {
-							to = leaves[k].node
+							leaves[typeOf[ei]] = to
 						}
 					}
 					gain := int64(pr.aff[a])*wt.k + noise.value(mp.p.ID, me.e.ID)
