@@ -44,6 +44,26 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 		disc[j] = assign.Disciplines(pool[j].SubjectCodes)
 		at[pool[j].ID] = append(at[pool[j].ID], j)
 	}
+	// Where a class requires a subject match, only the finance experts
+	// and the others of one of the project's disciplines can be eligible:
+	// the pool positions of those, ascending, so that a project looks at
+	// a few thousand experts instead of the whole pool. The check is
+	// still assign.Eligible's.
+	all := make([]int, len(pool))
+	var finance []int
+	byDisc := map[string][]int{}
+	for j := range pool {
+		all[j] = j
+		if pool[j].Type == assign.FinanceExpert {
+			finance = append(finance, j)
+			continue
+		}
+		for _, d := range disc[j] {
+			if l := byDisc[d]; len(l) == 0 || l[len(l)-1] != j {
+				byDisc[d] = append(l, j)
+			}
+		}
+	}
 	// The projects are independent: they are shared out among GOMAXPROCS
 	// goroutines, each marking a project's conflicts in its own slice.
 	eligible := make([][]int64, len(in.Projects))
@@ -52,6 +72,8 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			conflicted := make([]bool, len(pool))
+			var lists [][]int
+			var merged, heads []int
 			for i := int(next.Add(1)) - 1; i < len(in.Projects); i = int(next.Add(1)) - 1 {
 				p := &in.Projects[i]
 				rules := in.Panels[p.Class]
@@ -62,7 +84,16 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 					}
 				}
 				pd := assign.Disciplines(p.SubjectCodes)
-				for j := range pool {
+				cands := all
+				if rules.Caps.RequireSubject {
+					lists = append(lists[:0], finance)
+					for _, d := range pd {
+						lists = append(lists, byDisc[d])
+					}
+					merged, heads = mergePositions(merged[:0], lists, heads)
+					cands = merged
+				}
+				for _, j := range cands {
 					if !conflicted[j] && assign.Eligible(pd, &pool[j], disc[j], rules.Caps, 1) {
 						eligible[i] = append(eligible[i], pool[j].ID)
 					}
@@ -105,6 +136,30 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 		}
 	}
 	return mi
+}
+
+// mergePositions appends to dst the union of ascending lists of positions,
+// ascending, each position once; heads is scratch memory, returned for
+// reuse.
+func mergePositions(dst []int, lists [][]int, heads []int) ([]int, []int) {
+	heads = append(heads[:0], make([]int, len(lists))...)
+	for {
+		next := -1
+		for k, l := range lists {
+			if h := heads[k]; h < len(l) && (next < 0 || l[h] < next) {
+				next = l[h]
+			}
+		}
+		if next < 0 {
+			return dst, heads
+		}
+		dst = append(dst, next)
+		for k, l := range lists {
+			if h := heads[k]; h < len(l) && l[h] == next {
+				heads[k]++
+			}
+		}
+	}
 }
 
 // MatchCampaign forms a panel for every project of the campaign that has

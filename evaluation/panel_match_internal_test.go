@@ -59,13 +59,14 @@ func plainMatchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInpu
 
 // matchInput gives what the plain loop gives, over campaigns with
 // conflicts (shared institutions, members, avoid lists, declarations),
-// load caps, experts who cannot be drawn, both subject rules, projects
-// with no eligible expert and a pool id listed twice.
+// load caps, experts who cannot be drawn, both subject rules, experts and
+// projects with none, one or several codes (of one discipline or not),
+// projects with no eligible expert and a pool id listed twice.
 func TestMatchInputAgainstPlain(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 11))
 	insts := []string{"复旦大学", "复旦大学附属中山医院", "上海交通大学", "同济大学", "华东师范大学", "上海大学"}
 	names := []string{"王某", "李某", "张某", "赵某", "陈某"}
-	codes := []string{"520.20", "520.30", "110.10", "630.40", "TP391", ""}
+	codes := []string{"520.20", "520.30", "520.30", "110.10", "630.40", "TP391", "tp391", ""}
 	types := []string{assign.DomainExpert, assign.StrategicScientist, assign.Investor, assign.FinanceExpert, assign.InternationalPeer}
 	for round := range 40 {
 		in := matchRecordInput{Seed: fmt.Sprint("seed-", round), Rules: assign.Rules{Year: 2026},
@@ -80,7 +81,7 @@ func TestMatchInputAgainstPlain(t *testing.T) {
 		for j := range 60 + r.IntN(60) {
 			e := assign.Expert{ID: int64(100 + j), Name: names[r.IntN(len(names))] + fmt.Sprint(j%7), Type: types[r.IntN(len(types))],
 				Institution: insts[r.IntN(len(insts))], Region: "local", CanBeDrawn: r.IntN(8) > 0,
-				SubjectCodes: []string{codes[r.IntN(len(codes))]}, LoadCampaign: r.IntN(3), LoadYear: r.IntN(4)}
+				SubjectCodes: matchCodes(r, codes), LoadCampaign: r.IntN(3), LoadYear: r.IntN(4)}
 			if r.IntN(5) == 0 {
 				e.Declared = append(e.Declared, assign.DeclaredConflict{ProjectID: int64(1 + r.IntN(20)), Year: 2026})
 			}
@@ -96,7 +97,7 @@ func TestMatchInputAgainstPlain(t *testing.T) {
 		for i := range 1 + r.IntN(20) {
 			p := assign.Project{ID: int64(1 + i), Code: fmt.Sprint("P-", i), Class: []string{"basic_research", "applied_technology"}[i%2],
 				Lead: insts[r.IntN(len(insts))], PI: assign.Person{Name: names[r.IntN(len(names))]},
-				SubjectCodes: []string{codes[r.IntN(len(codes))]}}
+				SubjectCodes: matchCodes(r, codes)}
 			if r.IntN(3) == 0 {
 				p.AvoidExperts = []int64{int64(100 + r.IntN(len(pool)))}
 			}
@@ -107,4 +108,14 @@ func TestMatchInputAgainstPlain(t *testing.T) {
 			t.Fatalf("round %d (-plain +parallel):\n%s", round, diff)
 		}
 	}
+}
+
+// matchCodes is zero to three of the codes, repeats and codes of one
+// discipline included.
+func matchCodes(r *rand.Rand, codes []string) []string {
+	var out []string
+	for range r.IntN(4) {
+		out = append(out, codes[r.IntN(len(codes))])
+	}
+	return out
 }
