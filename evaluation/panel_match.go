@@ -240,11 +240,24 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 	if err != nil {
 		return nil, err
 	}
+	// The campaign's panels in one read rather than 5,000, and of those
+	// the ones this match created; one that is gone since is loaded alone,
+	// which says so.
+	all, err := s.store.Panels(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Panel, len(all))
+	for _, p := range all {
+		byID[p.ID] = p
+	}
 	var out []*Panel
 	for _, id := range created {
-		p, err := s.store.Panel(ctx, id)
-		if err != nil {
-			return nil, err
+		p := byID[id]
+		if p == nil {
+			if p, err = s.store.Panel(ctx, id); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, p)
 	}
