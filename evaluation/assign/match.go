@@ -294,6 +294,20 @@ type matchPrep struct {
 	source   int32
 	aff      []int32 // affinity per arc (0 on arcs of no expert)
 	noise    int
+	// types are the experts' types, numbered by typeOf (per expert), so
+	// that a project finds a type's quota once, not once per expert.
+	types  []string
+	typeOf []int32
+}
+
+// leaves returns, in buf, the project's innermost quota (see leaf) for
+// each of pr.types.
+func (pr *matchPrep) leaves(mp *matchProject, buf []int) []int {
+	buf = buf[:0]
+	for _, t := range pr.types {
+		buf = append(buf, mp.leaf(t))
+	}
+	return buf
 }
 
 // prepareMatch validates the input, builds the quota trees and runs the
@@ -306,57 +320,103 @@ func prepareMatch(in MatchInput) (*matchPrep, error) {
 	}
 	ix := newAffinityIndex()
 	capacity := make([]int, len(in.Experts)) // in.Capacity, by pool index
+	pr.typeOf = make([]int32, len(in.Experts))
 	for i := range in.Experts {
 		e := &in.Experts[i]
 		pr.experts[i] = matchExpert{e: e, finance: e.Type == FinanceExpert, node: -1, keys: ix.expert(e)}
 		capacity[i] = in.Capacity[e.ID]
+		t := slices.Index(pr.types, e.Type)
+		if t < 0 {
+			t = len(pr.types)
+			pr.types = append(pr.types, e.Type)
+		}
+		pr.typeOf[i] = int32(t)
 	}
-	seen := make(map[int64]bool, len(in.Projects))
 	pr.projects = make([]matchProject, len(in.Projects))
-	uses := make([]int32, len(in.Experts)) // projects each expert may take a seat of
-	var ids []int64
+	// First the checks of each project's seats and quotas, in order, up
+	// to the first that fails.
+	seen := make(map[int64]bool, len(in.Projects))
+	var failed error
+	checked := len(in.Projects)
 	for pi := range in.Projects {
 		p := &in.Projects[pi]
-		if seen[p.ID] {
-			return nil, fmt.Errorf("match: project %d twice", p.ID)
-		}
-		seen[p.ID] = true
 		s, ok := in.Seats[p.ID]
-		if !ok {
-			return nil, fmt.Errorf("match: project %s (id %d) has no seats", p.Code, p.ID)
+		switch {
+		case seen[p.ID]:
+			failed = fmt.Errorf("match: project %d twice", p.ID)
+		case !ok:
+			failed = fmt.Errorf("match: project %s (id %d) has no seats", p.Code, p.ID)
+		case s.Technical < 0 || s.Finance < 0 || s.Technical > matchMaxSeats || s.Finance > matchMaxSeats:
+			failed = fmt.Errorf("match: project %s (id %d): %d technical and %d finance seats", p.Code, p.ID, s.Technical, s.Finance)
 		}
-		if s.Technical < 0 || s.Finance < 0 || s.Technical > matchMaxSeats || s.Finance > matchMaxSeats {
-			return nil, fmt.Errorf("match: project %s (id %d): %d technical and %d finance seats", p.Code, p.ID, s.Technical, s.Finance)
+		if failed == nil {
+			seen[p.ID] = true
+			mp := &pr.projects[pi]
+			mp.p, mp.seats, mp.fnode = p, s, -1
+			mp.keys = ix.project(p)
+			failed = mp.buildQuotas()
 		}
+		if failed != nil {
+			checked = pi
+			break
+		}
+	}
+	// Then each project's eligible experts, ascending by id, on
+	// GOMAXPROCS goroutines: a large campaign has millions of pairs.
+	missing := make([]int64, checked) // an eligible id not in the pool, if hasMissing
+	hasMissing := make([]bool, checked)
+	inParallel(checked, func() func(int) {
+		var ids []int64
+		var leaves []int
+		return func(pi int) {
+			mp := &pr.projects[pi]
+			s := mp.seats
+			ids = append(ids[:0], in.Eligible[mp.p.ID]...)
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			for _, id := range ids {
+				ei, ok := byID.find(id)
+				if !ok {
+					missing[pi], hasMissing[pi] = id, true
+					return
+				}
+				if capacity[ei] <= 0 {
+					continue
+				}
+				switch {
+				case pr.experts[ei].finance && s.Finance > 0:
+					mp.fin = append(mp.fin, ei)
+				case !pr.experts[ei].finance && s.Technical > 0:
+					mp.tech = append(mp.tech, ei)
+				}
+			}
+			// The eligible experts of each quota's types, for precheck.
+			leaves = pr.leaves(mp, leaves)
+			for _, ei := range mp.tech {
+				for q := leaves[pr.typeOf[ei]]; q >= 0; q = mp.quotas[q].parent {
+					mp.quotas[q].eligible++
+				}
+			}
+		}
+	})
+	// Then, in order, the errors as a loop over the projects meets them,
+	// and the pre-check.
+	uses := make([]int32, len(in.Experts)) // projects each expert may take a seat of
+	for pi := range checked {
 		mp := &pr.projects[pi]
-		mp.p, mp.seats, mp.fnode = p, s, -1
-		mp.keys = ix.project(p)
-		if err := mp.buildQuotas(); err != nil {
-			return nil, err
+		if hasMissing[pi] {
+			return nil, fmt.Errorf("match: project %s (id %d): eligible expert %d is not in the pool", mp.p.Code, mp.p.ID, missing[pi])
 		}
-		pr.seats += int64(s.Technical + s.Finance)
-		ids = append(ids[:0], in.Eligible[p.ID]...)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		for _, id := range ids {
-			ei, ok := byID.find(id)
-			if !ok {
-				return nil, fmt.Errorf("match: project %s (id %d): eligible expert %d is not in the pool", p.Code, p.ID, id)
+		pr.seats += int64(mp.seats.Technical + mp.seats.Finance)
+		for _, list := range [][]int32{mp.tech, mp.fin} {
+			for _, ei := range list {
+				uses[ei]++
 			}
-			if capacity[ei] <= 0 {
-				continue
-			}
-			switch {
-			case pr.experts[ei].finance && s.Finance > 0:
-				mp.fin = append(mp.fin, ei)
-			case !pr.experts[ei].finance && s.Technical > 0:
-				mp.tech = append(mp.tech, ei)
-			default:
-				continue
-			}
-			uses[ei]++
 		}
 		pr.precheck(mp)
+	}
+	if failed != nil {
+		return nil, failed
 	}
 	if pr.seats >= 1<<30 {
 		return nil, fmt.Errorf("match: %d seats, too many", pr.seats)
@@ -416,11 +476,6 @@ func (mp *matchProject) buildQuotas() error {
 // family these checks are also sufficient for the project alone.
 func (pr *matchPrep) precheck(mp *matchProject) {
 	p, s := mp.p, mp.seats
-	for _, ei := range mp.tech {
-		for q := mp.leaf(pr.experts[ei].e.Type); q >= 0; q = mp.quotas[q].parent {
-			mp.quotas[q].eligible++
-		}
-	}
 	if len(mp.tech) < s.Technical {
 		pr.unmet = append(pr.unmet, Unmet{ProjectID: p.ID, Project: p.Code, Quota: GroupTechnical,
 			Needed: s.Technical, Eligible: len(mp.tech), Cause: CauseEligible})
@@ -665,38 +720,21 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 		}
 		at = mp.arcs + int32(len(mp.tech)+len(mp.fin))
 	}
-	// The experts' types, numbered, so that each project finds a type's
-	// node once.
-	var types []string
-	typeOf := make([]int32, len(pr.experts))
-	for i := range pr.experts {
-		t := slices.Index(types, pr.experts[i].e.Type)
-		if t < 0 {
-			t = len(types)
-			types = append(types, pr.experts[i].e.Type)
-		}
-		typeOf[i] = int32(t)
-	}
 	inParallel(len(pr.projects), func() func(int) {
 		noise := newMatchNoiser(seed, wt.noise)
-		leaves := make([]int32, len(types)) // the project's node per type, -1: not looked up yet
+		var leaves []int
 		return func(pi int) {
 			mp := &pr.projects[pi]
-			for t := range leaves {
-				leaves[t] = -1
-			}
+			leaves = pr.leaves(mp, leaves)
 			a := mp.arcs
 			for _, list := range [][]int32{mp.tech, mp.fin} {
 				for _, ei := range list {
 					me := &pr.experts[ei]
 					to := mp.fnode
 					if !me.finance {
-						if to = leaves[typeOf[ei]]; to < 0 {
-							to = mp.tnode
-							if l := mp.leaf(me.e.Type); l >= 0 {
-								to = mp.quotas[l].node
-							}
-							leaves[typeOf[ei]] = to
+						to = mp.tnode
+						if l := leaves[pr.typeOf[ei]]; l >= 0 {
+							to = mp.quotas[l].node
 						}
 					}
 					gain := int64(pr.aff[a])*wt.k + noise.value(mp.p.ID, me.e.ID)

@@ -880,6 +880,22 @@ func TestMatchInvalidInput(t *testing.T) {
 		{"project twice", func(in *MatchInput) { in.Projects = append(in.Projects, in.Projects[0]) }, "project 1 twice"},
 		{"expert twice", func(in *MatchInput) { in.Experts = append(in.Experts, in.Experts[0]) }, "expert 10 twice"},
 		{"unknown eligible expert", func(in *MatchInput) { in.Eligible[1] = append(in.Eligible[1], 99) }, "eligible expert 99 is not in the pool"},
+		// The first project's error is the one reported, whichever kind
+		// of check finds the later one.
+		{"unknown eligible expert, then no seats", func(in *MatchInput) {
+			in.Eligible[1] = append(in.Eligible[1], 99)
+			in.Projects = append(in.Projects, Project{ID: 2, Code: "P2"})
+		}, "eligible expert 99 is not in the pool"},
+		{"no seats, then unknown eligible expert", func(in *MatchInput) {
+			in.Projects = append([]Project{{ID: 2, Code: "P2"}}, in.Projects...)
+			in.Eligible[1] = append(in.Eligible[1], 99)
+		}, "project P2 (id 2) has no seats"},
+		{"two unknown eligible experts", func(in *MatchInput) {
+			in.Projects = append(in.Projects, Project{ID: 2, Code: "P2"})
+			in.Seats[2] = Seats{Technical: 1}
+			in.Eligible[1] = append(in.Eligible[1], 98)
+			in.Eligible[2] = []int64{10, 97}
+		}, "project P1 (id 1): eligible expert 98 is not in the pool"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
