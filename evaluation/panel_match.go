@@ -74,6 +74,7 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 			conflicted := make([]bool, len(pool))
 			var lists [][]int
 			var merged, heads []int
+			var list []int64
 			for i := int(next.Add(1)) - 1; i < len(in.Projects); i = int(next.Add(1)) - 1 {
 				p := &in.Projects[i]
 				rules := in.Panels[p.Class]
@@ -93,10 +94,14 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 					merged, heads = mergePositions(merged[:0], lists, heads)
 					cands = merged
 				}
+				list = list[:0]
 				for _, j := range cands {
 					if !conflicted[j] && assign.Eligible(pd, &pool[j], disc[j], rules.Caps, 1) {
-						eligible[i] = append(eligible[i], pool[j].ID)
+						list = append(list, pool[j].ID)
 					}
+				}
+				if len(list) > 0 {
+					eligible[i] = slices.Clone(list)
 				}
 				for id := range bad {
 					for _, j := range at[id] {
