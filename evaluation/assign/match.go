@@ -298,6 +298,7 @@ type matchPrep struct {
 	// that a project finds a type's quota once, not once per expert.
 	types  []string
 	typeOf []int32
+	ix     *affinityIndex // the experts' and projects' keys, interned
 }
 
 // leaves returns, in buf, the project's innermost quota (see leaf) for
@@ -319,6 +320,7 @@ func prepareMatch(in MatchInput) (*matchPrep, error) {
 		return nil, fmt.Errorf("match: expert %d twice in the pool", byID.dup)
 	}
 	ix := newAffinityIndex()
+	pr.ix = ix
 	capacity := make([]int, len(in.Experts)) // in.Capacity, by pool index
 	pr.typeOf = make([]int32, len(in.Experts))
 	for i := range in.Experts {
@@ -648,16 +650,24 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 
 	// The affinity of every expert arc, for the weights and the result.
 	pr.aff = make([]int32, arcs)
+	keys := make([]affinityKeys, len(pr.experts))
+	for i := range pr.experts {
+		keys[i] = pr.experts[i].keys
+	}
+	lists := newAffinityLists(pr.ix, keys)
 	inParallel(len(pr.projects), func() func(int) {
+		aff := make([]int32, len(pr.experts)) // one project's, by pool index
 		return func(pi int) {
 			mp := &pr.projects[pi]
+			lists.add(&mp.keys, aff, 1)
 			a := mp.arcs
 			for _, list := range [][]int32{mp.tech, mp.fin} {
 				for _, ei := range list {
-					pr.aff[a] = int32(mp.keys.affinity(&pr.experts[ei].keys))
+					pr.aff[a] = aff[ei]
 					a++
 				}
 			}
+			lists.add(&mp.keys, aff, -1)
 		}
 	})
 	var maxAff int64

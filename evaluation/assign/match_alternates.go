@@ -38,19 +38,20 @@ func MatchAlternates(in MatchInput, assignments []Assignment, want func(i int) (
 	ix := newAffinityIndex()
 	r := &alternatesRanker{
 		pool:     newPoolIndex(in.Experts),
-		experts:  make([]affinityKeys, len(in.Experts)),
 		finance:  make([]bool, len(in.Experts)),
 		projects: make([]affinityKeys, n),
 	}
+	experts := make([]affinityKeys, len(in.Experts))
 	for j := range in.Experts {
-		r.experts[j] = ix.expert(&in.Experts[j])
+		experts[j] = ix.expert(&in.Experts[j])
 		r.finance[j] = in.Experts[j].Type == FinanceExpert
 	}
+	r.lists = newAffinityLists(ix, experts)
 	for i := range n {
 		r.projects[i] = ix.project(&in.Projects[i])
 	}
 	inParallel(n, func() func(int) {
-		var sc alternatesScratch
+		sc := alternatesScratch{aff: make([]int32, len(in.Experts))}
 		return func(i int) {
 			a := &assignments[i]
 			tech[i], fin[i] = r.rank(&sc, i, &in.Projects[i], in.Seed, in.Eligible[a.ProjectID], a, wantTech[i], wantFin[i])
@@ -63,7 +64,7 @@ func MatchAlternates(in MatchInput, assignments []Assignment, want func(i int) (
 // goroutines only read.
 type alternatesRanker struct {
 	pool     poolIndex
-	experts  []affinityKeys
+	lists    *affinityLists
 	finance  []bool
 	projects []affinityKeys
 }
@@ -79,6 +80,7 @@ type alternate struct {
 
 // alternatesScratch is one goroutine's reusable memory.
 type alternatesScratch struct {
+	aff       []int32 // the project's affinity with each expert, by pool index
 	tech, fin []alternate
 	count     []int
 	buf       []byte
@@ -91,6 +93,7 @@ func (r *alternatesRanker) rank(sc *alternatesScratch, i int, p *Project, seed s
 		return nil, nil
 	}
 	pk := &r.projects[i]
+	r.lists.add(pk, sc.aff, 1)
 	sc.tech, sc.fin = sc.tech[:0], sc.fin[:0]
 	for _, id := range eligible {
 		e, ok := r.pool.find(id)
@@ -99,12 +102,13 @@ func (r *alternatesRanker) rank(sc *alternatesScratch, i int, p *Project, seed s
 		}
 		if r.finance[e] {
 			if nf > 0 {
-				sc.fin = append(sc.fin, alternate{affinity: pk.affinity(&r.experts[e]), expert: e, id: id})
+				sc.fin = append(sc.fin, alternate{affinity: int(sc.aff[e]), expert: e, id: id})
 			}
 		} else if nt > 0 {
-			sc.tech = append(sc.tech, alternate{affinity: pk.affinity(&r.experts[e]), expert: e, id: id})
+			sc.tech = append(sc.tech, alternate{affinity: int(sc.aff[e]), expert: e, id: id})
 		}
 	}
+	r.lists.add(pk, sc.aff, -1)
 	// The draw key's input is seed:code:id; the prefix is the project's.
 	sc.buf = append(append(append(append(sc.buf[:0], seed...), ':'), p.Code...), ':')
 	return sc.best(sc.tech, nt), sc.best(sc.fin, nf)
