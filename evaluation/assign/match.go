@@ -730,25 +730,34 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 		}
 		at = mp.arcs + int32(len(mp.tech)+len(mp.fin))
 	}
+	// What the loop over millions of arcs reads of an expert, side by side.
+	nodeOf := make([]int32, len(pr.experts))
+	idOf := make([]int64, len(pr.experts))
+	for i := range pr.experts {
+		nodeOf[i], idOf[i] = pr.experts[i].node, pr.experts[i].e.ID
+	}
 	inParallel(len(pr.projects), func() func(int) {
 		noise := newMatchNoiser(seed, wt.noise)
 		var leaves []int
+		to := make([]int32, len(pr.types)) // the project's node an expert of each type feeds
 		return func(pi int) {
 			mp := &pr.projects[pi]
 			leaves = pr.leaves(mp, leaves)
+			for t, typ := range pr.types {
+				switch {
+				case typ == FinanceExpert:
+					to[t] = mp.fnode
+				case leaves[t] >= 0:
+					to[t] = mp.quotas[leaves[t]].node
+				default:
+					to[t] = mp.tnode
+				}
+			}
 			a := mp.arcs
 			for _, list := range [][]int32{mp.tech, mp.fin} {
 				for _, ei := range list {
-					me := &pr.experts[ei]
-					to := mp.fnode
-					if !me.finance {
-						to = mp.tnode
-						if l := leaves[pr.typeOf[ei]]; l >= 0 {
-							to = mp.quotas[l].node
-						}
-					}
-					gain := int64(pr.aff[a])*wt.k + noise.value(mp.p.ID, me.e.ID)
-					g.src[a], g.dst[a], g.capa[a], g.cost[a] = me.node, to, 1, wt.w-gain
+					gain := int64(pr.aff[a])*wt.k + noise.value(mp.p.ID, idOf[ei])
+					g.src[a], g.dst[a], g.capa[a], g.cost[a] = nodeOf[ei], to[pr.typeOf[ei]], 1, wt.w-gain
 					a++
 				}
 			}
