@@ -732,12 +732,10 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 	}
 	// What the loop over millions of arcs reads of an expert, side by side.
 	nodeOf := make([]int32, len(pr.experts))
-	idOf := make([]int64, len(pr.experts))
 	for i := range pr.experts {
-		nodeOf[i], idOf[i] = pr.experts[i].node, pr.experts[i].e.ID
+		nodeOf[i] = pr.experts[i].node
 	}
 	inParallel(len(pr.projects), func() func(int) {
-		noise := newMatchNoiser(seed, wt.noise)
 		var leaves []int
 		to := make([]int32, len(pr.types)) // the project's node an expert of each type feeds
 		return func(pi int) {
@@ -756,13 +754,45 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 			a := mp.arcs
 			for _, list := range [][]int32{mp.tech, mp.fin} {
 				for _, ei := range list {
-					gain := int64(pr.aff[a])*wt.k + noise.value(mp.p.ID, idOf[ei])
-					g.src[a], g.dst[a], g.capa[a], g.cost[a] = nodeOf[ei], to[pr.typeOf[ei]], 1, wt.w-gain
+					// The noise is subtracted when the solver needs it.
+					g.src[a], g.dst[a], g.capa[a], g.cost[a] = nodeOf[ei], to[pr.typeOf[ei]], 1, wt.w-int64(pr.aff[a])*wt.k
 					a++
 				}
 			}
 		}
 	})
+	// The noise of an expert arc is a SHA-256, and a large campaign has
+	// millions of arcs, of which the solver needs the cost of a small
+	// share (flowLazy): those get it.
+	if wt.noise > 1 {
+		projectOf := make([]int64, nodes) // the project id of a group or quota node
+		expertOf := make([]int64, nodes)  // the expert id of an expert node
+		for pi := range pr.projects {
+			mp := &pr.projects[pi]
+			projectOf[mp.tnode] = mp.p.ID
+			if mp.fnode >= 0 {
+				projectOf[mp.fnode] = mp.p.ID
+			}
+			for _, q := range mp.quotas {
+				projectOf[q.node] = mp.p.ID
+			}
+		}
+		for i := range pr.experts {
+			if me := &pr.experts[i]; me.node >= 0 {
+				expertOf[me.node] = me.e.ID
+			}
+		}
+		noise := newMatchNoiser(seed, wt.noise)
+		lazy := &flowLazy{max: int64(wt.noise - 1), pending: make([]uint64, (arcs+63)/64),
+			part: func(e int32) int64 { return noise.value(projectOf[g.dst[e]], expertOf[g.src[e]]) }}
+		for pi := range pr.projects {
+			mp := &pr.projects[pi]
+			for a := mp.arcs; a < mp.arcs+int32(len(mp.tech)+len(mp.fin)); a++ {
+				lazy.pend(a)
+			}
+		}
+		g.lazy = lazy
+	}
 	pr.net = g
 	return g, nil
 }
