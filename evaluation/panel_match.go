@@ -64,6 +64,23 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 			}
 		}
 	}
+	// For those candidates assign.Eligible does not depend on the project:
+	// a finance expert needs no subject, nor does anyone where no subject
+	// match is required, and a candidate of a project's discipline shares
+	// one with it. So it is asked once per expert and set of caps, with
+	// the expert's own disciplines for the project's.
+	eligibleFor := map[assign.Caps][]bool{}
+	for _, p := range in.Projects {
+		caps := in.Panels[p.Class].Caps
+		if _, ok := eligibleFor[caps]; ok {
+			continue
+		}
+		ok := make([]bool, len(pool))
+		for j := range pool {
+			ok[j] = assign.Eligible(disc[j], &pool[j], disc[j], caps, 1)
+		}
+		eligibleFor[caps] = ok
+	}
 	// The projects are independent: they are shared out among GOMAXPROCS
 	// goroutines, each marking a project's conflicts in its own slice.
 	eligible := make([][]int64, len(in.Projects))
@@ -85,6 +102,7 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 					}
 				}
 				pd := assign.Disciplines(p.SubjectCodes)
+				ok := eligibleFor[rules.Caps]
 				cands := all
 				if rules.Caps.RequireSubject {
 					lists = append(lists[:0], finance)
@@ -96,7 +114,7 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 				}
 				list = list[:0]
 				for _, j := range cands {
-					if !conflicted[j] && assign.Eligible(pd, &pool[j], disc[j], rules.Caps, 1) {
+					if ok[j] && !conflicted[j] {
 						list = append(list, pool[j].ID)
 					}
 				}
