@@ -69,19 +69,24 @@ type alternatesRanker struct {
 	projects []affinityKeys
 }
 
-// alternate is one candidate: its affinity, pool index and id, and its
-// draw key once computed.
+// alternate is one candidate: its affinity and id.
 type alternate struct {
-	affinity int
-	expert   int32
+	affinity int32
 	id       int64
-	key      [sha256.Size]byte
+}
+
+// keyedAlternate is a candidate that can be among the first, with its draw
+// key.
+type keyedAlternate struct {
+	alternate
+	key [sha256.Size]byte
 }
 
 // alternatesScratch is one goroutine's reusable memory.
 type alternatesScratch struct {
 	aff       []int32 // the project's affinity with each expert, by pool index
 	tech, fin []alternate
+	keyed     []keyedAlternate
 	count     []int
 	buf       []byte
 }
@@ -102,10 +107,10 @@ func (r *alternatesRanker) rank(sc *alternatesScratch, i int, p *Project, seed s
 		}
 		if r.finance[e] {
 			if nf > 0 {
-				sc.fin = append(sc.fin, alternate{affinity: int(sc.aff[e]), expert: e, id: id})
+				sc.fin = append(sc.fin, alternate{sc.aff[e], id})
 			}
 		} else if nt > 0 {
-			sc.tech = append(sc.tech, alternate{affinity: int(sc.aff[e]), expert: e, id: id})
+			sc.tech = append(sc.tech, alternate{sc.aff[e], id})
 		}
 	}
 	r.lists.add(pk, sc.aff, -1)
@@ -122,14 +127,14 @@ func (sc *alternatesScratch) best(list []alternate, n int) []int64 {
 	if n <= 0 || len(list) == 0 {
 		return nil
 	}
-	threshold := 0
+	threshold := int32(0)
 	if len(list) > n {
 		// The n-th highest affinity, by counting: affinities are small.
-		top := 0
+		top := int32(0)
 		for _, c := range list {
 			top = max(top, c.affinity)
 		}
-		sc.count = slices.Grow(sc.count[:0], top+1)[:top+1]
+		sc.count = slices.Grow(sc.count[:0], int(top)+1)[:top+1]
 		clear(sc.count)
 		for _, c := range list {
 			sc.count[c.affinity]++
@@ -140,32 +145,26 @@ func (sc *alternatesScratch) best(list []alternate, n int) []int64 {
 				break
 			}
 		}
-		// Sift the candidates that can make it to the front.
-		kept := 0
-		for _, c := range list {
-			if c.affinity >= threshold {
-				list[kept] = c
-				kept++
-			}
-		}
-		list = list[:kept]
 	}
 	prefix := len(sc.buf)
-	for k := range list {
-		sc.buf = strconv.AppendInt(sc.buf[:prefix], list[k].id, 10)
-		list[k].key = sha256.Sum256(sc.buf)
+	sc.keyed = sc.keyed[:0]
+	for _, c := range list {
+		if c.affinity >= threshold {
+			sc.buf = strconv.AppendInt(sc.buf[:prefix], c.id, 10)
+			sc.keyed = append(sc.keyed, keyedAlternate{c, sha256.Sum256(sc.buf)})
+		}
 	}
 	sc.buf = sc.buf[:prefix]
 	// The hex of a key orders as its bytes do.
-	slices.SortFunc(list, func(x, y alternate) int {
+	slices.SortFunc(sc.keyed, func(x, y keyedAlternate) int {
 		if c := cmp.Compare(y.affinity, x.affinity); c != 0 {
 			return c
 		}
 		return bytes.Compare(x.key[:], y.key[:])
 	})
-	out := make([]int64, min(n, len(list)))
+	out := make([]int64, min(n, len(sc.keyed)))
 	for k := range out {
-		out[k] = list[k].id
+		out[k] = sc.keyed[k].id
 	}
 	return out
 }
