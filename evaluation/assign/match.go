@@ -562,10 +562,10 @@ func (pr *matchPrep) weights(maxAff int64, nodes int) (matchWeights, error) {
 }
 
 // matchNoiser computes the noise of Match for one seed: the top bits of
-// SHA-256(seed ‖ 0x00 ‖ p ‖ e). A campaign has millions of pairs, and the
-// seeds evaluation makes are 64 characters, a whole SHA-256 block, so the
-// hash's state after the blocks the seed fills is kept and restored for
-// each pair, which halves the hashing. Not safe for concurrent use.
+// SHA-256(seed ‖ 0x00 ‖ p ‖ e). The seeds evaluation makes are 64
+// characters, a whole SHA-256 block, so the hash's state after the blocks
+// the seed fills is kept and restored for each pair, which halves the
+// hashing. Not safe for concurrent use.
 type matchNoiser struct {
 	width int
 	buf   []byte // seed ‖ 0x00 ‖ p ‖ e, without the blocks kept in state
@@ -617,7 +617,8 @@ func (n *matchNoiser) value(p, e int64) int64 {
 // project the quota arcs and the expert arcs (technical, then finance).
 // Where noise totals tie, the solver's pivots depend on that order, so it
 // stays as it was (TestMatchUnchanged). The expert arcs, millions in a
-// large campaign, are filled in on GOMAXPROCS goroutines.
+// large campaign, are filled in on GOMAXPROCS goroutines, with the bound
+// of their cost; the solver subtracts the noise where it needs it.
 func (pr *matchPrep) network(seed string) (*flowNet, error) {
 	nodes, arcs := 1, 0
 	for i := range pr.experts {
