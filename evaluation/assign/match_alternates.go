@@ -21,25 +21,99 @@ import (
 // It gives what ranking the whole list and taking its head gives, but it
 // folds each expert's and project's codes and keywords once, computes the
 // draw keys only of the experts whose affinity can place them among the
-// first n, and spreads the projects over GOMAXPROCS goroutines: a campaign
-// of 5,000 projects has about 20 million eligible pairs, because every
-// finance expert is eligible to every project. want is called before the
-// work starts, from the calling goroutine.
+// first, and spreads the projects over GOMAXPROCS goroutines: a campaign of
+// 5,000 projects has about 20 million eligible pairs, because every finance
+// expert is eligible to every project. want is called before the work
+// starts, from the calling goroutine.
 func MatchAlternates(in MatchInput, assignments []Assignment, want func(i int) (tech, fin int)) (tech, fin [][]int64) {
 	n := len(assignments)
 	tech, fin = make([][]int64, n), make([][]int64, n)
 	if n == 0 {
 		return tech, fin
 	}
-	wantTech, wantFin := make([]int, n), make([]int, n)
+	r := newAlternatesRanker(in, n, want)
+	inParallel(n, func() func(int) {
+		sc := r.scratch()
+		return func(i int) {
+			tech[i], fin[i] = r.take(&sc, i, &assignments[i])
+		}
+	})
+	return tech, fin
+}
+
+// RankedAlternates are the alternates of a match ranked before the match
+// is known, so that the ranking can run beside Match, whose solver keeps
+// one core busy: for each project as many of its eligible experts of each
+// group as its alternates and its seats together, of whom those seated are
+// dropped once the panels are known (Take).
+type RankedAlternates struct {
+	r         *alternatesRanker
+	tech, fin [][]int64 // per project, the head of each group's ranking
+	seats     []int     // per project, the seats the heads allow for
+}
+
+// RankAlternates ranks the alternates of a match of in before it is known;
+// want is as for MatchAlternates, for in.Projects[i].
+func RankAlternates(in MatchInput, want func(i int) (tech, fin int)) *RankedAlternates {
+	n := len(in.Projects)
+	ra := &RankedAlternates{r: newAlternatesRanker(in, n, want), tech: make([][]int64, n), fin: make([][]int64, n),
+		seats: make([]int, n)}
 	for i := range n {
-		wantTech[i], wantFin[i] = want(i)
+		s := in.Seats[in.Projects[i].ID]
+		ra.seats[i] = max(s.Technical, 0) + max(s.Finance, 0)
 	}
+	inParallel(n, func() func(int) {
+		sc := ra.r.scratch()
+		return func(i int) {
+			ra.tech[i], ra.fin[i] = ra.r.rank(&sc, i, in.Eligible[in.Projects[i].ID], ra.seats[i])
+		}
+	})
+	return ra
+}
+
+// Take returns what MatchAlternates(in, assignments, want) returns, for
+// the input and want RankAlternates had: the heads of the rankings without
+// the seated experts. A panel with more seats than its project, or of
+// another project than in.Projects[i] (which Match does not give), is
+// ranked again.
+func (ra *RankedAlternates) Take(assignments []Assignment) (tech, fin [][]int64) {
+	n := len(assignments)
+	tech, fin = make([][]int64, n), make([][]int64, n)
+	var sc alternatesScratch
+	for i := range assignments {
+		a := &assignments[i]
+		if a.ProjectID != ra.r.in.Projects[i].ID || len(a.Technical)+len(a.Finance) > ra.seats[i] {
+			if sc.aff == nil {
+				sc = ra.r.scratch()
+			}
+			tech[i], fin[i] = ra.r.take(&sc, i, a)
+			continue
+		}
+		tech[i], fin[i] = unseated(ra.tech[i], a, ra.r.wantTech[i]), unseated(ra.fin[i], a, ra.r.wantFin[i])
+	}
+	return tech, fin
+}
+
+// alternatesRanker is what the ranking prepares once and its goroutines
+// only read.
+type alternatesRanker struct {
+	in                *MatchInput
+	pool              poolIndex
+	lists             *affinityLists
+	finance           []bool
+	projects          []affinityKeys // of in.Projects[:n]
+	wantTech, wantFin []int
+}
+
+func newAlternatesRanker(in MatchInput, n int, want func(i int) (tech, fin int)) *alternatesRanker {
 	ix := newAffinityIndex()
 	r := &alternatesRanker{
+		in:       &in,
 		pool:     newPoolIndex(in.Experts),
 		finance:  make([]bool, len(in.Experts)),
 		projects: make([]affinityKeys, n),
+		wantTech: make([]int, n),
+		wantFin:  make([]int, n),
 	}
 	experts := make([]affinityKeys, len(in.Experts))
 	for j := range in.Experts {
@@ -49,24 +123,71 @@ func MatchAlternates(in MatchInput, assignments []Assignment, want func(i int) (
 	r.lists = newAffinityLists(ix, experts)
 	for i := range n {
 		r.projects[i] = ix.project(&in.Projects[i])
+		r.wantTech[i], r.wantFin[i] = want(i)
 	}
-	inParallel(n, func() func(int) {
-		sc := alternatesScratch{aff: make([]int32, len(in.Experts))}
-		return func(i int) {
-			a := &assignments[i]
-			tech[i], fin[i] = r.rank(&sc, i, &in.Projects[i], in.Seed, in.Eligible[a.ProjectID], a, wantTech[i], wantFin[i])
-		}
-	})
-	return tech, fin
+	return r
 }
 
-// alternatesRanker is what MatchAlternates prepares once and its
-// goroutines only read.
-type alternatesRanker struct {
-	pool     poolIndex
-	lists    *affinityLists
-	finance  []bool
-	projects []affinityKeys
+func (r *alternatesRanker) scratch() alternatesScratch {
+	return alternatesScratch{aff: make([]int32, len(r.in.Experts))}
+}
+
+// take returns the alternates of panel a of project i.
+func (r *alternatesRanker) take(sc *alternatesScratch, i int, a *Assignment) (tech, fin []int64) {
+	t, f := r.rank(sc, i, r.in.Eligible[a.ProjectID], len(a.Technical)+len(a.Finance))
+	return unseated(t, a, r.wantTech[i]), unseated(f, a, r.wantFin[i])
+}
+
+// unseated returns the first n of the ranked ids that are not on the
+// panel, nil if none.
+func unseated(ranked []int64, a *Assignment, n int) []int64 {
+	var out []int64
+	for _, id := range ranked {
+		if len(out) == n {
+			break
+		}
+		if !slices.Contains(a.Technical, id) && !slices.Contains(a.Finance, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// rank returns the heads of project i's ranking of the eligible experts,
+// technical and finance apart: as many as it wants of each group and
+// seated more, which is as many as can be needed once at most seated of
+// them are on its panel.
+func (r *alternatesRanker) rank(sc *alternatesScratch, i int, eligible []int64, seated int) (tech, fin []int64) {
+	nt, nf := r.wantTech[i], r.wantFin[i]
+	if nt <= 0 && nf <= 0 {
+		return nil, nil
+	}
+	if nt > 0 {
+		nt += seated
+	}
+	if nf > 0 {
+		nf += seated
+	}
+	pk := &r.projects[i]
+	r.lists.add(pk, sc.aff, 1)
+	sc.tech, sc.fin = sc.tech[:0], sc.fin[:0]
+	for _, id := range eligible {
+		e, ok := r.pool.find(id)
+		if !ok {
+			continue
+		}
+		if r.finance[e] {
+			if nf > 0 {
+				sc.fin = append(sc.fin, alternate{sc.aff[e], id})
+			}
+		} else if nt > 0 {
+			sc.tech = append(sc.tech, alternate{sc.aff[e], id})
+		}
+	}
+	r.lists.add(pk, sc.aff, -1)
+	// The draw key's input is seed:code:id; the prefix is the project's.
+	sc.buf = append(append(append(append(sc.buf[:0], r.in.Seed...), ':'), r.in.Projects[i].Code...), ':')
+	return sc.best(sc.tech, nt), sc.best(sc.fin, nf)
 }
 
 // alternate is one candidate: its affinity and id.
@@ -89,34 +210,6 @@ type alternatesScratch struct {
 	keyed     []keyedAlternate
 	count     []int
 	buf       []byte
-}
-
-// rank returns the first nt technical and nf finance alternates of project
-// p (index i) among the eligible experts.
-func (r *alternatesRanker) rank(sc *alternatesScratch, i int, p *Project, seed string, eligible []int64, a *Assignment, nt, nf int) (tech, fin []int64) {
-	if nt <= 0 && nf <= 0 {
-		return nil, nil
-	}
-	pk := &r.projects[i]
-	r.lists.add(pk, sc.aff, 1)
-	sc.tech, sc.fin = sc.tech[:0], sc.fin[:0]
-	for _, id := range eligible {
-		e, ok := r.pool.find(id)
-		if !ok || slices.Contains(a.Technical, id) || slices.Contains(a.Finance, id) {
-			continue
-		}
-		if r.finance[e] {
-			if nf > 0 {
-				sc.fin = append(sc.fin, alternate{sc.aff[e], id})
-			}
-		} else if nt > 0 {
-			sc.tech = append(sc.tech, alternate{sc.aff[e], id})
-		}
-	}
-	r.lists.add(pk, sc.aff, -1)
-	// The draw key's input is seed:code:id; the prefix is the project's.
-	sc.buf = append(append(append(append(sc.buf[:0], seed...), ':'), p.Code...), ':')
-	return sc.best(sc.tech, nt), sc.best(sc.fin, nf)
 }
 
 // best returns the ids of the first n candidates by affinity, highest

@@ -65,7 +65,7 @@ func plainAlternates(p *Project, pool []Expert, eligible []int64, a Assignment, 
 func alternatesCampaign(r *rand.Rand, sparse bool, np int) (MatchInput, []Assignment, [][2]int) {
 	codes := []string{"520.20", "520.30", "520.40", "110.10", "TP391"}
 	words := []string{"catalysis", "hydrogen", "氢能"}
-	in := MatchInput{Eligible: map[int64][]int64{}, Seed: fmt.Sprintf("seed-%d", r.Int())}
+	in := MatchInput{Eligible: map[int64][]int64{}, Seats: map[int64]Seats{}, Seed: fmt.Sprintf("seed-%d", r.Int())}
 	ne := 1 + r.IntN(60)
 	for i := range ne {
 		id := int64(1000 + i)
@@ -104,25 +104,46 @@ func alternatesCampaign(r *rand.Rand, sparse bool, np int) (MatchInput, []Assign
 		if len(el) > 6 && r.IntN(2) == 0 {
 			a.Finance = append(a.Finance, el[6])
 		}
+		// Usually the seats hold the panel, as Match gives it; now and
+		// then not, or the panel is another project's.
+		seats := len(a.Technical) + r.IntN(2)
+		if r.IntN(4) == 0 {
+			seats = r.IntN(len(a.Technical) + 1)
+		}
+		in.Seats[p.ID] = Seats{Technical: seats, Finance: len(a.Finance)}
 		as = append(as, a)
 		want = append(want, [2]int{r.IntN(5) - 1, r.IntN(4) - 1}) // −1 and 0: none; up to past the list's end
+	}
+	if r.IntN(4) == 0 && len(as) > 1 {
+		as[0].ProjectID = as[1].ProjectID
 	}
 	return in, as, want
 }
 
 func TestMatchAlternatesAgainstPlain(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 2026))
-	ties := 0
+	ties, again := 0, 0
 	for round := range 600 {
 		in, as, want := alternatesCampaign(r, round%3 == 0, 1+r.IntN(12))
-		gotT, gotF := MatchAlternates(in, as, func(i int) (int, int) { return want[i][0], want[i][1] })
+		wantOf := func(i int) (int, int) { return want[i][0], want[i][1] }
+		gotT, gotF := MatchAlternates(in, as, wantOf)
+		rankedT, rankedF := RankAlternates(in, wantOf).Take(as)
 		for i, a := range as {
+			if s := in.Seats[in.Projects[i].ID]; a.ProjectID != in.Projects[i].ID || len(a.Technical)+len(a.Finance) > s.Technical+s.Finance {
+				again++ // Take ranks this one again
+			}
 			wantT, wantF := plainAlternates(&in.Projects[i], in.Experts, in.Eligible[a.ProjectID], a, want[i][0], want[i][1], in.Seed)
 			if diff := cmp.Diff(wantT, gotT[i]); diff != "" {
 				t.Fatalf("round %d, project %d: technical alternates differ (-plain +fast):\n%s", round, i, diff)
 			}
 			if diff := cmp.Diff(wantF, gotF[i]); diff != "" {
 				t.Fatalf("round %d, project %d: finance alternates differ (-plain +fast):\n%s", round, i, diff)
+			}
+			if diff := cmp.Diff(wantT, rankedT[i]); diff != "" {
+				t.Fatalf("round %d, project %d: technical alternates differ (-plain +ranked before):\n%s", round, i, diff)
+			}
+			if diff := cmp.Diff(wantF, rankedF[i]); diff != "" {
+				t.Fatalf("round %d, project %d: finance alternates differ (-plain +ranked before):\n%s", round, i, diff)
 			}
 			// Count the places a key decided, so that the test is known
 			// to exercise the ties.
@@ -135,6 +156,9 @@ func TestMatchAlternatesAgainstPlain(t *testing.T) {
 	}
 	if ties < 500 {
 		t.Errorf("only %d places decided by the draw key; the campaign does not tie enough", ties)
+	}
+	if again < 100 {
+		t.Errorf("only %d panels that Take ranks again", again)
 	}
 }
 
@@ -155,10 +179,11 @@ func TestMatchAlternatesManyProjects(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 8))
 	in, as, _ := alternatesCampaign(r, false, 200)
 	gotT, gotF := MatchAlternates(in, as, func(int) (int, int) { return 3, 1 })
+	rankedT, rankedF := RankAlternates(in, func(int) (int, int) { return 3, 1 }).Take(as)
 	for i, a := range as {
 		wantT, wantF := plainAlternates(&in.Projects[i], in.Experts, in.Eligible[a.ProjectID], a, 3, 1, in.Seed)
-		if !cmp.Equal(wantT, gotT[i]) || !cmp.Equal(wantF, gotF[i]) {
-			t.Fatalf("project %d: got %v %v, want %v %v", i, gotT[i], gotF[i], wantT, wantF)
+		if !cmp.Equal(wantT, gotT[i]) || !cmp.Equal(wantF, gotF[i]) || !cmp.Equal(wantT, rankedT[i]) || !cmp.Equal(wantF, rankedF[i]) {
+			t.Fatalf("project %d: got %v %v and ranked before %v %v, want %v %v", i, gotT[i], gotF[i], rankedT[i], rankedF[i], wantT, wantF)
 		}
 	}
 }
@@ -167,5 +192,9 @@ func TestMatchAlternatesEmpty(t *testing.T) {
 	tech, fin := MatchAlternates(MatchInput{}, nil, func(int) (int, int) { return 2, 1 })
 	if len(tech) != 0 || len(fin) != 0 {
 		t.Errorf("got %v %v, want none", tech, fin)
+	}
+	tech, fin = RankAlternates(MatchInput{}, func(int) (int, int) { return 2, 1 }).Take(nil)
+	if len(tech) != 0 || len(fin) != 0 {
+		t.Errorf("ranked before: got %v %v, want none", tech, fin)
 	}
 }
