@@ -227,15 +227,31 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 			in.Projects = append(in.Projects, assignProject(p, pc.names, pc.checker))
 		}
 		mi := matchInput(in, pc.pool)
+		// The alternates are ranked beside the matcher, whose solver
+		// leaves a core idle; what the panels turn out to seat is dropped
+		// afterwards (the replay ranks them after the fact, with
+		// matchAlternates, and gets the same). A panic is raised again
+		// here, where the request's recovery sees it.
+		ranked := make(chan func() *assign.RankedAlternates, 1)
+		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					ranked <- func() *assign.RankedAlternates { panic(p) }
+				}
+			}()
+			r := assign.RankAlternates(mi, alternatesWanted(in))
+			ranked <- func() *assign.RankedAlternates { return r }
+		}()
 		res, err := assign.Match(ctx, mi)
 		if err != nil {
+			<-ranked
 			return matchProblem(err)
 		}
 		byID := map[int64]*Project{}
 		for _, p := range todo {
 			byID[p.ID] = p
 		}
-		alternates, financeAlternates := matchAlternates(in, mi, res.Assignments)
+		alternates, financeAlternates := (<-ranked)().Take(res.Assignments)
 		for i, a := range res.Assignments {
 			p, err := s.createPanel(ctx, tx, actor, c, []*Project{byID[a.ProjectID]}, "match", a.Technical, a.Finance, alternates[i], financeAlternates[i])
 			if err != nil {
@@ -293,10 +309,16 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 // the rules of the project's class ask for. assignments[i] is the panel of
 // in.Projects[i].
 func matchAlternates(in matchRecordInput, mi assign.MatchInput, assignments []assign.Assignment) (tech, fin [][]int64) {
-	return assign.MatchAlternates(mi, assignments, func(i int) (int, int) {
+	return assign.MatchAlternates(mi, assignments, alternatesWanted(in))
+}
+
+// alternatesWanted says how many alternates of each group the rules of
+// in.Projects[i]'s class ask for.
+func alternatesWanted(in matchRecordInput) func(i int) (tech, fin int) {
+	return func(i int) (int, int) {
 		rules := in.Panels[in.Projects[i].Class]
 		return rules.Alternates, rules.FinanceAlternates
-	})
+	}
 }
 
 // matchProblem explains an infeasible match: the unmet requirements, each
