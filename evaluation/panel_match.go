@@ -45,15 +45,20 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 		at[pool[j].ID] = append(at[pool[j].ID], j)
 	}
 	// Where a class requires a subject match, only the finance experts
-	// and the others of one of the project's disciplines can be eligible:
-	// the pool positions of those, ascending, so that a project looks at
-	// a few thousand experts instead of the whole pool. The check is
-	// still assign.Eligible's.
-	all := make([]int, len(pool))
+	// and the others of one of the project's disciplines can be eligible.
+	// For those assign.Eligible does not depend on the project: a finance
+	// expert needs no subject, nor does anyone where no subject match is
+	// required, and a candidate of a project's discipline shares one with
+	// it; so it is asked with the expert's own disciplines for the
+	// project's. The eligible experts before conflicts therefore depend
+	// only on the caps and, where a subject match is required, on the set
+	// of the project's disciplines: a campaign has few such groups (two
+	// classes × 40 disciplines in evalpanel bench), each worked out once,
+	// as pool positions, ascending. A project then only takes its
+	// conflicts away.
 	var finance []int
 	byDisc := map[string][]int{}
 	for j := range pool {
-		all[j] = j
 		if pool[j].Type == assign.FinanceExpert {
 			finance = append(finance, j)
 			continue
@@ -64,62 +69,101 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 			}
 		}
 	}
-	// For those candidates assign.Eligible does not depend on the project:
-	// a finance expert needs no subject, nor does anyone where no subject
-	// match is required, and a candidate of a project's discipline shares
-	// one with it. So it is asked once per expert and set of caps, with
-	// the expert's own disciplines for the project's.
-	eligibleFor := map[assign.Caps][]bool{}
-	for _, p := range in.Projects {
+	ids := make([]int64, len(pool)) // by pool position
+	for j := range pool {
+		ids[j] = pool[j].ID
+	}
+	type groupKey struct {
+		caps assign.Caps
+		disc string // the set of the project's disciplines, where a subject match is required
+	}
+	type group struct {
+		at  []int   // pool positions
+		ids []int64 // their ids, for the projects without a conflict among them
+	}
+	eligibleFor := map[assign.Caps][]bool{} // assign.Eligible per pool position, as above
+	groups := map[groupKey]*group{}
+	groupOf := make([]*group, len(in.Projects))
+	var lists [][]int
+	var merged, heads []int
+	for i := range in.Projects {
+		p := &in.Projects[i]
 		caps := in.Panels[p.Class].Caps
-		if _, ok := eligibleFor[caps]; ok {
+		k := groupKey{caps: caps}
+		var pd []string
+		if caps.RequireSubject {
+			pd = slices.Compact(slices.Sorted(slices.Values(assign.Disciplines(p.SubjectCodes))))
+			k.disc = fmt.Sprintf("%q", pd)
+		}
+		if g := groups[k]; g != nil {
+			groupOf[i] = g
 			continue
 		}
-		ok := make([]bool, len(pool))
-		for j := range pool {
-			ok[j] = assign.Eligible(disc[j], &pool[j], disc[j], caps, 1)
+		ok := eligibleFor[caps]
+		if ok == nil {
+			ok = make([]bool, len(pool))
+			for j := range pool {
+				ok[j] = assign.Eligible(disc[j], &pool[j], disc[j], caps, 1)
+			}
+			eligibleFor[caps] = ok
 		}
-		eligibleFor[caps] = ok
+		g := &group{}
+		if caps.RequireSubject {
+			lists = append(lists[:0], finance)
+			for _, d := range pd {
+				lists = append(lists, byDisc[d])
+			}
+			merged, heads = mergePositions(merged[:0], lists, heads)
+			for _, j := range merged {
+				if ok[j] {
+					g.at = append(g.at, j)
+				}
+			}
+		} else {
+			for j := range pool {
+				if ok[j] {
+					g.at = append(g.at, j)
+				}
+			}
+		}
+		for _, j := range g.at {
+			g.ids = append(g.ids, ids[j])
+		}
+		g.ids = slices.Clip(g.ids) // shared: an append must copy
+		groups[k], groupOf[i] = g, g
 	}
-	// The projects are independent: they are shared out among GOMAXPROCS
-	// goroutines, each marking a project's conflicts in its own slice.
+	// The projects' conflicts are shared out among GOMAXPROCS goroutines,
+	// each marking a project's in its own slice.
 	eligible := make([][]int64, len(in.Projects))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			conflicted := make([]bool, len(pool))
-			var lists [][]int
-			var merged, heads []int
 			var list []int64
 			for i := int(next.Add(1)) - 1; i < len(in.Projects); i = int(next.Add(1)) - 1 {
-				p := &in.Projects[i]
-				rules := in.Panels[p.Class]
-				bad := index.Conflicts(p)
+				g := groupOf[i]
+				bad := index.Conflicts(&in.Projects[i])
+				hit := false
 				for id := range bad {
 					for _, j := range at[id] {
-						conflicted[j] = true
+						conflicted[j], hit = true, true
 					}
 				}
-				pd := assign.Disciplines(p.SubjectCodes)
-				ok := eligibleFor[rules.Caps]
-				cands := all
-				if rules.Caps.RequireSubject {
-					lists = append(lists[:0], finance)
-					for _, d := range pd {
-						lists = append(lists, byDisc[d])
+				switch {
+				case len(g.ids) == 0:
+				case !hit:
+					eligible[i] = g.ids
+				default:
+					list = list[:0]
+					for _, j := range g.at {
+						if !conflicted[j] {
+							list = append(list, ids[j])
+						}
 					}
-					merged, heads = mergePositions(merged[:0], lists, heads)
-					cands = merged
-				}
-				list = list[:0]
-				for _, j := range cands {
-					if ok[j] && !conflicted[j] {
-						list = append(list, pool[j].ID)
+					if len(list) > 0 {
+						eligible[i] = slices.Clone(list)
 					}
-				}
-				if len(list) > 0 {
-					eligible[i] = slices.Clone(list)
 				}
 				for id := range bad {
 					for _, j := range at[id] {
