@@ -252,6 +252,46 @@ func (t *tx) AddPanelMember(ctx context.Context, m *evaluation.PanelMember) erro
 	return err
 }
 
+// panelMemberRows is the most members AddPanelMembers inserts in one
+// statement: 13 values a row, within SQLite's 32,766 variables.
+const panelMemberRows = 2000
+
+// AddPanelMembers inserts members in their order, in as few statements as
+// the variables allow: a match forms thousands of panels at once, and a
+// statement costs more than the row. In one statement SQLite gives the rows
+// consecutive ids (each one more than the largest), so the ids are read
+// back from the last.
+func (t *tx) AddPanelMembers(ctx context.Context, members []*evaluation.PanelMember) error {
+	for len(members) > 0 {
+		batch := members[:min(len(members), panelMemberRows)]
+		members = members[len(batch):]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO panel_members (panel_id, expert_id, seat, chair, status, alternate_rank,
+		source, override, decline_reason, due, invited_at, responded_at, created_at) VALUES `)
+		args := make([]any, 0, 13*len(batch))
+		for i, m := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, m.PanelID, m.ExpertID, m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Source, m.Override,
+				m.DeclineReason, m.Due, nullTime(m.InvitedAt), nullTime(m.RespondedAt), formatTime(m.CreatedAt))
+		}
+		res, err := t.db.ExecContext(ctx, b.String(), args...)
+		if err != nil {
+			return fmt.Errorf("add %d experts to panel %d: %w", len(batch), batch[0].PanelID, mapError(err, "expert_id"))
+		}
+		last, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for i, m := range batch {
+			m.ID = last - int64(len(batch)-1-i)
+		}
+	}
+	return nil
+}
+
 func (t *tx) UpdatePanelMember(ctx context.Context, m *evaluation.PanelMember) error {
 	res, err := t.db.ExecContext(ctx, `UPDATE panel_members SET seat = ?, chair = ?, status = ?, alternate_rank = ?,
 		override = ?, decline_reason = ?, due = ?, invited_at = ?, responded_at = ? WHERE id = ? AND panel_id = ?`,
