@@ -103,8 +103,11 @@ func TestDivergenceLimitSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.SQL().ExecContext(ctx, `UPDATE campaigns SET settings = json_remove(settings, '$.divergence_range',
-		'$.divergence_distance') WHERE id = ?`, c.ID); err != nil {
+	unset := `json_remove(settings, '$.divergence_range', '$.divergence_distance')`
+	if e.db.Postgres() {
+		unset = `(settings::jsonb - 'divergence_range' - 'divergence_distance')::text`
+	}
+	if _, err := e.db.ExecContext(ctx, `UPDATE campaigns SET settings = `+unset+` WHERE id = ?`, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	if c, err = e.svc.Campaigns.Campaign(ctx, staff, c.ID); err != nil || c.Settings.DivergenceRange != pts(20) || c.Settings.DivergenceDistance != pts(15) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -12,7 +11,8 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 )
 
 // pw is a password that passes the rules.
@@ -39,7 +39,7 @@ func (c *clock) advance(d time.Duration) {
 // env is a service over a fresh SQLite file, with an administrator and an
 // agency (SSTPC) already in place.
 type env struct {
-	db     *sqlite.DB
+	db     *sqlstore.DB
 	svc    *evaluation.Services
 	clock  *clock
 	admin  evaluation.Actor
@@ -48,7 +48,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "evalpanel.db"))
+	db, err := sqlstore.Open(t.Context(), storetest.Target(t))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}
@@ -173,7 +173,7 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 // demand, for testing that a failed store call reaches the caller and rolls
 // the whole service call back.
 type faultyStore struct {
-	*sqlite.DB
+	*sqlstore.DB
 	// fail reports whether the store method op (its name) fails for the
 	// object or id v.
 	fail func(op string, v any) bool

@@ -7,6 +7,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/assign"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -346,10 +347,8 @@ func TestMatchCampaign(t *testing.T) {
 		t.Errorf("verify: %d, %v, %v", n, problems, err)
 	}
 	// Tampering with the record is found.
-	if _, err := e.db.SQL().Exec(`DROP TRIGGER draws_no_update`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = replace(result, '"soft_met"', '"soft_met_x"')`); err != nil {
+	storetest.DropTrigger(t, e.db, "draws_no_update", "draws")
+	if _, err := e.db.ExecContext(t.Context(), `UPDATE draws SET result = replace(result, '"soft_met"', '"soft_met_x"')`); err != nil {
 		t.Fatal(err)
 	}
 	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 {

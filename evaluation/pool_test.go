@@ -9,6 +9,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/assign"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -558,11 +559,9 @@ func TestDrawExcludesLookalikeSpellings(t *testing.T) {
 	// A record made before the rules read look-alikes, which drew the
 	// expert at 上海理工⼤学, re-runs to another result, and verify says
 	// why that may be.
-	if _, err := e.db.SQL().Exec(`DROP TRIGGER draws_no_update`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.DropTrigger(t, e.db, "draws_no_update", "draws")
 	var raw string
-	if err := e.db.SQL().QueryRow(`SELECT result FROM draws`).Scan(&raw); err != nil {
+	if err := e.db.QueryRowContext(ctx, `SELECT result FROM draws`).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
 	var res assign.DrawResult
@@ -575,7 +574,7 @@ func TestDrawExcludesLookalikeSpellings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.SQL().Exec(`UPDATE draws SET result = ?`, string(old)); err != nil {
+	if _, err := e.db.ExecContext(ctx, `UPDATE draws SET result = ?`, string(old)); err != nil {
 		t.Fatal(err)
 	}
 	if _, problems, err := evaluation.VerifyDraws(ctx, e.db, c.ID); err != nil || len(problems) != 1 || !strings.Contains(problems[0].Reason, "look-alike") {
@@ -643,18 +642,11 @@ func TestExpertLoadAndYear(t *testing.T) {
 	ctx := t.Context()
 	staff := e.staff(t, "staff.a", "SSTPC").Actor()
 	x, y := e.expert(t, "王芳"), e.expert(t, "李强")
-	sql := e.db.SQL()
-	exec := func(q string, args ...any) int64 {
+	exec := func(q string, args ...any) {
 		t.Helper()
-		res, err := sql.ExecContext(ctx, q, args...)
-		if err != nil {
+		if _, err := e.db.ExecContext(ctx, q, args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
 	}
 	// A panel in a 2025 campaign reviewing two projects, and one in a 2024
 	// campaign reviewing one; x sits on both, y is an alternate in 2025.
@@ -663,8 +655,11 @@ func TestExpertLoadAndYear(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		panel := exec(`INSERT INTO panels (campaign_id, agency_id, name, state, created_at, updated_at) VALUES (?, ?, 'p', 'forming', '', '')`,
-			c.ID, e.agency.ID)
+		var panel int64
+		if err := e.db.QueryRowContext(ctx, `INSERT INTO panels (campaign_id, agency_id, name, state, created_at, updated_at)
+			VALUES (?, ?, 'p', 'forming', '', '') RETURNING id`, c.ID, e.agency.ID).Scan(&panel); err != nil {
+			t.Fatal(err)
+		}
 		for j := 0; j < 2-i; j++ {
 			pr, err := e.svc.Campaigns.CreateProject(ctx, staff, c.ID, sampleProject("P-"+string(rune('A'+i))+string(rune('0'+j))))
 			if err != nil {

@@ -548,7 +548,7 @@ func TestProgressCountsMatchTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same figures, straight from the tables.
-	db := e.db.SQL()
+	db := e.db
 	var want evaluation.ProgressCounts
 	row := db.QueryRowContext(ctx, `SELECT count(*) FROM panel_members m JOIN panel_projects pp ON pp.panel_id = m.panel_id
 		JOIN panels p ON p.id = m.panel_id WHERE p.campaign_id = ? AND m.status = 'accepted'`, c.ID)

@@ -28,7 +28,7 @@ func TestTokens(t *testing.T) {
 			t.Errorf("token = %+v, want laptop of user %d, prefix %s, valid %v from %v", tok, u.ID, secret[:9], evaluation.TokenLifetime, now)
 		}
 		var stored string
-		if err := e.db.SQL().QueryRowContext(ctx, `SELECT hash FROM api_tokens WHERE id = ?`, tok.ID).Scan(&stored); err != nil {
+		if err := e.db.QueryRowContext(ctx, `SELECT hash FROM api_tokens WHERE id = ?`, tok.ID).Scan(&stored); err != nil {
 			t.Fatal(err)
 		}
 		if stored != evaluation.HashToken(secret) || strings.Contains(stored, secret[3:]) {

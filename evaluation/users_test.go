@@ -428,7 +428,7 @@ func TestPasswordHashes(t *testing.T) {
 	storedHash := func() string {
 		t.Helper()
 		var h string
-		if err := e.db.SQL().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&h); err != nil {
+		if err := e.db.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&h); err != nil {
 			t.Fatal(err)
 		}
 		return h

@@ -172,10 +172,10 @@ func TestConfirmVeto(t *testing.T) {
 	if evaluation.ErrorCode(err) != evaluation.Conflict {
 		t.Errorf("the store recorded a confirmation twice: %v", err)
 	}
-	if _, err := o.db.SQL().ExecContext(ctx, `UPDATE veto_confirmations SET reason = 'x'`); err == nil {
+	if _, err := o.db.ExecContext(ctx, `UPDATE veto_confirmations SET reason = 'x'`); err == nil {
 		t.Error("the store changed a confirmation")
 	}
-	if _, err := o.db.SQL().ExecContext(ctx, `DELETE FROM veto_confirmations`); err == nil {
+	if _, err := o.db.ExecContext(ctx, `DELETE FROM veto_confirmations`); err == nil {
 		t.Error("the store deleted a confirmation")
 	}
 }

@@ -124,12 +124,12 @@ func (a *App) apiIssueToken(c *fiber.Ctx) error {
 		return err
 	})
 	if evaluation.ErrorCode(err) == evaluation.Unavailable {
-		a.limiter.release(key)
+		a.limiter.release(c.UserContext(), key)
 	}
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
 		a.log.Warn("failed token request", "username", req.Username, "ip", c.IP())
 	} else if err == nil {
-		a.limiter.succeed(key)
+		a.limiter.succeed(c.UserContext(), key)
 	}
 	if err != nil {
 		return err

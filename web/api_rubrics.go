@@ -55,12 +55,12 @@ func (a *App) apiNewRubricVersion(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(r)
 }
 
-// rubricBody reads a rubric from the request body, strictly.
-func (a *App) rubricBody(c *fiber.Ctx) (*rubrics.Rubric, rubrics.Problems, error) {
-	if err := a.requireJSON(c); err != nil {
+// readRubric reads a rubric from a request's body (jsonBody), strictly.
+func readRubric(contentType string, body []byte) (*rubrics.Rubric, rubrics.Problems, error) {
+	if err := requireJSON(contentType, body); err != nil {
 		return nil, nil, err
 	}
-	r, ps := rubrics.ParseRubric(c.Body())
+	r, ps := rubrics.ParseRubric(body)
 	if r == nil {
 		return nil, nil, evaluation.ProblemsError(ps)
 	}
@@ -72,7 +72,7 @@ func (a *App) apiUpdateRubric(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	content, _, err := a.rubricBody(c)
+	content, _, err := readRubric(jsonBody(c))
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ type validationResult struct {
 }
 
 func (a *App) apiValidateRubric(c *fiber.Ctx) error {
-	r, ps, err := a.rubricBody(c)
+	r, ps, err := readRubric(jsonBody(c))
 	if err != nil {
 		return err
 	}
@@ -136,11 +136,8 @@ func (a *App) apiCheckSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireJSON(c); err != nil {
-		return err
-	}
-	sheet, ps := rubrics.ParseSheet(c.Body())
-	if err := evaluation.ProblemsError(ps); err != nil {
+	sheet, err := readCheckedSheet(jsonBody(c))
+	if err != nil {
 		return err
 	}
 	res, err := a.rubrics.CheckSheet(c.UserContext(), actor(c), code, version, sheet)
@@ -155,4 +152,17 @@ func (a *App) apiCheckSheet(c *fiber.Ctx) error {
 		res.Vetoes = []string{}
 	}
 	return c.JSON(res)
+}
+
+// readCheckedSheet reads the sheet to check against a rubric from a
+// request's body (jsonBody), strictly.
+func readCheckedSheet(contentType string, body []byte) (*rubrics.Sheet, error) {
+	if err := requireJSON(contentType, body); err != nil {
+		return nil, err
+	}
+	sheet, ps := rubrics.ParseSheet(body)
+	if err := evaluation.ProblemsError(ps); err != nil {
+		return nil, err
+	}
+	return sheet, nil
 }

@@ -157,14 +157,14 @@ type sheetRequest struct {
 	FinancePass *bool                     `json:"finance_pass"`
 }
 
-// readSheet reads a save's body: the version, and each score as a number
-// that is a multiple of 0.5.
-func (a *App) readSheet(c *fiber.Ctx) (int, evaluation.SheetContent, error) {
+// readSheet reads a save's body (jsonBody): the version, and each score as
+// a number that is a multiple of 0.5.
+func readSheet(contentType string, body []byte) (int, evaluation.SheetContent, error) {
 	var req sheetRequest
-	if err := a.requireJSON(c); err != nil {
+	if err := requireJSON(contentType, body); err != nil {
 		return 0, evaluation.SheetContent{}, err
 	}
-	if err := evaluation.ProblemsError(rubrics.DecodeJSON(c.Body(), &req)); err != nil {
+	if err := evaluation.ProblemsError(rubrics.DecodeJSON(body, &req)); err != nil {
 		return 0, evaluation.SheetContent{}, err
 	}
 	scores, ps := rubrics.ParseScores(req.Scores)
@@ -198,7 +198,7 @@ func (a *App) apiStoreSheet(c *fiber.Ctx, submit bool) error {
 	if err != nil {
 		return err
 	}
-	base, content, err := a.readSheet(c)
+	base, content, err := readSheet(jsonBody(c))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"time"
@@ -64,9 +65,13 @@ type accountServices interface {
 type Config struct {
 	Services   Services
 	Authorizer *rbac.Authorizer
-	// Sessions stores sessions and CSRF tokens (cmd uses a table in the
-	// SQLite database, so signed-in users survive a restart).
+	// Sessions stores sessions and CSRF tokens (cmd uses the store's
+	// sessions table, so signed-in users survive a restart and every
+	// instance on the database knows them).
 	Sessions fiber.Storage
+	// Attempts counts sign-in attempts for the rate limit (the store);
+	// required.
+	Attempts LoginAttempts
 	Logger   *slog.Logger
 	// BodyLimit is the largest request body in bytes; 1 MiB when zero.
 	BodyLimit int
@@ -88,6 +93,12 @@ type Config struct {
 	Now func() time.Time
 	// Metrics configures /metrics (metrics.go).
 	Metrics MetricsConfig
+	// TrustedProxies are the reverse proxies in front of the server: from
+	// them, the client's address is the first valid one of the
+	// X-Forwarded-For header (the sign-in limit's key, the audit log, the
+	// request log). From any other peer the header is ignored. /metrics
+	// judges the connection's own address whatever this says.
+	TrustedProxies []netip.Prefix
 }
 
 // App is the web application.
@@ -140,6 +151,9 @@ func New(cfg Config) (*App, error) {
 	if err := cfg.Services.check(); err != nil {
 		return nil, err
 	}
+	if cfg.Attempts == nil {
+		return nil, errors.New("web: Config.Attempts is required")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -175,7 +189,7 @@ func New(cfg Config) (*App, error) {
 	sv := cfg.Services
 	a := &App{cfg: cfg, accounts: sv.Accounts, rubrics: sv.Rubrics, pool: sv.Pool, campaigns: sv.Campaigns, panels: sv.Panels,
 		materials: sv.Materials, sheets: sv.Sheets, results: sv.Results, revisions: sv.Revisions, review: sv.Review, publicity: sv.Publicity, records: sv.Records, outbox: sv.Notifications, authz: cfg.Authorizer, tr: tr, validate: validate, log: cfg.Logger,
-		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), routes: map[string]rbac.Permission{},
+		limiter: newLoginLimiter(cfg.Attempts, cfg.LoginFailures, cfg.LoginWindow, cfg.Now, cfg.Logger), routes: map[string]rbac.Permission{},
 		hashSlots: make(chan struct{}, cfg.HashConcurrency)}
 
 	if a.openAPIDoc, err = buildOpenAPI(); err != nil {
@@ -201,6 +215,11 @@ func New(cfg Config) (*App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Without trusted proxies, c.IP() is the connection's address.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          prefixStrings(cfg.TrustedProxies),
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	a.fiber.Server().HeaderReceived = a.requestLimits
 	a.sessions = session.New(session.Config{
@@ -368,4 +387,19 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 			"duration", time.Since(start).Round(time.Microsecond), "ip", c.IP())
 	}
 	return err
+}
+
+func prefixStrings(ps []netip.Prefix) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func proxyHeader(trusted []netip.Prefix) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

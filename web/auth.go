@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
@@ -140,25 +140,36 @@ func loginMeta(c *fiber.Ctx, channel string) evaluation.LoginMeta {
 	return evaluation.LoginMeta{IP: c.IP(), Channel: channel}
 }
 
+// LoginAttempts is where the sign-in rate limit counts attempts: the
+// store's database (sqlstore.DB), so that every instance serving the same
+// users counts the same attempts.
+type LoginAttempts interface {
+	// CountLoginAttempt counts an attempt for key and returns 0, or, when
+	// the key has had max attempts in the window, counts nothing and
+	// returns how long it must wait; one atomic step, across instances.
+	CountLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration, max int) (time.Duration, error)
+	// ReleaseLoginAttempt takes back the key's latest attempt.
+	ReleaseLoginAttempt(ctx context.Context, key string) error
+}
+
 // loginLimiter counts sign-in attempts per account and address in a
 // sliding window. An attempt is counted before its password is checked,
-// under the same lock as the check of the count, so that attempts sent in
+// in the same step as the check of the count, so that attempts sent in
 // parallel cannot all pass while the first ones are still hashing; a
 // successful sign-in takes back its own attempt, so only failures add up
 // (and a right password in a burst of wrong ones lets no more of them in).
 // fiber's limiter middleware counts requests, not failures, so this is our
-// own.
+// own; the counts are in the database (LoginAttempts).
 type loginLimiter struct {
 	max    int
 	window time.Duration
 	now    func() time.Time
-
-	mu       sync.Mutex
-	attempts map[string][]time.Time
+	store  LoginAttempts
+	log    *slog.Logger
 }
 
-func newLoginLimiter(max int, window time.Duration, now func() time.Time) *loginLimiter {
-	return &loginLimiter{max: max, window: window, now: now, attempts: map[string][]time.Time{}}
+func newLoginLimiter(store LoginAttempts, max int, window time.Duration, now func() time.Time, log *slog.Logger) *loginLimiter {
+	return &loginLimiter{max: max, window: window, now: now, store: store, log: log}
 }
 
 func limiterKey(username, ip string) string {
@@ -174,56 +185,29 @@ func passwordKey(userID int64) string {
 // attempt counts an attempt for key and returns 0, or, when the key has
 // used up its attempts in the window, counts nothing and returns how long
 // it must wait.
-func (l *loginLimiter) attempt(key string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.prune(key)
-	if len(recent) >= l.max {
-		return recent[0].Add(l.window).Sub(l.now())
-	}
-	l.attempts[key] = append(recent, l.now())
-	if len(l.attempts) > 10000 {
-		for k := range l.attempts {
-			l.prune(k)
-		}
-	}
-	return 0
+func (l *loginLimiter) attempt(ctx context.Context, key string) (time.Duration, error) {
+	return l.store.CountLoginAttempt(ctx, key, l.now(), l.window, l.max)
 }
 
 // succeed takes back the attempt of a caller who proved who they are.
-func (l *loginLimiter) succeed(key string) { l.release(key) }
+func (l *loginLimiter) succeed(ctx context.Context, key string) { l.release(ctx, key) }
 
 // release takes back one of the key's attempts, made when no password
-// was checked after all.
-func (l *loginLimiter) release(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if list := l.prune(key); len(list) > 0 {
-		l.attempts[key] = list[:len(list)-1]
+// was checked after all. A failure leaves the attempt counted (the safe
+// side) and is logged.
+func (l *loginLimiter) release(ctx context.Context, key string) {
+	if err := l.store.ReleaseLoginAttempt(context.WithoutCancel(ctx), key); err != nil {
+		l.log.Error("release sign-in attempt", "err", err)
 	}
-}
-
-// prune drops attempts older than the window and returns the rest.
-func (l *loginLimiter) prune(key string) []time.Time {
-	cutoff := l.now().Add(-l.window)
-	list := l.attempts[key]
-	i := 0
-	for i < len(list) && !list[i].After(cutoff) {
-		i++
-	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(l.attempts, key)
-		return nil
-	}
-	l.attempts[key] = list
-	return list
 }
 
 // limited counts an attempt for the key, or answers 429 with Retry-After
 // when the key is locked out.
 func (a *App) limited(c *fiber.Ctx, key string) error {
-	wait := a.limiter.attempt(key)
+	wait, err := a.limiter.attempt(c.UserContext(), key)
+	if err != nil {
+		return err
+	}
 	if wait <= 0 {
 		return nil
 	}

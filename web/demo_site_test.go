@@ -13,7 +13,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/demo"
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rubrics"
 	"golang.org/x/net/html"
 )
@@ -64,7 +64,7 @@ type panelSeat struct {
 func newDemoSite(t *testing.T) *demoSite {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func (s *demoSite) findWorkers(t *testing.T, byExpert map[int64]string) {
 }
 
 // assignments are an expert's projects to score.
-func (s *demoSite) assignments(t *testing.T, username string) []evaluation.Assignment {
+func (s *demoSite) assignments(t testing.TB, username string) []evaluation.Assignment {
 	t.Helper()
 	list, err := s.svc.Sheets.Assignments(context.Background(), s.users[username].Actor())
 	if err != nil {

@@ -21,17 +21,16 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
 
 // harness is a web app over a real SQLite file with two agencies and one
 // user of each role (two staff, one per agency), each with an API token.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	app      *App
-	db       *sqlite.DB
+	db       *sqlstore.DB
 	svc      *evaluation.Services
 	now      time.Time
 	users    map[string]*evaluation.User
@@ -45,11 +44,11 @@ type harness struct {
 
 const testPassword = "correct horse battery"
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "web.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +158,7 @@ func (h *harness) api(as, method, target, body string, header ...string) (*http.
 }
 
 // apiErr decodes an error body.
-func apiErr(t *testing.T, body string) apiErrorBody {
+func apiErr(t testing.TB, body string) apiErrorBody {
 	t.Helper()
 	var e apiError
 	if err := json.Unmarshal([]byte(body), &e); err != nil {
@@ -173,7 +172,7 @@ func apiErr(t *testing.T, body string) apiErrorBody {
 
 // wantError fails the test unless body is the JSON error format with the
 // code and a message for each of the fields.
-func wantError(t *testing.T, body string, code evaluation.Code, fields ...string) apiErrorBody {
+func wantError(t testing.TB, body string, code evaluation.Code, fields ...string) apiErrorBody {
 	t.Helper()
 	e := apiErr(t, body)
 	if e.Code != code {
@@ -200,7 +199,7 @@ type scenario struct {
 
 // run sends the scenario's request, its URL expanded, and checks the
 // response; it returns the body.
-func (h *harness) run(t *testing.T, sc scenario) string {
+func (h *harness) run(t testing.TB, sc scenario) string {
 	t.Helper()
 	resp, body := h.api(sc.as, sc.method, h.expand(sc.url), sc.body)
 	if resp.StatusCode != sc.status {
@@ -240,7 +239,7 @@ type writeScenario struct {
 // runWrite sends the case's given requests, then its own, and checks the
 // response, that the request added the case's audit entries and no
 // others, and that a refused request changed nothing.
-func (h *harness) runWrite(t *testing.T, tc writeScenario) {
+func (h *harness) runWrite(t testing.TB, tc writeScenario) {
 	t.Helper()
 	for _, g := range tc.given {
 		h.run(t, g)
@@ -353,7 +352,7 @@ func (b *browser) login(username string) {
 func (h *harness) dump() string {
 	h.t.Helper()
 	ctx := context.Background()
-	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions') ORDER BY name`)
+	rows, err := h.db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions', 'login_attempts') ORDER BY name`)
 	if err != nil {
 		h.t.Fatalf("dump: list tables: %v", err)
 	}
@@ -468,13 +467,13 @@ func (h *harness) warmTokens() {
 // sessions in the same file, and the upload limit (the default when 0).
 func (h *harness) newApp(services Services, uploadLimit int64) *App {
 	h.t.Helper()
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	sessions := h.db.Sessions()
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	app, err := New(Config{Services: services, Authorizer: authz, Sessions: sessions, UploadLimit: uploadLimit,
+	app, err := New(Config{Services: services, Authorizer: authz, Sessions: sessions, Attempts: h.db, UploadLimit: uploadLimit,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }})
 	if err != nil {
 		h.t.Fatal(err)

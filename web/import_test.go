@@ -51,7 +51,7 @@ type file struct {
 	data        []byte
 }
 
-func multipartOf(t *testing.T, fields map[string]string, files ...file) (*bytes.Buffer, string) {
+func multipartOf(t testing.TB, fields map[string]string, files ...file) (*bytes.Buffer, string) {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)

@@ -69,7 +69,7 @@ func storedFiles(t *testing.T, blobs *files.Store) int {
 
 // materialForm builds an upload form; fields come in pairs, then the file
 // (a nil content leaves the file out).
-func materialForm(t *testing.T, filename string, content []byte, fields ...string) (*bytes.Buffer, string) {
+func materialForm(t testing.TB, filename string, content []byte, fields ...string) (*bytes.Buffer, string) {
 	t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)

@@ -14,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
 	"github.com/evalpanel/evalpanel/rbac"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
 
 // withMetrics replaces the harness's app by one with the metrics
@@ -31,13 +29,13 @@ func (h *harness) withMetrics(from ...string) {
 		}
 		prefixes = append(prefixes, p...)
 	}
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	sessions := h.db.Sessions()
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	app, err := New(Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions,
+	app, err := New(Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions, Attempts: h.db,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now },
 		Metrics: MetricsConfig{From: prefixes, DB: h.db.SQL()}})
 	if err != nil {

@@ -18,7 +18,7 @@ var invitationData = evaluation.InvitationData{Campaign: "2026 年度第一批�
 	Projects: []evaluation.ProjectRef{{Code: "2024-ZD-001", Title: "城市地下管网智能巡检机器人研发"},
 		{Code: "2024-ZD-002", Title: "Grid storage"}}}
 
-func invitation(t *testing.T, name string, lang evaluation.Language) *evaluation.Message {
+func invitation(t testing.TB, name string, lang evaluation.Language) *evaluation.Message {
 	t.Helper()
 	data, err := json.Marshal(invitationData)
 	if err != nil {

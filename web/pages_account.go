@@ -63,7 +63,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 		return err
 	})
 	if evaluation.ErrorCode(err) == evaluation.Unavailable {
-		a.limiter.release(key)
+		a.limiter.release(c.UserContext(), key)
 		return fail(fiber.StatusServiceUnavailable, a.T(c, "error.busy"), nil)
 	}
 	if evaluation.ErrorCode(err) == evaluation.Unauthenticated {
@@ -73,7 +73,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.limiter.succeed(key)
+	a.limiter.succeed(c.UserContext(), key)
 	// A language chosen on the sign-in page becomes the user's preference.
 	if l, ok := evaluation.ParseLanguage(c.Cookies(langCookie)); ok && l != u.Language {
 		if err := a.accounts.SetLanguage(c.UserContext(), u.Actor(), l); err != nil {
@@ -329,10 +329,10 @@ func (a *App) changePassword(c *fiber.Ctx, current, password string) error {
 	}
 	err := a.hashing(c, func() error { return a.accounts.ChangePassword(c.UserContext(), actor(c), current, password) })
 	if evaluation.ErrorCode(err) == evaluation.Unavailable {
-		a.limiter.release(key)
+		a.limiter.release(c.UserContext(), key)
 	}
 	if e := evaluation.ErrorAs(err); err == nil || (e != nil && e.Code == evaluation.Invalid && e.Fields["current_password"] == "") {
-		a.limiter.succeed(key)
+		a.limiter.succeed(c.UserContext(), key)
 	}
 	return err
 }

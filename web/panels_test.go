@@ -498,7 +498,7 @@ func mustExperts(t *testing.T, h *harness) []*evaluation.ExpertSummary {
 	return list
 }
 
-func getJSON(t *testing.T, h *harness, as, url string, v any) {
+func getJSON(t testing.TB, h *harness, as, url string, v any) {
 	t.Helper()
 	resp, body := h.api(as, "GET", url, "")
 	if resp.StatusCode != 200 {

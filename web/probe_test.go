@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"runtime"
 	"strings"
@@ -18,9 +19,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
 	"github.com/evalpanel/evalpanel/rbac"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 	"github.com/valyala/fasthttp"
 )
 
@@ -550,13 +549,13 @@ func TestAPINoStoreAndStrictJSON(t *testing.T) {
 // newAppWith builds an app as newApp does, with the config changed by set.
 func (h *harness) newAppWith(set func(*Config)) *App {
 	h.t.Helper()
-	sessions := sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(h.db.Path()), Table: "sessions"})
+	sessions := h.db.Sessions()
 	h.t.Cleanup(func() { sessions.Close() })
 	authz, err := rbac.New()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	cfg := Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions,
+	cfg := Config{Services: ServicesOf(h.svc, h.db.Ping), Authorizer: authz, Sessions: sessions, Attempts: h.db,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }}
 	set(&cfg)
 	app, err := New(cfg)
@@ -614,5 +613,40 @@ func TestNamesRefuseHiddenCharacters(t *testing.T) {
 	}
 	if h.dump() != before {
 		t.Errorf("a refused name changed the database")
+	}
+}
+
+// TestTrustedProxies: behind a trusted reverse proxy the client is the
+// first address of X-Forwarded-For, so that ten clients behind it each get
+// their own sign-in limit; from a peer not trusted (or with no proxy
+// configured) the header is ignored and the ten count as one.
+func TestTrustedProxies(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct {
+		name, user string
+		trusted    []netip.Prefix
+		want401    int
+	}{
+		{"no proxy configured", "staffa", nil, 5},
+		{"another proxy trusted", "staffb", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, 5},
+		{"this proxy trusted", "commission", []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := h.newAppWith(func(c *Config) { c.TrustedProxies = tc.trusted })
+			got := map[int]int{}
+			for i := range 10 {
+				req := tokenRequestFor(tc.user, "wrong password")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d, 10.1.1.1", i+1))
+				resp, err := app.Handler().Test(req, -1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				got[resp.StatusCode]++
+			}
+			if got[http.StatusUnauthorized] != tc.want401 || got[http.StatusTooManyRequests] != 10-tc.want401 {
+				t.Errorf("ten clients' wrong passwords: %v, want %d×401 and the rest 429", got, tc.want401)
+			}
+		})
 	}
 }

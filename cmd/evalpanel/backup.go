@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 )
 
 // cmdBackup writes a consistent copy of the database while the server goes
@@ -20,6 +20,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs, dbPath := newFlags("backup", stderr)
 	to := fs.String("to", "", "the backup file to write; it must not exist")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := sqliteOnly("backup", *dbPath, "use pg_dump (see README, Operations)", stderr); err != nil {
 		return err
 	}
 	if *to == "" {
@@ -38,7 +41,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	tmp := filepath.Join(filepath.Dir(*to), fmt.Sprintf(".%s.partial-%d", filepath.Base(*to), os.Getpid()))
 	os.Remove(tmp) // left by an earlier run of this process id that was interrupted
 	defer os.Remove(tmp)
-	if err := sqlite.Backup(ctx, *dbPath, tmp); err != nil {
+	if err := sqlstore.Backup(ctx, *dbPath, tmp); err != nil {
 		return err
 	}
 	took := time.Since(start)
@@ -71,6 +74,9 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := sqliteOnly("restore", *dbPath, "use pg_restore (see README, Operations)", stderr); err != nil {
+		return err
+	}
 	if *from == "" {
 		fmt.Fprintln(stderr, "restore: give the backup file with --from FILE")
 		return exitError(2)
@@ -91,7 +97,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError(1)
 	}
 	if exists {
-		busy, err := sqlite.InUse(ctx, *dbPath)
+		busy, err := sqlstore.InUse(ctx, *dbPath)
 		if err != nil {
 			// A damaged database may not open; it is being replaced.
 			fmt.Fprintf(stderr, "restore: warning: %v\n", err)
@@ -101,7 +107,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return exitError(1)
 		}
 	}
-	if err := sqlite.Restore(*from, *dbPath); err != nil {
+	if err := sqlstore.Restore(*from, *dbPath); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s from %s: integrity ok; audit log intact: %d entries\n", *dbPath, *from, entries)
@@ -114,7 +120,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // checkDatabaseFile opens a database file no server uses, read-only, and
 // checks it: PRAGMA integrity_check, foreign keys, and the audit chain.
 func checkDatabaseFile(ctx context.Context, path string) (int64, evaluation.AuditHead, error) {
-	db, err := sqlite.Inspect(ctx, path)
+	db, err := sqlstore.Inspect(ctx, path)
 	if err != nil {
 		return 0, evaluation.AuditHead{}, err
 	}

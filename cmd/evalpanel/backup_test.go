@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 )
 
 // TestBackupWhileWriting takes a backup while clients save and submit
@@ -51,7 +51,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	live.Store(&srv.url)
 	var clients []*crashClient
 	for i, list := range splitSheets(sheets, clientCount) {
-		clients = append(clients, newCrashClient(i, list, &live, rand.New(rand.NewPCG(7, uint64(i)))))
+		clients = append(clients, newCrashClient(i, list, rand.New(rand.NewPCG(7, uint64(i))), &live))
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -102,7 +102,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 
 	// Every write acknowledged before the backup began is in it.
-	b, err := sqlite.Inspect(ctx, bak)
+	b, err := sqlstore.Inspect(ctx, bak)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -79,6 +79,12 @@ type benchConfig struct {
 	DBDir         string
 	CPUProfile    string
 	Keep          bool
+	// Postgres, when set, is a PostgreSQL server's URL: evalpanel and
+	// the baseline each get a fresh database on it instead of SQLite
+	// files. Instances is how many evalpanel servers share the database,
+	// the clients dealt out among them.
+	Postgres  string
+	Instances int
 }
 
 // cmdBench measures the scenarios over HTTP against the real server and
@@ -108,8 +114,18 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.DBDir, "db-dir", os.TempDir(), "folder in which to make the temporary folder of the SQLite files")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured part of the run to this file")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the temporary folder (databases and the server's log) and print where it is")
+	fs.StringVar(&cfg.Postgres, "postgres", "", "a PostgreSQL server's URL (postgres://user@host:port/db): evalpanel and the baseline each run on a fresh database there, dropped afterwards (the match is skipped)")
+	fs.IntVar(&cfg.Instances, "instances", 1, "evalpanel servers sharing the database, the clients dealt out among them (with --postgres)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if cfg.Instances < 1 || cfg.Instances > 8 || cfg.Instances > 1 && cfg.Postgres == "" {
+		fmt.Fprintln(stderr, "bench: --instances is 1 to 8, and more than 1 needs --postgres (SQLite serves one instance)")
+		return exitError(2)
+	}
+	if cfg.Postgres != "" && !sqlstore.IsPostgres(cfg.Postgres) {
+		fmt.Fprintln(stderr, "bench: --postgres takes a postgres:// URL")
+		return exitError(2)
 	}
 	if *quick {
 		set := map[string]bool{}
@@ -188,11 +204,23 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	fmt.Fprintf(stdout, "evalpanel bench: SQLite files in %s (WAL, synchronous=FULL), %d saves and %d page views per row in %d rounds, GOMAXPROCS %d\n",
-		dir, cfg.Requests, cfg.PageRequests, cfg.Rounds, runtime.GOMAXPROCS(0))
+	dbPath, baseDB := filepath.Join(dir, "evalpanel.db"), filepath.Join(dir, "baseline.db")
+	if cfg.Postgres != "" {
+		var drop func()
+		if dbPath, baseDB, drop, err = benchPostgres(ctx, cfg.Postgres); err != nil {
+			return nil, err
+		}
+		if !cfg.Keep {
+			defer drop()
+		}
+		fmt.Fprintf(stdout, "evalpanel bench: PostgreSQL databases %s and %s (%d evalpanel instance(s)), %d saves and %d page views per row in %d rounds, GOMAXPROCS %d\n",
+			sqlstore.Redact(dbPath), sqlstore.Redact(baseDB), cfg.Instances, cfg.Requests, cfg.PageRequests, cfg.Rounds, runtime.GOMAXPROCS(0))
+	} else {
+		fmt.Fprintf(stdout, "evalpanel bench: SQLite files in %s (WAL, synchronous=FULL), %d saves and %d page views per row in %d rounds, GOMAXPROCS %d\n",
+			dir, cfg.Requests, cfg.PageRequests, cfg.Rounds, runtime.GOMAXPROCS(0))
+	}
 
 	start := time.Now()
-	dbPath := filepath.Join(dir, "evalpanel.db")
 	levels := writeLevels(cfg.Clients)
 	sheets, stats, err := setupBench(ctx, dbPath, cfg.Requests*len(levels))
 	if err != nil {
@@ -207,13 +235,17 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 	}
 	defer logFile.Close()
 	logger := slog.New(slog.NewTextHandler(logFile, nil))
-	srv, err := startServer(ctx, serverConfig{Addr: "127.0.0.1:0", DB: dbPath, DataDir: filepath.Join(dir, "data"),
-		Password: password.Default, Logger: logger, Stdout: io.Discard})
-	if err != nil {
-		return nil, err
+	var urls []string // the instances' addresses: client i sends to urls[i%len(urls)]
+	for range max(cfg.Instances, 1) {
+		srv, err := startServer(ctx, serverConfig{Addr: "127.0.0.1:0", DB: dbPath, DataDir: filepath.Join(dir, "data"),
+			Password: password.Default, Logger: logger, Stdout: io.Discard})
+		if err != nil {
+			return nil, err
+		}
+		defer srv.shutdown(10 * time.Second)
+		urls = append(urls, srv.URL())
 	}
-	defer srv.shutdown(10 * time.Second)
-	base, err := startBaseline(filepath.Join(dir, "baseline.db"))
+	base, err := startBaseline(baseDB)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +253,7 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 
 	// Sign in (not measured): the commission, and up to benchSessions of
 	// the experts whose sheets the bench saves.
-	commission, err := benchLogin(ctx, srv.URL(), benchCommission, benchPassword)
+	commission, err := benchLogin(ctx, urls[0], benchCommission, benchPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +265,7 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 		}
 		if !seen[sh.expert] {
 			seen[sh.expert] = true
-			s, err := benchLogin(ctx, srv.URL(), sh.expert, benchPassword)
+			s, err := benchLogin(ctx, urls[0], sh.expert, benchPassword)
 			if err != nil {
 				return nil, err
 			}
@@ -262,12 +294,21 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 		return []benchRequest{{method: http.MethodGet, url: base.url + "/healthz"}}
 	}
 	warmTokens := func(list []benchRequest) []benchRequest {
-		out := []benchRequest{{method: http.MethodGet, url: srv.URL() + "/healthz"}}
+		// The client's instance: the one its requests go to.
+		origin := urls[0]
+		if len(list) > 0 {
+			for _, u := range urls {
+				if strings.HasPrefix(list[0].url, u+"/") {
+					origin = u
+				}
+			}
+		}
+		out := []benchRequest{{method: http.MethodGet, url: origin + "/healthz"}}
 		seen := map[string]bool{}
 		for _, r := range list {
 			if r.token != "" && !seen[r.token] {
 				seen[r.token] = true
-				out = append(out, benchRequest{method: http.MethodGet, url: srv.URL() + "/api/v1/me", token: r.token})
+				out = append(out, benchRequest{method: http.MethodGet, url: origin + "/api/v1/me", token: r.token})
 			}
 		}
 		return out
@@ -303,11 +344,11 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 			{scenarioDraft, http.MethodPut, "/api/v1/projects/%d/sheet", benchDraftBody},
 			{scenarioSubmit, http.MethodPost, "/api/v1/projects/%d/sheet/submit", benchSubmitBody},
 		} {
-			plan := func(url func(benchSheet) string, auth bool) [][]benchRequest {
+			plan := func(url func(client int, sh benchSheet) string, auth bool) [][]benchRequest {
 				out := make([][]benchRequest, clients)
 				for i, list := range own {
 					for _, sh := range list {
-						r := benchRequest{method: op.method, url: url(sh), body: []byte(op.body)}
+						r := benchRequest{method: op.method, url: url(i, sh), body: []byte(op.body)}
 						if auth {
 							r.token = sh.token
 						}
@@ -316,8 +357,8 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 				}
 				return out
 			}
-			basePlan := plan(func(sh benchSheet) string { return fmt.Sprintf("%s/sheets/%d", base.url, sh.projectID) }, false)
-			ourPlan := plan(func(sh benchSheet) string { return srv.URL() + fmt.Sprintf(op.path, sh.projectID) }, true)
+			basePlan := plan(func(_ int, sh benchSheet) string { return fmt.Sprintf("%s/sheets/%d", base.url, sh.projectID) }, false)
+			ourPlan := plan(func(i int, sh benchSheet) string { return urls[i%len(urls)] + fmt.Sprintf(op.path, sh.projectID) }, true)
 			row, err := measure(op.name, clients, basePlan, ourPlan)
 			if err != nil {
 				return nil, err
@@ -338,7 +379,7 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 		} {
 			n := max(cfg.PageRequests, clients*cfg.Rounds)
 			row, err := measure(page.name, clients, baseReadPlan(base.url, baseRows, clients, n),
-				pagePlan(srv.URL()+page.path, page.sessions, clients, n))
+				pagePlan(urls, page.path, page.sessions, clients, n))
 			if err != nil {
 				return nil, err
 			}
@@ -348,7 +389,7 @@ func runBench(ctx context.Context, cfg benchConfig, stdout io.Writer) ([]benchRo
 	printBench(stdout, rows)
 
 	// (e): the match, on a database and a server of its own.
-	if cfg.MatchProjects > 0 {
+	if cfg.MatchProjects > 0 && cfg.Postgres == "" {
 		m, err := runMatch(ctx, dir, cfg.MatchProjects, cfg.MatchExperts, logger)
 		if err != nil {
 			return nil, err
@@ -528,21 +569,36 @@ func benchDo(ctx context.Context, c *http.Client, r benchRequest) (int, error) {
 
 // baseline is the bare server the bench compares with: one fiber handler
 // that inserts the sheet's row into a SQLite file opened with the same
-// settings as evalpanel's (sqlite.DSN: WAL, synchronous=FULL), with no
-// authentication, no checks, no audit entry and no logging.
+// settings as evalpanel's (sqlstore.DSN: WAL, synchronous=FULL), or into a
+// PostgreSQL database of the same server, with no authentication, no
+// checks, no audit entry and no logging.
 type baseline struct {
 	url string
 	db  *sql.DB
 	app *fiber.App
 }
 
-func startBaseline(path string) (*baseline, error) {
-	db, err := sql.Open("sqlite3", sqlite.DSN(path))
+func startBaseline(target string) (*baseline, error) {
+	// The same settings as evalpanel's: sqlstore.DSN for a SQLite file,
+	// pgx with its defaults for PostgreSQL (synchronous_commit on).
+	pg := sqlstore.IsPostgres(target)
+	driver, dsn, ddl := "sqlite3", sqlstore.DSN(target), `CREATE TABLE sheets (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL,
+		expert_id INTEGER NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, updated_at TEXT NOT NULL)`
+	insert := `INSERT INTO sheets (project_id, expert_id, status, version, content, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
+	read := `SELECT id, project_id, status, version, content, updated_at FROM sheets WHERE id = ?`
+	if pg {
+		driver, dsn = "pgx", target
+		ddl = `CREATE TABLE sheets (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, project_id BIGINT NOT NULL,
+			expert_id BIGINT NOT NULL, status TEXT NOT NULL, version BIGINT NOT NULL, content TEXT NOT NULL, updated_at TEXT NOT NULL)`
+		insert = `INSERT INTO sheets (project_id, expert_id, status, version, content, updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`
+		read = `SELECT id, project_id, status, version, content, updated_at FROM sheets WHERE id = $1`
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Exec(`CREATE TABLE sheets (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, expert_id INTEGER NOT NULL,
-		status TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, updated_at TEXT NOT NULL)`); err != nil {
+	db.SetMaxIdleConns(16)
+	if _, err := db.Exec(ddl); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("baseline table: %w", err)
 	}
@@ -553,13 +609,9 @@ func startBaseline(path string) (*baseline, error) {
 		if err != nil {
 			return err
 		}
-		res, err := db.ExecContext(c.UserContext(), `INSERT INTO sheets (project_id, expert_id, status, version, content, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, project, 1, "draft", 1, string(c.Body()), time.Now().UTC().Format(time.RFC3339Nano))
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		var id int64
+		if err := db.QueryRowContext(c.UserContext(), insert, project, 1, "draft", 1, string(c.Body()),
+			time.Now().UTC().Format(time.RFC3339Nano)).Scan(&id); err != nil {
 			return err
 		}
 		return c.JSON(fiber.Map{"id": id})
@@ -580,8 +632,7 @@ func startBaseline(path string) (*baseline, error) {
 			Content   string `json:"content"`
 			UpdatedAt string `json:"updated_at"`
 		}
-		if err := db.QueryRowContext(c.UserContext(), `SELECT id, project_id, status, version, content, updated_at FROM sheets WHERE id = ?`,
-			id).Scan(&row.ID, &row.ProjectID, &row.Status, &row.Version, &row.Content, &row.UpdatedAt); err != nil {
+		if err := db.QueryRowContext(c.UserContext(), read, id).Scan(&row.ID, &row.ProjectID, &row.Status, &row.Version, &row.Content, &row.UpdatedAt); err != nil {
 			return err
 		}
 		return c.JSON(row)

@@ -70,12 +70,12 @@ func benchLogin(ctx context.Context, base, username, pw string) (string, error) 
 }
 
 // pagePlan is each client's list of n GETs of the same path with one of
-// the sessions, dealt out in turn.
-func pagePlan(url string, sessions []string, clients, n int) [][]benchRequest {
+// the sessions, dealt out in turn; client c asks the instance urls[c%len].
+func pagePlan(urls []string, path string, sessions []string, clients, n int) [][]benchRequest {
 	out := make([][]benchRequest, clients)
 	for i := range n {
 		c := i % clients
-		out[c] = append(out[c], benchRequest{method: http.MethodGet, url: url, cookie: sessions[c%len(sessions)]})
+		out[c] = append(out[c], benchRequest{method: http.MethodGet, url: urls[c%len(urls)] + path, cookie: sessions[c%len(sessions)]})
 	}
 	return out
 }

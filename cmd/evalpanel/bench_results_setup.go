@@ -9,7 +9,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
@@ -162,7 +162,7 @@ var resultsLeads = []string{"华东理工大学", "上海交通大学", "同济�
 // resultsSeeder writes the pool, the panels and the sheets.
 type resultsSeeder struct {
 	ctx                context.Context
-	db                 *sqlite.DB
+	db                 *sqlstore.DB
 	c                  *evaluation.Campaign
 	rubrics            map[string]*evaluation.Rubric
 	hash               string

@@ -19,7 +19,7 @@ import (
 
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -52,9 +52,9 @@ func cli(t *testing.T, stdin string, args ...string) cliResult {
 
 // cliOpen opens the database file with a fast password hasher, for checks
 // and set-up; it is closed when the test ends or when close is called.
-func cliOpen(t *testing.T, path string) (*sqlite.DB, *evaluation.Services) {
+func cliOpen(t *testing.T, path string) (*sqlstore.DB, *evaluation.Services) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), path)
+	db, err := sqlstore.Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
@@ -108,7 +108,7 @@ func cliLatestMigration(t *testing.T) int64 {
 		}
 		latest = max(latest, n)
 	}
-	for _, n := range sqlite.GoMigrationVersions() {
+	for _, n := range sqlstore.GoMigrationVersions() {
 		latest = max(latest, n)
 	}
 	return latest

@@ -15,7 +15,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/demo"
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
@@ -29,8 +29,19 @@ func envOr(name, fallback string) string {
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", envOr("EVALPANEL_DB", "./evalpanel.db"), "SQLite database file (env EVALPANEL_DB)")
+	db := fs.String("db", envOr("EVALPANEL_DB", "./evalpanel.db"),
+		"SQLite database file, or a PostgreSQL URL postgres://user:password@host:port/dbname (env EVALPANEL_DB)")
 	return fs, db
+}
+
+// sqliteOnly refuses a PostgreSQL --db for a command that works on the
+// SQLite file, saying what to use instead.
+func sqliteOnly(command, dbPath, instead string, stderr io.Writer) error {
+	if !sqlstore.IsPostgres(dbPath) {
+		return nil
+	}
+	fmt.Fprintf(stderr, "%s works on a SQLite database file; for PostgreSQL %s\n", command, instead)
+	return exitError(2)
 }
 
 // parse parses flags and refuses stray arguments.
@@ -46,8 +57,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // openService opens (and migrates) the database and builds the service.
-func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlite.DB, *evaluation.Services, error) {
-	db, err := sqlite.Open(ctx, path)
+func openService(ctx context.Context, path string, p password.Params, opts ...evaluation.Option) (*sqlstore.DB, *evaluation.Services, error) {
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +88,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -86,7 +97,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "database %s is at schema version %d\n", *dbPath, v)
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", sqlstore.Redact(*dbPath), v)
 	return nil
 }
 
@@ -110,7 +121,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // seedDemo seeds an empty database and prints the demo logins; on a
 // database that already holds the demo it prints them again.
-func seedDemo(ctx context.Context, db *sqlite.DB, svc *evaluation.Services, stdout io.Writer) error {
+func seedDemo(ctx context.Context, db *sqlstore.DB, svc *evaluation.Services, stdout io.Writer) error {
 	logins, err := demo.Seed(ctx, db, svc)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -177,7 +188,7 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -215,7 +226,7 @@ func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "draw verify: %q is not a campaign id\n", fs.Arg(0))
 		return exitError(2)
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -229,7 +240,7 @@ func cmdDrawVerify(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var n, panels int
 	var problems []evaluation.DrawProblem
 	var panelProblems []evaluation.PanelProblem
-	err = db.ReadSnapshot(ctx, func(s *sqlite.Snapshot) error {
+	err = db.ReadSnapshot(ctx, func(s *sqlstore.Snapshot) error {
 		var err error
 		if n, problems, err = evaluation.VerifyDraws(ctx, s, id); err != nil {
 			return err

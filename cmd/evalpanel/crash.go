@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/evalpanel/evalpanel/evaluation"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 )
 
 // crashConfig is what the crash-test command's flags set.
@@ -126,7 +126,7 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 	var live atomic.Pointer[string]
 	clients := make([]*crashClient, cfg.Clients)
 	for i, list := range splitSheets(sheets, cfg.Clients) {
-		clients[i] = newCrashClient(i, list, &live, rand.New(rand.NewPCG(cfg.Seed, uint64(i+1))))
+		clients[i] = newCrashClient(i, list, rand.New(rand.NewPCG(cfg.Seed, uint64(i+1))), &live)
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -216,7 +216,7 @@ func runCrashTest(ctx context.Context, cfg crashConfig, stdout io.Writer) (*cras
 		return nil, checkErr
 	}
 
-	db, err := sqlite.Inspect(ctx, dbPath)
+	db, err := sqlstore.Inspect(ctx, dbPath)
 	if err != nil {
 		return nil, err
 	}
@@ -392,9 +392,11 @@ type crashClient struct {
 	// mu guards the sheets' acks while the client runs (see lastAcks).
 	mu     sync.Mutex
 	sheets []*crashClientSheet
-	live   *atomic.Pointer[string]
-	rng    *rand.Rand
-	acked  atomic.Int64
+	// lives are the servers to send to, each nil while its server is
+	// down: each request goes to one of them at random.
+	lives []*atomic.Pointer[string]
+	rng   *rand.Rand
+	acked atomic.Int64
 	// unanswered counts requests without an answer (the server was
 	// killed or not yet back); refused counts answers other than 200, and
 	// unexpected those among them other than 409 (a save based on a
@@ -411,8 +413,8 @@ type crashClient struct {
 	finished atomic.Bool
 }
 
-func newCrashClient(id int, list []benchSheet, live *atomic.Pointer[string], rng *rand.Rand) *crashClient {
-	c := &crashClient{id: id, live: live, rng: rng}
+func newCrashClient(id int, list []benchSheet, rng *rand.Rand, lives ...*atomic.Pointer[string]) *crashClient {
+	c := &crashClient{id: id, lives: lives, rng: rng}
 	for _, sh := range list {
 		c.sheets = append(c.sheets, &crashClientSheet{benchSheet: sh, drafts: 1 + rng.IntN(8)})
 	}
@@ -447,7 +449,7 @@ func (c *crashClient) run(ctx context.Context, stop <-chan struct{}) {
 				return
 			default:
 			}
-			p := c.live.Load()
+			p := c.lives[c.rng.IntN(len(c.lives))].Load()
 			if p == nil {
 				time.Sleep(5 * time.Millisecond)
 				continue

@@ -13,7 +13,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/imports"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/web"
 )
 
@@ -99,7 +99,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // user returns the account of --as, or nil without it. An unknown or
 // disabled account is refused.
-func (c *importCommand) user(ctx context.Context, db *sqlite.DB) (*evaluation.User, error) {
+func (c *importCommand) user(ctx context.Context, db *sqlstore.DB) (*evaluation.User, error) {
 	if *c.as == "" {
 		return nil, nil
 	}

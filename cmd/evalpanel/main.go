@@ -13,6 +13,7 @@
 //	evalpanel crash-test [--cycles 20] [--clients 8] [--seed N] [--max-up 600ms] [--db-dir DIR] [--keep]
 //	evalpanel backup [--db FILE] --to BACKUPFILE
 //	evalpanel restore --from BACKUPFILE [--db FILE] [--force]
+//	evalpanel migrate-db --from FILE --to postgres://…
 //
 // Every flag also reads an environment variable: EVALPANEL_ADDR,
 // EVALPANEL_DB, EVALPANEL_DATA, EVALPANEL_SMTP_URL, EVALPANEL_METRICS_FROM.
@@ -85,6 +86,10 @@ const usage = `usage:
       writes a consistent copy of the database while the server runs, checked (integrity, audit log) before it is named.
   evalpanel restore --from BACKUPFILE [--db FILE] [--force]
       checks the backup, then puts it in place of the database (the server stopped; --force to replace an existing file).
+  evalpanel migrate-db --from FILE --to postgres://user:password@host:port/dbname
+      copies a SQLite deployment into an empty PostgreSQL database in one transaction, compares every table's rows
+      and verifies the copied audit log against the source's.
+  --db takes a SQLite file or a PostgreSQL URL (postgres://…) for every command but backup and restore.
 `
 
 // run dispatches a command line; tests call it directly.
@@ -129,6 +134,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, args, stdout, stderr)
 	case "restore":
 		return cmdRestore(ctx, args, stdout, stderr)
+	case "migrate-db":
+		return cmdMigrateDB(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

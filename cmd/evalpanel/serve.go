@@ -18,10 +18,9 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/mailer"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rbac"
 	"github.com/evalpanel/evalpanel/web"
-	sqlitestore "github.com/gofiber/storage/sqlite3/v2"
 )
 
 // serverConfig is what serve needs; flags and environment fill it in.
@@ -55,12 +54,16 @@ type serverConfig struct {
 	// MetricsFrom lists the networks that may read /metrics without
 	// signing in.
 	MetricsFrom []netip.Prefix
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (web.Config.TrustedProxies).
+	TrustedProxies []netip.Prefix
 }
 
 // server is a running evalpanel: the store, the web app and its listener.
 type server struct {
-	db       *sqlite.DB
-	sessions *sqlitestore.Storage
+	db       *sqlstore.DB
+	sessions *sqlstore.Sessions
 	app      *web.App
 	ln       net.Listener
 	served   chan error
@@ -90,12 +93,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"mark cookies Secure, so that browsers send them over HTTPS only; set it when users reach the server over HTTPS (env EVALPANEL_SECURE_COOKIES)")
 	metricsFrom := fs.String("metrics-from", envOr("EVALPANEL_METRICS_FROM", ""),
 		"networks (CIDR, comma-separated) that may read /metrics without signing in, e.g. 127.0.0.1/32; administrators always may (env EVALPANEL_METRICS_FROM)")
+	trustedProxies := fs.String("trusted-proxies", envOr("EVALPANEL_TRUSTED_PROXIES", ""),
+		"addresses or networks (CIDR, comma-separated) of reverse proxies whose X-Forwarded-For names the client, for the sign-in limit and the logs (env EVALPANEL_TRUSTED_PROXIES)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	from, err := web.ParseMetricsFrom(*metricsFrom)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: --metrics-from: %v\n", err)
+		return exitError(2)
+	}
+	proxies, err := web.ParseMetricsFrom(*trustedProxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: --trusted-proxies: %v\n", err)
 		return exitError(2)
 	}
 	limit, err := parseSize(*uploadLimit)
@@ -114,7 +124,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	s, err := startServer(ctx, serverConfig{Addr: *addr, DB: *dbPath, DataDir: *data, UploadLimit: limit, Demo: *withDemo,
-		SecureCookies: *secureCookies, Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp, MetricsFrom: from})
+		SecureCookies: *secureCookies, Password: password.Default, Logger: logger, Stdout: stdout, SMTP: smtp, MetricsFrom: from,
+		TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -152,18 +163,15 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 			return nil, err
 		}
 	}
-	sessions, err := openSessions(cfg.DB)
-	if err != nil {
-		return nil, err
-	}
+	sessions := db.Sessions()
 	authz, err := rbac.New()
 	if err != nil {
 		sessions.Close()
 		return nil, err
 	}
-	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Logger: cfg.Logger,
+	app, err := web.New(web.Config{Services: web.ServicesOf(svc, db.Ping), Authorizer: authz, Sessions: sessions, Attempts: db, Logger: cfg.Logger,
 		UploadLimit: svc.Materials.UploadLimit(), SecureCookies: cfg.SecureCookies, Now: cfg.Now,
-		Metrics: web.MetricsConfig{From: cfg.MetricsFrom, DB: db.SQL()}})
+		Metrics: web.MetricsConfig{From: cfg.MetricsFrom, DB: db.SQL()}, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		sessions.Close()
 		return nil, err
@@ -187,7 +195,7 @@ func startServer(ctx context.Context, cfg serverConfig) (s *server, err error) {
 
 // startMail starts the outbox's sender in the background and returns the
 // function that stops it and waits until it has.
-func startMail(db *sqlite.DB, cfg serverConfig) (func(), error) {
+func startMail(db *sqlstore.DB, cfg serverConfig) (func(), error) {
 	texts, err := web.NewMailTexts()
 	if err != nil {
 		return nil, err
@@ -226,18 +234,6 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (such as 52428800 or 50MiB)", s)
 	}
 	return n * mult, nil
-}
-
-// openSessions opens the session table in the same database file. The
-// library panics on a failed open; turn that into an error.
-func openSessions(dbPath string) (st *sqlitestore.Storage, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("open session storage: %v", p)
-		}
-	}()
-	return sqlitestore.New(sqlitestore.Config{Database: sqlite.DSN(dbPath), Table: "sessions",
-		GCInterval: 10 * time.Minute, MaxOpenConns: 4, MaxIdleConns: 2}), nil
 }
 
 // shutdown stops accepting connections, lets in-flight requests finish

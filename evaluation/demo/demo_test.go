@@ -17,7 +17,7 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation/aggregate"
 	"github.com/evalpanel/evalpanel/evaluation/files"
 	"github.com/evalpanel/evalpanel/evaluation/password"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
 	"github.com/evalpanel/evalpanel/rubrics"
 )
 
@@ -28,7 +28,7 @@ import (
 var seeded struct {
 	once   sync.Once
 	dir    string
-	db     *sqlite.DB
+	db     *sqlstore.DB
 	svc    *evaluation.Services
 	logins *Logins
 	err    error
@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 
 // seedDB returns the demo seeded into a fresh database with the default
 // rubrics installed, as `evalpanel serve --demo` does.
-func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Services, *Logins) {
+func seedDB(t *testing.T) (*sqlstore.DB, *evaluation.Services, *Logins) {
 	t.Helper()
 	seeded.once.Do(func() {
 		seeded.db, seeded.svc, seeded.logins, seeded.err = seed()
@@ -58,14 +58,14 @@ func seedDB(t *testing.T) (*sqlite.DB, *evaluation.Services, *Logins) {
 	return seeded.db, seeded.svc, seeded.logins
 }
 
-func seed() (*sqlite.DB, *evaluation.Services, *Logins, error) {
+func seed() (*sqlstore.DB, *evaluation.Services, *Logins, error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "evalpanel-demo-test")
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	seeded.dir = dir
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "demo.db"))
 	if err != nil {
 		return nil, nil, nil, err
 	}

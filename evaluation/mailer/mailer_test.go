@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,10 +13,11 @@ import (
 	"github.com/evalpanel/evalpanel/evaluation"
 	"github.com/evalpanel/evalpanel/evaluation/mailer"
 	"github.com/evalpanel/evalpanel/evaluation/mailer/mailtest"
-	"github.com/evalpanel/evalpanel/evaluation/sqlite"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore"
+	"github.com/evalpanel/evalpanel/evaluation/sqlstore/storetest"
 )
 
-var _ mailer.Queue = (*sqlite.DB)(nil)
+var _ mailer.Queue = (*sqlstore.DB)(nil)
 
 var t0 = time.Date(2026, 5, 11, 1, 30, 0, 0, time.UTC)
 
@@ -37,7 +37,7 @@ func (texts) Render(m *evaluation.Message) (string, string, error) {
 // fixture is an outbox in a fresh database, a test SMTP server and the
 // senders' clock, which a test sets only while no sender runs.
 type fixture struct {
-	db   *sqlite.DB
+	db   *sqlstore.DB
 	smtp *mailtest.Server
 	now  time.Time
 	user *evaluation.User
@@ -45,7 +45,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "outbox.db"))
+	db, err := sqlstore.Open(t.Context(), storetest.Target(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestSenderStoppedMidwaySendsOnce(t *testing.T) {
 // failingMarks is the outbox with MarkSent failing while fail is set, as
 // if the process died between the server taking a message and the mark.
 type failingMarks struct {
-	*sqlite.DB
+	*sqlstore.DB
 	fail bool
 }
 
@@ -404,9 +404,9 @@ func TestNewRefusesIncompleteConfig(t *testing.T) {
 	}
 	for name, cfg := range map[string]mailer.Config{
 		"no queue":            {Server: server, Renderer: texts{}},
-		"no renderer":         {Server: server, Queue: (*sqlite.DB)(nil)},
-		"no server":           {Queue: (*sqlite.DB)(nil), Renderer: texts{}},
-		"lease within a send": {Server: server, Queue: (*sqlite.DB)(nil), Renderer: texts{}, Lease: time.Minute, SendTimeout: time.Minute},
+		"no renderer":         {Server: server, Queue: (*sqlstore.DB)(nil)},
+		"no server":           {Queue: (*sqlstore.DB)(nil), Renderer: texts{}},
+		"lease within a send": {Server: server, Queue: (*sqlstore.DB)(nil), Renderer: texts{}, Lease: time.Minute, SendTimeout: time.Minute},
 	} {
 		if _, err := mailer.New(cfg); err == nil {
 			t.Errorf("%s: New accepted it", name)

@@ -1,0 +1,11 @@
+-- PostgreSQL twin of migrations/00010_user_email.sql (see 00001 for how
+-- the two are kept alike).
+-- An account's e-mail address: where evalpanel writes to the account
+-- holder (agency staff hear of declared conflicts there). '' for none.
+-- Version 10: version 9 is a Go migration (migrate_go.go).
+
+-- +goose Up
+ALTER TABLE users ADD COLUMN email TEXT COLLATE "C" NOT NULL DEFAULT '';
+
+-- +goose Down
+ALTER TABLE users DROP COLUMN email;
