@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/evalpanel/evalpanel/evaluation/assign"
 )
@@ -37,23 +39,149 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 	// many (5,000 projects × 20,000 experts), and assign.Eligible is
 	// Checker.Eligibility without building the reasons.
 	disc := make([][]string, len(pool))
+	at := make(map[int64][]int, len(pool)) // pool positions by id
 	for j := range pool {
 		disc[j] = assign.Disciplines(pool[j].SubjectCodes)
+		at[pool[j].ID] = append(at[pool[j].ID], j)
 	}
+	// Where a class requires a subject match, only the finance experts
+	// and the others of one of the project's disciplines can be eligible.
+	// For those assign.Eligible does not depend on the project: a finance
+	// expert needs no subject, nor does anyone where no subject match is
+	// required, and a candidate of a project's discipline shares one with
+	// it; so it is asked with the expert's own disciplines for the
+	// project's. The eligible experts before conflicts therefore depend
+	// only on the caps and, where a subject match is required, on the set
+	// of the project's disciplines: a campaign has few such groups (two
+	// classes × 40 disciplines in evalpanel bench), each worked out once,
+	// as pool positions, ascending. A project then only takes its
+	// conflicts away.
+	var finance []int
+	byDisc := map[string][]int{}
+	for j := range pool {
+		if pool[j].Type == assign.FinanceExpert {
+			finance = append(finance, j)
+			continue
+		}
+		for _, d := range disc[j] {
+			if l := byDisc[d]; len(l) == 0 || l[len(l)-1] != j {
+				byDisc[d] = append(l, j)
+			}
+		}
+	}
+	ids := make([]int64, len(pool)) // by pool position
+	for j := range pool {
+		ids[j] = pool[j].ID
+	}
+	type groupKey struct {
+		caps assign.Caps
+		disc string // the set of the project's disciplines, where a subject match is required
+	}
+	type group struct {
+		at  []int   // pool positions
+		ids []int64 // their ids, for the projects without a conflict among them
+	}
+	eligibleFor := map[assign.Caps][]bool{} // assign.Eligible per pool position, as above
+	groups := map[groupKey]*group{}
+	groupOf := make([]*group, len(in.Projects))
+	var lists [][]int
+	var merged, heads []int
+	for i := range in.Projects {
+		p := &in.Projects[i]
+		caps := in.Panels[p.Class].Caps
+		k := groupKey{caps: caps}
+		var pd []string
+		if caps.RequireSubject {
+			pd = slices.Compact(slices.Sorted(slices.Values(assign.Disciplines(p.SubjectCodes))))
+			k.disc = fmt.Sprintf("%q", pd)
+		}
+		if g := groups[k]; g != nil {
+			groupOf[i] = g
+			continue
+		}
+		ok := eligibleFor[caps]
+		if ok == nil {
+			ok = make([]bool, len(pool))
+			for j := range pool {
+				ok[j] = assign.Eligible(disc[j], &pool[j], disc[j], caps, 1)
+			}
+			eligibleFor[caps] = ok
+		}
+		g := &group{}
+		if caps.RequireSubject {
+			lists = append(lists[:0], finance)
+			for _, d := range pd {
+				lists = append(lists, byDisc[d])
+			}
+			merged, heads = mergePositions(merged[:0], lists, heads)
+			for _, j := range merged {
+				if ok[j] {
+					g.at = append(g.at, j)
+				}
+			}
+		} else {
+			for j := range pool {
+				if ok[j] {
+					g.at = append(g.at, j)
+				}
+			}
+		}
+		for _, j := range g.at {
+			g.ids = append(g.ids, ids[j])
+		}
+		g.ids = slices.Clip(g.ids) // shared: an append must copy
+		groups[k], groupOf[i] = g, g
+	}
+	// The projects' conflicts are shared out among GOMAXPROCS goroutines,
+	// each marking a project's in its own slice.
+	eligible := make([][]int64, len(in.Projects))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			conflicted := make([]bool, len(pool))
+			var list []int64
+			for i := int(next.Add(1)) - 1; i < len(in.Projects); i = int(next.Add(1)) - 1 {
+				g := groupOf[i]
+				bad := index.Conflicts(&in.Projects[i])
+				hit := false
+				for id := range bad {
+					for _, j := range at[id] {
+						conflicted[j], hit = true, true
+					}
+				}
+				switch {
+				case len(g.ids) == 0:
+				case !hit:
+					eligible[i] = g.ids
+				default:
+					list = list[:0]
+					for _, j := range g.at {
+						if !conflicted[j] {
+							list = append(list, ids[j])
+						}
+					}
+					if len(list) > 0 {
+						eligible[i] = slices.Clone(list)
+					}
+				}
+				for id := range bad {
+					for _, j := range at[id] {
+						conflicted[j] = false
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 	for i := range in.Projects {
 		p := &in.Projects[i]
 		rules := in.Panels[p.Class]
 		mi.Seats[p.ID] = assign.Seats{Technical: rules.Technical, Finance: rules.Finance, Quotas: rules.Quotas}
-		conflicted := index.Conflicts(p)
-		pd := assign.Disciplines(p.SubjectCodes)
-		for j := range pool {
-			e := &pool[j]
-			if _, bad := conflicted[e.ID]; bad {
-				continue
-			}
-			if assign.Eligible(pd, e, disc[j], rules.Caps, 1) {
-				mi.Eligible[p.ID] = append(mi.Eligible[p.ID], e.ID)
-			}
+		if prev, ok := mi.Eligible[p.ID]; ok { // a project listed twice, as the pairs loop used to give
+			mi.Eligible[p.ID] = append(prev, eligible[i]...)
+		} else if len(eligible[i]) > 0 {
+			mi.Eligible[p.ID] = eligible[i]
 		}
 	}
 	// Capacity: what is left under the tighter of the two caps (the caps
@@ -75,6 +203,30 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 		}
 	}
 	return mi
+}
+
+// mergePositions appends to dst the union of ascending lists of positions,
+// ascending, each position once; heads is scratch memory, returned for
+// reuse.
+func mergePositions(dst []int, lists [][]int, heads []int) ([]int, []int) {
+	heads = append(heads[:0], make([]int, len(lists))...)
+	for {
+		next := -1
+		for k, l := range lists {
+			if h := heads[k]; h < len(l) && (next < 0 || l[h] < next) {
+				next = l[h]
+			}
+		}
+		if next < 0 {
+			return dst, heads
+		}
+		dst = append(dst, next)
+		for k, l := range lists {
+			if h := heads[k]; h < len(l) && l[h] == next {
+				heads[k]++
+			}
+		}
+	}
 }
 
 // MatchCampaign forms a panel for every project of the campaign that has
@@ -119,17 +271,33 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 			in.Projects = append(in.Projects, assignProject(p, pc.names, pc.checker))
 		}
 		mi := matchInput(in, pc.pool)
+		// The alternates are ranked beside the matcher, whose solver
+		// leaves a core idle; what the panels turn out to seat is dropped
+		// afterwards (the replay ranks them after the fact, with
+		// matchAlternates, and gets the same). A panic is raised again
+		// here, where the request's recovery sees it.
+		ranked := make(chan func() *assign.RankedAlternates, 1)
+		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					ranked <- func() *assign.RankedAlternates { panic(p) }
+				}
+			}()
+			r := assign.RankAlternates(mi, alternatesWanted(in))
+			ranked <- func() *assign.RankedAlternates { return r }
+		}()
 		res, err := assign.Match(ctx, mi)
 		if err != nil {
+			<-ranked
 			return matchProblem(err)
 		}
 		byID := map[int64]*Project{}
 		for _, p := range todo {
 			byID[p.ID] = p
 		}
+		alternates, financeAlternates := (<-ranked)().Take(res.Assignments)
 		for i, a := range res.Assignments {
-			alternates, financeAlternates := matchAlternates(&in.Projects[i], pc.pool, mi.Eligible[a.ProjectID], a, in.Panels[in.Projects[i].Class], seed)
-			p, err := s.createPanel(ctx, tx, actor, c, []*Project{byID[a.ProjectID]}, "match", a.Technical, a.Finance, alternates, financeAlternates)
+			p, err := s.createPanel(ctx, tx, actor, c, []*Project{byID[a.ProjectID]}, "match", a.Technical, a.Finance, alternates[i], financeAlternates[i])
 			if err != nil {
 				return err
 			}
@@ -155,61 +323,46 @@ func (s *PanelService) MatchCampaign(ctx context.Context, actor Actor, campaignI
 	if err != nil {
 		return nil, err
 	}
+	// The campaign's panels in one read rather than 5,000, and of those
+	// the ones this match created; one that is gone since is loaded alone,
+	// which says so.
+	all, err := s.store.Panels(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Panel, len(all))
+	for _, p := range all {
+		byID[p.ID] = p
+	}
 	var out []*Panel
 	for _, id := range created {
-		p, err := s.store.Panel(ctx, id)
-		if err != nil {
-			return nil, err
+		p := byID[id]
+		if p == nil {
+			if p, err = s.store.Panel(ctx, id); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, p)
 	}
 	return out, nil
 }
 
-// matchAlternates ranks the project's other eligible experts by affinity,
-// ties broken by the draw key of the seed, and takes as many as the rules
-// ask for, per group.
-func matchAlternates(p *assign.Project, pool []assign.Expert, eligible []int64, a assign.Assignment, rules assign.PanelRules, seed string) (tech, fin []int64) {
-	taken := map[int64]bool{}
-	for _, id := range append(append([]int64{}, a.Technical...), a.Finance...) {
-		taken[id] = true
+// matchAlternates ranks the alternates of every matched panel
+// (assign.MatchAlternates: the project's other eligible experts by
+// affinity, ties broken by the draw key of the seed), as many per group as
+// the rules of the project's class ask for. assignments[i] is the panel of
+// in.Projects[i].
+func matchAlternates(in matchRecordInput, mi assign.MatchInput, assignments []assign.Assignment) (tech, fin [][]int64) {
+	return assign.MatchAlternates(mi, assignments, alternatesWanted(in))
+}
+
+// alternatesWanted says how many alternates of each group the rules of
+// in.Projects[i]'s class ask for.
+func alternatesWanted(in matchRecordInput) func(i int) (tech, fin int) {
+	return func(i int) (int, int) {
+		rules := in.Panels[in.Projects[i].Class]
+		return rules.Alternates, rules.FinanceAlternates
 	}
-	byID := map[int64]*assign.Expert{}
-	for i := range pool {
-		byID[pool[i].ID] = &pool[i]
-	}
-	type cand struct {
-		id       int64
-		affinity int
-		key      string
-	}
-	var techC, finC []cand
-	for _, id := range eligible {
-		e := byID[id]
-		if e == nil || taken[id] {
-			continue
-		}
-		c := cand{id, assign.Affinity(p, e), assign.DrawKey(seed, []string{p.Code}, id)}
-		if e.Type == assign.FinanceExpert {
-			finC = append(finC, c)
-		} else {
-			techC = append(techC, c)
-		}
-	}
-	rank := func(list []cand, n int) []int64 {
-		sort.Slice(list, func(i, j int) bool {
-			if list[i].affinity != list[j].affinity {
-				return list[i].affinity > list[j].affinity
-			}
-			return list[i].key < list[j].key
-		})
-		var out []int64
-		for i := 0; i < len(list) && i < n; i++ {
-			out = append(out, list[i].id)
-		}
-		return out
-	}
-	return rank(techC, rules.Alternates), rank(finC, rules.FinanceAlternates)
 }
 
 // matchProblem explains an infeasible match: the unmet requirements, each

@@ -338,28 +338,24 @@ func (s *PanelService) createPanel(ctx context.Context, tx panelTx, actor Actor,
 	if chair == 0 && len(technical) > 0 {
 		chair = technical[0]
 	}
-	add := func(ids []int64, seat Seat, status MemberStatus) error {
-		for i, id := range ids {
-			m := &PanelMember{PanelID: p.ID, ExpertID: id, Seat: seat, Status: status, Source: source, CreatedAt: now,
-				Chair: status == MemberProposed && id == chair}
-			if status == MemberAlternate {
-				m.AlternateRank = i + 1
-			}
-			if err := tx.AddPanelMember(ctx, m); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	var members []*PanelMember
 	for _, step := range []struct {
 		ids    []int64
 		seat   Seat
 		status MemberStatus
 	}{{technical, SeatTechnical, MemberProposed}, {finance, SeatFinance, MemberProposed},
 		{alternates, SeatTechnical, MemberAlternate}, {financeAlternates, SeatFinance, MemberAlternate}} {
-		if err := add(step.ids, step.seat, step.status); err != nil {
-			return nil, err
+		for i, id := range step.ids {
+			m := &PanelMember{PanelID: p.ID, ExpertID: id, Seat: step.seat, Status: step.status, Source: source, CreatedAt: now,
+				Chair: step.status == MemberProposed && id == chair}
+			if step.status == MemberAlternate {
+				m.AlternateRank = i + 1
+			}
+			members = append(members, m)
 		}
+	}
+	if err := tx.AddPanelMembers(ctx, members); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -67,6 +67,9 @@ type panelWriter interface {
 	CreatePanel(ctx context.Context, p *Panel) error
 	UpdatePanelState(ctx context.Context, id int64, state PanelState, at time.Time) error
 	AddPanelMember(ctx context.Context, m *PanelMember) error
+	// AddPanelMembers adds members in their order and sets their ids, as
+	// AddPanelMember one after the other would.
+	AddPanelMembers(ctx context.Context, members []*PanelMember) error
 	UpdatePanelMember(ctx context.Context, m *PanelMember) error
 	CreateDrawRecord(ctx context.Context, r *DrawRecord) error
 }

@@ -470,14 +470,14 @@ func formPanels(rec *DrawRecord, byProject map[int64]int64,
 		mi := matchInput(in, pool)
 		types := poolTypes(pool)
 		var lost []string
+		alternates, financeAlternates := matchAlternates(in, mi, res.Assignments)
 		for i, a := range res.Assignments {
 			panelID, ok := byProject[a.ProjectID]
 			if !ok {
 				lost = append(lost, strconv.FormatInt(a.ProjectID, 10))
 				continue
 			}
-			alternates, financeAlternates := matchAlternates(&in.Projects[i], pool, mi.Eligible[a.ProjectID], a, in.Panels[in.Projects[i].Class], in.Seed)
-			form(rec, panelID, types, a.Technical, a.Finance, alternates, financeAlternates)
+			form(rec, panelID, types, a.Technical, a.Finance, alternates[i], financeAlternates[i])
 		}
 		if len(lost) > 0 {
 			return "matched project " + strings.Join(lost, ", ") + ", which is on no panel (a panel was deleted?)"

@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -289,76 +292,139 @@ type matchPrep struct {
 	unmet    []Unmet
 	net      *flowNet
 	source   int32
-	aff      []int32 // affinity per expert arc
+	aff      []int32 // affinity per arc (0 on arcs of no expert)
 	noise    int
+	// types are the experts' types, numbered by typeOf (per expert), so
+	// that a project finds a type's quota once, not once per expert.
+	types  []string
+	typeOf []int32
+	ix     *affinityIndex // the experts' and projects' keys, interned
+}
+
+// leaves returns, in buf, the project's innermost quota (see leaf) for
+// each of pr.types.
+func (pr *matchPrep) leaves(mp *matchProject, buf []int) []int {
+	buf = buf[:0]
+	for _, t := range pr.types {
+		buf = append(buf, mp.leaf(t))
+	}
+	return buf
 }
 
 // prepareMatch validates the input, builds the quota trees and runs the
 // per-project pre-check.
 func prepareMatch(in MatchInput) (*matchPrep, error) {
 	pr := &matchPrep{experts: make([]matchExpert, len(in.Experts))}
-	byID := make(map[int64]int32, len(in.Experts))
+	byID := newPoolIndex(in.Experts)
+	if byID.hasDup {
+		return nil, fmt.Errorf("match: expert %d twice in the pool", byID.dup)
+	}
 	ix := newAffinityIndex()
+	pr.ix = ix
+	capacity := make([]int, len(in.Experts)) // in.Capacity, by pool index
+	pr.typeOf = make([]int32, len(in.Experts))
 	for i := range in.Experts {
 		e := &in.Experts[i]
-		if _, dup := byID[e.ID]; dup {
-			return nil, fmt.Errorf("match: expert %d twice in the pool", e.ID)
-		}
-		byID[e.ID] = int32(i)
 		pr.experts[i] = matchExpert{e: e, finance: e.Type == FinanceExpert, node: -1, keys: ix.expert(e)}
+		capacity[i] = in.Capacity[e.ID]
+		t := slices.Index(pr.types, e.Type)
+		if t < 0 {
+			t = len(pr.types)
+			pr.types = append(pr.types, e.Type)
+		}
+		pr.typeOf[i] = int32(t)
 	}
-	seen := make(map[int64]bool, len(in.Projects))
 	pr.projects = make([]matchProject, len(in.Projects))
-	uses := make([]int32, len(in.Experts)) // projects each expert may take a seat of
-	var ids []int64
+	// First the checks of each project's seats and quotas, in order, up
+	// to the first that fails.
+	seen := make(map[int64]bool, len(in.Projects))
+	var failed error
+	checked := len(in.Projects)
 	for pi := range in.Projects {
 		p := &in.Projects[pi]
-		if seen[p.ID] {
-			return nil, fmt.Errorf("match: project %d twice", p.ID)
-		}
-		seen[p.ID] = true
 		s, ok := in.Seats[p.ID]
-		if !ok {
-			return nil, fmt.Errorf("match: project %s (id %d) has no seats", p.Code, p.ID)
+		switch {
+		case seen[p.ID]:
+			failed = fmt.Errorf("match: project %d twice", p.ID)
+		case !ok:
+			failed = fmt.Errorf("match: project %s (id %d) has no seats", p.Code, p.ID)
+		case s.Technical < 0 || s.Finance < 0 || s.Technical > matchMaxSeats || s.Finance > matchMaxSeats:
+			failed = fmt.Errorf("match: project %s (id %d): %d technical and %d finance seats", p.Code, p.ID, s.Technical, s.Finance)
 		}
-		if s.Technical < 0 || s.Finance < 0 || s.Technical > matchMaxSeats || s.Finance > matchMaxSeats {
-			return nil, fmt.Errorf("match: project %s (id %d): %d technical and %d finance seats", p.Code, p.ID, s.Technical, s.Finance)
+		if failed == nil {
+			seen[p.ID] = true
+			mp := &pr.projects[pi]
+			mp.p, mp.seats, mp.fnode = p, s, -1
+			mp.keys = ix.project(p)
+			failed = mp.buildQuotas()
 		}
+		if failed != nil {
+			checked = pi
+			break
+		}
+	}
+	// Then each project's eligible experts, ascending by id, on
+	// GOMAXPROCS goroutines: a large campaign has millions of pairs.
+	missing := make([]int64, checked) // an eligible id not in the pool, if hasMissing
+	hasMissing := make([]bool, checked)
+	inParallel(checked, func() func(int) {
+		var ids []int64
+		var leaves []int
+		return func(pi int) {
+			mp := &pr.projects[pi]
+			s := mp.seats
+			ids = append(ids[:0], in.Eligible[mp.p.ID]...)
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			for _, id := range ids {
+				ei, ok := byID.find(id)
+				if !ok {
+					missing[pi], hasMissing[pi] = id, true
+					return
+				}
+				if capacity[ei] <= 0 {
+					continue
+				}
+				switch {
+				case pr.experts[ei].finance && s.Finance > 0:
+					mp.fin = append(mp.fin, ei)
+				case !pr.experts[ei].finance && s.Technical > 0:
+					mp.tech = append(mp.tech, ei)
+				}
+			}
+			// The eligible experts of each quota's types, for precheck.
+			leaves = pr.leaves(mp, leaves)
+			for _, ei := range mp.tech {
+				for q := leaves[pr.typeOf[ei]]; q >= 0; q = mp.quotas[q].parent {
+					mp.quotas[q].eligible++
+				}
+			}
+		}
+	})
+	// Then, in order, the errors as a loop over the projects meets them,
+	// and the pre-check.
+	uses := make([]int32, len(in.Experts)) // projects each expert may take a seat of
+	for pi := range checked {
 		mp := &pr.projects[pi]
-		mp.p, mp.seats, mp.fnode = p, s, -1
-		mp.keys = ix.project(p)
-		if err := mp.buildQuotas(); err != nil {
-			return nil, err
+		if hasMissing[pi] {
+			return nil, fmt.Errorf("match: project %s (id %d): eligible expert %d is not in the pool", mp.p.Code, mp.p.ID, missing[pi])
 		}
-		pr.seats += int64(s.Technical + s.Finance)
-		ids = append(ids[:0], in.Eligible[p.ID]...)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		for _, id := range ids {
-			ei, ok := byID[id]
-			if !ok {
-				return nil, fmt.Errorf("match: project %s (id %d): eligible expert %d is not in the pool", p.Code, p.ID, id)
+		pr.seats += int64(mp.seats.Technical + mp.seats.Finance)
+		for _, list := range [][]int32{mp.tech, mp.fin} {
+			for _, ei := range list {
+				uses[ei]++
 			}
-			if in.Capacity[id] <= 0 {
-				continue
-			}
-			switch {
-			case pr.experts[ei].finance && s.Finance > 0:
-				mp.fin = append(mp.fin, ei)
-			case !pr.experts[ei].finance && s.Technical > 0:
-				mp.tech = append(mp.tech, ei)
-			default:
-				continue
-			}
-			uses[ei]++
 		}
 		pr.precheck(mp)
+	}
+	if failed != nil {
+		return nil, failed
 	}
 	if pr.seats >= 1<<30 {
 		return nil, fmt.Errorf("match: %d seats, too many", pr.seats)
 	}
 	for i := range pr.experts {
-		pr.experts[i].capacity = min(in.Capacity[pr.experts[i].e.ID], int(uses[i]))
+		pr.experts[i].capacity = min(capacity[i], int(uses[i]))
 	}
 	return pr, nil
 }
@@ -412,11 +478,6 @@ func (mp *matchProject) buildQuotas() error {
 // family these checks are also sufficient for the project alone.
 func (pr *matchPrep) precheck(mp *matchProject) {
 	p, s := mp.p, mp.seats
-	for _, ei := range mp.tech {
-		for q := mp.leaf(pr.experts[ei].e.Type); q >= 0; q = mp.quotas[q].parent {
-			mp.quotas[q].eligible++
-		}
-	}
 	if len(mp.tech) < s.Technical {
 		pr.unmet = append(pr.unmet, Unmet{ProjectID: p.ID, Project: p.Code, Quota: GroupTechnical,
 			Needed: s.Technical, Eligible: len(mp.tech), Cause: CauseEligible})
@@ -500,48 +561,119 @@ func (pr *matchPrep) weights(maxAff int64, nodes int) (matchWeights, error) {
 	return matchWeights{}, errors.New("match: the campaign is too large for exact costs")
 }
 
-// matchNoiseValue is the noise of expert e on project p: the top bits of
-// SHA-256(seed ‖ 0x00 ‖ p ‖ e), see Match.
-func matchNoiseValue(buf []byte, seedLen int, p, e int64, width int) int64 {
-	if width <= 1 {
-		return 0
-	}
-	binary.BigEndian.PutUint64(buf[seedLen+1:], uint64(p))
-	binary.BigEndian.PutUint64(buf[seedLen+9:], uint64(e))
-	sum := sha256.Sum256(buf)
-	return int64(binary.BigEndian.Uint64(sum[:8]) >> (64 - bits.TrailingZeros(uint(width))))
+// matchNoiser computes the noise of Match for one seed: the top bits of
+// SHA-256(seed ‖ 0x00 ‖ p ‖ e). The seeds evaluation makes are 64
+// characters, a whole SHA-256 block, so the hash's state after the blocks
+// the seed fills is kept and restored for each pair, which halves the
+// hashing. Not safe for concurrent use.
+type matchNoiser struct {
+	width int
+	buf   []byte // seed ‖ 0x00 ‖ p ‖ e, without the blocks kept in state
+	at    int    // where p goes in buf
+	h     hash.Hash
+	state []byte // h's state after the kept blocks; nil: none kept
+	sum   []byte
 }
 
-// network builds the min-cost flow network described at Match.
+func newMatchNoiser(seed string, width int) *matchNoiser {
+	n := &matchNoiser{width: width}
+	prefix := append([]byte(seed), 0)
+	if full := len(prefix) / sha256.BlockSize * sha256.BlockSize; full > 0 {
+		h := sha256.New()
+		h.Write(prefix[:full])
+		if state, err := h.(encoding.BinaryMarshaler).MarshalBinary(); err == nil {
+			n.h, n.state, prefix = h, state, prefix[full:]
+		}
+	}
+	n.at = len(prefix)
+	n.buf = append(prefix, make([]byte, 16)...)
+	return n
+}
+
+// value is the noise of expert e on project p.
+func (n *matchNoiser) value(p, e int64) int64 {
+	if n.width <= 1 {
+		return 0
+	}
+	binary.BigEndian.PutUint64(n.buf[n.at:], uint64(p))
+	binary.BigEndian.PutUint64(n.buf[n.at+8:], uint64(e))
+	var top uint64
+	if n.state != nil {
+		// The state is the one MarshalBinary gave: it always reads back.
+		_ = n.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(n.state)
+		n.h.Write(n.buf)
+		n.sum = n.h.Sum(n.sum[:0])
+		top = binary.BigEndian.Uint64(n.sum[:8])
+	} else {
+		sum := sha256.Sum256(n.buf)
+		top = binary.BigEndian.Uint64(sum[:8])
+	}
+	return int64(top >> (64 - bits.TrailingZeros(uint(n.width))))
+}
+
+// network builds the min-cost flow network described at Match. The nodes
+// are the source, the experts with capacity, then per project its groups
+// and quotas; the arcs are those from the source to the experts, then per
+// project the quota arcs and the expert arcs (technical, then finance).
+// Where noise totals tie, the solver's pivots depend on that order, so it
+// stays as it was (TestMatchUnchanged). The expert arcs, millions in a
+// large campaign, are filled in on GOMAXPROCS goroutines, with the bound
+// of their cost; the solver subtracts the noise where it needs it.
 func (pr *matchPrep) network(seed string) (*flowNet, error) {
 	nodes, arcs := 1, 0
-	var maxAff int64
-	affs := make([][]int32, len(pr.projects))
+	for i := range pr.experts {
+		if pr.experts[i].capacity > 0 {
+			nodes++
+			arcs++
+		}
+	}
 	for pi := range pr.projects {
 		mp := &pr.projects[pi]
 		nodes += 1 + len(mp.quotas)
 		if mp.seats.Finance > 0 {
 			nodes++
 		}
-		arcs += len(mp.tech) + len(mp.fin) + 2*len(mp.quotas)
-		a := make([]int32, 0, len(mp.tech)+len(mp.fin))
-		for _, list := range [][]int32{mp.tech, mp.fin} {
-			for _, ei := range list {
-				v := mp.keys.affinity(&pr.experts[ei].keys)
-				maxAff = max(maxAff, int64(v))
-				a = append(a, int32(v))
+		for _, q := range mp.quotas {
+			if mp.seats.Technical-q.q.Min > 0 {
+				arcs++
+			}
+			if q.q.Soft {
+				arcs++
+				pr.soft = true
 			}
 		}
-		affs[pi] = a
-		for _, q := range mp.quotas {
-			pr.soft = pr.soft || q.q.Soft
+		if arcs+len(mp.tech)+len(mp.fin) >= math.MaxInt32-nodes {
+			return nil, errors.New("match: too many eligible pairs")
 		}
+		mp.arcs = int32(arcs)
+		arcs += len(mp.tech) + len(mp.fin)
 	}
+
+	// The affinity of every expert arc, for the weights and the result.
+	pr.aff = make([]int32, arcs)
+	keys := make([]affinityKeys, len(pr.experts))
 	for i := range pr.experts {
-		if pr.experts[i].capacity > 0 {
-			nodes++
-			arcs++
+		keys[i] = pr.experts[i].keys
+	}
+	lists := newAffinityLists(pr.ix, keys)
+	inParallel(len(pr.projects), func() func(int) {
+		aff := make([]int32, len(pr.experts)) // one project's, by pool index
+		return func(pi int) {
+			mp := &pr.projects[pi]
+			lists.add(&mp.keys, aff, 1)
+			a := mp.arcs
+			for _, list := range [][]int32{mp.tech, mp.fin} {
+				for _, ei := range list {
+					pr.aff[a] = aff[ei]
+					a++
+				}
+			}
+			lists.add(&mp.keys, aff, -1)
 		}
+	})
+	var maxAff int64
+	for _, a := range pr.aff {
+		maxAff = max(maxAff, int64(a))
 	}
 	wt, err := pr.weights(maxAff, nodes)
 	if err != nil {
@@ -549,25 +681,28 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 	}
 	pr.noise = wt.noise
 
+	// The solver adds an artificial arc per node after the network's.
 	g := &flowNet{
 		strict: make([]bool, 0, nodes),
 		supply: make([]int32, 0, nodes),
-		src:    make([]int32, 0, arcs),
-		dst:    make([]int32, 0, arcs),
-		capa:   make([]int32, 0, arcs),
-		cost:   make([]int64, 0, arcs),
+		src:    make([]int32, arcs, arcs+nodes),
+		dst:    make([]int32, arcs, arcs+nodes),
+		capa:   make([]int32, arcs, arcs+nodes),
+		cost:   make([]int64, arcs, arcs+nodes),
+	}
+	at := int32(0)
+	set := func(u, v, capacity int32, cost int64) {
+		g.src[at], g.dst[at], g.capa[at], g.cost[at] = u, v, capacity, cost
+		at++
 	}
 	pr.source = g.addNode(int32(pr.seats), false)
 	for i := range pr.experts {
 		me := &pr.experts[i]
 		if me.capacity > 0 {
 			me.node = g.addNode(0, true)
-			g.addArc(pr.source, me.node, int32(me.capacity), 0)
+			set(pr.source, me.node, int32(me.capacity), 0)
 		}
 	}
-	buf := make([]byte, len(seed)+17)
-	copy(buf, seed)
-	pr.aff = make([]int32, 0, arcs)
 	for pi := range pr.projects {
 		mp := &pr.projects[pi]
 		s := mp.seats
@@ -588,32 +723,76 @@ func (pr *matchPrep) network(seed string) (*flowNet, error) {
 			g.supply[q.node] -= int32(q.q.Min)
 			g.supply[parent] += int32(q.q.Min)
 			if c := s.Technical - q.q.Min; c > 0 {
-				g.addArc(q.node, parent, int32(c), 0)
+				set(q.node, parent, int32(c), 0)
 			}
 			if q.q.Soft {
-				g.addArc(parent, q.node, int32(q.q.Min), wt.soft)
+				set(parent, q.node, int32(q.q.Min), wt.soft)
 			}
 		}
-		mp.arcs = int32(len(g.src))
-		i := 0
-		for _, list := range [][]int32{mp.tech, mp.fin} {
-			for _, ei := range list {
-				me := &pr.experts[ei]
-				to := mp.fnode
-				if !me.finance {
-					to = mp.tnode
-					if l := mp.leaf(me.e.Type); l >= 0 {
-						to = mp.quotas[l].node
-					}
+		at = mp.arcs + int32(len(mp.tech)+len(mp.fin))
+	}
+	// What the loop over millions of arcs reads of an expert, side by side.
+	nodeOf := make([]int32, len(pr.experts))
+	for i := range pr.experts {
+		nodeOf[i] = pr.experts[i].node
+	}
+	inParallel(len(pr.projects), func() func(int) {
+		var leaves []int
+		to := make([]int32, len(pr.types)) // the project's node an expert of each type feeds
+		return func(pi int) {
+			mp := &pr.projects[pi]
+			leaves = pr.leaves(mp, leaves)
+			for t, typ := range pr.types {
+				switch {
+				case typ == FinanceExpert:
+					to[t] = mp.fnode
+				case leaves[t] >= 0:
+					to[t] = mp.quotas[leaves[t]].node
+				default:
+					to[t] = mp.tnode
 				}
-				a := affs[pi][i]
-				i++
-				gain := int64(a)*wt.k + matchNoiseValue(buf, len(seed), mp.p.ID, me.e.ID, wt.noise)
-				g.addArc(me.node, to, 1, wt.w-gain)
-				pr.aff = append(pr.aff, a)
+			}
+			a := mp.arcs
+			for _, list := range [][]int32{mp.tech, mp.fin} {
+				for _, ei := range list {
+					// The noise is subtracted when the solver needs it.
+					g.src[a], g.dst[a], g.capa[a], g.cost[a] = nodeOf[ei], to[pr.typeOf[ei]], 1, wt.w-int64(pr.aff[a])*wt.k
+					a++
+				}
 			}
 		}
-		affs[pi] = nil
+	})
+	// The noise of an expert arc is a SHA-256, and a large campaign has
+	// millions of arcs, of which the solver needs the cost of a small
+	// share (flowLazy): those get it.
+	if wt.noise > 1 {
+		projectOf := make([]int64, nodes) // the project id of a group or quota node
+		expertOf := make([]int64, nodes)  // the expert id of an expert node
+		for pi := range pr.projects {
+			mp := &pr.projects[pi]
+			projectOf[mp.tnode] = mp.p.ID
+			if mp.fnode >= 0 {
+				projectOf[mp.fnode] = mp.p.ID
+			}
+			for _, q := range mp.quotas {
+				projectOf[q.node] = mp.p.ID
+			}
+		}
+		for i := range pr.experts {
+			if me := &pr.experts[i]; me.node >= 0 {
+				expertOf[me.node] = me.e.ID
+			}
+		}
+		noise := newMatchNoiser(seed, wt.noise)
+		lazy := &flowLazy{max: int64(wt.noise - 1), pending: make([]uint64, (arcs+63)/64),
+			part: func(e int32) int64 { return noise.value(projectOf[g.dst[e]], expertOf[g.src[e]]) }}
+		for pi := range pr.projects {
+			mp := &pr.projects[pi]
+			for a := mp.arcs; a < mp.arcs+int32(len(mp.tech)+len(mp.fin)); a++ {
+				lazy.pend(a)
+			}
+		}
+		g.lazy = lazy
 	}
 	pr.net = g
 	return g, nil
@@ -637,7 +816,6 @@ func (pr *matchPrep) result(sol *flowSolution) (*MatchResult, error) {
 	type count struct{ tech, fin int }
 	counts := make([]count, len(pr.projects))
 	quotaSeated := make([][]int, len(pr.projects))
-	k := 0
 	for pi := range pr.projects {
 		mp := &pr.projects[pi]
 		as := &res.Assignments[pi]
@@ -653,7 +831,7 @@ func (pr *matchPrep) result(sol *flowSolution) (*MatchResult, error) {
 					if seatedOn != nil {
 						seatedOn[ei] = append(seatedOn[ei], int32(pi))
 					}
-					as.Affinity += int(pr.aff[k])
+					as.Affinity += int(pr.aff[a])
 					if me.finance {
 						as.Finance = append(as.Finance, me.e.ID)
 						counts[pi].fin++
@@ -666,7 +844,6 @@ func (pr *matchPrep) result(sol *flowSolution) (*MatchResult, error) {
 					}
 				}
 				a++
-				k++
 			}
 		}
 		res.Affinity += int64(as.Affinity)

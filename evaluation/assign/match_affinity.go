@@ -211,3 +211,63 @@ func (p *affinityKeys) affinity(e *affinityKeys) int {
 	}
 	return a
 }
+
+// affinityLists are, per interned code, discipline and keyword, the
+// experts (pool indexes) that have it. With them the affinity of a
+// project with the whole pool costs a few additions per expert that
+// shares a discipline or a keyword with it, instead of a comparison of
+// keys per pair: a large campaign has millions of pairs, most of them
+// finance experts who share nothing with the project.
+type affinityLists struct {
+	codes, discs, words [][]int32
+}
+
+// newAffinityLists indexes the experts' keys (experts[i] of pool index i).
+func newAffinityLists(ix *affinityIndex, experts []affinityKeys) *affinityLists {
+	l := &affinityLists{codes: make([][]int32, len(ix.codes)), discs: make([][]int32, len(ix.discs)),
+		words: make([][]int32, len(ix.words))}
+	for i := range experts {
+		k := &experts[i]
+		for _, c := range k.codes {
+			l.codes[c] = append(l.codes[c], int32(i))
+		}
+		for _, d := range k.discs {
+			l.discs[d] = append(l.discs[d], int32(i))
+		}
+		for _, w := range k.words {
+			l.words[w] = append(l.words[w], int32(i))
+		}
+	}
+	return l
+}
+
+// add adds sign × the project's affinity with each expert to aff, indexed
+// by pool index: with sign 1 on zeros it leaves each expert's affinity,
+// and with sign −1 afterwards zeros again. It is affinityKeys.affinity
+// turned around: an expert with a project code also has the code's
+// discipline, so it gets the discipline's 1 and 3 more for the code.
+// Keys interned after the lists were made (a project's that no expert
+// has) match nobody.
+func (l *affinityLists) add(p *affinityKeys, aff []int32, sign int32) {
+	for i, c := range p.codes {
+		code := int32(affinityCodeWeight)
+		if d := p.discs[i]; d >= 0 && int(d) < len(l.discs) {
+			for _, e := range l.discs[d] {
+				aff[e] += sign * affinityDisciplineWeight
+			}
+			code -= affinityDisciplineWeight
+		}
+		if int(c) < len(l.codes) {
+			for _, e := range l.codes[c] {
+				aff[e] += sign * code
+			}
+		}
+	}
+	for _, w := range p.words {
+		if int(w) < len(l.words) {
+			for _, e := range l.words[w] {
+				aff[e] += sign * affinityKeywordWeight
+			}
+		}
+	}
+}

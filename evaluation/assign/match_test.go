@@ -82,6 +82,40 @@ func TestMatchAffinityIndex(t *testing.T) {
 	}
 }
 
+// affinityLists.add gives Affinity for every expert of a pool at once, and
+// takes it away again.
+func TestMatchAffinityLists(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 300; round++ {
+		ix := newAffinityIndex()
+		pool := make([]Expert, 1+r.IntN(30))
+		keys := make([]affinityKeys, len(pool))
+		for i := range pool {
+			pool[i] = Expert{SubjectCodes: matchSample(r, matchCodes, 3), Keywords: matchSample(r, matchWords, 4)}
+			keys[i] = ix.expert(&pool[i])
+		}
+		lists := newAffinityLists(ix, keys)
+		aff := make([]int32, len(pool))
+		for range 5 {
+			p := &Project{SubjectCodes: matchSample(r, append(matchCodes, "999.10", "X1"), 3), Keywords: matchSample(r, append(matchWords, "new"), 4)}
+			pk := ix.project(p)
+			lists.add(&pk, aff, 1)
+			for i := range pool {
+				if want := Affinity(p, &pool[i]); int(aff[i]) != want {
+					t.Fatalf("project %v %v, expert %v %v: lists %d, Affinity %d", p.SubjectCodes, p.Keywords,
+						pool[i].SubjectCodes, pool[i].Keywords, aff[i], want)
+				}
+			}
+			lists.add(&pk, aff, -1)
+			for i, a := range aff {
+				if a != 0 {
+					t.Fatalf("expert %d: %d left after taking the project away", i, a)
+				}
+			}
+		}
+	}
+}
+
 // matchLaminar reports whether every two quotas of s are disjoint or
 // nested, the condition Match requires.
 func matchLaminar(qs []Quota) bool {
@@ -880,6 +914,22 @@ func TestMatchInvalidInput(t *testing.T) {
 		{"project twice", func(in *MatchInput) { in.Projects = append(in.Projects, in.Projects[0]) }, "project 1 twice"},
 		{"expert twice", func(in *MatchInput) { in.Experts = append(in.Experts, in.Experts[0]) }, "expert 10 twice"},
 		{"unknown eligible expert", func(in *MatchInput) { in.Eligible[1] = append(in.Eligible[1], 99) }, "eligible expert 99 is not in the pool"},
+		// The first project's error is the one reported, whichever kind
+		// of check finds the later one.
+		{"unknown eligible expert, then no seats", func(in *MatchInput) {
+			in.Eligible[1] = append(in.Eligible[1], 99)
+			in.Projects = append(in.Projects, Project{ID: 2, Code: "P2"})
+		}, "eligible expert 99 is not in the pool"},
+		{"no seats, then unknown eligible expert", func(in *MatchInput) {
+			in.Projects = append([]Project{{ID: 2, Code: "P2"}}, in.Projects...)
+			in.Eligible[1] = append(in.Eligible[1], 99)
+		}, "project P2 (id 2) has no seats"},
+		{"two unknown eligible experts", func(in *MatchInput) {
+			in.Projects = append(in.Projects, Project{ID: 2, Code: "P2"})
+			in.Seats[2] = Seats{Technical: 1}
+			in.Eligible[1] = append(in.Eligible[1], 98)
+			in.Eligible[2] = []int64{10, 97}
+		}, "project P1 (id 1): eligible expert 98 is not in the pool"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,6 +37,36 @@ type flowNet struct {
 	dst    []int32
 	capa   []int32
 	cost   []int64
+	// lazy, if set, leaves part of some arcs' costs to be computed when
+	// the solver needs it.
+	lazy *flowLazy
+}
+
+// flowLazy defers part of the cost of the pending arcs: the cost of a
+// pending arc e is cost[e] − part(e), with part(e) in [0, max], and until
+// the solver calls part(e) cost[e] holds that upper bound. The solver calls
+// it only when the bound cannot tell whether the arc prices out (its
+// reduced cost at the bound is below max), which includes every arc that
+// enters the tree, and when the bound could be the largest cost; so every
+// comparison it makes, and hence every pivot, is the one it would make
+// with all costs known. part(e) must not exceed the bound. Match defers
+// the seeded noise, a SHA-256 per arc, of which the solver needs a small
+// share.
+type flowLazy struct {
+	max     int64
+	pending []uint64 // bit set over the arcs
+	part    func(e int32) int64
+}
+
+// pend marks arc e pending.
+func (l *flowLazy) pend(e int32) { l.pending[e>>6] |= 1 << (e & 63) }
+
+// resolve subtracts arc e's deferred part from cost, if it is pending.
+func (l *flowLazy) resolve(e int32, cost []int64) {
+	if w, b := e>>6, uint64(1)<<(e&63); int(w) < len(l.pending) && l.pending[w]&b != 0 {
+		l.pending[w] &^= b
+		cost[e] -= l.part(e)
+	}
 }
 
 // addNode adds a node with the supply and returns its index.
@@ -115,9 +145,15 @@ func (g *flowNet) solve(ctx context.Context) (*flowSolution, error) {
 	n := len(g.supply)
 	m := len(g.src)
 	var maxCost int64
-	for _, c := range g.cost {
+	for e, c := range g.cost {
 		if c < 0 {
 			return nil, errors.New("min-cost flow: negative arc cost")
+		}
+		if c > maxCost && g.lazy != nil {
+			// A pending arc's bound could be the largest cost: its
+			// cost is needed.
+			g.lazy.resolve(int32(e), g.cost)
+			c = g.cost[e]
 		}
 		maxCost = max(maxCost, c)
 	}
@@ -168,7 +204,11 @@ type netSimplex struct {
 	next   []int32 // next sibling
 	prev   []int32 // previous sibling
 
-	nArcs   int // arcs the pricing scans: all of them
+	nArcs int // arcs the pricing scans: all of them
+	lazy  *flowLazy
+	// lazyMax is lazy.max, or the least int64 without lazy: a reduced
+	// cost at the bound below it needs the arc's cost.
+	lazyMax int64
 	block   int
 	nextArc int
 	stack   []int32
@@ -179,10 +219,10 @@ func newNetSimplex(g *flowNet, art int64) *netSimplex {
 	all := m + n
 	s := &netSimplex{
 		n: n, m: m, root: int32(n),
-		src:    make([]int32, all),
-		dst:    make([]int32, all),
-		capa:   make([]int32, all),
-		cost:   make([]int64, all),
+		src:    withArtificial(g.src, all),
+		dst:    withArtificial(g.dst, all),
+		capa:   withArtificial(g.capa, all),
+		cost:   withArtificial(g.cost, all),
 		flow:   make([]int32, all),
 		st:     make([]int8, all),
 		parent: make([]int32, n+1),
@@ -194,10 +234,6 @@ func newNetSimplex(g *flowNet, art int64) *netSimplex {
 		next:   make([]int32, n+1),
 		prev:   make([]int32, n+1),
 	}
-	copy(s.src, g.src)
-	copy(s.dst, g.dst)
-	copy(s.capa, g.capa)
-	copy(s.cost, g.cost)
 	for e := 0; e < m; e++ {
 		s.st[e] = nsLower
 	}
@@ -236,7 +272,24 @@ func newNetSimplex(g *flowNet, art int64) *netSimplex {
 		s.linkChild(root, u)
 	}
 	s.block = nsBlock
+	s.lazy, s.lazyMax = g.lazy, math.MinInt64
+	if g.lazy != nil {
+		s.lazyMax = g.lazy.max
+	}
 	return s
+}
+
+// withArtificial returns the arc attribute a extended to all arcs, the
+// artificial ones after the network's: a itself when it has the room (a
+// network of millions of arcs is not copied; the solver writes only the
+// artificial arcs' part), else a copy.
+func withArtificial[T int32 | int64](a []T, all int) []T {
+	if cap(a) >= all {
+		return a[:all]
+	}
+	out := make([]T, all)
+	copy(out, a)
+	return out
 }
 
 func (s *netSimplex) linkChild(p, u int32) {
@@ -265,6 +318,9 @@ func (s *netSimplex) unlinkChild(p, u int32) {
 // the worst violation of the first block that has one (with nsBlock = 1,
 // the first violating arc). It returns -1 when the tree is optimal.
 func (s *netSimplex) entering() int32 {
+	if s.block == 1 {
+		return s.enteringFirst()
+	}
 	best, bestArc := int64(0), int32(-1)
 	cnt := s.block
 	m := s.nArcs
@@ -272,6 +328,12 @@ func (s *netSimplex) entering() int32 {
 	for i := 0; i < m; i++ {
 		if st := s.st[e]; st != nsTree {
 			c := int64(st) * (s.cost[e] + s.pi[s.src[e]] - s.pi[s.dst[e]])
+			if c < s.lazyMax {
+				// Pending (at its lower bound, never having entered
+				// the tree) and maybe violating: its cost decides.
+				s.lazy.resolve(int32(e), s.cost)
+				c = int64(st) * (s.cost[e] + s.pi[s.src[e]] - s.pi[s.dst[e]])
+			}
 			if c < best {
 				best, bestArc = c, int32(e)
 			}
@@ -290,6 +352,37 @@ func (s *netSimplex) entering() int32 {
 	}
 	s.nextArc = e
 	return bestArc
+}
+
+// enteringFirst is entering for blocks of one arc: the first violating
+// arc from where the last search stopped. It is the loop the solver spends
+// its time in, written for it: the arrays in locals, cut to the arcs it
+// scans, so that the compiler drops most bounds checks.
+func (s *netSimplex) enteringFirst() int32 {
+	m := s.nArcs
+	st, cost, src, dst, pi := s.st[:m], s.cost[:m], s.src[:m], s.dst[:m], s.pi
+	e := s.nextArc
+	for range m {
+		if t := st[e]; t != nsTree {
+			c := int64(t) * (cost[e] + pi[src[e]] - pi[dst[e]])
+			if c < s.lazyMax {
+				// Pending and maybe violating: its cost decides.
+				s.lazy.resolve(int32(e), cost)
+				c = int64(t) * (cost[e] + pi[src[e]] - pi[dst[e]])
+			}
+			if c < 0 {
+				if s.nextArc = e + 1; s.nextArc == m {
+					s.nextArc = 0
+				}
+				return int32(e)
+			}
+		}
+		if e++; e == m {
+			e = 0
+		}
+	}
+	s.nextArc = e
+	return -1
 }
 
 func (s *netSimplex) run(ctx context.Context) error {

@@ -255,6 +255,72 @@ func (t *tx) AddPanelMember(ctx context.Context, m *evaluation.PanelMember) erro
 	return nil
 }
 
+// panelMemberRows is the most members AddPanelMembers inserts in one
+// statement: 13 values a row, within SQLite's 32,766 variables (PostgreSQL
+// allows 65,535).
+const panelMemberRows = 2000
+
+// AddPanelMembers inserts members in their order, in as few statements as
+// the variables allow: a match forms thousands of panels at once, and a
+// statement costs more than the row. The ids come back by RETURNING, whose
+// rows neither database promises in the order of the VALUES, so each is
+// matched to its member by panel and expert (unique together).
+func (t *tx) AddPanelMembers(ctx context.Context, members []*evaluation.PanelMember) error {
+	for len(members) > 0 {
+		batch := members[:min(len(members), panelMemberRows)]
+		members = members[len(batch):]
+		if err := t.addPanelMembers(ctx, batch); err != nil {
+			return fmt.Errorf("add %d experts to panel %d: %w", len(batch), batch[0].PanelID, mapError(err, "expert_id"))
+		}
+	}
+	return nil
+}
+
+func (t *tx) addPanelMembers(ctx context.Context, batch []*evaluation.PanelMember) error {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO panel_members (panel_id, expert_id, seat, chair, status, alternate_rank,
+		source, override, decline_reason, due, invited_at, responded_at, created_at) VALUES `)
+	args := make([]any, 0, 13*len(batch))
+	type key struct{ panel, expert int64 }
+	byKey := make(map[key]*evaluation.PanelMember, len(batch))
+	for i, m := range batch {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, m.PanelID, m.ExpertID, m.Seat, boolInt(m.Chair), m.Status, m.AlternateRank, m.Source, m.Override,
+			m.DeclineReason, m.Due, nullTime(m.InvitedAt), nullTime(m.RespondedAt), formatTime(m.CreatedAt))
+		byKey[key{m.PanelID, m.ExpertID}] = m
+	}
+	b.WriteString(` RETURNING id, panel_id, expert_id`)
+	rows, err := t.db.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var k key
+		if err := rows.Scan(&id, &k.panel, &k.expert); err != nil {
+			return err
+		}
+		m := byKey[k]
+		if m == nil {
+			return fmt.Errorf("inserted expert %d on panel %d, which was not asked for", k.expert, k.panel)
+		}
+		m.ID = id
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(batch) {
+		return fmt.Errorf("%d rows inserted, want %d", n, len(batch))
+	}
+	return nil
+}
+
 func (t *tx) UpdatePanelMember(ctx context.Context, m *evaluation.PanelMember) error {
 	res, err := t.db.ExecContext(ctx, `UPDATE panel_members SET seat = ?, chair = ?, status = ?, alternate_rank = ?,
 		override = ?, decline_reason = ?, due = ?, invited_at = ?, responded_at = ? WHERE id = ? AND panel_id = ?`,
