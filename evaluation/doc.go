@@ -20,7 +20,7 @@
 // notification.go, and evaluation/mailer for the sender). Every service embeds the shared core
 // (the store's transactions and the clock) and sees the store only through
 // its own interfaces, which a test keeps small; store.go holds their union,
-// which evaluation/sqlite implements. New constructs a service for every
+// which evaluation/sqlstore implements. New constructs a service for every
 // area over one store.
 //
 // # New areas

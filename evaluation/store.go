@@ -7,7 +7,7 @@ import (
 
 // The store is declared per area: each area's *_store.go file lists what
 // its service reads (xStore) and what it may do in a transaction (xTx).
-// Reader, Tx and Store below are their union, which evaluation/sqlite
+// Reader, Tx and Store below are their union, which evaluation/sqlstore
 // implements; no service sees more than its own interfaces.
 
 // Reader is the read side of the store. Lists return the page and the total

@@ -95,7 +95,7 @@ func cliCounts(t *testing.T, path string) (users, entries int) {
 // migration.
 func cliLatestMigration(t *testing.T) int64 {
 	t.Helper()
-	files, err := filepath.Glob("../../evaluation/sqlite/migrations/*.sql")
+	files, err := filepath.Glob("../../evaluation/sqlstore/migrations/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no migration files found: %v", err)
 	}

@@ -51,7 +51,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
-// Queue is the outbox as the sender uses it; evaluation/sqlite's DB
+// Queue is the outbox as the sender uses it; evaluation/sqlstore's DB
 // implements it.
 type Queue interface {
 	// ClaimMessage leases the queued message due soonest at now until
