@@ -598,6 +598,11 @@ func startBaseline(target string) (*baseline, error) {
 		return nil, err
 	}
 	db.SetMaxIdleConns(16)
+	if pg {
+		// As many connections as an evalpanel instance's pool: a
+		// connection per client would exhaust the server's.
+		db.SetMaxOpenConns(sqlstore.PostgresOpenConns)
+	}
 	if _, err := db.Exec(ddl); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("baseline table: %w", err)

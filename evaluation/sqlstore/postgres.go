@@ -61,8 +61,9 @@ var writeLock = func() int64 {
 	return int64(h.Sum64())
 }()
 
-// pgOpenConns bounds the pool's connections per instance.
-const pgOpenConns = 32
+// PostgresOpenConns bounds the pool's connections per instance: with
+// PostgreSQL's default max_connections (100), three instances fit.
+const PostgresOpenConns = 32
 
 // IsPostgres tells whether a --db value is a PostgreSQL connection URL
 // rather than a SQLite file.
@@ -79,7 +80,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", redactURL(url), err)
 	}
-	sqldb.SetMaxOpenConns(pgOpenConns)
+	sqldb.SetMaxOpenConns(PostgresOpenConns)
 	sqldb.SetMaxIdleConns(idleConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	w, err := newWriter(ctx, sqldb)
