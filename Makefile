@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: run test test-postgres vet fuzz build fmt proof
+.PHONY: run test test-postgres crawl vet fuzz build fmt proof
 
 ## run: start the server on 127.0.0.1:8080 with an embedded SQLite database and demo data
 run:
@@ -12,9 +12,15 @@ run:
 ## PostgreSQL, then fuzz briefly
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) crawl
 	$(MAKE) test-postgres
 	$(MAKE) proof
 	$(MAKE) fuzz
+
+## crawl: every page for every role of the demo, in both languages (web's TestEveryPageForEveryRole): a
+## sequential crawl, skipped under the race detector, where it takes five times as long
+crawl:
+	$(GO) test -count=1 -run '^TestEveryPageForEveryRole$$' ./web/
 
 ## test-postgres: the store's and the services' tests on a throwaway PostgreSQL server (.ci/with-postgres;
 ## EVALPANEL_TEST_POSTGRES=postgres://… to use one of yours; skipped, and said so, without PostgreSQL)
