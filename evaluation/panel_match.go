@@ -184,8 +184,15 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 			mi.Eligible[p.ID] = eligible[i]
 		}
 	}
-	// Capacity: what is left under the tighter of the two caps (the caps
-	// are the campaign's, the same for every class).
+	mi.Capacity = capacity(in, pool)
+	return mi
+}
+
+// capacity gives each expert of the pool what is left under the tighter
+// of the two caps (the caps are the campaign's, the same for every class);
+// an expert with nothing left gets no entry.
+func capacity(in matchRecordInput, pool []assign.Expert) map[int64]int {
+	out := map[int64]int{}
 	var caps assign.Caps
 	for _, r := range in.Panels {
 		caps = r.Caps
@@ -199,10 +206,10 @@ func matchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInput {
 			left = min(left, caps.Year-e.LoadYear)
 		}
 		if left > 0 {
-			mi.Capacity[e.ID] = left
+			out[e.ID] = left
 		}
 	}
-	return mi
+	return out
 }
 
 // mergePositions appends to dst the union of ascending lists of positions,

@@ -38,22 +38,7 @@ func plainMatchInput(in matchRecordInput, pool []assign.Expert) assign.MatchInpu
 			}
 		}
 	}
-	var caps assign.Caps
-	for _, r := range in.Panels {
-		caps = r.Caps
-	}
-	for _, e := range pool {
-		left := 1 << 30
-		if caps.Campaign > 0 {
-			left = min(left, caps.Campaign-e.LoadCampaign)
-		}
-		if caps.Year > 0 {
-			left = min(left, caps.Year-e.LoadYear)
-		}
-		if left > 0 {
-			mi.Capacity[e.ID] = left
-		}
-	}
+	mi.Capacity = capacity(in, pool)
 	return mi
 }
 

@@ -127,21 +127,7 @@ func badInputReplays(t *testing.T) int {
 			status: 409, message: msgSheetLocked})
 
 	// The panel's opinion: every sheet in first.
-	for _, m := range s.panel.Members {
-		u, err := h.db.UserByExpert(t.Context(), m.ExpertID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Status != evaluation.MemberAccepted || u.Username == s.member {
-			continue
-		}
-		h.openSheet(s, u.Username)
-		body := `{"version":0,` + fullSheet + `}`
-		if m.Seat == evaluation.SeatFinance {
-			body = `{"version":0,` + financeSheet + `}`
-		}
-		h.mustAPI(u.Username, "POST", submit, body, http.StatusOK)
-	}
+	h.submitOthers(s)
 	h.warmTokens()
 	run(replay{name: "the panel opinion saved from a version made up before any save", as: s.chair, method: "PUT", url: opinion,
 		body: `{"version":3,"text":"同意通过","proposed":"pass"}`, status: 400, field: "version", message: msgOpinionNew})
@@ -304,28 +290,6 @@ func badInputReplayForms(t *testing.T) int {
 	staff.get(result)
 	expect("an appeal form sent twice", staff, result+"/appeals", appeal, http.StatusConflict, msgAppealPending)
 	return checked
-}
-
-// submitOthers has every accepted member of the scoring campaign's panel
-// but s.member, who has submitted through the pages, submit through the
-// API.
-func (h *harness) submitOthers(s *scoring) {
-	h.t.Helper()
-	for _, m := range s.panel.Members {
-		u, err := h.db.UserByExpert(h.t.Context(), m.ExpertID)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if m.Status != evaluation.MemberAccepted || u.Username == s.member {
-			continue
-		}
-		h.openSheet(s, u.Username)
-		body := `{"version":0,` + fullSheet + `}`
-		if m.Seat == evaluation.SeatFinance {
-			body = `{"version":0,` + financeSheet + `}`
-		}
-		h.mustAPI(u.Username, "POST", fmt.Sprintf("/api/v1/projects/%d/sheet/submit", s.projectID), body, http.StatusOK)
-	}
 }
 
 // submittedCampaign2 is submittedCampaign after the sheets are in and the

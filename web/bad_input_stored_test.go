@@ -466,22 +466,9 @@ func (h *harness) storedFormsWorld(t *testing.T, text func(field string) string)
 		t.Fatalf("submit the sheet: %d %.400s", resp.StatusCode, visibleText(body))
 	}
 	var others []string
-	for _, m := range s.panel.Members {
-		u, err := h.db.UserByExpert(t.Context(), m.ExpertID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Status != evaluation.MemberAccepted || u.Username == s.member {
-			continue
-		}
-		h.openSheet(s, u.Username)
-		body := `{"version":0,` + fullSheet + `}`
-		if m.Seat == evaluation.SeatFinance {
-			body = `{"version":0,` + financeSheet + `}`
-		}
-		h.mustAPI(u.Username, "POST", pp("/api/v1/projects/%d/sheet/submit"), body, http.StatusOK)
-		if u.Username != s.chair {
-			others = append(others, u.Username)
+	for _, u := range h.submitOthers(s) {
+		if u != s.chair {
+			others = append(others, u)
 		}
 	}
 	chair := h.browser()

@@ -104,6 +104,31 @@ func (h *harness) userOf(username string) *evaluation.User {
 	return u
 }
 
+// submitOthers submits, through the API, the full sheet of every accepted
+// member of the panel but s.member (a finance sheet for the finance seat),
+// and returns their usernames in the panel's order.
+func (h *harness) submitOthers(s *scoring) []string {
+	h.t.Helper()
+	var others []string
+	for _, m := range s.panel.Members {
+		u, err := h.db.UserByExpert(context.Background(), m.ExpertID)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if m.Status != evaluation.MemberAccepted || u.Username == s.member {
+			continue
+		}
+		h.openSheet(s, u.Username)
+		body := `{"version":0,` + fullSheet + `}`
+		if m.Seat == evaluation.SeatFinance {
+			body = `{"version":0,` + financeSheet + `}`
+		}
+		h.mustAPI(u.Username, "POST", fmt.Sprintf("/api/v1/projects/%d/sheet/submit", s.projectID), body, http.StatusOK)
+		others = append(others, u.Username)
+	}
+	return others
+}
+
 // openSheet signs the pledge and declares no conflict through the API.
 func (h *harness) openSheet(s *scoring, as string) {
 	h.t.Helper()
