@@ -236,7 +236,7 @@ func TestTwoInstances(t *testing.T) {
 	a.password = benchPassword
 	a.login(work[0].expert)
 	b := newSiteClient(t, urls[1])
-	b.c.Jar = a.c.Jar
+	b.cookie = a.cookie
 	for _, u := range urls {
 		b.base = u
 		if code, page := b.get("/"); code != http.StatusOK || strings.Contains(page, `name="password"`) {

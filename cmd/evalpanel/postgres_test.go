@@ -6,8 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -105,26 +103,29 @@ func TestMigrateDBServesTheSame(t *testing.T) {
 	}
 }
 
-// siteClient signs in through the login form of a real server and keeps
-// its cookies.
+// siteClient reads the pages of a real server with a session signed in
+// through the login form (benchLogin).
 type siteClient struct {
 	t        *testing.T
 	base     string
 	c        *http.Client
 	password string
+	cookie   string
 }
 
 func newSiteClient(t *testing.T, base string) *siteClient {
-	jar, _ := cookiejar.New(nil)
-	return &siteClient{t: t, base: base, password: demo.Password, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &siteClient{t: t, base: base, password: demo.Password, c: &http.Client{Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-var loginCSRF = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
-
 func (s *siteClient) get(path string) (int, string) {
 	s.t.Helper()
-	resp, err := s.c.Get(s.base + path)
+	req, err := http.NewRequestWithContext(s.t.Context(), http.MethodGet, s.base+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Cookie", s.cookie)
+	resp, err := s.c.Do(req)
 	if err != nil {
 		s.t.Fatalf("GET %s: %v", path, err)
 	}
@@ -135,19 +136,11 @@ func (s *siteClient) get(path string) (int, string) {
 
 func (s *siteClient) login(username string) {
 	s.t.Helper()
-	_, page := s.get("/login")
-	m := loginCSRF.FindStringSubmatch(page)
-	if m == nil {
-		s.t.Fatal("no CSRF token on the login page")
-	}
-	resp, err := s.c.PostForm(s.base+"/login", url.Values{"_csrf": {m[1]}, "username": {username}, "password": {s.password}})
+	cookie, err := benchLogin(s.t.Context(), s.base, username, s.password)
 	if err != nil {
-		s.t.Fatal(err)
+		s.t.Fatalf("on %s: %v", s.base, err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		s.t.Fatalf("login %s on %s: status %d", username, s.base, resp.StatusCode)
-	}
+	s.cookie = cookie
 }
 
 // tokens are what differs between two servers by design: CSRF tokens.

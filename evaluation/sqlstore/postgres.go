@@ -78,7 +78,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("open database %s: %w", redactURL(url), err)
+		return nil, fmt.Errorf("open database %s: %w", Redact(url), err)
 	}
 	sqldb.SetMaxOpenConns(PostgresOpenConns)
 	sqldb.SetMaxIdleConns(idleConns)
@@ -86,7 +86,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	w, err := newWriter(ctx, sqldb)
 	if err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("open database %s: %w", redactURL(url), err)
+		return nil, fmt.Errorf("open database %s: %w", Redact(url), err)
 	}
 	db := &DB{queries: queries{db: &pgQueries{db: sqldb}, rubrics: newRubricContents(), pg: true}, sqldb: sqldb, path: url, writer: w}
 	if err := db.Migrate(ctx); err != nil {
@@ -98,10 +98,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 
 // Redact returns a --db value fit for messages and logs: a connection
 // URL without its password; a file path as it is.
-func Redact(target string) string { return redactURL(target) }
-
-// redactURL drops the password from a connection URL for messages.
-func redactURL(u string) string {
+func Redact(u string) string {
 	at := strings.LastIndex(u, "@")
 	scheme := strings.Index(u, "://")
 	if at < 0 || scheme < 0 || at < scheme {

@@ -126,7 +126,9 @@ func (s *Sessions) collect() {
 }
 
 // gc deletes expired sessions and login attempts older than a day (far
-// beyond any window).
+// beyond any window). A failed delete is left for the next tick: expired
+// rows are read as missing meanwhile, and old attempts fall outside every
+// window.
 func (s *Sessions) gc(ctx context.Context) {
 	now := s.now()
 	s.db.ExecContext(ctx, `DELETE FROM sessions WHERE e <= ? AND e != 0`, now.Unix())
